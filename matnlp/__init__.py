@@ -1,0 +1,3 @@
+"""matnlp: a text-mining pipeline for materials science."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,11 @@
+"""Locations shared by the package, tests and scripts."""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """The shared real-data folder: ``$MATNLP_DATA`` or ``../shared/data`` beside the repository."""
+    return Path(os.environ.get("MATNLP_DATA", REPO_ROOT.parent / "shared" / "data"))
