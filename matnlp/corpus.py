@@ -1,0 +1,249 @@
+"""Corpus store: a directory of gzipped JSONL document shards, a manifest, an error log and ``sentences.txt``.
+
+Layout of a corpus directory::
+
+    docs-00000.jsonl.gz …   one Document per line (Document.to_dict)
+    sentences.txt           one mat2vec-processed sentence per line (input of gensim's corpus_file training)
+    errors.jsonl            one line per input that failed: {"id", "source", "stage", "error", "message"}
+    manifest.json           counts (inputs == documents + errors + duplicates), config, versions
+
+Every file is written under a temporary name and renamed into place, so a killed run never leaves a corrupt file
+that looks finished.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import platform
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from . import __version__
+from .errors import ConfigError, IngestError
+from .types import Document
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+SENTENCES = "sentences.txt"
+ERRORS = "errors.jsonl"
+SHARD_PATTERN = "docs-{:05d}.jsonl.gz"
+
+
+def atomic_path(path: Path) -> Path:
+    """Temporary sibling of ``path`` to write to before renaming into place."""
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to ``path`` via a temporary file and an atomic rename."""
+    tmp = atomic_path(path)
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def error_entry(err: IngestError, stage: str = "ingest", record: int | None = None) -> dict[str, Any]:
+    """The errors.jsonl line for a failed input."""
+    ident = err.path if record is None else f"{err.path}#{record}"
+    return {"id": ident, "source": err.path, "stage": stage, "error": type(err).__name__, "message": err.reason}
+
+
+def dedup_key(doc: Document) -> str:
+    """DOI when known (case-insensitive), else a hash of the normalized text."""
+    if doc.meta.doi:
+        return "doi:" + doc.meta.doi.strip().lower()
+    return "sha256:" + hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+
+
+def processed_lines(doc: Document) -> list[str]:
+    """The mat2vec-processed sentences of a document, one string per sentence."""
+    from .processing import process_sentence
+
+    lines = []
+    for sentence in doc.sentences:
+        words = [t.text for t in process_sentence(doc.text, sentence)]
+        if words:
+            lines.append(" ".join(words))
+    return lines
+
+
+@dataclass
+class _FileResult:
+    documents: list[tuple[Document, list[str]]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _ingest_file(path: Path) -> _FileResult:
+    """Read one input file into documents (with processed sentences) and error entries; never raises."""
+    from .ingest import read_file
+
+    result = _FileResult()
+    for index, item in enumerate(read_file(path)):
+        if isinstance(item, IngestError):
+            result.errors.append(error_entry(item))
+            continue
+        try:
+            result.documents.append((item, processed_lines(item)))
+        except Exception as exc:  # noqa: BLE001 - one bad paper must not end the run
+            log.debug("processing failed for %s", path, exc_info=True)
+            err = IngestError(path, f"processing failed: {type(exc).__name__}: {exc}")
+            result.errors.append(error_entry(err, stage="process", record=index))
+    return result
+
+
+class CorpusWriter:
+    """Streams documents into shards; keeps only dedup keys in memory."""
+
+    def __init__(self, out_dir: Path, shard_size: int = 500):
+        if shard_size < 1:
+            raise ConfigError("shard_size must be at least 1")
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.out_dir.glob("docs-*.jsonl.gz"):
+            stale.unlink()
+        self.shard_size = shard_size
+        self.counts = {"files": 0, "inputs": 0, "documents": 0, "errors": 0, "duplicates": 0,
+                       "sentences": 0, "tokens": 0}
+        self.shards: list[str] = []
+        self._seen: set[str] = set()
+        self._shard = None
+        self._shard_docs = 0
+        self._sentences = atomic_path(self.out_dir / SENTENCES).open("w", encoding="utf-8")
+        self._errors = atomic_path(self.out_dir / ERRORS).open("w", encoding="utf-8")
+
+    def add(self, result: _FileResult) -> None:
+        """Record one file's documents and errors."""
+        self.counts["files"] += 1
+        for entry in result.errors:
+            self.counts["inputs"] += 1
+            self.counts["errors"] += 1
+            self._errors.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        for doc, lines in result.documents:
+            self.counts["inputs"] += 1
+            key = dedup_key(doc)
+            if key in self._seen:
+                self.counts["duplicates"] += 1
+                continue
+            self._seen.add(key)
+            self._write_document(doc, lines)
+
+    def _write_document(self, doc: Document, lines: list[str]) -> None:
+        if self._shard is None:
+            self._open_shard()
+        self._shard.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+        self._shard_docs += 1
+        self.counts["documents"] += 1
+        self.counts["sentences"] += len(doc.sentences)
+        self.counts["tokens"] += sum(len(s.tokens) for s in doc.sentences)
+        for line in lines:
+            self._sentences.write(line + "\n")
+        if self._shard_docs >= self.shard_size:
+            self._close_shard()
+
+    def _open_shard(self) -> None:
+        name = SHARD_PATTERN.format(len(self.shards))
+        self.shards.append(name)
+        self._shard_final = self.out_dir / name
+        self._shard = gzip.open(atomic_path(self._shard_final), "wt", encoding="utf-8")
+        self._shard_docs = 0
+
+    def _close_shard(self) -> None:
+        self._shard.close()
+        os.replace(atomic_path(self._shard_final), self._shard_final)
+        self._shard = None
+
+    def close(self, config: dict[str, Any]) -> dict[str, Any]:
+        """Finish all files and write the manifest; returns it."""
+        if self._shard is not None:
+            self._close_shard()
+        for handle, name in ((self._sentences, SENTENCES), (self._errors, ERRORS)):
+            handle.close()
+            os.replace(handle.name, self.out_dir / name)
+        manifest = {
+            "format": "matnlp.corpus/1",
+            **self.counts,
+            "shards": self.shards,
+            "config": config,
+            "versions": _versions(),
+        }
+        write_json_atomic(self.out_dir / MANIFEST, manifest)
+        return manifest
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {
+        "matnlp": __version__,
+        "python": platform.python_version(),
+        "chemdataextractor-lite": version("chemdataextractor-lite"),
+    }
+
+
+def _results(files: list[Path], workers: int) -> Iterator[_FileResult]:
+    if workers <= 1:
+        yield from map(_ingest_file, files)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_ingest_file, files, chunksize=4)
+
+
+def ingest(
+    inputs: Iterable[str | Path],
+    out_dir: str | Path,
+    workers: int = 1,
+    include: tuple[str, ...] = ("*",),
+    exclude: tuple[str, ...] = (),
+    shard_size: int = 500,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Turn papers (files and directories) into a corpus directory; returns the manifest."""
+    from .ingest import iter_inputs
+
+    files = list(iter_inputs([Path(p) for p in inputs], include=include, exclude=exclude))
+    if not files:
+        raise ConfigError(f"no input files found in {', '.join(map(str, inputs))} (include={include}, exclude={exclude})")
+    writer = CorpusWriter(Path(out_dir), shard_size=shard_size)
+    for result in tqdm(_results(files, workers), total=len(files), unit="file", desc="ingest", disable=not progress):
+        writer.add(result)
+    config = {"inputs": [str(p) for p in inputs], "include": list(include), "exclude": list(exclude),
+              "workers": workers, "shard_size": shard_size}
+    return writer.close(config)
+
+
+class Corpus:
+    """A corpus directory; iterating yields its Documents, again on every ``iter()`` (restartable)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        manifest = self.path / MANIFEST
+        if not manifest.is_file():
+            raise ConfigError(f"{self.path} is not a matnlp corpus (no {MANIFEST}); build one with `matnlp ingest`")
+        self.manifest: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
+
+    @property
+    def sentences_path(self) -> Path:
+        return self.path / SENTENCES
+
+    def __len__(self) -> int:
+        return int(self.manifest["documents"])
+
+    def __iter__(self) -> Iterator[Document]:
+        for name in self.manifest["shards"]:
+            with gzip.open(self.path / name, "rt", encoding="utf-8") as handle:
+                for line in handle:
+                    yield Document.from_dict(json.loads(line))
+
+    def errors(self) -> list[dict[str, Any]]:
+        """The error entries of the ingest run."""
+        path = self.path / ERRORS
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
