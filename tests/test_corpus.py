@@ -1,0 +1,94 @@
+import gzip
+import json
+import shutil
+
+import pytest
+
+from matnlp.cli import main
+from matnlp.corpus import Corpus, ingest
+from matnlp.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def mixed_inputs(tmp_path_factory, data):
+    """Real papers plus a duplicate (same DOI, other file name), an empty file and binary garbage."""
+    root = tmp_path_factory.mktemp("inputs")
+    mspt = sorted((data / "mspt" / "data").glob("*.txt"))[:6]
+    for path in mspt:
+        shutil.copy(path, root / path.name)
+    shutil.copy(mspt[0], root / "copy_of_first.txt")
+    for path in sorted((data / "sofc_exp_texts" / "texts").glob("*.txt"))[:2]:
+        shutil.copy(path, root / path.name)
+    (root / "empty.txt").write_text("")
+    (root / "garbage.txt").write_bytes(bytes(range(256)) * 8)
+    return root
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory, mixed_inputs):
+    out = tmp_path_factory.mktemp("corpus")
+    ingest([mixed_inputs], out, workers=2, shard_size=3, progress=False)
+    return out
+
+
+def test_every_input_is_counted_once(corpus_dir):
+    manifest = json.loads((corpus_dir / "manifest.json").read_text())
+    assert manifest["files"] == 11
+    assert manifest["inputs"] == manifest["documents"] + manifest["errors"] + manifest["duplicates"] == 11
+    assert (manifest["documents"], manifest["errors"], manifest["duplicates"]) == (8, 2, 1)
+    assert manifest["shards"] == ["docs-00000.jsonl.gz", "docs-00001.jsonl.gz", "docs-00002.jsonl.gz"]
+    assert not list(corpus_dir.glob(".*tmp*"))
+
+
+def test_errors_name_file_and_reason(corpus_dir):
+    errors = Corpus(corpus_dir).errors()
+    assert sorted(e["source"].rsplit("/", 1)[-1] for e in errors) == ["empty.txt", "garbage.txt"]
+    for entry in errors:
+        assert set(entry) == {"id", "source", "stage", "error", "message"}
+        assert entry["message"]
+
+
+def test_documents_round_trip_and_iteration_restarts(corpus_dir):
+    corpus = Corpus(corpus_dir)
+    first = list(corpus)
+    second = list(corpus)
+    assert len(first) == len(corpus) == 8
+    assert [d.id for d in first] == [d.id for d in second]
+    for doc in first:
+        assert doc.sentences
+        for sentence in doc.sentences:
+            for token in sentence.tokens:
+                assert doc.text[token.start : token.end] == token.text
+    with gzip.open(corpus_dir / "docs-00000.jsonl.gz", "rt") as handle:
+        assert json.loads(handle.readline())["text"] == first[0].text
+
+
+def test_sentences_txt_is_processed(corpus_dir):
+    lines = (corpus_dir / "sentences.txt").read_text().splitlines()
+    manifest = Corpus(corpus_dir).manifest
+    assert 0 < len(lines) <= manifest["sentences"]
+    words = " ".join(lines).split()
+    assert "<nUm>" in words
+    assert not any(w.isdigit() for w in words)
+    assert all(line == line.strip() and "  " not in line for line in lines)
+
+
+def test_cli_ingest(tmp_path, data, capsys):
+    src = data / "mspt" / "data"
+    out = tmp_path / "c"
+    code = main(["-q", "ingest", str(src), "-o", str(out), "--include", "101002a*.txt", "--workers", "1"])
+    assert code == 0
+    manifest = Corpus(out).manifest
+    expected = len(list(src.glob("101002a*.txt")))
+    assert manifest["documents"] == expected > 0
+
+
+def test_no_inputs_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="no input files"):
+        ingest([tmp_path], tmp_path / "out", progress=False)
+    assert main(["-q", "ingest", str(tmp_path), "-o", str(tmp_path / "out")]) == 2
+
+
+def test_not_a_corpus(tmp_path):
+    with pytest.raises(ConfigError, match="not a matnlp corpus"):
+        Corpus(tmp_path)
