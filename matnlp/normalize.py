@@ -1,8 +1,181 @@
-"""Offset-safe text cleanup (interim: NFKC only; the full normalizer is being written)."""
+"""Offset-safe text cleanup for one block of a paper.
 
+``normalize_with_map`` returns the clean text and, for every clean character, the index of the raw character it
+came from, so raw offsets can always be recovered. Steps, in order:
+
+1. **Mojibake** (UTF-8 read as cp1252/latin-1, e.g. ``Î¼m`` → ``μm``, ``700Â°C`` → ``700°C``): ftfy, only on blocks
+   it flags as bad, with quote uncurling, width folding, ligature folding and its own normalization switched off.
+2. **Line-end hyphenation**: ``syn-\\nthesis`` → ``synthesis`` when both neighbours are lowercase letters;
+   otherwise (``Y-\\ndoped``) the hyphen stays and only the line break goes (``Y-doped``).
+3. **Characters**: NFKC per character (ligatures ``ﬁ`` → ``fi``, full-width forms, ``℃`` → ``°C``, ``Å`` (U+212B)
+   → ``Å``, micro sign ``µ`` → Greek ``μ``, no-break and thin spaces → space) with chemistry-aware exceptions:
+   ordinal/ring signs used as degrees (``º``, ``˚``) → ``°``; non-breaking hyphens → ``-``. Unicode sub- and
+   superscript digits are folded too, deliberately: ``Li₂O`` → ``Li2O`` (a formula the tokenizer and parser know)
+   and ``cm⁻²`` → ``cm−2`` (superscript minus becomes U+2212, the form mat2vec's unit list uses). Format characters
+   (soft hyphen, zero-width spaces/joiners, bidi controls, BOM) and control characters are removed; ``\\r\\n``
+   and ``\\r`` become ``\\n``; a combining mark is composed with its base (``A`` + ring → ``Å``).
+4. **Whitespace**: runs of spaces/tabs → one space; spaces around line breaks dropped; single ``\\n`` kept (the
+   SOFC-Exp texts put one sentence per line, which helps sentence splitting); two or more line breaks → ``\\n\\n``
+   (a paragraph break for the tokenizer); the block is stripped.
+
+ASCII text with nothing to fix passes through with a few regex scans and no per-character Python work.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
 import unicodedata
+from functools import lru_cache
+
+import ftfy
+
+Edit = tuple[int, int, str]  # replace text[start:end] with the string
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_character_width=False,
+    fix_latin_ligatures=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+_HYPHENATION = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010][ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+_SPECIAL_CHAR = re.compile(r"[^\t\n\x20-\x7e]")
+_COMBINING_RUN = re.compile(r"[^\W\d_][\u0300-\u036f]+")
+_WHITESPACE = re.compile(r"^[ \t\n]+|[ \t\n]+$|[ \t]*\n[ \t\n]*|[ \t]{2,}|\t")
+_REPLACEMENTS = {
+    "\u00ba": "°",
+    "\u02da": "°",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\r": "\n",
+    "\x0b": "\n",
+    "\x0c": "\n",
+    "\u2028": "\n",
+    "\u2029": "\n\n",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fix_char(char: str) -> str:
+    """Clean form of one non-ASCII or control character (possibly empty or several characters)."""
+    if char in _REPLACEMENTS:
+        return _REPLACEMENTS[char]
+    if unicodedata.category(char) in ("Cc", "Cf"):
+        return ""
+    if unicodedata.combining(char):
+        return char  # composed with its base in a later step
+    return unicodedata.normalize("NFKC", char)
+
+
+def _mojibake_edits(text: str) -> list[Edit]:
+    if text.isascii() or not ftfy.is_bad(text):
+        return []
+    fixed = ftfy.fix_text(text, _FTFY_CONFIG)
+    raw_lines, fixed_lines = text.split("\n"), fixed.split("\n")
+    if len(raw_lines) != len(fixed_lines):
+        return _diff_edits(text, fixed, 0)
+    edits: list[Edit] = []
+    pos = 0
+    for raw, new in zip(raw_lines, fixed_lines):
+        if raw != new:
+            edits.extend(_diff_edits(raw, new, pos))
+        pos += len(raw) + 1
+    return edits
+
+
+def _diff_edits(raw: str, new: str, offset: int) -> list[Edit]:
+    """Minimal edits turning ``raw`` into ``new`` (ftfy changes are short and local)."""
+    matcher = difflib.SequenceMatcher(None, raw, new, autojunk=False)
+    return [(offset + a, offset + b, new[c:d]) for op, a, b, c, d in matcher.get_opcodes() if op != "equal"]
+
+
+def _hyphenation_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for match in _HYPHENATION.finditer(text):
+        a, b = match.span()
+        both_lower = text[a - 1].islower() and text[b].islower()
+        edits.append((a, b, "" if both_lower else text[a]))
+    return edits
+
+
+def _char_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for match in _SPECIAL_CHAR.finditer(text):
+        char = match.group()
+        fixed = _fix_char(char)
+        if fixed != char:
+            edits.append((match.start(), match.end(), fixed))
+    for match in _COMBINING_RUN.finditer(text):
+        composed = unicodedata.normalize("NFC", match.group())
+        if composed != match.group():
+            edits.append((match.start(), match.end(), composed))
+    edits.sort()
+    return edits
+
+
+def _whitespace_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for match in _WHITESPACE.finditer(text):
+        run, (start, end) = match.group(), match.span()
+        breaks = run.count("\n")
+        if start == 0 or end == len(text):
+            fixed = ""
+        else:
+            fixed = "\n\n" if breaks > 1 else "\n" if breaks else " "
+        if fixed != run:
+            edits.append((start, end, fixed))
+    return edits
+
+
+def _apply(text: str, edits: list[Edit], index: list[int] | None) -> tuple[str, list[int] | None]:
+    """Apply sorted, non-overlapping edits; carry the raw-index map along when one is given.
+
+    A replacement of equal length keeps a one-to-one map; any other replacement maps all its characters to the
+    raw index of the replaced span's first character.
+    """
+    if not edits:
+        return text, index
+    parts: list[str] = []
+    new_index: list[int] = []
+    pos = 0
+    for start, end, repl in edits:
+        if start < pos:  # overlaps a previous edit (only possible for composed runs): skip
+            continue
+        parts.append(text[pos:start])
+        parts.append(repl)
+        if index is not None:
+            new_index.extend(index[pos:start])
+            anchor = index[start] if start < len(index) else (index[-1] if index else 0)
+            new_index.extend(index[start:end] if len(repl) == end - start else [anchor] * len(repl))
+        pos = end
+    parts.append(text[pos:])
+    if index is not None:
+        new_index.extend(index[pos:])
+        return "".join(parts), new_index
+    return "".join(parts), None
+
+
+_STEPS = (_mojibake_edits, _hyphenation_edits, _char_edits, _whitespace_edits)
+
+
+def _run(text: str, track: bool) -> tuple[str, list[int] | None]:
+    index = list(range(len(text))) if track else None
+    for step in _STEPS:
+        text, index = _apply(text, step(text), index)
+    return text, index
 
 
 def normalize(text: str) -> str:
-    """Normalized text of one block."""
-    return unicodedata.normalize("NFKC", text)
+    """Normalized text of one block (see the module docstring for what changes)."""
+    return _run(text, track=False)[0]
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalized text and, for each of its characters, the index of the raw character it came from."""
+    clean, index = _run(text, track=True)
+    assert index is not None
+    return clean, index
