@@ -1,0 +1,110 @@
+"""Paper ingestion: sniff each input's format, read it with the registered reader, assemble Documents.
+
+Every input file ends as at least one Document or exactly one IngestError naming the file and the reason
+(multi-record files: one per record); :func:`read_file` never raises for bad content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import IngestError
+from ..normalize import normalize
+from ..tokenize import tokenize_document
+from ..types import Document, Section, Source
+from .base import MAX_INPUT_BYTES, MAX_PDF_BYTES, MAX_TEXT_CHARS, Block, Parsed
+from .registry import MULTI_RECORD, REGISTRY, sniff
+from .walk import NOT_PAPERS, inner_name, iter_inputs, load_bytes
+
+__all__ = [
+    "MAX_INPUT_BYTES", "MAX_PDF_BYTES", "MAX_TEXT_CHARS", "NOT_PAPERS", "REGISTRY",
+    "Block", "Parsed", "assemble", "iter_inputs", "read_file", "sniff",
+]
+
+log = logging.getLogger(__name__)
+
+
+def read_file(path) -> list[Document | IngestError]:
+    """Documents read from one input file, or one IngestError; never raises for bad content."""
+    path = Path(path)
+    try:
+        name = inner_name(path)
+        if any(path.match(pattern) for pattern in NOT_PAPERS):
+            raise IngestError(path, "brat annotation file, not a paper")
+        data = load_bytes(path)
+        if not data.lstrip(b"\xef\xbb\xbf").strip():
+            raise IngestError(path, "empty file")
+        fmt = sniff(data, name)
+        source = Source(str(path), fmt, hashlib.sha256(data).hexdigest())
+        results = [_document(item, source, i, fmt) for i, item in enumerate(REGISTRY[fmt](data, path))]
+    except IngestError as exc:
+        results = [exc]
+    except Exception as exc:  # a reader bug or library failure on odd input must not stop a run
+        log.debug("reader failure on %s", path, exc_info=True)
+        results = [IngestError(path, f"{type(exc).__name__}: {exc}")]
+    return results or [IngestError(path, "no documents found")]
+
+
+def _document(item: Parsed | IngestError, source: Source, index: int, fmt: str) -> Document | IngestError:
+    if isinstance(item, IngestError):
+        return item
+    try:
+        return assemble(item, replace(source, record=index if fmt in MULTI_RECORD else None))
+    except IngestError as exc:
+        return exc
+
+
+def assemble(parsed: Parsed, source: Source) -> Document:
+    """Normalized, sectioned, tokenized Document from a reader's blocks.
+
+    Blocks are normalized one by one and joined with blank lines; title, abstract and headings become Sections.
+    The id is the DOI if known, else the source's id, else the file stem (``stem#record`` in multi-record files).
+    """
+    spans: list[tuple[str, str, int, int]] = []
+    pos = 0
+    for block in parsed.blocks:
+        text = normalize(block.text).strip()
+        if text:
+            pos += 2 if spans else 0
+            spans.append((block.kind, text, pos, pos + len(text)))
+            pos += len(text)
+    text = "\n\n".join(span[1] for span in spans)
+    if not text:
+        raise IngestError(source.path, "no text content")
+    if len(text) > MAX_TEXT_CHARS:
+        raise IngestError(source.path, f"document text exceeds limit of {MAX_TEXT_CHARS} characters")
+    meta = replace(parsed.meta, extra=dict(parsed.meta.extra))
+    if meta.title is None:
+        meta.title = next((t for kind, t, _, _ in spans if kind == "title"), None)
+    doc = Document(_doc_id(parsed, source), text, source, meta, _sections(spans))
+    return tokenize_document(doc)
+
+
+def _doc_id(parsed: Parsed, source: Source) -> str:
+    if parsed.meta.doi or parsed.id:
+        return parsed.meta.doi or parsed.id
+    stem = Path(inner_name(Path(source.path))).stem
+    return stem if source.record is None else f"{stem}#{source.record}"
+
+
+def _sections(spans: list[tuple[str, str, int, int]]) -> list[Section]:
+    """Title and (merged consecutive) abstract blocks, and each heading up to the next structural block."""
+    sections: list[Section] = []
+    heading: Section | None = None
+    previous = None
+    for kind, text, start, end in spans:
+        if kind == "abstract" and previous == "abstract":
+            sections[-1].end = end
+        elif kind in ("title", "abstract"):
+            sections.append(Section(kind.capitalize(), start, end))
+            heading = None
+        elif kind == "heading":
+            heading = Section(text, start, end)
+            sections.append(heading)
+        elif heading is not None:
+            heading.end = end
+        previous = kind
+    return sections
