@@ -44,6 +44,9 @@ ELEMENT_NAMES: dict[str, str] = {
     "sulphur": "S",
     "caesium": "Cs",
 }
+#: Elements from einsteinium on never occur in materials formulas; their symbols (``Ts``, ``Ds``, ``Es``) do
+#: occur in plural acronyms (``CNTs``, ``SBDs``), so :func:`is_formula` rejects them.
+_SYNTHETIC = frozenset(ELEMENTS[ELEMENTS.index("Es") :])
 #: Single-element molecules that count as formulas (diatomic gases, as mat2vec).
 DIATOMIC = frozenset({"H2", "N2", "O2", "F2", "Cl2"})
 
@@ -238,7 +241,8 @@ def is_formula(token: str) -> bool:
     mat2vec's rule: it must contain a digit or a lowercase letter (so ``CO``, ``XRD``, ``DC``, ``COOH`` are not
     formulas), must not look like a roman-numeral valence (``II``, ``(IV)``), must parse without charge and have at
     least two elements, except the diatomic gases ``O2``, ``N2``, ``H2``, ``F2``, ``Cl2``. Single element symbols
-    (``In``, ``As``, ``Co``) are elements, not formulas.
+    (``In``, ``As``, ``Co``) are elements, not formulas; plural acronyms ending in a synthetic element
+    (``CNTs``) are not formulas.
     """
     if token in DIATOMIC:
         return True
@@ -248,7 +252,7 @@ def is_formula(token: str) -> bool:
         composition = parse_formula(token)
     except FormulaError:
         return False
-    return composition.charge == 0 and len(composition) >= 2
+    return composition.charge == 0 and len(composition) >= 2 and _SYNTHETIC.isdisjoint(composition)
 
 
 def element_from_name(word: str) -> str | None:

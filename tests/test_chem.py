@@ -1,0 +1,141 @@
+"""Formula parsing, Composition semantics and the formula/word decision."""
+
+import pytest
+
+from matnlp.chem import (
+    ELEMENT_NAMES,
+    ELEMENTS,
+    Composition,
+    FormulaError,
+    element_from_name,
+    is_formula,
+    parse_formula,
+)
+
+
+@pytest.mark.parametrize(
+    ("formula", "normalized"),
+    [
+        ("LiCoO2", "CoLiO2"),
+        ("Ni(CO)4", "C4NiO4"),
+        ("Ni(CO)4SiO2", "C4NiO6Si"),
+        ("SiO2", "O2Si"),
+        ("Fe2O3", "Fe2O3"),
+        ("Fe4O6", "Fe2O3"),
+        ("Li(Ni0.8Co0.1Mn0.1)O2", "Co0.1LiMn0.1Ni0.8O2"),
+        ("MgCl2·6H2O", "Cl2H12MgO6"),
+        ("CuSO4•5H2O", "CuH10O9S"),
+        ("Al2(SO4)3*16H2O", "Al2H32O28S3"),
+        ("K[Fe(CN)6]", "C6FeKN6"),
+        ("Ca10(PO4)6(OH)2", "Ca5HO13P3"),
+        ("{[Cu(NH3)4]}SO4", "CuH12N4O4S"),
+    ],
+)
+def test_normalized_formula(formula, normalized):
+    assert parse_formula(formula).normalized_formula == normalized
+
+
+@pytest.mark.parametrize(
+    ("formula", "mat2vec"),
+    [
+        ("LiNi0.6Co0.2Mn0.2O2", "CoLi5MnNi3O10"),
+        ("Li(Ni0.8Co0.1Mn0.1)O2", "CoLi10MnNi8O20"),
+        ("Ni0.5Fe0.5", "FeNi"),
+        ("Ca10(PO4)6(OH)2", "Ca5HO13P3"),
+        ("ZnO", "OZn"),
+    ],
+)
+def test_mat2vec_formula_scales_fractions_to_integers(formula, mat2vec):
+    assert parse_formula(formula).mat2vec_formula == mat2vec
+
+
+def test_composition_amounts_equality_and_hash():
+    a = parse_formula("Li(Ni0.8Co0.1Mn0.1)O2")
+    assert a.amounts == {"Co": 0.1, "Li": 1.0, "Mn": 0.1, "Ni": 0.8, "O": 2.0}
+    b = parse_formula("LiNi0.8Mn0.1Co0.1O2")
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert parse_formula("Co0.1Co0.2") == Composition({"Co": 0.3})  # float sums compare equal
+    assert parse_formula("Fe2O3") != parse_formula("Fe4O6")
+    assert parse_formula("Fe4O6").reduced() == parse_formula("Fe2O3")
+    assert parse_formula("Fe0.5O").reduced() == parse_formula("Fe0.5O")  # fractional: unchanged
+    assert a["Ni"] == 0.8 and "Li" in a and list(a) == ["Co", "Li", "Mn", "Ni", "O"]
+
+
+def test_charges_are_kept_apart_from_amounts():
+    fe = parse_formula("Fe3+")
+    assert fe.amounts == {"Fe": 1.0} and fe.charge == 3
+    sulfate = parse_formula("SO42-")
+    assert sulfate.amounts == {"O": 4.0, "S": 1.0} and sulfate.charge == -2
+    assert parse_formula("Li+").charge == 1
+    assert fe != parse_formula("Fe")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty formula"),
+        ("Xx2", "unknown element 'Xx'"),
+        ("Bin", "unknown element 'Bin'"),
+        ("Fe(O", "unclosed group, expected ')'"),
+        ("FeO)", "unexpected ')' at position 3"),
+        ("()", "empty group"),
+        ("Li1+xAl0.3Ti1.7(PO4)3", "variable or unsupported stoichiometry at '+xAl0.3Ti1.7(PO4)3'"),
+        ("LiFePO4-x", "variable or unsupported stoichiometry at '-x'"),
+        ("Fe0O", "zero amount"),
+        ("Fe2 O3", "unexpected ' ' at position 3"),
+    ],
+)
+def test_formula_errors_give_reasons(text, reason):
+    with pytest.raises(FormulaError) as info:
+        parse_formula(text)
+    assert info.value.reason == reason
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["LiCoO2", "SiO2", "H2O", "O2", "Cl2", "NaCl", "GaN", "InAs", "CoO", "MgCl2·6H2O", "Li(Ni0.8Co0.1Mn0.1)O2"],
+)
+def test_is_formula_accepts_formulas(token):
+    assert is_formula(token)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "In", "As", "I", "He", "No", "Co", "Fe", "CO", "COOH", "DC", "ZT", "XRD", "SEM", "TEM", "BET", "ALD",
+        "BN", "II", "IV", "Fe(II)", "Bin", "The", "CNTs", "SBDs", "Eu3+", "P21", "Li1+xCoO2", "5ZnO", "mAh", "",
+    ],
+)
+def test_is_formula_rejects_words_symbols_and_acronyms(token):
+    assert not is_formula(token)
+
+
+def test_element_table_and_names():
+    assert len(ELEMENTS) == 118 and ELEMENTS[25] == "Fe" and ELEMENTS[-1] == "Og"
+    assert ELEMENT_NAMES["iron"] == "Fe"
+    assert element_from_name("aluminium") == element_from_name("Aluminum") == "Al"
+    assert element_from_name("sulphur") == "S"
+    assert element_from_name("IRON") is None
+    assert element_from_name("band") is None
+
+
+def test_matches_pymatgen_on_matscholar_formulas(data):
+    """Our compositions agree with pymatgen's on every formula token of the Matscholar test split."""
+    from pymatgen.core import Composition as PmgComposition
+
+    tokens = {line.split()[0] for line in (data / "matscholar_ner" / "train.txt").open() if line.strip()}
+    formulas = sorted(t for t in tokens if is_formula(t) and "*" not in t)
+    assert len(formulas) > 500
+    for formula in formulas:
+        expected = PmgComposition(formula).get_el_amt_dict()
+        assert parse_formula(formula).amounts == pytest.approx(dict(sorted(expected.items()))), formula
+
+
+def test_matscholar_formulas_are_in_mat2vec_normal_form(data):
+    """Matscholar formulas were written by mat2vec, so re-normalizing them must not change them."""
+    lines = [line.split() for line in (data / "matscholar_ner" / "train.txt").open()]
+    formulas = [w[0] for w in lines if len(w) == 2 and w[1].endswith("MAT") and is_formula(w[0])]
+    changed = [t for t in formulas if "*" not in t and "[" not in t and parse_formula(t).mat2vec_formula != t]
+    assert len(formulas) > 2000
+    assert len(changed) / len(formulas) < 0.01, changed
