@@ -1,0 +1,367 @@
+"""Numbers, ranges, errors and units in text, with character offsets, canonical units and SI conversion.
+
+Regex based and dependency free. Handles ``700 °C``, ``700–900 °C``, ``1.2 ± 0.1 eV``, ``10−3 S cm−1`` (a flattened
+superscript: ``10−3`` is 10^-3), ``2.1 × 10−3 S/cm``, ``mW cm^-2``, ``5 °C min−1``, superscripts (``cm⁻¹``), ``wt%``.
+Canonical units are atoms joined by spaces with integer exponents: ``"S cm-1"``, ``"mW cm-2"``, ``"°C min-1"``.
+Unknown units are not guessed: a number followed by an unknown word has ``unit=None``; :func:`parse_unit` keeps
+the raw string of a unit it cannot read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+# Base dimensions: length, mass, time, temperature, current, amount of substance.
+_BASE = ("m", "kg", "s", "K", "A", "mol")
+
+
+def _dims(m=0, kg=0, s=0, K=0, A=0, mol=0) -> tuple[int, ...]:
+    return (m, kg, s, K, A, mol)
+
+
+_LEN, _MASS, _TIME, _TEMP = _dims(m=1), _dims(kg=1), _dims(s=1), _dims(K=1)
+_CURRENT, _AMOUNT, _NONE = _dims(A=1), _dims(mol=1), _dims()
+_ENERGY, _PRESSURE, _POWER = _dims(m=2, kg=1, s=-2), _dims(m=-1, kg=1, s=-2), _dims(m=2, kg=1, s=-3)
+_CHARGE, _VOLT = _dims(s=1, A=1), _dims(m=2, kg=1, s=-3, A=-1)
+_SIEMENS, _OHM = _dims(m=-2, kg=-1, s=3, A=2), _dims(m=2, kg=1, s=-3, A=-2)
+_VOLUME, _MOLAR = _dims(m=3), _dims(m=-3, mol=1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    factor: float  # to SI
+    dims: tuple[int, ...]
+    offset: float = 0.0  # SI = value * factor + offset (temperatures only)
+
+
+ATOMS: dict[str, _Atom] = {
+    "K": _Atom(1, _TEMP), "°C": _Atom(1, _TEMP, 273.15), "°F": _Atom(5 / 9, _TEMP, 273.15 - 32 * 5 / 9),
+    "s": _Atom(1, _TIME), "ms": _Atom(1e-3, _TIME), "µs": _Atom(1e-6, _TIME), "ns": _Atom(1e-9, _TIME),
+    "min": _Atom(60, _TIME), "h": _Atom(3600, _TIME), "d": _Atom(86400, _TIME), "week": _Atom(604800, _TIME),
+    "Pa": _Atom(1, _PRESSURE), "kPa": _Atom(1e3, _PRESSURE), "MPa": _Atom(1e6, _PRESSURE),
+    "GPa": _Atom(1e9, _PRESSURE), "bar": _Atom(1e5, _PRESSURE), "mbar": _Atom(100, _PRESSURE),
+    "atm": _Atom(101325, _PRESSURE), "Torr": _Atom(101325 / 760, _PRESSURE),
+    "mTorr": _Atom(101325 / 760e3, _PRESSURE), "psi": _Atom(6894.757, _PRESSURE),
+    "eV": _Atom(1.602176634e-19, _ENERGY), "meV": _Atom(1.602176634e-22, _ENERGY),
+    "keV": _Atom(1.602176634e-16, _ENERGY), "J": _Atom(1, _ENERGY), "mJ": _Atom(1e-3, _ENERGY),
+    "kJ": _Atom(1e3, _ENERGY), "MJ": _Atom(1e6, _ENERGY), "cal": _Atom(4.184, _ENERGY),
+    "kcal": _Atom(4184, _ENERGY), "Wh": _Atom(3600, _ENERGY), "kWh": _Atom(3.6e6, _ENERGY),
+    "m": _Atom(1, _LEN), "km": _Atom(1e3, _LEN), "cm": _Atom(1e-2, _LEN), "mm": _Atom(1e-3, _LEN),
+    "µm": _Atom(1e-6, _LEN), "nm": _Atom(1e-9, _LEN), "Å": _Atom(1e-10, _LEN), "pm": _Atom(1e-12, _LEN),
+    "g": _Atom(1e-3, _MASS), "kg": _Atom(1, _MASS), "mg": _Atom(1e-6, _MASS), "µg": _Atom(1e-9, _MASS),
+    "L": _Atom(1e-3, _VOLUME), "mL": _Atom(1e-6, _VOLUME), "µL": _Atom(1e-9, _VOLUME),
+    "mol": _Atom(1, _AMOUNT), "mmol": _Atom(1e-3, _AMOUNT), "µmol": _Atom(1e-6, _AMOUNT),
+    "M": _Atom(1e3, _MOLAR), "mM": _Atom(1, _MOLAR), "µM": _Atom(1e-3, _MOLAR),
+    "S": _Atom(1, _SIEMENS), "mS": _Atom(1e-3, _SIEMENS), "µS": _Atom(1e-6, _SIEMENS),
+    "Ω": _Atom(1, _OHM), "mΩ": _Atom(1e-3, _OHM), "kΩ": _Atom(1e3, _OHM), "MΩ": _Atom(1e6, _OHM),
+    "V": _Atom(1, _VOLT), "mV": _Atom(1e-3, _VOLT), "kV": _Atom(1e3, _VOLT),
+    "A": _Atom(1, _CURRENT), "mA": _Atom(1e-3, _CURRENT), "µA": _Atom(1e-6, _CURRENT),
+    "nA": _Atom(1e-9, _CURRENT), "Ah": _Atom(3600, _CHARGE), "mAh": _Atom(3.6, _CHARGE),
+    "W": _Atom(1, _POWER), "mW": _Atom(1e-3, _POWER), "µW": _Atom(1e-6, _POWER), "kW": _Atom(1e3, _POWER),
+    "Hz": _Atom(1, _dims(s=-1)), "kHz": _Atom(1e3, _dims(s=-1)), "MHz": _Atom(1e6, _dims(s=-1)),
+    "GHz": _Atom(1e9, _dims(s=-1)), "rpm": _Atom(1 / 60, _dims(s=-1)),
+    "T": _Atom(1, _dims(kg=1, s=-2, A=-1)), "mT": _Atom(1e-3, _dims(kg=1, s=-2, A=-1)),
+    "F": _Atom(1, _dims(m=-2, kg=-1, s=4, A=2)), "mF": _Atom(1e-3, _dims(m=-2, kg=-1, s=4, A=2)),
+    "%": _Atom(1e-2, _NONE), "wt%": _Atom(1e-2, _NONE), "at%": _Atom(1e-2, _NONE),
+    "vol%": _Atom(1e-2, _NONE), "mol%": _Atom(1e-2, _NONE), "ppm": _Atom(1e-6, _NONE),
+    "sccm": _Atom(1e-6 / 60, _dims(m=3, s=-1)), "°": _Atom(math.pi / 180, _NONE),
+}
+
+# Spelling variants -> canonical atom (µ and μ, degree signs, long names).
+_ALIASES = {
+    "℃": "°C", "ºC": "°C", "˚C": "°C", "° C": "°C", "oC": "°C", "degC": "°C", "deg C": "°C", "K": "K",
+    "℉": "°F", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "mins": "min", "minute": "min",
+    "minutes": "min", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "day": "d", "days": "d",
+    "weeks": "week", "torr": "Torr", "mtorr": "mTorr", "ml": "mL", "l": "L", "Ohm": "Ω", "ohm": "Ω",
+    "wt.%": "wt%", "wt %": "wt%", "wt. %": "wt%", "at.%": "at%", "at %": "at%", "at. %": "at%",
+    "vol.%": "vol%", "vol %": "vol%", "vol. %": "vol%", "mol.%": "mol%", "mol %": "mol%", "deg": "°",
+    "mA h": "mAh", "A h": "Ah", "W h": "Wh", "kW h": "kWh",
+}
+for _sym in list(ATOMS):
+    if "µ" in _sym:
+        _ALIASES[_sym.replace("µ", "μ")] = _sym
+        _ALIASES[_sym.replace("µ", "u")] = _sym
+_ALIASES.update({s: s for s in ATOMS})
+
+# Unit words that only count as units right after a number, never inside a compound (too ambiguous alone).
+_LONE_ONLY = frozenset({"d", "l", "deg", "°", "oC"})
+
+_SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_MINUS = "-−–⁻"
+_SPELLINGS = sorted(_ALIASES, key=len, reverse=True)
+_ATOM_RE = re.compile(
+    "(" + "|".join(re.escape(s) for s in _SPELLINGS) + ")"
+    r"(?:\^?(?P<exp>[-−⁻]?[1-4])|(?P<sup>⁻?[¹²³⁴]))?(?![\wµμΩ%°]|[.,]\d)"
+)
+_SEP_RE = re.compile(r"\s*(/|·|⋅|\*|\bper\b)\s*| (?=\S)")
+_NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+_NUM_RE = re.compile(rf"(?<![\w.,/)\]·]){_NUM}(?:[eE][-+−]?\d+)?")
+_TIMES10_RE = re.compile(r"\s*[×xX*]\s*10(?:\^\s*(?P<e1>[-+−]?\d{1,3})|(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|(?P<e3>[-−⁻]\d{1,2}|[1-9]\d?)(?![\d.]))")
+_POW10_RE = re.compile(r"\^\s*(?P<e1>[-+−]?\d{1,3})|(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|(?P<sign>[-−⁻])(?P<e3>\d{1,2})(?![\d.])")
+_ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
+_RANGE_RE = re.compile(r"\s*(?:[–—~]|-|−|to)\s*|\s+and\s+")
+_LIST_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|[–-])\s*")
+_BETWEEN_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A compound unit as ``(atom, exponent)`` pairs; ``raw`` holds an unknown unit string verbatim."""
+
+    atoms: tuple[tuple[str, int], ...] = ()
+    raw: str | None = None
+
+    @property
+    def text(self) -> str:
+        """Canonical string, e.g. ``"S cm-1"``; the raw string for an unknown unit."""
+        if self.raw is not None:
+            return self.raw
+        return " ".join(a if e == 1 else f"{a}{e}" for a, e in self.atoms)
+
+    @property
+    def known(self) -> bool:
+        return self.raw is None and bool(self.atoms)
+
+    @property
+    def dims(self) -> tuple[int, ...]:
+        total = [0] * len(_BASE)
+        for a, e in self.atoms:
+            for i, d in enumerate(ATOMS[a].dims):
+                total[i] += d * e
+        return tuple(total)
+
+    @property
+    def factor(self) -> float:
+        return math.prod(ATOMS[a].factor ** e for a, e in self.atoms)
+
+    @property
+    def offset(self) -> float:
+        """Zero point shift; only a lone temperature atom (``°C``, not ``°C min-1``) has one."""
+        if len(self.atoms) == 1 and self.atoms[0][1] == 1:
+            return ATOMS[self.atoms[0][0]].offset
+        return 0.0
+
+    @property
+    def kind(self) -> str | None:
+        """Physical quantity name (``temperature``, ``time``, ``heating_rate``, …) or ``None``."""
+        return KINDS.get(self.dims) if self.known else None
+
+
+KINDS: dict[tuple[int, ...], str] = {
+    _TEMP: "temperature", _TIME: "time", _PRESSURE: "pressure", _ENERGY: "energy",
+    _dims(K=1, s=-1): "heating_rate", _dims(m=-3, kg=-1, s=3, A=2): "conductivity", _dims(m=-1): "wavenumber",
+    _dims(A=1, m=-2): "current_density", _dims(kg=1, s=-3): "power_density", _LEN: "length", _MASS: "mass",
+    _VOLUME: "volume", _AMOUNT: "amount", _MOLAR: "concentration", _dims(s=-1): "frequency",
+    _dims(m=3, s=-1): "flow_rate", _CHARGE: "charge", _dims(s=1, A=1, kg=-1): "specific_capacity",
+    _dims(m=2, kg=-1): "surface_area", _VOLT: "voltage", _SIEMENS: "conductance", _OHM: "resistance",
+    _POWER: "power", _CURRENT: "current", _NONE: "fraction",
+}
+
+# Preferred SI spelling per dimension (else composed from base units).
+_SI_NAMES = {
+    _TEMP: "K", _TIME: "s", _PRESSURE: "Pa", _ENERGY: "J", _POWER: "W", _dims(K=1, s=-1): "K s-1",
+    _dims(m=-3, kg=-1, s=3, A=2): "S m-1", _dims(A=1, m=-2): "A m-2", _dims(kg=1, s=-3): "W m-2",
+    _VOLT: "V", _SIEMENS: "S", _OHM: "Ω", _dims(s=-1): "Hz", _CHARGE: "C",
+}
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number (or range, or value ± error) with an optional unit; ``text[start:end]`` is the whole mention.
+
+    For a range ``value`` is the midpoint and ``low``/``high`` the ends.
+    """
+
+    value: float
+    unit: str | None
+    start: int
+    end: int
+    low: float | None = None
+    high: float | None = None
+    error: float | None = None
+    _unit: Unit | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def kind(self) -> str | None:
+        return self._unit.kind if self._unit else None
+
+    def to(self, unit: str) -> Quantity:
+        """The same quantity in ``unit`` (``ValueError`` if the dimensions differ or a unit is unknown)."""
+        src, dst = self._unit, parse_unit(unit)
+        if src is None or not src.known or not dst.known or src.dims != dst.dims:
+            raise ValueError(f"cannot convert {self.unit!r} to {unit!r}")
+
+        def conv(v: float | None) -> float | None:
+            return None if v is None else _round((v * src.factor + src.offset - dst.offset) / dst.factor)
+
+        err = None if self.error is None else _round(self.error * src.factor / dst.factor)
+        return Quantity(conv(self.value), dst.text, self.start, self.end, conv(self.low), conv(self.high), err, dst)
+
+    def si(self) -> Quantity:
+        """The quantity in SI units (``°C`` -> ``K``, ``S/cm`` -> ``S m-1``, ``h`` -> ``s``)."""
+        if self._unit is None or not self._unit.known:
+            raise ValueError(f"no SI form for unit {self.unit!r}")
+        return self.to(si_unit(self._unit.dims))
+
+    def to_dict(self) -> dict:
+        d = {"value": self.value, "unit": self.unit, "start": self.start, "end": self.end}
+        d.update({k: getattr(self, k) for k in ("low", "high", "error") if getattr(self, k) is not None})
+        return d
+
+
+def _round(x: float) -> float:
+    """Drop floating-point noise from unit conversion (12 significant digits)."""
+    return float(f"{x:.12g}")
+
+
+def si_unit(dims: tuple[int, ...]) -> str:
+    """SI unit string for a dimension vector."""
+    if dims in _SI_NAMES:
+        return _SI_NAMES[dims]
+    return " ".join(b if e == 1 else f"{b}{e}" for b, e in zip(_BASE, dims, strict=True) if e) or "%"
+
+
+def parse_unit(text: str) -> Unit:
+    """Parse a unit string (``"mW cm^-2"``, ``"°C/min"``, ``"S cm−1"``); unknown strings keep ``raw``."""
+    s = text.strip()
+    atoms, end = _match_unit(s, 0, lone=True)
+    if atoms and end == len(s):
+        return Unit(atoms)
+    return Unit(raw=s or None)
+
+
+def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int], ...], int]:
+    """Longest unit at ``pos``: atoms with exponents joined by ``/``, ``·`` or a space (space only before an
+    atom that carries an exponent, so ``°C for`` and ``h in air`` stop at the unit)."""
+    atoms: list[tuple[str, int]] = []
+    end, sign, spaced = pos, 1, False
+    while True:
+        m = _ATOM_RE.match(text, pos)
+        if not m or (m.group(1) in _LONE_ONLY and (atoms or not lone)):
+            break
+        exp = _exponent(m.group("exp") or m.group("sup"))
+        if spaced and exp is None and not _spaced_atom_ok(text, m.end()):
+            break
+        atoms.append((_ALIASES[m.group(1)], sign * (exp or 1)))
+        end = m.end()
+        sep = _SEP_RE.match(text, end)
+        if not sep:
+            break
+        sign, spaced = (-1 if sep.group(1) in ("/", "per") else 1), sep.group(1) is None
+        pos = sep.end()
+    return _merge(atoms), end
+
+
+def _spaced_atom_ok(text: str, pos: int) -> bool:
+    """A space-joined atom without exponent counts only when another atom with an exponent follows (``mA h g-1``)."""
+    sep = _SEP_RE.match(text, pos)
+    if not sep:
+        return False
+    m = _ATOM_RE.match(text, sep.end())
+    return bool(m and (m.group("exp") or m.group("sup") or sep.group(1) == "/"))
+
+
+def _exponent(s: str | None) -> int | None:
+    if not s:
+        return None
+    return int(s.translate(_SUPER).replace("−", "-").replace("–", "-"))
+
+
+def _merge(atoms: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    out: dict[str, int] = {}
+    for a, e in atoms:
+        out[a] = out.get(a, 0) + e
+    return tuple((a, e) for a, e in out.items() if e)
+
+
+def _float(s: str) -> float:
+    return float(s.replace(",", "").replace("−", "-"))
+
+
+def _number_at(text: str, m: re.Match) -> tuple[float, int]:
+    """Value and end of the number matched by ``_NUM_RE``, extended by ``× 10−3``, ``10^5`` or flattened ``10−3``."""
+    value, end = _float(m.group()), m.end()
+    t = _TIMES10_RE.match(text, end)
+    if t:
+        exp = _exponent(t.group("e1") or t.group("e2") or t.group("e3"))
+        return value * 10.0**exp, t.end()
+    if m.group() == "10":
+        p = _POW10_RE.match(text, end)
+        if p and (p.group("e1") or p.group("e2") or _flattened_power(p)):
+            return 10.0 ** _exponent(p.group("e1") or p.group("e2") or "-" + p.group("e3")), p.end()
+    return value, end
+
+
+def _flattened_power(p: re.Match) -> bool:
+    """``10−3`` / ``10⁻3`` is a power of ten; ``10-3`` only when it cannot be an ascending range (``10-20``)."""
+    return p.group("sign") in "−⁻" or int(p.group("e3")) < 10
+
+
+def _unit_at(text: str, pos: int) -> tuple[Unit | None, int]:
+    i = pos
+    while i < len(text) and text[i] in " \u00a0\u2009\u202f" and i - pos < 2:
+        i += 1
+    atoms, end = _match_unit(text, i, lone=True)
+    return (Unit(atoms), end) if atoms else (None, pos)
+
+
+def parse_quantities(text: str) -> list[Quantity]:
+    """All quantities in ``text`` in order; offsets slice ``text``. Lists (``80, 100 and 120 °C``) share the unit."""
+    out: list[Quantity] = []
+    pos = 0
+    while (m := _NUM_RE.search(text, pos)) is not None:
+        q = _quantity_at(text, m)
+        out.append(q)
+        pos = max(q.end, m.end())
+    _share_list_units(text, out)
+    return out
+
+
+def _quantity_at(text: str, m: re.Match) -> Quantity:
+    value, end = _number_at(text, m)
+    unit, uend = _unit_at(text, end)
+    err = _ERROR_RE.match(text, uend if unit else end)
+    if err:
+        unit2, end2 = _unit_at(text, err.end())
+        unit = unit2 or unit
+        return _make(value, unit, m.start(), end2 if unit2 else err.end(), error=_float(err.group(1)))
+    rng = _range_at(text, m, value, unit, uend if unit else end)
+    if rng:
+        return rng
+    return _make(value, unit, m.start(), uend if unit else end)
+
+
+def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -> Quantity | None:
+    sep = _RANGE_RE.match(text, pos)
+    if not sep or (sep.group().strip() == "and" and not _BETWEEN_RE.search(text, 0, m.start())):
+        return None
+    m2 = _NUM_RE.match(text, sep.end())
+    if not m2:
+        return None
+    high, end = _number_at(text, m2)
+    unit2, uend = _unit_at(text, end)
+    if unit is not None and (unit2 is None or unit2.text != unit.text):
+        return None
+    if high < low:
+        return None
+    return _make((low + high) / 2, unit2, m.start(), uend if unit2 else end, low=low, high=high)
+
+
+def _make(value, unit: Unit | None, start: int, end: int, **kw) -> Quantity:
+    return Quantity(value, unit.text if unit else None, start, end, _unit=unit, **kw)
+
+
+def _share_list_units(text: str, qs: list[Quantity]) -> None:
+    """Give unitless numbers the unit of the next quantity when only list separators lie between them."""
+    for i in range(len(qs) - 2, -1, -1):
+        a, b = qs[i], qs[i + 1]
+        if a.unit is None and b.unit is not None and _LIST_RE.fullmatch(text, a.end, b.start):
+            a.unit, a._unit = b.unit, b._unit
+
+
+def parse_number(text: str) -> Quantity | None:
+    """The first quantity in ``text`` (e.g. an MSPT ``Number`` span such as ``40-60`` or ``2.5 × 10−3``)."""
+    qs = parse_quantities(text)
+    return qs[0] if qs else None
