@@ -190,3 +190,92 @@ def test_sniff_content_before_suffix():
     assert sniff(b"10.1021/ja000001\nTitle\nBody", "x.txt") == "brat-txt"
     assert sniff(b"Just words.", "x.json") == "jsonl"
     assert sniff(b"Just words.", "x.dat") == "text"
+
+
+# --- publisher markup and PDF ---------------------------------------------------------------------------------
+
+MARKUP = {
+    # file: (reader, doi, title, first author, journal, year, headings)
+    "jats_pmc.xml": ("NlmXmlReader", "10.9999/jib.2021.0101", "Carbon-coated LiFePO4 from a citrate sol–gel route",
+                     "Anne Moreau", "Journal of Imaginary Batteries", 2021, ["Experimental", "Results and discussion"]),
+    "springer_jats.xml": ("SpringerJatsReader", "10.9999/jpc.2019.0042",
+                          "Sintering of Al-doped Li7La3Zr2O12 garnet pellets", "Chidi Okafor",
+                          "Journal of Pretend Ceramics", 2019, ["Methods", "Conductivity"]),
+    "elsevier.xml": ("ElsevierXmlReader", "10.9999/j.fakecat.2020.05.017",
+                     "Hydrothermal ZnO nanorods for photocatalytic dye degradation", "Silva, Marta",
+                     "Fake Catalysis Letters", 2020, ["Synthesis", "Photocatalysis"]),
+    "uspto.xml": ("UsptoXmlReader", None, "Method for making a sodium layered oxide cathode", "Claire Dubois", None,
+                  2018, ["BACKGROUND", "DETAILED DESCRIPTION"]),
+    "acs.html": ("AcsHtmlReader", "10.1021/fake.2022.0007", "Low-temperature synthesis of BaTiO3 nanocubes",
+                 "Rossi, Luca", "Fake Chemistry of Materials", 2022, ["Experimental Section", "Results"]),
+    "rsc.html": ("RscHtmlReader", "10.1039/fake00123a", "Mechanochemical synthesis of CsPbBr3 perovskite powders",
+                 "Schmidt, Jonas", "Imaginary Journal of Materials Chemistry", 2019, ["Introduction", "Experimental"]),
+    "springer.html": ("SpringerHtmlReader", "10.1007/fake-2017-0099",
+                      "Spray pyrolysis of SnO2:F transparent electrodes", "García, Lucía",
+                      "Journal of Invented Thin Films", 2017, ["Experimental", "Results"]),
+}
+ABSTRACT_STARTS = {"jats_pmc.xml": "Olivine LiFePO4", "springer_jats.xml": "Cubic garnet", "elsevier.xml": "ZnO nanorods grown",
+                   "uspto.xml": "A layered NaNi1/3", "acs.html": "Barium titanate", "rsc.html": "CsBr and PbBr2 were ball",
+                   "springer.html": "Fluorine-doped tin oxide"}
+
+
+@pytest.mark.parametrize("name", sorted(MARKUP))
+def test_markup_reader_keeps_metadata_and_structure(fixtures, name):
+    reader, doi, title, author, journal, year, headings = MARKUP[name]
+    doc = only_doc(fixtures / "ingest" / "markup" / name)
+    assert doc.meta.extra["reader"] == reader
+    assert (doc.meta.doi, doc.meta.title, doc.meta.authors[0], doc.meta.journal, doc.meta.year) == (
+        doi, title, author, journal, year)
+    assert doc.id == (doi or Path(name).stem)
+    assert section_titles(doc) == ["Title", "Abstract", *headings]
+    assert section_text(doc, "Title") == title
+    assert section_text(doc, "Abstract").startswith(ABSTRACT_STARTS[name])
+    assert doc.text.count(ABSTRACT_STARTS[name]) == 1
+    assert_offsets(doc)
+
+
+def test_jats_front_matter_is_not_body_text(fixtures):
+    doc = only_doc(fixtures / "ingest" / "markup" / "jats_pmc.xml")
+    assert "PMC0000001" not in doc.text and "Kenji" not in doc.text
+    assert section_text(doc, "Results and discussion").endswith("X-ray diffraction pattern of the calcined LiFePO4.")
+
+
+def test_pdf_reader(fixtures):
+    doc = only_doc(fixtures / "ingest" / "markup" / "paper.pdf")
+    assert doc.source.format == "pdf" and doc.id == "paper"
+    assert doc.meta.title == "Microwave synthesis of MnO2 nanosheets"
+    assert doc.meta.authors == ["Ito, Haruka", "Berg, Lars"]
+    assert "310 F/g" in doc.text
+    assert_offsets(doc)
+
+
+def test_gzipped_xml_is_sniffed_by_inner_name(fixtures):
+    doc = only_doc(fixtures / "ingest" / "markup" / "uspto.xml.gz")
+    assert doc.source.format == "xml" and doc.id == "uspto"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("bad_truncated_jats.xml", "malformed XML"),
+        ("bad_truncated_elsevier.xml", "malformed XML"),
+        ("bad_invalid_utf8.xml", "malformed XML"),
+        ("bad_truncated_acs.html", "truncated HTML"),
+        ("bad_truncated.pdf", "PdfReader failed"),
+        ("bad_corrupt.pdf", "PdfReader failed"),
+        ("bad_xxe.xml", "declares entities"),
+        ("bad_billion_laughs.xml", ""),
+    ],
+)
+def test_bad_markup_is_one_error(fixtures, name, reason):
+    assert reason in only_error(fixtures / "ingest" / "markup" / name).reason
+
+
+def test_xxe_never_leaks_local_files(fixtures, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-HOSTNAME-42")
+    xml = (fixtures / "ingest" / "markup" / "bad_xxe.xml").read_text().replace("file:///etc/hostname", secret.as_uri())
+    for name in ("leak.xml", "leak.txt", "leak.html"):
+        (tmp_path / name).write_text(xml)
+        (item,) = read_file(tmp_path / name)
+        assert "TOP-SECRET" not in repr(item) and "TOP-SECRET" not in getattr(item, "text", "")

@@ -7,6 +7,7 @@ is unusable.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 
@@ -14,6 +15,7 @@ from ..errors import IngestError
 from .base import Parsed, match_doi
 from .brat import read_brat
 from .jsonl import read_json
+from .markup import read_html, read_pdf, read_xml
 from .text import read_text
 
 Reader = Callable[[bytes, PurePath], Iterable[Parsed | IngestError]]
@@ -22,11 +24,15 @@ REGISTRY: dict[str, Reader] = {
     "text": read_text,
     "jsonl": read_json,
     "brat-txt": read_brat,
+    "html": read_html,
+    "xml": read_xml,
+    "pdf": read_pdf,
 }
 #: Formats whose files hold several papers; their documents carry ``Source.record``.
 MULTI_RECORD = frozenset({"jsonl"})
 
 JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".xml": "xml", ".nxml": "xml", ".pdf": "pdf"}
 _LEADING = b"\xef\xbb\xbf \t\r\n"
 
 
@@ -34,8 +40,14 @@ def sniff(data: bytes, name: str) -> str:
     """Format of ``data`` (a key of :data:`REGISTRY`); ``name`` (the inner file name) breaks ties."""
     head = data[:4096].lstrip(_LEADING)
     suffix = PurePath(name).suffix.lower()
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head[:1] == b"<":
+        return "html" if re.match(rb"<(!doctype\s+html|html[\s>])", head.lower()) else SUFFIX_FORMATS.get(suffix, "xml")
     if head[:1] == b"{" or suffix in JSON_SUFFIXES:
         return "jsonl"
+    if suffix in SUFFIX_FORMATS:
+        return SUFFIX_FORMATS[suffix]
     first_line = head.split(b"\n", 1)[0].decode("utf-8", "replace")
     if match_doi(first_line):
         return "brat-txt"
