@@ -1,0 +1,198 @@
+"""Embeddings on a real slice: MatScholar's mat2vec-processed sentences, trained in deterministic mode."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matnlp.cli import main
+from matnlp.errors import ConfigError, ModelError
+from matnlp.embeddings import (
+    Embeddings,
+    OOVError,
+    PhraseModel,
+    TrainConfig,
+    evaluate_analogies,
+    is_barrier,
+    load,
+    read_sentences,
+    train,
+)
+
+SMALL = dict(vector_size=50, window=5, negative=5, sample=1e-3, alpha=0.025, min_count=3, deterministic=True, seed=7)
+PAIRS = [("silicon", "Si"), ("titanium", "Ti"), ("oxygen", "O"), ("copper", "Cu"), ("iron", "Fe"), ("zinc", "Zn"),
+         ("gold", "Au"), ("nickel", "Ni"), ("aluminum", "Al"), ("carbon", "C"), ("nitrogen", "N"), ("silver", "Ag"),
+         ("cobalt", "Co")]
+UNRELATED = ["method", "film", "temperature", "paper", "results", "increase"]
+
+
+def _matscholar_sentences(path: Path) -> list[str]:
+    """Sentences of a CoNLL file (``token LABEL``; the label is the last field)."""
+    sentences, current = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.rsplit(None, 1)
+        if not line.strip():
+            if current:
+                sentences.append(" ".join(current))
+            current = []
+        elif len(fields) == 2 and fields[0].strip():
+            current.append(fields[0].replace(" ", ""))
+    return sentences + ([" ".join(current)] if current else [])
+
+
+@pytest.fixture(scope="session")
+def sentences_file(data, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("corpus") / "sentences.txt"
+    path.write_text("\n".join(_matscholar_sentences(data / "matscholar_ner" / "train.txt")) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def model_dir(sentences_file, tmp_path_factory) -> Path:
+    repeated = sentences_file.with_name("repeated.txt")
+    repeated.write_text(sentences_file.read_text(encoding="utf-8") * 3, encoding="utf-8")
+    out = tmp_path_factory.mktemp("w2v")
+    train(repeated, out, TrainConfig(epochs=10, **SMALL))
+    return out
+
+
+@pytest.fixture(scope="session")
+def emb(model_dir) -> Embeddings:
+    return Embeddings.load(model_dir)
+
+
+def test_phrases_form_bigrams_but_never_across_barriers(sentences_file, tmp_path):
+    phrases = PhraseModel.learn(lambda: read_sentences(sentences_file))
+    grams = phrases.phrasegrams()
+    assert {"band_gap", "thin_film", "room_temperature", "thermal_conductivity"} <= grams.keys()
+    assert any(g.count("_") >= 2 for g in phrases.passes[1]), "the second pass builds longer phrases"
+    assert not [g for g in grams if any(is_barrier(part) for part in g.split("_"))]
+    assert phrases.apply("the band gap of O2Ti".split()) == ["the", "band_gap", "of", "O2Ti"]
+    assert phrases.apply("band , gap <nUm> band".split()) == ["band", ",", "gap", "<nUm>", "band"]
+    phrases.save(tmp_path / "phrases.json")
+    assert PhraseModel.load(tmp_path / "phrases.json").passes == phrases.passes
+
+
+def test_element_name_is_closer_to_its_symbol_than_to_unrelated_words(emb):
+    wins, gaps = 0, []
+    for name, symbol in PAIRS:
+        unrelated = np.median([emb.wv.similarity(name, w) for w in UNRELATED])
+        gaps.append(emb.wv.similarity(name, symbol) - unrelated)
+        wins += gaps[-1] > 0
+    assert wins >= 0.75 * len(PAIRS), gaps
+    assert np.mean(gaps) > 0.1, gaps
+
+
+def test_model_directory_records_settings_and_history(emb, model_dir):
+    config = emb.config
+    assert config["settings"]["sg"] == 1 and config["settings"]["workers"] == 1
+    assert config["corpus"]["tokens"] > 300_000 and config["corpus"]["vocab"] == len(emb)
+    assert len(config["history"]) == 10 and all(h["loss"] > 0 for h in config["history"])
+    assert isinstance(emb.wv.vectors, np.memmap), "vectors are memory-mapped, not unpickled"
+    assert (model_dir / "phrases.json").is_file() and "band_gap" in emb
+
+
+def test_training_is_deterministic_with_a_seed(sentences_file, tmp_path):
+    small = tmp_path / "small.txt"
+    small.write_text("".join(sentences_file.read_text(encoding="utf-8").splitlines(True)[:1500]), encoding="utf-8")
+    config = dict(SMALL, vector_size=20, epochs=2, phrases=False)
+    a = train(small, tmp_path / "a", TrainConfig(**config))
+    b = train(small, tmp_path / "b", TrainConfig(**config))
+    c = train(small, tmp_path / "c", TrainConfig(**dict(config, seed=8)))
+    assert np.array_equal(a.wv.vectors, b.wv.vectors)
+    assert not np.array_equal(a.wv.vectors, c.wv.vectors)
+
+
+def test_queries_go_through_processing_and_phrases(emb):
+    assert emb.resolve("LiCoO2") == ["CoLiO2"]
+    assert emb.resolve("band gap") == ["band_gap"]
+    assert emb.resolve("Thermoelectric") == ["thermoelectric"]
+    assert np.array_equal(emb.vector("Band gap"), emb.wv["band_gap"])
+    assert emb.similar("LiCoO2", n=5) == emb.wv.most_similar("CoLiO2", topn=5)
+    answers = emb.analogy("silicon", "Si", "titanium", n=10)
+    assert len(answers) == 10 and not {"silicon", "Si", "titanium"} & {w for w, _ in answers}
+
+
+def test_out_of_vocabulary_gives_suggestions(emb):
+    with pytest.raises(OOVError) as err:
+        emb.similar("bandgapp")
+    assert isinstance(err.value, ModelError) and "bandgap" in err.value.suggestions["bandgapp"]
+    assert "did you mean" in str(err.value)
+
+
+@pytest.mark.parametrize("fmt,name", [("word2vec-txt", "v.txt"), ("word2vec-bin", "v.bin"), ("npy", "npy"),
+                                      ("kv", "v.kv")])
+def test_exports_round_trip_to_identical_vectors(emb, tmp_path, fmt, name):
+    path = emb.export(fmt, tmp_path / name)
+    back = load(path, trust_pickle=fmt == "kv")
+    assert back.wv.index_to_key == emb.wv.index_to_key
+    assert np.array_equal(np.asarray(back.wv.vectors), np.asarray(emb.wv.vectors))
+
+
+def test_material_table_round_trips(emb, tmp_path):
+    materials = emb.materials()
+    assert {"O2Ti", "CoLiO2", "Si"} <= set(materials) and "band_gap" not in materials
+    for name in ("m.parquet", "m.csv"):
+        back = load(emb.export("parquet", tmp_path / name))
+        assert back.wv.index_to_key == materials
+        assert np.array_equal(back.wv["O2Ti"], emb.wv["O2Ti"])
+
+
+def test_kv_files_are_not_unpickled_unless_trusted(emb, tmp_path):
+    path = emb.export("kv", tmp_path / "v.kv")
+    with pytest.raises(ModelError, match="pickle"):
+        load(path)
+
+
+def test_analogy_evaluation_matches_gensim(emb, data):
+    path = data / "mat2vec" / "analogies.txt"
+    ours = evaluate_analogies(emb.wv, path, restrict_vocab=5000)
+    assert ours["overall"]["questions"] == 35104 and len(ours["sections"]) == 14
+    assert 0 < ours["overall"]["covered"] < 35104
+    _, sections = emb.wv.evaluate_word_analogies(str(path), restrict_vocab=5000, case_insensitive=False)
+    gensim_correct = {s["section"]: len(s["correct"]) for s in sections if s["section"] != "Total accuracy"}
+    ours_correct = {s["section"]: s["correct"] for s in ours["sections"]}
+    assert sum(ours_correct.values()) == pytest.approx(sum(gensim_correct.values()), abs=2)
+
+
+def test_thermoelectric_ranking(emb, data):
+    result = emb.evaluate_thermoelectric(data / "mat2vec" / "TE_data_used_in_paper.json")
+    assert result["formulas"] == 35681 and 10 < result["covered"] < 1000
+    assert result["covered_with_pf"] > 2 and -1 <= result["spearman"] <= 1
+    sims = [r["similarity"] for r in result["ranking"]]
+    assert sims == sorted(sims, reverse=True)
+
+
+def test_empty_or_tiny_corpus_is_a_config_error(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="empty"):
+        train(empty, tmp_path / "m", TrainConfig(deterministic=True))
+    tiny = tmp_path / "tiny.txt"
+    tiny.write_text("a b c\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="min-count"):
+        train(tiny, tmp_path / "m", TrainConfig(deterministic=True))
+    with pytest.raises(ConfigError, match="sentences"):
+        train(tmp_path / "missing", tmp_path / "m")
+
+
+def test_missing_or_corrupt_model_is_a_model_error(emb, tmp_path):
+    with pytest.raises(ModelError, match="not a matnlp embeddings directory"):
+        Embeddings.load(tmp_path)
+    bad = tmp_path / "bad"
+    emb.save(bad)
+    (bad / "model.kv.vectors.npy").write_bytes(b"garbage")
+    with pytest.raises(ModelError, match="unreadable vectors"):
+        load(bad)
+
+
+def test_cli(model_dir, tmp_path, capsys, data):
+    assert main(["embeddings", "similar", str(model_dir), "LiCoO2", "-n", "3"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert main(["embeddings", "similar", str(model_dir), "bandgapp"]) == 2
+    assert main(["embeddings", "analogy", str(model_dir), "silicon", "Si", "titanium", "-n", "2"]) == 0
+    out = tmp_path / "eval.json"
+    assert main(["embeddings", "eval", str(model_dir), "--restrict-vocab", "5000", "--json", str(out)]) == 0
+    assert "OVERALL" in capsys.readouterr().out and out.is_file()
+    assert main(["embeddings", "export", str(model_dir), "-f", "npy", "-o", str(tmp_path / "npy")]) == 0
+    assert (tmp_path / "npy" / "vectors.npy").is_file() and (tmp_path / "npy" / "vocab.tsv").is_file()
