@@ -17,7 +17,6 @@ MAX_PDF_BYTES = 50 * 1024 * 1024
 
 #: A line longer than this is body text, not a title.
 MAX_TITLE_CHARS = 300
-BLOCK_KINDS = ("title", "abstract", "heading", "paragraph", "caption")
 DOI_RE = re.compile(r"^\s*(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)\s*$", re.IGNORECASE)
 # Share of control characters (other than tab/newline/CR/FF) above which decoded bytes are treated as binary.
 _MAX_CONTROL_RATIO = 0.05
