@@ -43,6 +43,7 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=False,
 )
 _HYPHENATION = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010][ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+_WORD = re.compile(r"\S+\s*|\s+")
 _SPECIAL_CHAR = re.compile(r"[^\t\n\x20-\x7e]")
 _COMBINING_RUN = re.compile(r"[^\W\d_][\u0300-\u036f]+")
 _WHITESPACE = re.compile(r"^[ \t\n]+|[ \t\n]+$|[ \t]*\n[ \t\n]*|[ \t]{2,}|\t")
@@ -88,9 +89,24 @@ def _mojibake_edits(text: str) -> list[Edit]:
 
 
 def _diff_edits(raw: str, new: str, offset: int) -> list[Edit]:
-    """Minimal edits turning ``raw`` into ``new`` (ftfy changes are short and local)."""
-    matcher = difflib.SequenceMatcher(None, raw, new, autojunk=False)
-    return [(offset + a, offset + b, new[c:d]) for op, a, b, c, d in matcher.get_opcodes() if op != "equal"]
+    """Minimal edits turning ``raw`` into ``new``: words are aligned first, then characters inside changed words
+    (ftfy's changes are short and local; a character-level diff of a long line would be slow)."""
+    raw_words, new_words = _WORD.findall(raw), _WORD.findall(new)
+    starts = [0]
+    for word in raw_words:
+        starts.append(starts[-1] + len(word))
+    edits: list[Edit] = []
+    words = difflib.SequenceMatcher(None, raw_words, new_words, autojunk=False)
+    for op, a, b, c, d in words.get_opcodes():
+        if op == "equal":
+            continue
+        old_part, new_part = "".join(raw_words[a:b]), "".join(new_words[c:d])
+        chars = difflib.SequenceMatcher(None, old_part, new_part, autojunk=False)
+        base = offset + starts[a]
+        edits.extend(
+            (base + i, base + j, new_part[k:m]) for tag, i, j, k, m in chars.get_opcodes() if tag != "equal"
+        )
+    return edits
 
 
 def _hyphenation_edits(text: str) -> list[Edit]:
