@@ -190,7 +190,7 @@ class _Parser:
                 group = self.sequence(_OPEN[char])
                 self.pos += 1
                 part = group * self.amount()
-            elif char.isupper():
+            elif "A" <= char <= "Z":
                 symbol = _ELEMENT.match(self.text, self.pos).group()
                 if symbol not in ELEMENT_SET:
                     raise self.fail(f"unknown element {symbol!r}")
