@@ -1,0 +1,199 @@
+"""Synthesis benchmark: operation typing on held-out Kononova DOIs, and on the MSPT test splits (gold .ann) the
+lexicon operation finder's span F1, condition attachment F1 and material role accuracy.
+
+    .venv/bin/python scripts/bench_synthesis.py [--json bench/synthesis.json] [--ner MODEL_DIR] [--splits ner-test ...]
+
+With ``--ner`` the entities come from ``matnlp.ner.load(MODEL_DIR)`` instead of the gold spans (only ``ner-test``
+is unseen by an NER model trained on ``ner-train``; ``sfex-test`` lies inside ``ner-train``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from collections import Counter
+from pathlib import Path
+
+from matnlp.config import data_dir
+from matnlp.synthesis import (
+    BratDoc,
+    default_typer,
+    extract_steps,
+    find_operations,
+    held_out_doi,
+    kononova_recipes,
+    read_brat,
+)
+
+log = logging.getLogger("bench_synthesis")
+ROLE_OF = {
+    "Recipe_Target": "target",
+    "Recipe_Precursor": "precursor",
+    "Solvent_Material": "solvent",
+    "Atmospheric_Material": "atmosphere",
+    "Participant_Material": "participant",
+}
+CONDITION_LABELS = ("Condition-Unit", "Condition-Misc")
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+            "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def typing_accuracy(folder: Path) -> dict:
+    """Accuracy of the shipped typer on the held-out DOIs, with the token-majority baseline for comparison."""
+    typer = default_typer()
+    n = ok = ok_token = unseen = ok_unseen = 0
+    per_type: Counter = Counter()
+    per_type_ok: Counter = Counter()
+    for r in kononova_recipes(folder):
+        if not held_out_doi(r.doi):
+            continue
+        style = typer.style(op.token for op in r.operations)
+        for op in r.operations:
+            pred = typer.type(op.token, op.medium, style)
+            n += 1
+            ok += pred == op.type
+            ok_token += typer.type(op.token) == op.type
+            per_type[op.type] += 1
+            per_type_ok[op.type] += pred == op.type
+            if op.token not in typer.vocabulary:
+                unseen += 1
+                ok_unseen += pred == op.type
+    return {
+        "operations": n,
+        "accuracy": round(ok / n, 4),
+        "token_only_accuracy": round(ok_token / n, 4),
+        "unseen_tokens": unseen,
+        "unseen_accuracy": round(ok_unseen / unseen, 4) if unseen else None,
+        "per_type_recall": {t: round(per_type_ok[t] / c, 4) for t, c in per_type.most_common()},
+    }
+
+
+def gold_pairs(doc: BratDoc) -> dict[str, set]:
+    """Gold (mention, operation) span pairs: conditions, number chains and apparatus."""
+    ents = doc.entities
+    span = lambda i: (ents[i].start, ents[i].end)  # noqa: E731
+    cond = {(a, b) for r, a, b in doc.relations if r == "Condition_Of" and ents[b].label == "Operation"}
+    unit_op = dict(cond)
+    chain = {
+        (span(a), span(unit_op[b])) for r, a, b in doc.relations if r == "Number_Of" and b in unit_op
+    }
+    return {
+        "conditions": {(span(a), span(b)) for a, b in cond},
+        "number_chains": chain,
+        "devices": {
+            (span(a), span(b)) for r, a, b in doc.relations if r == "Apparatus_Of" and ents[a].label == "Synthesis-Apparatus"
+        },
+    }
+
+
+def predicted_pairs(doc: BratDoc, steps) -> dict[str, set]:
+    """The same pairs read off the extracted steps (a condition span covers its entity and its number)."""
+    ents = list(doc.entities.values())
+    out: dict[str, set] = {"conditions": set(), "number_chains": set(), "devices": set()}
+    for s in steps:
+        op = (s.start, s.end)
+        for kind in ("temperature", "time", "pressure", "heating_rate", "atmosphere", "medium", "device", "other"):
+            for c in getattr(s.conditions, kind):
+                inside = [e for e in ents if c.start <= e.start and e.end <= c.end]
+                for e in inside:
+                    key = {"Number": "number_chains", "Synthesis-Apparatus": "devices"}.get(e.label)
+                    if e.label in CONDITION_LABELS:
+                        key = "conditions"
+                    if key:
+                        out[key].add(((e.start, e.end), op))
+    return out
+
+
+def gold_roles(doc: BratDoc) -> dict[tuple[int, int], str]:
+    """Material span -> most specific gold role among the operation events it takes part in."""
+    rank = {r: i for i, r in enumerate(("target", "precursor", "solvent", "atmosphere", "participant"))}
+    roles: dict[tuple[int, int], str] = {}
+    for args in doc.events.values():
+        for role, arg in args:
+            e = doc.entities[arg]
+            if role in ROLE_OF and e.label == "Material":
+                key, new = (e.start, e.end), ROLE_OF[role]
+                if key not in roles or rank[new] < rank[roles[key]]:
+                    roles[key] = new
+    return roles
+
+
+def bench_split(folder: Path, names: list[str], tagger=None) -> dict:
+    totals = {k: Counter() for k in ("operations", "conditions", "number_chains", "devices", "targets", "precursors")}
+    roles_ok = roles_n = 0
+    confusion: Counter = Counter()
+    for name in names:
+        doc = read_brat(folder / "data" / f"{name}.txt")
+        gold_ops = {(e.start, e.end) for e in doc.entities.values() if e.label == "Operation"}
+        lex_ops = {(e.start, e.end) for e in find_operations(doc.text)}
+        _count(totals["operations"], lex_ops, gold_ops)
+        entities = tagger(doc.text) if tagger else list(doc.entities.values())
+        steps = extract_steps(doc.text, entities)
+        gold, pred = gold_pairs(doc), predicted_pairs(doc, steps)
+        for k in ("conditions", "number_chains", "devices"):
+            _count(totals[k], pred[k], gold[k])
+        g_roles = gold_roles(doc)
+        p_roles = {(m.start, m.end): m.role for s in steps for m in s.materials}
+        for span, role in g_roles.items():
+            got = p_roles.get(span, "none")
+            roles_ok += got == role
+            roles_n += 1
+            confusion[f"{role}->{got}"] += 1
+        for key, role in (("targets", "target"), ("precursors", "precursor")):
+            _count(totals[key], {s for s, r in p_roles.items() if r == role}, {s for s, r in g_roles.items() if r == role})
+    result = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
+    result["operations"]["finder"] = "lexicon (Kononova vocabulary)"
+    result["material_roles"] = {
+        "accuracy": round(roles_ok / roles_n, 4) if roles_n else None,
+        "materials": roles_n,
+        "majority_baseline": round(max(Counter(k.split("->")[0] for k in confusion.elements()).values()) / roles_n, 4)
+        if roles_n else None,
+        "confusion": dict(confusion.most_common()),
+    }
+    result["documents"] = len(names)
+    return result
+
+
+def _count(c: Counter, pred: set, gold: set) -> None:
+    c["tp"] += len(pred & gold)
+    c["pred"] += len(pred)
+    c["gold"] += len(gold)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=data_dir())
+    ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--ner", type=Path, help="NER model directory (matnlp.ner.load); default: gold entity spans")
+    ap.add_argument("--splits", nargs="+", default=["ner-test", "sfex-test"])
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    tagger = None
+    if args.ner:
+        from matnlp import ner
+
+        tagger = ner.load(args.ner)
+    t0 = time.perf_counter()
+    results: dict = {"entities": f"ner:{args.ner}" if args.ner else "gold", "mspt": {}}
+    mspt = args.data / "mspt"
+    for split in args.splits:
+        names = (mspt / "splits" / f"{split}-fnames.txt").read_text().split()
+        results["mspt"][split] = bench_split(mspt, names, tagger)
+    results["typing_heldout_doi"] = typing_accuracy(args.data / "synthesis_recipes")
+    results["seconds"] = round(time.perf_counter() - t0, 1)
+    log.info(json.dumps(results, indent=1))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1))
+    return results
+
+
+if __name__ == "__main__":
+    main()
