@@ -63,9 +63,11 @@ def nerre(doping: Path, general: Path) -> Iterator[Paper]:
 
 def _snippet_halves(snippet: str) -> list[str]:
     """The two halves of a ``head <...> tail`` snippet, without a word the cut split in two."""
-    head, sep, tail = snippet.partition(" <...> ")
+    head, sep, tail = snippet.partition("<...>")
     if not sep:
         return [snippet]
+    if head.endswith(" ") and tail.startswith(" "):  # sol-gel pads the marker with one space on each side
+        head, tail = head[:-1], tail[1:]
     head_words, tail_words = head.split(), tail.split()
     if not head.endswith(" "):
         head_words = head_words[:-1]
