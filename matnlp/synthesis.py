@@ -29,6 +29,7 @@ from .tokenize import sentences
 from .types import Entity
 
 TYPER_PATH = Path(__file__).parent / "data" / "operation_types.json"
+ROLES_PATH = Path(__file__).parent / "data" / "material_roles.json"
 KONONOVA_FILES = {
     "solid-state": "solid-state_dataset_2019-12-03.json.xz",
     "sol-gel": "sol-gel_dataset_20200713.json.xz",
@@ -171,15 +172,14 @@ class OperationTyper:
         self.tables = model["tables"]
         self.style_model = model["style"]
         self.nb = model["ngram"]
+        #: Operation tokens seen in the Kononova training data.
+        self.vocabulary = frozenset(self.tables["token"])
+        #: Words :func:`find_operations` marks: the vocabulary filtered and extended on MSPT train documents.
+        self.lexicon = frozenset(model["lexicon"])
 
     @classmethod
     def load(cls, path: Path = TYPER_PATH) -> OperationTyper:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
-
-    @property
-    def vocabulary(self) -> frozenset[str]:
-        """Operation tokens seen in the training data (the lexicon of :func:`find_operations`)."""
-        return frozenset(self.tables["token"])
 
     def style(self, tokens: Iterable[str]) -> str:
         """Recipe style (``solid-state`` or ``sol-gel``) from the bag of operation tokens of one text."""
@@ -247,19 +247,21 @@ _MISC_KINDS = (
 _LEXICON_KINDS = (("atmosphere", _ATMOSPHERE_RE), ("medium", _MEDIUM_RE), ("device", _DEVICE_RE))
 _QUANTITY_KINDS = {"temperature", "time", "pressure", "heating_rate"}
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
 
 # --------------------------------------------------------------------------------------------- operations
 
 
 def find_operations(text: str, typer: OperationTyper | None = None) -> list[Entity]:
-    """Lexicon operation finder: words of ``text`` in the Kononova operation vocabulary, as ``Operation`` spans."""
-    vocab = (typer or default_typer()).vocabulary
-    return [
-        Entity(m.start(), m.end(), "Operation", m.group())
-        for m in _WORD_RE.finditer(text)
-        if m.group().lower() in vocab
-    ]
+    """Lexicon operation finder: words of ``text`` in the operation lexicon, as ``Operation`` spans."""
+    vocab = (typer or default_typer()).lexicon
+    return [Entity(a, b, "Operation", text[a:b]) for a, b, w in word_spans(text) if w in vocab]
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, lower-cased word)`` for the alphabetic words of ``text`` (the lexicon finder's units)."""
+    return [(m.start(), m.end(), m.group().lower()) for m in _WORD_RE.finditer(text)]
 
 
 # -------------------------------------------------------------------------------------------- attachment
@@ -407,6 +409,56 @@ def material_role(text: str, m: Entity) -> str:
     return "participant"
 
 
+def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[int]) -> dict[str, float]:
+    """Features of a material mention for the learned role model: nearby words, the operations before and after
+    it in its sentence, lexicon and shape flags, sentence position and the rule-based role."""
+    sent = bisect_right(bounds, m.start) - 1
+    lo = bounds[sent] if sent >= 0 else 0
+    hi = bounds[sent + 1] if sent + 1 < len(bounds) else len(text)
+    before = [w.lower() for w in _TOKEN_RE.findall(text[max(lo, m.start - 100) : m.start])][-6:]
+    after = [w.lower() for w in _TOKEN_RE.findall(text[m.end : min(hi, m.end + 100)])][:6]
+    f = {f"b{i}={w}": 1.0 for i, w in enumerate(reversed(before[-3:]))}
+    f.update({f"a{i}={w}": 1.0 for i, w in enumerate(after[:3])})
+    f.update({f"B={w}": 1.0 for w in before} | {f"A={w}": 1.0 for w in after})
+    prev = [o for o in ops if lo <= o.start < m.start]
+    nxt = [o for o in ops if m.end <= o.start < hi]
+    f[f"prevop={prev[-1].text.lower() if prev else '-'}"] = 1.0
+    f[f"nextop={nxt[0].text.lower() if nxt else '-'}"] = 1.0
+    f[f"sent={min(sent, 3)}"] = 1.0
+    f[f"rule={material_role(text, m)}"] = 1.0
+    f["medium"] = float(bool(_MEDIUM_RE.fullmatch(m.text)))
+    f["atmosphere"] = float(bool(_ATMOSPHERE_RE.fullmatch(m.text)))
+    f["formula"] = float(bool(re.search(r"[A-Z][a-z]?\d|\)\d", m.text)))
+    f["lower"] = float(m.text.islower())
+    f["first"] = float(text.find(m.text) == m.start)
+    return f
+
+
+class RoleModel:
+    """Linear model over :func:`role_features` (weights in ``data/material_roles.json``)."""
+
+    def __init__(self, model: dict):
+        self.classes = model["classes"]
+        self.bias = model["bias"]
+        self.weights = model["weights"]
+
+    @classmethod
+    def load(cls, path: Path = ROLES_PATH) -> RoleModel:
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def role(self, features: dict[str, float]) -> str:
+        scores = list(self.bias)
+        for f, v in features.items():
+            for i, w in enumerate(self.weights.get(f, ())):
+                scores[i] += w * v
+        return self.classes[max(range(len(scores)), key=scores.__getitem__)]
+
+
+@cache
+def default_roles() -> RoleModel:
+    return RoleModel.load()
+
+
 # --------------------------------------------------------------------------------------------------- entry
 
 
@@ -416,20 +468,14 @@ def extract_steps(
     """Ordered synthesis steps of ``text``. ``entities`` are MSPT-labelled spans (tagger or gold); with ``None``
     the lexicon operation finder and the text condition finder are used instead."""
     typer = typer or default_typer()
+    bounds = [s.start for s in sentences(text)]
     if entities is None:
         ops = find_operations(text, typer)
         mentions = conditions_from_text(text, skip=[(o.start, o.end) for o in ops])
     else:
-        ops = [e for e in entities if e.label == "Operation"]
-        mentions = conditions_from_entities(text, entities)
-        mentions += [
-            _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, material_role(text, e)))
-            for e in entities
-            if e.label == "Material"
-        ]
-    ops = sorted(ops, key=lambda e: e.start)
+        ops = sorted((e for e in entities if e.label == "Operation"), key=lambda e: e.start)
+        mentions = conditions_from_entities(text, entities) + _material_mentions(text, entities, ops, bounds)
     steps = [SynthesisStep(o.text, "", o.start, o.end) for o in ops]
-    bounds = [s.start for s in sentences(text)]
     for m, i in zip(mentions, attach([(m.start, m.end) for m in mentions], ops, bounds), strict=True):
         if i is not None:
             _add(steps[i], m)
@@ -437,6 +483,17 @@ def extract_steps(
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
     return steps
+
+
+def _material_mentions(
+    text: str, entities: Sequence[Entity], ops: Sequence[Entity], bounds: Sequence[int]
+) -> list[_Mention]:
+    roles = default_roles()
+    return [
+        _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, roles.role(role_features(text, e, ops, bounds))))
+        for e in entities
+        if e.label == "Material"
+    ]
 
 
 def _add(step: SynthesisStep, m: _Mention) -> None:
@@ -462,6 +519,29 @@ class BratDoc:
     entities: dict[str, Entity]
     relations: list[tuple[str, str, str]]
     events: dict[str, list[tuple[str, str]]]
+
+
+_ROLE_OF = {
+    "Recipe_Target": "target",
+    "Recipe_Precursor": "precursor",
+    "Solvent_Material": "solvent",
+    "Atmospheric_Material": "atmosphere",
+    "Participant_Material": "participant",
+}
+
+
+def gold_roles(doc: BratDoc) -> dict[tuple[int, int], str]:
+    """Material span -> most specific gold role (order of :data:`ROLES`) among the operation events it is in."""
+    rank = {r: i for i, r in enumerate(ROLES)}
+    roles: dict[tuple[int, int], str] = {}
+    for args in doc.events.values():
+        for role, arg in args:
+            e = doc.entities[arg]
+            if role in _ROLE_OF and e.label == "Material":
+                key, new = (e.start, e.end), _ROLE_OF[role]
+                if key not in roles or rank[new] < rank[roles[key]]:
+                    roles[key] = new
+    return roles
 
 
 def read_brat(txt_path: Path) -> BratDoc:

@@ -22,19 +22,13 @@ from matnlp.synthesis import (
     default_typer,
     extract_steps,
     find_operations,
+    gold_roles,
     held_out_doi,
     kononova_recipes,
     read_brat,
 )
 
 log = logging.getLogger("bench_synthesis")
-ROLE_OF = {
-    "Recipe_Target": "target",
-    "Recipe_Precursor": "precursor",
-    "Solvent_Material": "solvent",
-    "Atmospheric_Material": "atmosphere",
-    "Participant_Material": "participant",
-}
 CONDITION_LABELS = ("Condition-Unit", "Condition-Misc")
 
 
@@ -111,20 +105,6 @@ def predicted_pairs(doc: BratDoc, steps) -> dict[str, set]:
     return out
 
 
-def gold_roles(doc: BratDoc) -> dict[tuple[int, int], str]:
-    """Material span -> most specific gold role among the operation events it takes part in."""
-    rank = {r: i for i, r in enumerate(("target", "precursor", "solvent", "atmosphere", "participant"))}
-    roles: dict[tuple[int, int], str] = {}
-    for args in doc.events.values():
-        for role, arg in args:
-            e = doc.entities[arg]
-            if role in ROLE_OF and e.label == "Material":
-                key, new = (e.start, e.end), ROLE_OF[role]
-                if key not in roles or rank[new] < rank[roles[key]]:
-                    roles[key] = new
-    return roles
-
-
 def bench_split(folder: Path, names: list[str], tagger=None) -> dict:
     totals = {k: Counter() for k in ("operations", "conditions", "number_chains", "devices", "targets", "precursors")}
     roles_ok = roles_n = 0
@@ -149,7 +129,7 @@ def bench_split(folder: Path, names: list[str], tagger=None) -> dict:
         for key, role in (("targets", "target"), ("precursors", "precursor")):
             _count(totals[key], {s for s, r in p_roles.items() if r == role}, {s for s, r in g_roles.items() if r == role})
     result = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
-    result["operations"]["finder"] = "lexicon (Kononova vocabulary)"
+    result["operations"]["finder"] = "lexicon (Kononova vocabulary, filtered/extended on MSPT sfex-train)"
     result["material_roles"] = {
         "accuracy": round(roles_ok / roles_n, 4) if roles_n else None,
         "materials": roles_n,

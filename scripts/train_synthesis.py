@@ -1,0 +1,165 @@
+"""Build the shipped synthesis models (JSON) from the Kononova datasets and the MSPT ``sfex-train`` documents.
+
+``matnlp/data/operation_types.json`` (:class:`matnlp.synthesis.OperationTyper`): a frequency table keyed by
+(token, has mixing medium, recipe style), a recipe-style logistic regression over the recipe's operation tokens
+(solid-state vs sol-gel label conventions), a character n-gram naive Bayes fallback for unseen tokens, and the
+operation finder's lexicon (the Kononova vocabulary, minus words rarely annotated as operations in MSPT train, plus
+words usually annotated so). Only Kononova DOIs outside the held-out fifth (:func:`matnlp.synthesis.held_out_doi`)
+are used, so ``scripts/bench_synthesis.py`` measures the shipped model on unseen papers.
+
+``matnlp/data/material_roles.json`` (:class:`matnlp.synthesis.RoleModel`): logistic regression over
+:func:`matnlp.synthesis.role_features` of the MSPT ``sfex-train`` event arguments (disjoint from ``ner-test`` and
+``sfex-test``).
+
+    .venv/bin/python scripts/train_synthesis.py [--data DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from matnlp.config import REPO_ROOT, data_dir
+from matnlp.synthesis import (
+    ROLES,
+    ROLES_PATH,
+    TYPER_PATH,
+    gold_roles,
+    held_out_doi,
+    kononova_recipes,
+    ngrams,
+    read_brat,
+    role_features,
+    word_spans,
+)
+from matnlp.tokenize import sentences
+
+log = logging.getLogger("train_synthesis")
+MIN_COUNT = 2  # a (token, ...) key seen fewer times is left to the fallbacks
+NB_ALPHA = 0.1
+LEXICON_DROP, LEXICON_ADD, LEXICON_MIN = 0.3, 0.5, 3  # MSPT "annotated as Operation" rates and minimum count
+ROLE_SPLIT = "sfex-train"
+
+
+def frequency_tables(recipes) -> dict[str, dict[str, dict[str, int]]]:
+    """Type counts keyed by ``token``, ``token|medium`` and ``token|medium|style``."""
+    tables: dict[str, defaultdict] = {k: defaultdict(Counter) for k in ("token", "medium", "style")}
+    for r in recipes:
+        for op in r.operations:
+            tables["token"][op.token][op.type] += 1
+            tables["medium"][f"{op.token}|{int(op.medium)}"][op.type] += 1
+            tables["style"][f"{op.token}|{int(op.medium)}|{r.style}"][op.type] += 1
+    return {
+        name: {k: dict(c) for k, c in table.items() if sum(c.values()) >= MIN_COUNT} for name, table in tables.items()
+    }
+
+
+def style_model(recipes) -> dict:
+    """Logistic regression P(sol-gel | bag of operation tokens), exported as weights."""
+    vec = DictVectorizer()
+    x = vec.fit_transform([Counter(op.token for op in r.operations) for r in recipes])
+    y = [r.style == "sol-gel" for r in recipes]
+    clf = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    weights = {f: round(float(w), 4) for f, w in zip(vec.feature_names_, clf.coef_[0], strict=True) if abs(w) > 1e-3}
+    return {"positive": "sol-gel", "negative": "solid-state", "bias": float(clf.intercept_[0]), "weights": weights}
+
+
+def ngram_model(token_table: dict[str, dict[str, int]]) -> dict:
+    """Multinomial naive Bayes over character n-grams of the distinct tokens (each token weighted by log count)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    prior: Counter = Counter()
+    for token, types in token_table.items():
+        label, n = max(types.items(), key=lambda kv: kv[1])
+        w = 1.0 + math.log(n)
+        prior[label] += w
+        for g in ngrams(token):
+            counts[label][g] += w
+    vocab = sorted({g for c in counts.values() for g in c})
+    labels = sorted(counts)
+    log_prob = {}
+    for label in labels:
+        total = sum(counts[label].values()) + NB_ALPHA * len(vocab)
+        log_prob[label] = {g: round(math.log((counts[label][g] + NB_ALPHA) / total), 3) for g in counts[label]}
+        log_prob[label][""] = round(math.log(NB_ALPHA / total), 3)
+    z = sum(prior.values())
+    return {"labels": labels, "log_prior": {k: math.log(prior[k] / z) for k in labels}, "log_prob": log_prob}
+
+
+def mspt_docs(mspt: Path, split: str):
+    return [read_brat(mspt / "data" / f"{n}.txt") for n in (mspt / "splits" / f"{split}-fnames.txt").read_text().split()]
+
+
+def lexicon(vocabulary: set[str], docs) -> list[str]:
+    """Kononova vocabulary filtered by, and extended with, how often a word is an ``Operation`` span in ``docs``."""
+    seen: Counter = Counter()
+    as_op: Counter = Counter()
+    for doc in docs:
+        gold = {(e.start, e.end) for e in doc.entities.values() if e.label == "Operation"}
+        for a, b, w in word_spans(doc.text):
+            seen[w] += 1
+            as_op[w] += (a, b) in gold
+    keep = {w for w in vocabulary if seen[w] < LEXICON_MIN or as_op[w] / seen[w] >= LEXICON_DROP}
+    add = {w for w, n in as_op.items() if n >= LEXICON_MIN and n / seen[w] >= LEXICON_ADD}
+    return sorted(keep | add)
+
+
+def role_model(docs) -> dict:
+    """Logistic regression material-role model from the gold event roles of ``docs``."""
+    x, y = [], []
+    for doc in docs:
+        ops = sorted((e for e in doc.entities.values() if e.label == "Operation"), key=lambda e: e.start)
+        bounds = [s.start for s in sentences(doc.text)]
+        mats = {(e.start, e.end): e for e in doc.entities.values() if e.label == "Material"}
+        for span, role in gold_roles(doc).items():
+            x.append(role_features(doc.text, mats[span], ops, bounds))
+            y.append(role)
+    vec = DictVectorizer()
+    clf = LogisticRegression(C=0.5, max_iter=3000).fit(vec.fit_transform(x), y)
+    classes = [str(c) for c in clf.classes_]
+    assert set(classes) <= set(ROLES), classes
+    weights = {
+        f: [round(float(w), 3) for w in clf.coef_[:, j]]
+        for j, f in enumerate(vec.feature_names_)
+        if max(abs(clf.coef_[:, j])) > 0.02
+    }
+    log.info("role model: %d materials, %d features kept", len(y), len(weights))
+    return {"format": "matnlp.material_roles/1", "source": f"MSPT {ROLE_SPLIT}", "classes": classes,
+            "bias": [float(b) for b in clf.intercept_], "weights": weights}
+
+
+def write_json(path: Path, obj: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+    log.info("wrote %s (%d kB)", path.relative_to(REPO_ROOT), path.stat().st_size // 1024)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=data_dir())
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    recipes = [r for r in kononova_recipes(args.data / "synthesis_recipes") if not held_out_doi(r.doi)]
+    log.info("training on %d recipes, %d operations", len(recipes), sum(len(r.operations) for r in recipes))
+    tables = frequency_tables(recipes)
+    train_docs = mspt_docs(args.data / "mspt", ROLE_SPLIT)
+    model = {
+        "format": "matnlp.operation_types/1",
+        "source": "Kononova et al. 2019 solid-state (2019-12-03) and sol-gel (2020-07-13) datasets, train DOIs",
+        "tables": tables,
+        "style": style_model(recipes),
+        "ngram": ngram_model(tables["token"]),
+        "lexicon": lexicon(set(tables["token"]), train_docs),
+    }
+    write_json(TYPER_PATH, model)
+    write_json(ROLES_PATH, role_model(train_docs))
+
+
+if __name__ == "__main__":
+    main()
