@@ -44,17 +44,14 @@ class CRF(nn.Module):
             return emissions.sum() * 0.0
         emissions, tags, mask = emissions[keep].float(), tags[keep], mask[keep]
         trans, start, end = self.scores()
-        rows = torch.arange(emissions.shape[0], device=emissions.device)
-        score = start[tags[:, 0]] + emissions[rows, 0, tags[:, 0]]
+        m = mask.to(emissions.dtype)
+        emit = emissions.gather(2, tags.unsqueeze(-1)).squeeze(-1)
+        last = tags.gather(1, (mask.sum(1) - 1).unsqueeze(1)).squeeze(1)
+        score = start[tags[:, 0]] + (emit * m).sum(1) + (trans[tags[:, :-1], tags[:, 1:]] * m[:, 1:]).sum(1) + end[last]
         alpha = start + emissions[:, 0]
         for t in range(1, emissions.shape[1]):
-            m = mask[:, t]
-            step = trans[tags[:, t - 1], tags[:, t]] + emissions[rows, t, tags[:, t]]
-            score = score + step * m
-            nxt = torch.logsumexp(alpha.unsqueeze(2) + trans.unsqueeze(0) + emissions[:, t].unsqueeze(1), dim=1)
-            alpha = torch.where(m.unsqueeze(1), nxt, alpha)
-        last = tags.gather(1, (mask.sum(1) - 1).unsqueeze(1)).squeeze(1)
-        score = score + end[last]
+            nxt = torch.logsumexp(alpha.unsqueeze(2) + trans + emissions[:, t].unsqueeze(1), dim=1)
+            alpha = torch.where(mask[:, t : t + 1], nxt, alpha)
         return (torch.logsumexp(alpha + end, dim=1) - score).mean()
 
 

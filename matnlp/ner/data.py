@@ -213,7 +213,8 @@ def _label_text(
                         tags[i] = f"I-{label}"
             examples.append(Example([text[s:e] for s, e in toks], tags, toks, f"{doc_id}:{toks[0][0]}"))
     if len(used) < len(entities):
-        log.warning("%s: %d of %d entities cover no token", doc_id, len(entities) - len(used), len(entities))
+        lost = len(entities) - len(used)
+        log.debug("%s: %d of %d entities share a token with another or cover none", doc_id, lost, len(entities))
     return examples
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,7 +190,9 @@ def load(path: str | Path, device: str = "auto", int8: bool = False, batch_size:
     crf = _load_crf(path, labels) if meta.get("crf") else None
     model.to(device)
     if int8:
-        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        with warnings.catch_warnings():  # eager dynamic quantization is deprecated in favour of torchao
+            warnings.simplefilter("ignore")
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     return Tagger(model, tokenizer, meta, device, batch_size, crf)
 
 

@@ -1,0 +1,144 @@
+"""``matnlp ner train | eval | predict``: fine-tune, score and apply BERT NER models."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("ner", help="train, evaluate and apply BERT NER models")
+    sub = parser.add_subparsers(dest="ner_command", metavar="SUBCOMMAND", required=True)
+    _register_train(sub)
+    _register_eval(sub)
+    _register_predict(sub)
+
+
+def _data_help() -> str:
+    return "CoNLL file, JSONL spans, brat directory, or an MSPT split list (names, one a line)"
+
+
+def _register_train(sub) -> None:
+    p = sub.add_parser("train", help="fine-tune a token-classification model")
+    p.add_argument("--train", required=True, help=_data_help())
+    p.add_argument("--dev", required=True, help="dev data (early stopping and best checkpoint)")
+    p.add_argument("--test", help="test data, scored once at the end into metrics.json")
+    p.add_argument("--brat-dir", help="brat directory for split lists (default: found beside the list)")
+    p.add_argument("-o", "--out", required=True, help="output model directory")
+    p.add_argument("--base", help="local Hugging Face checkpoint dir (default: offline MiniLM-L6)")
+    p.add_argument("--processing", choices=("auto", "mat2vec", "none"), default="auto",
+                   help="text processing the model expects at predict time (auto: mat2vec if the data has <nUm>)")
+    p.add_argument("--epochs", type=float, default=12.0)
+    p.add_argument("--lr", type=float, default=1.5e-4)
+    p.add_argument("--head-lr-mult", type=float, default=1.0, help="learning-rate multiplier for classifier/CRF")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--warmup", type=float, default=0.1, help="warm-up steps (int) or ratio (<1)")
+    p.add_argument("--weight-decay", type=float, default=0.01)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--max-length", type=int, default=128, help="window length in word pieces")
+    p.add_argument("--stride", type=int, default=32, help="overlap between windows in word pieces")
+    p.add_argument("--crf", action="store_true", help="train a CRF layer over the word emissions")
+    p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--min-count", type=int, default=1, help="keep entity types with at least this many mentions")
+    p.add_argument("--limit", type=int, help="use only the first N training sentences")
+    p.set_defaults(func=cmd_train)
+
+
+def _register_eval(sub) -> None:
+    p = sub.add_parser("eval", help="entity-level P/R/F1 (seqeval strict IOB2) of a model on labelled data")
+    p.add_argument("model", help="model directory")
+    p.add_argument("--data", required=True, help=_data_help())
+    p.add_argument("--brat-dir", help="brat directory for split lists")
+    p.add_argument("--json", help="write the full report as JSON here")
+    p.add_argument("--ignore-unknown", action="store_true", help="map gold labels the model lacks to O")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--int8", action="store_true", help="dynamic int8 quantization (CPU)")
+    p.set_defaults(func=cmd_eval)
+
+
+def _register_predict(sub) -> None:
+    p = sub.add_parser("predict", help="tag raw text; prints JSON entities with character offsets")
+    p.add_argument("model", help="model directory")
+    p.add_argument("text", nargs="*", help="texts to tag")
+    p.add_argument("--input", help="text file (one text a line) or JSONL with a 'text' field")
+    p.add_argument("--output", help="write JSONL here instead of stdout")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--int8", action="store_true", help="dynamic int8 quantization (CPU)")
+    p.set_defaults(func=cmd_predict)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ..ner.data import load_examples
+    from ..ner.train import TrainSettings, train
+
+    train_ex = load_examples(args.train, args.brat_dir)[: args.limit]
+    dev_ex = load_examples(args.dev, args.brat_dir)
+    test_ex = load_examples(args.test, args.brat_dir) if args.test else None
+    processing = args.processing
+    if processing == "auto":
+        processing = "mat2vec" if any("<nUm>" in e.words for e in train_ex) else "none"
+    settings = TrainSettings(
+        base=args.base, epochs=args.epochs, lr=args.lr, head_lr_mult=args.head_lr_mult, batch_size=args.batch_size,
+        warmup=args.warmup, weight_decay=args.weight_decay, seed=args.seed, max_length=args.max_length,
+        stride=args.stride, crf=args.crf, label_smoothing=args.label_smoothing, patience=args.patience,
+        device=args.device, processing=processing, min_count=args.min_count,
+    )
+    metrics = train(train_ex, dev_ex, args.out, settings, test_examples=test_ex)
+    if metrics:
+        print(json.dumps({k: metrics[k]["micro"] for k in ("dev", "test") if k in metrics}, indent=2))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from ..ner import load
+    from ..ner.data import load_examples
+    from ..ner.evaluate import evaluate, format_report
+
+    tagger = load(args.model, device=args.device, int8=args.int8, batch_size=args.batch_size)
+    report = evaluate(tagger, load_examples(args.data, args.brat_dir), "ignore" if args.ignore_unknown else "error")
+    print(format_report(report))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, indent=2))
+    return 0
+
+
+def _read_texts(path: str) -> list[str]:
+    from ..errors import ConfigError
+
+    lines = [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not path.endswith((".jsonl", ".json")):
+        return lines
+    try:
+        return [json.loads(line)["text"] for line in lines]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{path}: expected JSONL records with a 'text' field ({exc!r})") from None
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from ..errors import ConfigError
+    from ..ner import load
+
+    texts = list(args.text) + (_read_texts(args.input) if args.input else [])
+    if not texts:
+        raise ConfigError("nothing to tag: give texts or --input FILE")
+    tagger = load(args.model, device=args.device, int8=args.int8, batch_size=args.batch_size)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for text, entities in zip(texts, tagger.pipe(texts)):
+            out.write(json.dumps({"text": text, "entities": [asdict(e) for e in entities]}, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0

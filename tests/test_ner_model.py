@@ -1,0 +1,147 @@
+"""A tiny BERT trained on real Matscholar sentences: learns, round-trips, tags raw text with exact offsets."""
+
+import json
+import logging
+
+import numpy as np
+import pytest
+import torch
+
+from matnlp.cli import main
+from matnlp.errors import ConfigError, ModelError
+from matnlp.ner import load
+from matnlp.ner.data import read_conll
+from matnlp.ner.evaluate import evaluate, score
+from matnlp.ner.predict import Tagger
+from matnlp.ner.train import META_FILE, TrainSettings, default_base, prepare_labels, train
+
+RAW = [
+    "LiFePO4 was annealed at 700 °C for 5 h under Ar.",
+    "The electron paramagnetic resonance spectra of NiZn ferrite/SiO2 nanocomposites show a large magnetic moment.",
+    "",
+    "   ",
+    "Thin films of ZnO were grown by pulsed laser deposition for use in solar cells. " * 3,
+]
+
+
+def tiny_model(labels, crf=False):
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig
+
+    tokenizer = AutoTokenizer.from_pretrained(default_base(), local_files_only=True)
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=128, max_position_embeddings=128, num_labels=len(labels),
+        id2label=dict(enumerate(labels)), label2id={lab: i for i, lab in enumerate(labels)},
+    )
+    return tokenizer, AutoModelForTokenClassification.from_config(config)
+
+
+@pytest.fixture(scope="module")
+def matscholar(data):
+    examples = read_conll(data / "matscholar_ner" / "train.txt")
+    return examples[:200], examples[200:260], read_conll(data / "matscholar_ner" / "test.txt")[:120]
+
+
+def _train(tmp_path_factory, matscholar, crf, epochs, processing="mat2vec"):
+    train_ex, dev_ex, _ = matscholar
+    settings = TrainSettings(
+        epochs=epochs, lr=3e-3, batch_size=8, crf=crf, processing=processing, progress=False, patience=0,
+        device="cpu", max_length=64, head_lr_mult=10.0 if crf else 1.0,
+    )
+    tokenizer, model = tiny_model(prepare_labels(train_ex, settings), crf)
+    out = tmp_path_factory.mktemp("crf" if crf else "softmax")
+    metrics = train(train_ex, dev_ex, out, settings, model=model, tokenizer=tokenizer)
+    return out, model, tokenizer, metrics
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, matscholar):
+    logging.getLogger("matnlp").setLevel(logging.WARNING)
+    torch.set_num_threads(1)  # tiny matrices: one thread is faster, and robust on a shared 2-core machine
+    return _train(tmp_path_factory, matscholar, crf=False, epochs=12)
+
+
+def test_beats_all_o_baseline(trained, matscholar):
+    out, _, _, metrics = trained
+    _, _, test = matscholar
+    report = evaluate(load(out, device="cpu"), test)
+    baseline = score([e.tags for e in test], [["O"] * len(e.tags) for e in test])
+    assert baseline["micro"]["f1"] == 0.0
+    assert report["micro"]["f1"] > 0.25, report["micro"]
+    assert set(json.loads((out / "metrics.json").read_text())) >= {"dev", "train_seconds", "dev_history"}
+    meta = json.loads((out / META_FILE).read_text())
+    assert meta["processing"] == "mat2vec" and meta["labels"][0] == "O"
+
+
+def test_save_load_round_trip(trained, matscholar):
+    out, model, tokenizer, _ = trained
+    meta = json.loads((out / META_FILE).read_text())
+    words = [e.words for e in matscholar[2][:40]]
+    before = Tagger(model, tokenizer, meta).tag_words(words)
+    after = load(out, device="cpu").tag_words(words)
+    assert [t for t, _ in before] == [t for t, _ in after]
+    assert all(np.allclose(p, q, atol=1e-5) for (_, p), (_, q) in zip(before, after))
+
+
+def test_raw_text_offsets_slice_original(trained):
+    tagger = load(trained[0], device="cpu")
+    results = tagger.pipe(RAW, batch_size=2)
+    assert results[2] == [] and results[3] == []
+    assert any(results)
+    for text, entities in zip(RAW, results):
+        for e in entities:
+            assert text[e.start : e.end] == e.text and e.text.strip() == e.text and 0 < e.score <= 1
+    assert tagger(RAW[0]) == results[0]
+
+
+def test_long_text_and_int8(trained):
+    tagger = load(trained[0], device="cpu", int8=True)
+    text = " ".join(["The LiCoO2 cathode was calcined at 900 °C and"] * 120) + " " + "x" * 3000 + " ."
+    entities = tagger(text)
+    assert all(text[e.start : e.end] == e.text for e in entities)
+    assert max(e.end for e in entities) > len(text) // 2  # windows reach the end
+
+
+def test_bad_inputs(trained, tmp_path):
+    out = trained[0]
+    tagger = load(out, device="cpu")
+    with pytest.raises(ConfigError, match="must be str"):
+        tagger.pipe(["ok", 42])
+    with pytest.raises(ModelError, match="not found"):
+        load(tmp_path / "nope")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "config.json").write_text((out / "config.json").read_text())
+    with pytest.raises(ModelError, match=r"missing .*matnlp_ner.json.*model.safetensors"):
+        load(broken)
+    bad = tmp_path / "bad.conll"
+    bad.write_text("LiCoO2 B-ZZZ\n", encoding="utf-8")
+    from matnlp.ner.data import read_conll as rc
+
+    with pytest.raises(ConfigError, match="B-ZZZ"):
+        evaluate(tagger, rc(bad))
+
+
+def test_cli_eval_and_predict(trained, data, tmp_path, capsys):
+    out = str(trained[0])
+    sample = tmp_path / "sample.txt"
+    lines = (data / "matscholar_ner" / "test.txt").read_text(encoding="utf-8").split("\n\n\n")[:20]
+    sample.write_text("\n\n\n".join(lines), encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main(["ner", "eval", out, "--data", str(sample), "--json", str(report), "--device", "cpu"]) == 0
+    assert {"micro", "macro", "labels", "confusion"} <= set(json.loads(report.read_text()))
+    capsys.readouterr()
+    assert main(["ner", "predict", out, RAW[0], "--device", "cpu"]) == 0
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert record["text"] == RAW[0] and isinstance(record["entities"], list)
+    assert main(["ner", "eval", str(tmp_path), "--data", str(sample)]) == 2
+
+
+def test_crf_head_trains_and_round_trips(tmp_path_factory, matscholar):
+    out, model, tokenizer, metrics = _train(tmp_path_factory, matscholar, crf=True, epochs=2, processing="none")
+    assert (out / "crf.safetensors").is_file()
+    meta = json.loads((out / META_FILE).read_text())
+    words = [e.words for e in matscholar[2][:20]]
+    before = Tagger(model, tokenizer, meta, crf=model.crf).tag_words(words)
+    after = load(out, device="cpu").tag_words(words)
+    assert [t for t, _ in before] == [t for t, _ in after]
