@@ -286,7 +286,7 @@ def _number_at(text: str, m: re.Match) -> tuple[float, int]:
     t = _TIMES10_RE.match(text, end)
     if t:
         exp = _exponent(t.group("e1") or t.group("e2") or t.group("e3"))
-        return value * 10.0**exp, t.end()
+        return _round(value * 10.0**exp), t.end()
     if m.group() == "10":
         p = _POW10_RE.match(text, end)
         if p and (p.group("e1") or p.group("e2") or _flattened_power(p)):

@@ -248,6 +248,8 @@ _LEXICON_KINDS = (("atmosphere", _ATMOSPHERE_RE), ("medium", _MEDIUM_RE), ("devi
 _QUANTITY_KINDS = {"temperature", "time", "pressure", "heating_rate"}
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+# "heating rate", "sintering temperature": an operation word naming a parameter, not a step.
+_NOMINAL_RE = re.compile(r"\s+(?:rates?|temperatures?|times?|duration|conditions?|process|steps?|procedure)\b")
 
 
 # --------------------------------------------------------------------------------------------- operations
@@ -256,7 +258,11 @@ _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 def find_operations(text: str, typer: OperationTyper | None = None) -> list[Entity]:
     """Lexicon operation finder: words of ``text`` in the operation lexicon, as ``Operation`` spans."""
     vocab = (typer or default_typer()).lexicon
-    return [Entity(a, b, "Operation", text[a:b]) for a, b, w in word_spans(text) if w in vocab]
+    return [
+        Entity(a, b, "Operation", text[a:b])
+        for a, b, w in word_spans(text)
+        if any(k in vocab for k in _lookup_keys(w)) and not _NOMINAL_RE.match(text, b)
+    ]
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:

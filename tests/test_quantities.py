@@ -1,0 +1,137 @@
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matnlp.quantities import parse_number, parse_quantities, parse_unit
+
+
+def one(text):
+    qs = parse_quantities(text)
+    assert len(qs) == 1, qs
+    q = qs[0]
+    assert text[q.start : q.end] == text.strip()
+    return q
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, kind",
+    [
+        ("700 °C", 700, "°C", "temperature"),
+        ("700°C", 700, "°C", "temperature"),
+        ("973 K", 973, "K", "temperature"),
+        ("1175 degC", 1175, "°C", "temperature"),
+        ("800 ℃", 800, "°C", "temperature"),
+        ("10−3 S cm−1", 1e-3, "S cm-1", "conductivity"),
+        ("2.1 × 10−3 S/cm", 2.1e-3, "S cm-1", "conductivity"),
+        ("2×10⁻³ S cm⁻¹", 2e-3, "S cm-1", "conductivity"),
+        ("5 mW cm−2", 5, "mW cm-2", "power_density"),
+        ("5 mW cm^-2", 5, "mW cm-2", "power_density"),
+        ("10 mA/cm2", 10, "mA cm-2", "current_density"),
+        ("1600 cm-1", 1600, "cm-1", "wavenumber"),
+        ("5 °C/min", 5, "°C min-1", "heating_rate"),
+        ("5 °C min−1", 5, "°C min-1", "heating_rate"),
+        ("5 °C per minute", 5, "°C min-1", "heating_rate"),
+        ("12 h", 12, "h", "time"),
+        ("30 min", 30, "min", "time"),
+        ("3 days", 3, "d", "time"),
+        ("200 MPa", 200, "MPa", "pressure"),
+        ("10−2 Torr", 1e-2, "Torr", "pressure"),
+        ("10-5 Torr", 1e-5, "Torr", "pressure"),
+        ("2 × 105 Pa", 2e5, "Pa", "pressure"),
+        ("160 mAh g-1", 160, "mAh g-1", "specific_capacity"),
+        ("25 m2 g-1", 25, "m2 g-1", "surface_area"),
+        ("1,000 rpm", 1000, "rpm", "frequency"),
+        ("5 wt.%", 5, "wt%", "fraction"),
+        ("10 wt %", 10, "wt%", "fraction"),
+        ("1 M", 1, "M", "concentration"),
+    ],
+)
+def test_value_and_unit(text, value, unit, kind):
+    q = one(text)
+    assert math.isclose(q.value, value, rel_tol=1e-9)
+    assert (q.unit, q.kind) == (unit, kind)
+
+
+@pytest.mark.parametrize(
+    "text, low, high, unit",
+    [
+        ("700–900 °C", 700, 900, "°C"),
+        ("700-900°C", 700, 900, "°C"),
+        ("700 to 900 °C", 700, 900, "°C"),
+        ("700 °C–900 °C", 700, 900, "°C"),
+        ("between 700 and 900 °C", 700, 900, "°C"),
+        ("10-20 min", 10, 20, "min"),
+        ("960-970 degC", 960, 970, "°C"),
+    ],
+)
+def test_ranges(text, low, high, unit):
+    q = parse_quantities(text)[-1]
+    assert (q.low, q.high, q.unit, q.value) == (low, high, unit, (low + high) / 2)
+    assert text.endswith(text[q.start : q.end])
+
+
+def test_error():
+    q = one("1.2 ± 0.1 eV")
+    assert (q.value, q.error, q.unit, q.kind) == (1.2, 0.1, "eV", "energy")
+    assert q.to("meV").value == 1200 and q.to("meV").error == 100
+
+
+def test_conversions():
+    assert parse_number("700 °C").to("K").value == 973.15
+    assert parse_number("300 K").to("°C").value == pytest.approx(26.85)
+    assert parse_number("12 h").to("min").value == 720
+    assert parse_number("1 atm").to("Torr").value == pytest.approx(760)
+    assert parse_number("2 bar").si().value == 2e5
+    si = parse_number("10−3 S cm−1").si()
+    assert (si.value, si.unit) == (0.1, "S m-1")
+    rate = parse_number("5 °C/min").si()  # a temperature difference per time: no offset
+    assert (rate.value, rate.unit) == (pytest.approx(5 / 60), "K s-1")
+    assert parse_number("5 mW cm−2").to("W/m2").value == 50
+    rng = parse_number("700–900 °C").to("K")
+    assert (rng.low, rng.high) == (973.15, 1173.15)
+    with pytest.raises(ValueError):
+        parse_number("12 h").to("K")
+    with pytest.raises(ValueError):
+        parse_number("3 widgets").to("K")
+
+
+def test_units():
+    assert parse_unit("mW cm^-2").text == "mW cm-2"
+    assert parse_unit("S/cm").kind == "conductivity"
+    assert parse_unit("°C/min").text == "°C min-1"
+    unknown = parse_unit("furlongs")
+    assert not unknown.known and unknown.text == "furlongs"
+
+
+def test_hard_cases():
+    # formulas and hydrates are not quantities
+    assert [q.value for q in parse_quantities("0.5 K2CO3 and (NH4)2SO4 and MgCl2·6H2O")] == [0.5]
+    assert parse_quantities("0.5 K2CO3")[0].unit is None
+    # lists share the unit of the last member; "from X to Y" is not a range when it descends
+    qs = parse_quantities("dried at 80, 100 and 120 °C for 2 h in air")
+    assert [(q.value, q.unit) for q in qs] == [(80, "°C"), (100, "°C"), (120, "°C"), (2, "h")]
+    assert [(q.value, q.unit) for q in parse_quantities("cooled from 900 to 25 °C")] == [(900, "°C"), (25, "°C")]
+    # "3 x 100 mL" is not 3 × 10^0
+    assert [(q.value, q.unit) for q in parse_quantities("washed 3 x 100 mL")] == [(3, None), (100, "mL")]
+    # words after a unit do not join it
+    assert [q.unit for q in parse_quantities("12 h in air at 600 rpm")] == ["h", "rpm"]
+    assert parse_quantities("pH 11.5")[0].unit is None
+    assert parse_quantities("heated overnight") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789 .,-−–×x^⁻¹²³°CKhminSc/%±toandbetweenμMPa\n")), max_size=60))
+def test_never_crashes_and_spans_slice(text):
+    for q in parse_quantities(text):
+        assert 0 <= q.start < q.end <= len(text)
+        assert text[q.start : q.end].strip() == text[q.start : q.end]
+        assert not math.isnan(q.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_arbitrary_unicode(text):
+    for q in parse_quantities(text):
+        assert 0 <= q.start < q.end <= len(text)
