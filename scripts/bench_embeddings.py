@@ -24,6 +24,7 @@ import resource
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -80,8 +81,8 @@ def _run_eval(model_dir: str, analogies: str, te_table: str | None) -> dict:
 
 def in_child(func, *args):
     """Run ``func(*args)`` in a fresh process (own peak memory); returns its result."""
-    with mp.get_context("spawn").Pool(1) as pool:
-        return pool.apply(func, args)
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
+        return pool.submit(func, *args).result()
 
 
 def repeat_to(src: Path, dst: Path, tokens: int) -> int:
