@@ -166,7 +166,7 @@ class TrainConfig:
     alpha: float = 0.01
     min_alpha: float = 0.0001
     epochs: int = 30
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    workers: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))
     seed: int = 1
     deterministic: bool = False
     phrases: bool = True
@@ -502,7 +502,7 @@ def load(path: str | Path, trust_pickle: bool = False) -> Embeddings:
         return Embeddings(_read_table(path), path=path)
     try:
         wv = KeyedVectors.load_word2vec_format(str(path), binary=suffix == ".bin")
-    except (ValueError, UnicodeDecodeError, EOFError) as exc:
+    except (ValueError, EOFError, IndexError, OSError) as exc:
         raise ModelError(f"{path}: not a word2vec {'binary' if suffix == '.bin' else 'text'} file ({exc})") from exc
     return Embeddings(wv, path=path)
 

@@ -92,15 +92,17 @@ def test_model_directory_records_settings_and_history(emb, model_dir):
     assert (model_dir / "phrases.json").is_file() and "band_gap" in emb
 
 
-def test_training_is_deterministic_with_a_seed(sentences_file, tmp_path):
+def test_training_is_deterministic_with_a_seed(sentences_file, tmp_path, data):
+    analogies = data / "mat2vec" / "analogies.txt"
     small = tmp_path / "small.txt"
     small.write_text("".join(sentences_file.read_text(encoding="utf-8").splitlines(True)[:1500]), encoding="utf-8")
     config = dict(SMALL, vector_size=20, epochs=2, phrases=False)
     a = train(small, tmp_path / "a", TrainConfig(**config))
     b = train(small, tmp_path / "b", TrainConfig(**config))
-    c = train(small, tmp_path / "c", TrainConfig(**dict(config, seed=8)))
+    c = train(small, tmp_path / "c", TrainConfig(**dict(config, seed=8, eval_analogies=str(analogies))))
     assert np.array_equal(a.wv.vectors, b.wv.vectors)
     assert not np.array_equal(a.wv.vectors, c.wv.vectors)
+    assert [set(h) for h in c.config["history"]] == [{"epoch", "loss", "seconds", "words_per_s", "analogy_accuracy"}] * 2
 
 
 def test_queries_go_through_processing_and_phrases(emb):
