@@ -1,7 +1,7 @@
 """Numbers, ranges, errors and units in text, with character offsets, canonical units and SI conversion.
 
-Regex based and dependency free. Handles ``700 °C``, ``700–900 °C``, ``1.2 ± 0.1 eV``, ``10−3 S cm−1`` (a flattened
-superscript: ``10−3`` is 10^-3), ``2.1 × 10−3 S/cm``, ``mW cm^-2``, ``5 °C min−1``, superscripts (``cm⁻¹``), ``wt%``.
+Regex based and dependency free. Handles ``700 °C``, ``700–900 °C``, ``1.2 ± 0.1 eV``, ``10−3 S cm−1`` (a
+flattened superscript: ``10−3`` is 10^-3), ``2.1 × 10−3 S/cm``, ``mW cm^-2``, ``5 °C min−1``, ``cm⁻¹``, ``wt%``.
 Canonical units are atoms joined by spaces with integer exponents: ``"S cm-1"``, ``"mW cm-2"``, ``"°C min-1"``.
 Unknown units are not guessed: a number followed by an unknown word has ``unit=None``; :func:`parse_unit` keeps
 the raw string of a unit it cannot read.
@@ -98,8 +98,9 @@ _ATOM_RE = re.compile(
 _SEP_RE = re.compile(r"\s*(/|·|⋅|\*|\bper\b)\s*| (?=\S)")
 _NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUM_RE = re.compile(rf"(?<![\w.,/)\]·]){_NUM}(?:[eE][-+−]?\d+)?")
-_TIMES10_RE = re.compile(r"\s*[×xX*]\s*10(?:\^\s*(?P<e1>[-+−]?\d{1,3})|(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|(?P<e3>[-−⁻]\d{1,2}|[1-9]\d?)(?![\d.]))")
-_POW10_RE = re.compile(r"\^\s*(?P<e1>[-+−]?\d{1,3})|(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|(?P<sign>[-−⁻])(?P<e3>\d{1,2})(?![\d.])")
+_CARET, _SUPERS = r"\^\s*(?P<e1>[-+−]?\d{1,3})", r"(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+_TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
+_POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻])(?P<e3>\d{{1,2}})(?![\d.])")
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
 _RANGE_RE = re.compile(r"\s*(?:[–—~]|-|−|to)\s*|\s+and\s+")
 _LIST_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|[–-])\s*")
@@ -281,7 +282,7 @@ def _float(s: str) -> float:
 
 
 def _number_at(text: str, m: re.Match) -> tuple[float, int]:
-    """Value and end of the number matched by ``_NUM_RE``, extended by ``× 10−3``, ``10^5`` or flattened ``10−3``."""
+    """Value and end of the number matched by ``_NUM_RE``, extended by ``× 10−3``, ``10^5`` or ``10−3``."""
     value, end = _float(m.group()), m.end()
     t = _TIMES10_RE.match(text, end)
     if t:

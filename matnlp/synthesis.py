@@ -321,9 +321,8 @@ def conditions_from_text(text: str, skip: Sequence[tuple[int, int]] = ()) -> lis
         for q in parse_quantities(text)
         if q.unit is not None
     ]
-    for kind, rx in _LEXICON_KINDS:
-        found += [_Mention(kind, m.start(), m.end(), Condition(m.group(), m.start(), m.end())) for m in rx.finditer(text)]
-    for rx, kind in _MISC_KINDS[:2]:
+    lexicons = [*_LEXICON_KINDS, *((kind, rx) for rx, kind in _MISC_KINDS[:2])]
+    for kind, rx in lexicons:
         found += [_Mention(kind, m.start(), m.end(), Condition(m.group(), m.start(), m.end())) for m in rx.finditer(text)]
     return _without_overlaps(found, skip)
 
@@ -494,11 +493,12 @@ def extract_steps(
 def _material_mentions(
     text: str, entities: Sequence[Entity], ops: Sequence[Entity], bounds: Sequence[int]
 ) -> list[_Mention]:
-    roles = default_roles()
+    model = default_roles()
+    mats = [e for e in entities if e.label == "Material"]
+    roles = [model.role(role_features(text, e, ops, bounds)) for e in mats]
     return [
-        _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, roles.role(role_features(text, e, ops, bounds))))
-        for e in entities
-        if e.label == "Material"
+        _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, role))
+        for e, role in zip(mats, roles, strict=True)
     ]
 
 

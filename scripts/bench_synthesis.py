@@ -18,6 +18,7 @@ from pathlib import Path
 
 from matnlp.config import data_dir
 from matnlp.synthesis import (
+    CONDITION_KINDS,
     BratDoc,
     default_typer,
     extract_steps,
@@ -29,7 +30,13 @@ from matnlp.synthesis import (
 )
 
 log = logging.getLogger("bench_synthesis")
-CONDITION_LABELS = ("Condition-Unit", "Condition-Misc")
+# Entity label -> which gold pair set its attachment is scored against.
+PAIR_KIND = {
+    "Condition-Unit": "conditions",
+    "Condition-Misc": "conditions",
+    "Number": "number_chains",
+    "Synthesis-Apparatus": "devices",
+}
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict:
@@ -82,7 +89,9 @@ def gold_pairs(doc: BratDoc) -> dict[str, set]:
         "conditions": {(span(a), span(b)) for a, b in cond},
         "number_chains": chain,
         "devices": {
-            (span(a), span(b)) for r, a, b in doc.relations if r == "Apparatus_Of" and ents[a].label == "Synthesis-Apparatus"
+            (span(a), span(b))
+            for r, a, b in doc.relations
+            if r == "Apparatus_Of" and ents[a].label == "Synthesis-Apparatus"
         },
     }
 
@@ -93,14 +102,11 @@ def predicted_pairs(doc: BratDoc, steps) -> dict[str, set]:
     out: dict[str, set] = {"conditions": set(), "number_chains": set(), "devices": set()}
     for s in steps:
         op = (s.start, s.end)
-        for kind in ("temperature", "time", "pressure", "heating_rate", "atmosphere", "medium", "device", "other"):
+        for kind in CONDITION_KINDS:
             for c in getattr(s.conditions, kind):
-                inside = [e for e in ents if c.start <= e.start and e.end <= c.end]
-                for e in inside:
-                    key = {"Number": "number_chains", "Synthesis-Apparatus": "devices"}.get(e.label)
-                    if e.label in CONDITION_LABELS:
-                        key = "conditions"
-                    if key:
+                for e in ents:
+                    key = PAIR_KIND.get(e.label)
+                    if key and c.start <= e.start and e.end <= c.end:
                         out[key].add(((e.start, e.end), op))
     return out
 
@@ -127,7 +133,8 @@ def bench_split(folder: Path, names: list[str], tagger=None) -> dict:
             roles_n += 1
             confusion[f"{role}->{got}"] += 1
         for key, role in (("targets", "target"), ("precursors", "precursor")):
-            _count(totals[key], {s for s, r in p_roles.items() if r == role}, {s for s, r in g_roles.items() if r == role})
+            pred = {s for s, r in p_roles.items() if r == role}
+            _count(totals[key], pred, {s for s, r in g_roles.items() if r == role})
     result = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
     result["operations"]["finder"] = "lexicon (Kononova vocabulary, filtered/extended on MSPT sfex-train)"
     result["material_roles"] = {
