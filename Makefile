@@ -6,16 +6,23 @@ PY := $(VENV)/bin/python
 MATNLP := $(VENV)/bin/matnlp
 export MATNLP_DATA ?= $(abspath ../shared/data)
 PROFILE ?= quick
-WORKERS ?= 2
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+SOURCES := $(shell find matnlp -name '*.py' -o -name '*.json')
 
-# Inputs for the default pipeline: the shared real data when present, else the bundled sample corpus.
-ifneq ($(wildcard $(MATNLP_DATA)/sofc_exp_texts/texts),)
-PIPELINE_INPUTS := $(MATNLP_DATA)/sofc_exp_texts/texts $(MATNLP_DATA)/mspt/data
+ifeq ($(PROFILE),full)
+W2V_ARGS :=
 else
-PIPELINE_INPUTS := corpora/sample
+W2V_ARGS := --epochs 10
 endif
 
-.PHONY: venv pipeline ingest test test-fast bench bench-ingest clean
+# Pipeline input: the running text of the shared real data when present, else the bundled sample corpus.
+ifneq ($(wildcard $(MATNLP_DATA)/sofc_exp_texts/texts),)
+PAPERS := build/papers.jsonl
+else
+PAPERS := corpora/sample
+endif
+
+.PHONY: venv pipeline corpus w2v test bench bench-ingest bench-embeddings bench-synthesis train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -26,20 +33,37 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-corpus/manifest.json: $(VENV)/.installed $(shell find matnlp -name '*.py')
-	$(MATNLP) ingest $(PIPELINE_INPUTS) -o corpus --workers $(WORKERS) --include '*.txt' --exclude '*.ann'
+build/papers.jsonl: scripts/prepare_text_corpus.py $(VENV)/.installed
+	$(PY) scripts/prepare_text_corpus.py -o $@
 
-ingest: corpus/manifest.json
+corpus/manifest.json: $(PAPERS) $(VENV)/.installed $(SOURCES)
+	$(MATNLP) ingest $(PAPERS) -o corpus --workers $(WORKERS)
 
-pipeline: ingest
+corpus: corpus/manifest.json
+
+models/w2v/config.json: corpus/manifest.json
+	$(MATNLP) embeddings train corpus -o models/w2v --seed 1 $(W2V_ARGS)
+
+w2v: models/w2v/config.json
+
+pipeline: corpus w2v
 
 test: venv
 	$(PY) -m pytest -q
 
-bench: bench-ingest
+bench: bench-ingest bench-embeddings bench-synthesis
 
 bench-ingest: venv
 	$(PY) scripts/bench_ingest.py --json bench/ingest.json
 
+bench-embeddings: corpus/manifest.json
+	$(PY) scripts/bench_embeddings.py --corpus corpus --json bench/embeddings.json
+
+bench-synthesis: venv
+	$(PY) scripts/bench_synthesis.py --json bench/synthesis.json
+
+train-synthesis: venv
+	$(PY) scripts/train_synthesis.py
+
 clean:
-	rm -rf corpus models out bench
+	rm -rf build corpus models out bench
