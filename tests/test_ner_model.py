@@ -36,6 +36,15 @@ def tiny_model(labels, crf=False):
     return tokenizer, AutoModelForTokenClassification.from_config(config)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Tiny matrices: one thread is faster, and robust on a shared 2-core machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="module")
 def matscholar(data):
     examples = read_conll(data / "matscholar_ner" / "train.txt")
@@ -57,7 +66,6 @@ def _train(tmp_path_factory, matscholar, crf, epochs, processing="mat2vec"):
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, matscholar):
     logging.getLogger("matnlp").setLevel(logging.WARNING)
-    torch.set_num_threads(1)  # tiny matrices: one thread is faster, and robust on a shared 2-core machine
     return _train(tmp_path_factory, matscholar, crf=False, epochs=12)
 
 

@@ -1,0 +1,185 @@
+"""NER benchmark: Matscholar and MSPT fine-tunes (test F1 once, after dev selection) and inference throughput.
+
+    python scripts/bench_ner.py --json bench/ner.json                       # everything (long)
+    python scripts/bench_ner.py --only throughput --model models/ner-matscholar
+
+Throughput compares ``matnlp.ner`` tagging with ``transformers.pipeline("token-classification")`` on the same
+model and the same Matscholar test sentences (each mode in a fresh process, so peak RSS is per mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from matnlp.config import data_dir  # noqa: E402
+
+log = logging.getLogger("bench_ner")
+
+
+def train_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **overrides) -> dict:
+    """Fine-tune on ``train_spec``, select on dev, score test once; returns the metrics summary."""
+    from matnlp.ner.data import load_examples
+    from matnlp.ner.train import TrainSettings, train
+
+    train_ex = load_examples(train_spec)[: args.limit]
+    dev_ex, test_ex = load_examples(dev_spec), load_examples(test_spec)
+    settings = TrainSettings(
+        base=args.base, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, crf=args.crf,
+        head_lr_mult=args.head_lr_mult, label_smoothing=args.label_smoothing, patience=args.patience,
+        warmup=args.warmup, seed=args.seed, device=args.device, **overrides,
+    )
+    metrics = train(train_ex, dev_ex, out, settings, test_examples=test_ex)
+    return {
+        "task": name,
+        "model_dir": str(out),
+        "settings": {k: v for k, v in vars(settings).items() if k != "progress"},
+        "train_sentences": len(train_ex),
+        "train_seconds": metrics["train_seconds"],
+        "epochs_run": len(metrics["dev_history"]),
+        "dev_micro_f1": metrics["dev"]["micro"]["f1"],
+        "test": {k: metrics["test"][k] for k in ("micro", "macro", "confusion")},
+        "test_per_label_f1": {k: round(v["f1"], 4) for k, v in metrics["test"]["labels"].items()},
+    }
+
+
+def _entity_f1(gold, pred) -> float:
+    from matnlp.ner.evaluate import score
+
+    return round(score(gold, pred)["micro"]["f1"], 4)
+
+
+def run_mode(mode: str, model_dir: str, sentences: list[list[str]], batch_size: int, threads: int) -> dict:
+    """Tag ``sentences`` with one inference mode; returns tags per word, seconds and peak RSS (MiB)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    if mode.startswith("pipeline"):
+        tags, seconds = _run_pipeline(model_dir, sentences, 1 if mode == "pipeline" else batch_size)
+    else:
+        from matnlp.ner import load
+
+        tagger = load(model_dir, device="cpu", int8=mode.endswith("int8"), batch_size=batch_size)
+        tagger.tag_words(sentences[:8])  # warm-up
+        start = time.perf_counter()
+        tags = [t for t, _ in tagger.tag_words(sentences)]
+        seconds = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"tags": tags, "seconds": seconds, "peak_rss_mib": round(rss, 1)}
+
+
+def _run_pipeline(model_dir: str, sentences: list[list[str]], batch_size: int):
+    """HF pipeline on space-joined sentences; each word takes the label of the token starting at it (argmax)."""
+    from transformers import pipeline
+
+    pipe = pipeline("token-classification", model=model_dir, device="cpu", aggregation_strategy="none")
+    texts, starts = [], []
+    for words in sentences:
+        pos, offs = 0, []
+        for w in words:
+            offs.append(pos)
+            pos += len(w) + 1
+        texts.append(" ".join(words))
+        starts.append(offs)
+    pipe(texts[:8], batch_size=batch_size)  # warm-up
+    start = time.perf_counter()
+    outputs = pipe(texts, batch_size=batch_size)
+    seconds = time.perf_counter() - start
+    tags = []
+    for offs, out in zip(starts, outputs):
+        at = {o["start"]: o["entity"] for o in out}
+        tags.append([at.get(s, "O") for s in offs])
+    return tags, seconds
+
+
+def throughput(model_dir: str, test_spec, args) -> dict:
+    """Sentences/s, peak memory and micro-F1 of each inference mode on the same sentences."""
+    from matnlp.ner.data import load_examples
+
+    examples = load_examples(test_spec)[: args.throughput_limit]
+    sentences, gold = [e.words for e in examples], [e.tags for e in examples]
+    result = {"model_dir": model_dir, "sentences": len(sentences), "threads": args.threads, "modes": {}}
+    for mode in ("pipeline", "pipeline_batched", "matnlp", "matnlp_int8"):
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+            run = pool.submit(run_mode, mode, model_dir, sentences, args.infer_batch, args.threads).result()
+        result["modes"][mode] = {
+            "seconds": round(run["seconds"], 2),
+            "sentences_per_s": round(len(sentences) / run["seconds"], 1),
+            "micro_f1": _entity_f1(gold, run["tags"]),
+            "peak_rss_mib": run["peak_rss_mib"],
+        }
+        log.info("%s: %s", mode, result["modes"][mode])
+    base = result["modes"]["pipeline"]
+    for mode in ("matnlp", "matnlp_int8"):
+        m = result["modes"][mode]
+        m["speedup_vs_pipeline"] = round(m["sentences_per_s"] / base["sentences_per_s"], 2)
+        m["speedup_vs_pipeline_batched"] = round(
+            m["sentences_per_s"] / result["modes"]["pipeline_batched"]["sentences_per_s"], 2
+        )
+        m["f1_delta_points"] = round(100 * (m["micro_f1"] - base["micro_f1"]), 2)
+    return result
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--only", choices=("matscholar", "mspt", "throughput"), action="append",
+                   help="run only these parts (repeatable; default all)")
+    p.add_argument("--out", default="models", help="where the trained model dirs go")
+    p.add_argument("--model", help="throughput: an existing Matscholar model dir (default: the one trained here)")
+    p.add_argument("--json", default="bench/ner.json")
+    p.add_argument("--base", help="local HF checkpoint (default: offline MiniLM-L6)")
+    p.add_argument("--epochs", type=float, default=20)
+    p.add_argument("--mspt-epochs", type=float, default=20)
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--warmup", type=float, default=0.06)
+    p.add_argument("--crf", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--head-lr-mult", type=float, default=20.0)
+    p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--patience", type=int, default=4)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--limit", type=int, help="first N training sentences only (smoke runs)")
+    p.add_argument("--throughput-limit", type=int, help="first N test sentences for throughput")
+    p.add_argument("--infer-batch", type=int, default=64)
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    args = p.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parts = args.only or ["matscholar", "mspt", "throughput"]
+    root, out = data_dir(), Path(args.out)
+    ms, mspt = root / "matscholar_ner", root / "mspt" / "splits"
+    results: dict = {"machine": {"cpus": os.cpu_count()}, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    if "matscholar" in parts:
+        results["matscholar"] = train_task(
+            "matscholar", ms / "train.txt", ms / "dev.txt", ms / "test.txt", out / "ner-matscholar", args,
+            processing="mat2vec",
+        )
+    if "mspt" in parts:
+        args.epochs = args.mspt_epochs
+        r = train_task(
+            "mspt", mspt / "ner-train-fnames.txt", mspt / "ner-dev-fnames.txt", mspt / "ner-test-fnames.txt",
+            out / "ner-mspt", args, processing="none", min_count=20,
+        )
+        r["operation_f1"] = r["test_per_label_f1"].get("Operation")
+        results["mspt"] = r
+    if "throughput" in parts:
+        results["throughput"] = throughput(args.model or str(out / "ner-matscholar"), ms / "test.txt", args)
+    text = json.dumps(results, indent=2)
+    print(text)
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
