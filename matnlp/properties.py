@@ -1,0 +1,311 @@
+"""Property–value–unit extraction: property mentions linked to quantities and to the material they describe.
+
+Property mentions are ``PRO``/``PROPERTY`` entities from a tagger, or, without entities, matches of a lexicon of
+common property names (:data:`LEXICON`). Numbers, ranges, errors and units come from :mod:`matnlp.quantities`.
+Each property takes the best quantity of its sentence: near it (after it, or just before it as in ``a 365 µm
+thick film``), with a unit whose dimension fits the property (band gap ↔ energy, conductivity ↔ S/cm, read from
+the head word of the property name); a quantity after ``at``/``under``/``for`` … is a measurement condition
+(``0.03 S/cm at 800 °C``) and is attached as such. The material is the one named by a cue (``band gap of TiO2``,
+``TiO2 (band gap 3.2 eV)``, ``TiO2's``), else the nearest material mention of the sentence: ``MAT`` entities, or
+formula tokens (:func:`matnlp.chem.is_formula`) when there are none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from .chem import is_formula
+from .quantities import Quantity, parse_quantities, parse_unit
+from .tokenize import sentences as split_sentences
+from .tokenize import word_tokens
+from .types import Entity, Sentence
+
+PROPERTY_LABELS = frozenset({"PRO", "PROPERTY"})
+MATERIAL_LABELS = frozenset({"MAT"})
+
+# Property head terms -> example units (their dimensions are the ones accepted); "1" means dimensionless.
+LEXICON: dict[str, str] = {
+    "band gap": "eV", "bandgap": "eV", "band-gap": "eV", "energy gap": "eV", "work function": "eV",
+    "activation energy": "eV|kJ/mol", "binding energy": "eV", "formation energy": "eV|kJ/mol", "energy": "eV|J",
+    "conductivity": "S/cm", "thermal conductivity": "W m-1 K-1", "resistivity": "Ω cm", "resistance": "Ω",
+    "area specific resistance": "Ω cm2", "seebeck coefficient": "µV/K|V/K", "thermopower": "µV/K|V/K",
+    "power factor": "µW cm-1 K-2|W m-1 K-2", "ZT": "1", "figure of merit": "1",
+    "capacity": "mAh/g|mAh", "capacitance": "F/g|F/cm2|F/cm3|F", "energy density": "Wh/kg|Wh/L|Wh/cm2",
+    "power density": "W/kg|W/cm2|W/L", "current density": "mA/cm2|A/g", "density": "g/cm3",
+    "dislocation density": "cm-2", "defect density": "cm-2|cm-3", "carrier concentration": "cm-3",
+    "carrier density": "cm-3", "mobility": "cm2 V-1 s-1", "porosity": "%", "relative density": "%",
+    "lattice parameter": "Å", "lattice parameters": "Å", "lattice constant": "Å", "lattice constants": "Å",
+    "thickness": "nm", "thick": "nm", "diameter": "nm", "size": "nm", "length": "nm", "width": "nm",
+    "radius": "nm", "wavelength": "nm", "roughness": "nm", "surface area": "m2/g|m2|cm2", "area": "cm2",
+    "hardness": "GPa|1", "modulus": "GPa", "strength": "MPa", "stress": "MPa", "strain": "%|1",
+    "elongation": "%", "melting point": "K", "temperature": "K", "Tg": "K", "Tc": "K", "time": "s",
+    "duration": "s", "pressure": "Pa", "voltage": "V", "potential": "V", "overpotential": "V", "current": "A",
+    "power": "W", "frequency": "Hz", "scan rate": "mV/s", "heating rate": "K/min", "flow rate": "sccm|mL/min",
+    "strain rate": "s-1", "efficiency": "%|1", "yield": "%", "transmittance": "%", "relative humidity": "%",
+    "humidity": "%", "RH": "%", "loading": "mg/cm2|wt%", "content": "wt%", "concentration": "M|%",
+    "mass activity": "A/mg|A/g", "weight loss": "%", "mass loss": "%", "viscosity": "Pa s",
+    "molecular weight": "g/mol", "thermal expansion coefficient": "K-1",
+    "coefficient of thermal expansion": "K-1", "specific heat": "J g-1 K-1", "tafel slope": "mV",
+    "dielectric constant": "1", "permittivity": "1", "refractive index": "1", "fill factor": "%|1",
+}
+# Words that extend a lexicon match to the left ("optical band gap", "specific discharge capacity").
+_MODIFIERS = (
+    "optical direct indirect ionic electrical electronic proton protonic thermal lattice specific discharge charge "
+    "reversible initial average mean total relative maximum minimum theoretical areal volumetric gravimetric "
+    "particle grain crystallite pore film layer sintering annealing calcination reaction transition Curie glass "
+    "open-circuit short-circuit onset saturation tensile yield compressive flexural elastic Young's bulk shear "
+    "Vickers surface sheet carrier electron hole operating measured"
+).split()
+_CONDITION_CUE = re.compile(r"\b(?:at|under|after|for|during|upon|over|in|with)\s+(?:a|an|the|about|ca\.)?\s*$")
+_AFTER_CUE_MAX = 150  # characters between a property and a following value
+_BEFORE_CUE = re.compile(r"^[\s-]*(?:\w+[\s-]+)?$")  # "365 µm thick", "3.2 eV (optical) band gap" not
+_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
+_MAT_AFTER = re.compile(r"\s*(?:of|for|in)\s+(?:(?:the|pure|bulk|as-\w+|undoped|doped|our)\s+){0,2}$")
+_MAT_BEFORE = re.compile(r"(?:'s|’s)?\s*(?:\(\s*(?:with\s+)?(?:a|an|the)?\s*)?$")
+_BRACKETED = re.compile(r"\[[^\[\]]*$")
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Where a property was read: the span from property to value (and cue material) and its sentence."""
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+
+
+@dataclass(slots=True)
+class Property:
+    """A property with its value (a :class:`~matnlp.quantities.Quantity`, possibly a range or ``± error``),
+    canonical unit, the material it describes and the measurement conditions given with it."""
+
+    name: str
+    value: Quantity | None
+    unit: str | None
+    material: Entity | None
+    evidence: Evidence
+    mention: Entity
+    conditions: list[Quantity] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Flat JSON form (the ``properties`` part of a record)."""
+        q, m = self.value, self.material
+        return {
+            "property": self.name, "text": self.mention.text, "start": self.mention.start, "end": self.mention.end,
+            "value": q.value if q else None, "low": q.low if q else None, "high": q.high if q else None,
+            "error": q.error if q else None, "unit": self.unit,
+            "value_start": q.start if q else None, "value_end": q.end if q else None,
+            "material": m.text if m else None, "material_start": m.start if m else None,
+            "material_end": m.end if m else None,
+            "conditions": [c.to_dict() for c in self.conditions],
+            "evidence": {"start": self.evidence.start, "end": self.evidence.end,
+                         "sentence_start": self.evidence.sentence_start, "sentence_end": self.evidence.sentence_end},
+        }
+
+
+# ------------------------------------------------------------------------------------------------- lexicon
+
+
+def _term(t: str) -> str:
+    """Regex for a lexicon term; terms with capitals (``ZT``, ``Tg``, ``RH``) match case-sensitively."""
+    return f"(?-i:{re.escape(t)})" if any(c.isupper() for c in t) else re.escape(t)
+
+
+_TERMS = "|".join(_term(t) for t in sorted(LEXICON, key=len, reverse=True))
+_MODS = "|".join(re.escape(m) for m in _MODIFIERS)
+_MENTION_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODS})[\s-]+){{0,2}}(?:{_TERMS})(?![\w-])", re.IGNORECASE)
+_HEAD_RE = re.compile(rf"(?<![\w-])(?:{_TERMS})(?![\w-])", re.IGNORECASE)
+_KEYS = {t.lower(): t for t in LEXICON}
+
+
+def find_property_mentions(text: str) -> list[Entity]:
+    """Lexicon property mentions of ``text`` as ``PRO`` entities (used when no tagger is given)."""
+    return [Entity(m.start(), m.end(), "PRO", m.group()) for m in _MENTION_RE.finditer(text)]
+
+
+def head_term(name: str) -> str | None:
+    """The lexicon term heading a property name: its last (longest) lexicon match, e.g. ``thermal conductivity``
+    in ``in-plane thermal conductivity``."""
+    found = list(_HEAD_RE.finditer(name))
+    return _KEYS[found[-1].group().lower()] if found else None
+
+
+@cache
+def expected_dims(name: str) -> frozenset[tuple[int, ...]] | None:
+    """Unit dimensions a property accepts (``()`` marks dimensionless), or ``None`` when unknown."""
+    head = head_term(name)
+    if head is None:
+        return None
+    return frozenset(() if u == "1" else _dims_of(parse_unit(u).dims) for u in LEXICON[head].split("|"))
+
+
+def canonical_name(text: str) -> str:
+    """Whitespace-normalized, lower-cased unless it looks like a symbol or acronym (``ZT``, ``Tg``, ``ECSA``)."""
+    name = " ".join(text.replace("- ", "-").split())
+    return name if any(c.isupper() for c in name[1:]) or len(name) <= 2 else name.lower()
+
+
+# ------------------------------------------------------------------------------------------------- linking
+
+
+def _dims_of(dims: tuple[int, ...]) -> tuple[int, ...]:
+    """``()`` for dimensionless (``%``, ``ppm``), else the dimension vector."""
+    return dims if any(dims) else ()
+
+
+def _dims(q: Quantity) -> tuple[int, ...] | None:
+    """Dimensions of a quantity's unit; ``()`` for a bare number or percent-like, ``None`` for an unknown unit."""
+    if q.unit is None:
+        return ()
+    unit = parse_unit(q.unit)
+    return _dims_of(unit.dims) if unit.known else None
+
+
+def compatible(name: str, q: Quantity) -> bool:
+    """Whether quantity ``q`` can be a value of property ``name`` (unknown properties take any quantity)."""
+    want, got = expected_dims(name), _dims(q)
+    if want is None or got is None:
+        return True
+    return got in want or (got == () and q.unit is None)
+
+
+def _is_condition(text: str, q: Quantity, sent_start: int) -> bool:
+    return bool(_CONDITION_CUE.search(text, sent_start, q.start))
+
+
+def _pair_score(text: str, p: Entity, q: Quantity, sent_start: int) -> float | None:
+    """Lower is better; ``None`` when ``q`` cannot be the value of ``p``."""
+    name = p.text
+    if not compatible(name, q):
+        return None
+    if q.start >= p.end:
+        gap = text[p.end : q.start]
+        if len(gap) > _AFTER_CUE_MAX or ";" in gap:
+            return None
+        score = len(gap)
+    elif q.end <= p.start:
+        gap = text[q.end : p.start]
+        if not _BEFORE_CUE.match(gap):
+            return None
+        score = 10 + len(gap)
+    else:
+        return None
+    if q.unit is None:
+        score += 15
+    if _is_condition(text, q, sent_start) and expected_dims(name) is None:
+        score += 30
+    elif _is_condition(text, q, sent_start):
+        score += 5
+    return score
+
+
+def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -> list[Quantity]:
+    """Quantities of one sentence with document offsets, leaving out numbers inside mentions or ``[12]``."""
+    base = sent.start
+    out = []
+    for q in parse_quantities(text[sent.start : sent.end]):
+        q = replace(q, start=q.start + base, end=q.end + base)
+        if any(e.start < q.end and q.start < e.end for e in blocked):
+            continue
+        if q.unit is None and _BRACKETED.search(text, sent.start, q.start):
+            continue
+        out.append(q)
+    return out
+
+
+def _link_values(text: str, props: list[Entity], qs: list[Quantity], sent: Sentence) -> dict[int, list[Quantity]]:
+    """Property index -> its values: best pairs first, one property per quantity, lists extended."""
+    pairs = []
+    for i, p in enumerate(props):
+        for j, q in enumerate(qs):
+            score = _pair_score(text, p, q, sent.start)
+            if score is not None:
+                pairs.append((score, i, j))
+    taken_p: dict[int, list[Quantity]] = {}
+    taken_q: set[int] = set()
+    for _, i, j in sorted(pairs):
+        if i in taken_p or j in taken_q:
+            continue
+        taken_p[i], taken_q = [qs[j]], taken_q | {j}
+        k = j + 1
+        while k < len(qs) and k not in taken_q and qs[j].start > props[i].start and _continues(text, qs[k - 1], qs[k]):
+            taken_p[i].append(qs[k])
+            taken_q.add(k)
+            k += 1
+    return taken_p
+
+
+def _continues(text: str, a: Quantity, b: Quantity) -> bool:
+    """``b`` is the next item of a list starting with ``a`` (same unit, only a list separator between)."""
+    return a.unit == b.unit and bool(_LIST_SEP.fullmatch(text, a.end, b.start))
+
+
+def _material_for(text: str, p: Entity, mats: Sequence[Entity]) -> Entity | None:
+    """The material named by a cue (``band gap of TiO2``, ``TiO2 (band gap``, ``TiO2's``), else the nearest."""
+    for m in mats:
+        if m.start >= p.end and _MAT_AFTER.fullmatch(text, p.end, m.start):
+            return m
+        if m.end <= p.start and p.start - m.end < 40 and _MAT_BEFORE.fullmatch(text, m.end, p.start):
+            return m
+    if not mats:
+        return None
+    return min(mats, key=lambda m: (m.start - p.end) if m.start >= p.end else (p.start - m.end) * 0.8)
+
+
+def formula_mentions(text: str, sent: Sentence) -> list[Entity]:
+    """Formula tokens of a sentence as ``MAT`` entities."""
+    tokens = sent.tokens or word_tokens(text[sent.start : sent.end], sent.start)
+    return [Entity(t.start, t.end, "MAT", t.text) for t in tokens if is_formula(t.text)]
+
+
+def _in(span: Sentence, e: Entity | Quantity) -> bool:
+    return span.start <= e.start and e.end <= span.end
+
+
+def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity]) -> list[Property]:
+    qs = _sentence_quantities(text, sent, props + mats)
+    values = _link_values(text, props, qs, sent)
+    out = []
+    for i, p in enumerate(props):
+        material = _material_for(text, p, mats)
+        out.extend(_property(p, q, material, sent) for q in values.get(i) or [None])
+    linked = {id(q) for v in values.values() for q in v}
+    valued = [p for p in out if p.value is not None]
+    for c in qs:
+        if id(c) not in linked and _is_condition(text, c, sent.start):
+            before = [p for p in valued if p.value.end <= c.start]
+            if before:
+                max(before, key=lambda p: p.value.end).conditions.append(c)
+    return out
+
+
+def _property(p: Entity, q: Quantity | None, material: Entity | None, sent: Sentence) -> Property:
+    start, end = (min(p.start, q.start), max(p.end, q.end)) if q else (p.start, p.end)
+    return Property(canonical_name(p.text), q, q.unit if q else None, material,
+                    Evidence(start, end, sent.start, sent.end), p)
+
+
+def extract_properties(
+    text: str, entities: Sequence[Entity] | None = None, sentences: Sequence[Sentence] | None = None
+) -> list[Property]:
+    """Properties of ``text`` in order. ``entities`` are tagger (or gold) spans: ``PRO``/``PROPERTY`` give the
+    property mentions and ``MAT`` the materials; with ``None`` the lexicon and formula tokens are used."""
+    sents = list(sentences) if sentences is not None else split_sentences(text)
+    if entities is None:
+        props_all, mats_all = find_property_mentions(text), None
+    else:
+        props_all = [e for e in entities if e.label in PROPERTY_LABELS]
+        mats_all = [e for e in entities if e.label in MATERIAL_LABELS] or None
+    props_all.sort(key=lambda e: e.start)
+    out: list[Property] = []
+    for sent in sents:
+        props = [p for p in props_all if _in(sent, p)]
+        if not props:
+            continue
+        mats = [m for m in mats_all if _in(sent, m)] if mats_all is not None else formula_mentions(text, sent)
+        out.extend(_sentence_properties(text, sent, props, mats))
+    return out
