@@ -13,7 +13,6 @@ import argparse
 import json
 import logging
 import os
-import resource
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -74,8 +73,15 @@ def run_mode(mode: str, model_dir: str, sentences: list[list[str]], batch_size: 
         start = time.perf_counter()
         tags = [t for t, _ in tagger.tag_words(sentences)]
         seconds = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"tags": tags, "seconds": seconds, "peak_rss_mib": round(rss, 1)}
+    return {"tags": tags, "seconds": seconds, "peak_rss_mib": _peak_rss_mib()}
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM; unlike ru_maxrss it is not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
 
 
 def _run_pipeline(model_dir: str, sentences: list[list[str]], batch_size: int):
