@@ -12,7 +12,7 @@ Rules, in mat2vec's order:
 3. **Element names** (``iron``, ``Aluminium``) are lowercased and recorded in ``ProcessedToken.element``.
 4. **Formulas** (:func:`matnlp.chem.is_formula`) are written as :attr:`Composition.mat2vec_formula`, alphabetical
    with integer amounts (``SiO2`` → ``O2Si``, ``LiNi0.6Co0.2Mn0.2O2`` → ``CoLi5MnNi3O10``), as the Matscholar
-   and mat2vec corpora are.
+   and mat2vec corpora are (a diatomic gas reduces too: ``O2`` → ``O``, as in those corpora).
 5. **Selective lowercasing**: a one-letter token or a capitalized word (``The``, ``Thermoelectric``, ``X-ray``) is
    lowercased unless it is an element symbol, a unit or an element with a crystal direction (``Fe(110)``).
    Acronyms (``XRD``, ``ZT``) and mixed case stay. As in mat2vec (and so in the Matscholar data), a
