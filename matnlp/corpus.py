@@ -19,9 +19,9 @@ import json
 import logging
 import os
 import platform
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,8 @@ from tqdm import tqdm
 
 from . import __version__
 from .errors import ConfigError, IngestError
-from .types import Document
+from .ingest import Parsed, build_document, iter_inputs, parse_file
+from .types import Document, Source
 
 log = logging.getLogger(__name__)
 
@@ -76,28 +77,27 @@ def processed_lines(doc: Document) -> list[str]:
     return lines
 
 
-@dataclass
-class _FileResult:
-    documents: list[tuple[Document, list[str]]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
+Built = tuple[Document, list[str]] | dict[str, Any]
+"""A built document with its processed sentences, or an error entry."""
 
 
-def _ingest_file(path: Path) -> _FileResult:
-    """Read one input file into documents (with processed sentences) and error entries; never raises."""
-    from .ingest import read_file
+def _build(item: tuple[Parsed, Source] | IngestError) -> Built:
+    """Assemble, tokenize and process one reader item; never raises."""
+    if isinstance(item, IngestError):
+        return error_entry(item)
+    try:
+        doc = build_document(item)
+        if isinstance(doc, IngestError):
+            return error_entry(doc, record=item[1].record)
+        return doc, processed_lines(doc)
+    except Exception as exc:  # noqa: BLE001 - one bad paper must not end the run
+        log.debug("building %s failed", item[1].path, exc_info=True)
+        err = IngestError(item[1].path, f"processing failed: {type(exc).__name__}: {exc}")
+        return error_entry(err, stage="process", record=item[1].record)
 
-    result = _FileResult()
-    for index, item in enumerate(read_file(path)):
-        if isinstance(item, IngestError):
-            result.errors.append(error_entry(item))
-            continue
-        try:
-            result.documents.append((item, processed_lines(item)))
-        except Exception as exc:  # noqa: BLE001 - one bad paper must not end the run
-            log.debug("processing failed for %s", path, exc_info=True)
-            err = IngestError(path, f"processing failed: {type(exc).__name__}: {exc}")
-            result.errors.append(error_entry(err, stage="process", record=index))
-    return result
+
+def _build_batch(items: list[tuple[Parsed, Source] | IngestError]) -> list[Built]:
+    return [_build(item) for item in items]
 
 
 class CorpusWriter:
@@ -120,21 +120,20 @@ class CorpusWriter:
         self._sentences = atomic_path(self.out_dir / SENTENCES).open("w", encoding="utf-8")
         self._errors = atomic_path(self.out_dir / ERRORS).open("w", encoding="utf-8")
 
-    def add(self, result: _FileResult) -> None:
-        """Record one file's documents and errors."""
-        self.counts["files"] += 1
-        for entry in result.errors:
-            self.counts["inputs"] += 1
+    def add(self, built: Built) -> None:
+        """Record one built document or error entry."""
+        self.counts["inputs"] += 1
+        if isinstance(built, dict):
             self.counts["errors"] += 1
-            self._errors.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        for doc, lines in result.documents:
-            self.counts["inputs"] += 1
-            key = dedup_key(doc)
-            if key in self._seen:
-                self.counts["duplicates"] += 1
-                continue
-            self._seen.add(key)
-            self._write_document(doc, lines)
+            self._errors.write(json.dumps(built, ensure_ascii=False) + "\n")
+            return
+        doc, lines = built
+        key = dedup_key(doc)
+        if key in self._seen:
+            self.counts["duplicates"] += 1
+            return
+        self._seen.add(key)
+        self._write_document(doc, lines)
 
     def _write_document(self, doc: Document, lines: list[str]) -> None:
         if self._shard is None:
@@ -189,12 +188,36 @@ def _versions() -> dict[str, str]:
     }
 
 
-def _results(files: list[Path], workers: int) -> Iterator[_FileResult]:
+def _batches(files: list[Path], batch_chars: int, counts: dict[str, int]) -> Iterator[list]:
+    """Reader items of all files, grouped into batches of about ``batch_chars`` characters of raw text."""
+    batch: list = []
+    size = 0
+    for path in files:
+        counts["files"] += 1
+        for item in parse_file(path):
+            batch.append(item)
+            size += 0 if isinstance(item, IngestError) else sum(len(b.text) for b in item[0].blocks)
+            if size >= batch_chars:
+                yield batch
+                batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _built(batches: Iterator[list], workers: int) -> Iterator[Built]:
+    """Build batches in order, in ``workers`` processes with a bounded number of batches in flight."""
     if workers <= 1:
-        yield from map(_ingest_file, files)
+        for batch in batches:
+            yield from _build_batch(batch)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_ingest_file, files, chunksize=4)
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.submit(_build_batch, batch))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def ingest(
@@ -205,16 +228,19 @@ def ingest(
     exclude: tuple[str, ...] = (),
     shard_size: int = 500,
     progress: bool = True,
+    batch_chars: int = 200_000,
 ) -> dict[str, Any]:
     """Turn papers (files and directories) into a corpus directory; returns the manifest."""
-    from .ingest import iter_inputs
-
     files = list(iter_inputs([Path(p) for p in inputs], include=include, exclude=exclude))
     if not files:
         raise ConfigError(f"no input files found in {', '.join(map(str, inputs))} (include={include}, exclude={exclude})")
     writer = CorpusWriter(Path(out_dir), shard_size=shard_size)
-    for result in tqdm(_results(files, workers), total=len(files), unit="file", desc="ingest", disable=not progress):
-        writer.add(result)
+    with tqdm(total=len(files), unit="file", desc="ingest", disable=not progress) as bar:
+        for built in _built(_batches(files, batch_chars, writer.counts), workers):
+            writer.add(built)
+            bar.n = writer.counts["files"]
+            bar.set_postfix(docs=writer.counts["documents"], errors=writer.counts["errors"], refresh=False)
+            bar.update(0)
     config = {"inputs": [str(p) for p in inputs], "include": list(include), "exclude": list(exclude),
               "workers": workers, "shard_size": shard_size}
     return writer.close(config)

@@ -13,6 +13,9 @@ class IngestError(MatnlpError):
         self.reason = message
         super().__init__(f"{self.path}: {message}")
 
+    def __reduce__(self):
+        return type(self), (self.path, self.reason)
+
 
 class ModelError(MatnlpError):
     """A model directory is missing, incomplete or incompatible."""

@@ -93,3 +93,17 @@ def test_no_inputs_is_a_clear_error(tmp_path):
 def test_not_a_corpus(tmp_path):
     with pytest.raises(ConfigError, match="not a matnlp corpus"):
         Corpus(tmp_path)
+
+
+def test_parallel_run_equals_serial_run(tmp_path, data):
+    """Records of one multi-record file are spread over processes in small batches; output is identical."""
+    papers = tmp_path / "papers.jsonl"
+    lines = (data / "nerre_general_mof" / "general_materials_information_annotations.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines[:40]]
+    papers.write_text("\n".join(json.dumps({"id": f"r{i}", "text": r["prompt"]}) for i, r in enumerate(records)))
+    ingest([papers], tmp_path / "serial", workers=1, progress=False)
+    ingest([papers], tmp_path / "parallel", workers=2, batch_chars=2_000, progress=False)
+    for name in ("sentences.txt", "errors.jsonl"):
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
+    serial, parallel = list(Corpus(tmp_path / "serial")), list(Corpus(tmp_path / "parallel"))
+    assert len(serial) == 40 and serial == parallel

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import replace
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import IngestError
@@ -21,15 +22,20 @@ from .walk import NOT_PAPERS, inner_name, iter_inputs, load_bytes
 
 __all__ = [
     "MAX_INPUT_BYTES", "MAX_PDF_BYTES", "MAX_TEXT_CHARS", "NOT_PAPERS", "REGISTRY",
-    "Block", "Parsed", "assemble", "iter_inputs", "read_file", "sniff",
+    "Block", "Parsed", "assemble", "build_document", "iter_inputs", "parse_file", "read_file", "sniff",
 ]
 
 log = logging.getLogger(__name__)
 
 
-def read_file(path) -> list[Document | IngestError]:
-    """Documents read from one input file, or one IngestError; never raises for bad content."""
+def parse_file(path) -> Iterator[tuple[Parsed, Source] | IngestError]:
+    """Reader output of one input file, record by record, before normalization and tokenization.
+
+    Cheap enough for the main process of a parallel run; :func:`assemble` does the costly part. Yields at least
+    one item; a failure yields an IngestError and ends the file. Never raises for bad content.
+    """
     path = Path(path)
+    produced = False
     try:
         name = inner_name(path)
         if any(path.match(pattern) for pattern in NOT_PAPERS):
@@ -39,22 +45,34 @@ def read_file(path) -> list[Document | IngestError]:
             raise IngestError(path, "empty file")
         fmt = sniff(data, name)
         source = Source(str(path), fmt, hashlib.sha256(data).hexdigest())
-        results = [_document(item, source, i, fmt) for i, item in enumerate(REGISTRY[fmt](data, path))]
+        for index, item in enumerate(REGISTRY[fmt](data, path)):
+            produced = True
+            yield item if isinstance(item, IngestError) else (
+                item, replace(source, record=index if fmt in MULTI_RECORD else None))
     except IngestError as exc:
-        results = [exc]
+        produced = True
+        yield exc
     except Exception as exc:  # a reader bug or library failure on odd input must not stop a run
         log.debug("reader failure on %s", path, exc_info=True)
-        results = [IngestError(path, f"{type(exc).__name__}: {exc}")]
-    return results or [IngestError(path, "no documents found")]
+        produced = True
+        yield IngestError(path, f"{type(exc).__name__}: {exc}")
+    if not produced:
+        yield IngestError(path, "no documents found")
 
 
-def _document(item: Parsed | IngestError, source: Source, index: int, fmt: str) -> Document | IngestError:
+def build_document(item: tuple[Parsed, Source] | IngestError) -> Document | IngestError:
+    """Assemble one :func:`parse_file` item into a Document; errors pass through."""
     if isinstance(item, IngestError):
         return item
     try:
-        return assemble(item, replace(source, record=index if fmt in MULTI_RECORD else None))
+        return assemble(*item)
     except IngestError as exc:
         return exc
+
+
+def read_file(path) -> list[Document | IngestError]:
+    """Documents read from one input file, or its IngestErrors; never raises for bad content."""
+    return [build_document(item) for item in parse_file(path)]
 
 
 def assemble(parsed: Parsed, source: Source) -> Document:
