@@ -42,7 +42,15 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     normalization=None,
     explain=False,
 )
-_HYPHENATION = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010][ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+_INVISIBLE = r"[\u00ad\u200b-\u200f\u2060\ufeff]*"  # removed later, so they must not block a join
+_BLANK = r"[ \t\u00ad\u200b-\u200f\u2060\ufeff]*"
+_HYPHENATION = re.compile(rf"(?<=[^\W\d_]){_INVISIBLE}[-\u00ad\u2010]{_BLANK}\r?\n{_BLANK}(?=[^\W\d_])")
+# UTF-8 read as cp1252/latin-1 always shows a lead byte (Â…ô) before a continuation byte (U+0080–U+00BF or its
+# cp1252 glyph, or a space where a no-break space was lost: "Â "); text without such a pair is left to the fast path and never reaches ftfy's slower check.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|[\u00c2\u00c3] "
+)
 _WORD = re.compile(r"\S+\s*|\s+")
 _SPECIAL_CHAR = re.compile(r"[^\t\n\x20-\x7e]")
 _COMBINING_RUN = re.compile(r"[^\W\d_][\u0300-\u036f]+")
@@ -73,7 +81,7 @@ def _fix_char(char: str) -> str:
 
 
 def _mojibake_edits(text: str) -> list[Edit]:
-    if text.isascii() or not ftfy.is_bad(text):
+    if text.isascii() or not _MOJIBAKE_HINT.search(text) or not ftfy.is_bad(text):
         return []
     fixed = ftfy.fix_text(text, _FTFY_CONFIG)
     raw_lines, fixed_lines = text.split("\n"), fixed.split("\n")
@@ -114,7 +122,7 @@ def _hyphenation_edits(text: str) -> list[Edit]:
     for match in _HYPHENATION.finditer(text):
         a, b = match.span()
         both_lower = text[a - 1].islower() and text[b].islower()
-        edits.append((a, b, "" if both_lower else text[a]))
+        edits.append((a, b, "" if both_lower else "-"))
     return edits
 
 

@@ -18,6 +18,8 @@ from matnlp.normalize import normalize, normalize_with_map
         ("syn- \n  thesis", "synthesis"),
         ("Y-\ndoped ZrO2", "Y-doped ZrO2"),
         ("20-\nnm", "20-\nnm"),
+        ("silicon -\nbased", "silicon -\nbased"),
+        ("Y\u00ad\nDoped", "Y-Doped"),
         ("soft\u00adhyphen, zero\u200bwidth, bidi\u202etext\ufeff", "softhyphen, zerowidth, biditext"),
         ("ctrl\x00\x07chars", "ctrlchars"),
         ("ﬁlm ﬂow eﬀect oﬃce baﬄe", "film flow effect office baffle"),
