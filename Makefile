@@ -9,11 +9,18 @@ PROFILE ?= quick
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 SOURCES := $(shell find matnlp -name '*.py' -o -name '*.json')
 
+NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
 ifeq ($(PROFILE),full)
 W2V_ARGS :=
+NER_MATSCHOLAR_ARGS := --epochs 20 --patience 4
+NER_MSPT_ARGS := --epochs 20 --patience 4
 else
 W2V_ARGS := --epochs 10
+NER_MATSCHOLAR_ARGS := --epochs 2 --patience 0
+NER_MSPT_ARGS := --epochs 4 --patience 0
 endif
+MATSCHOLAR := $(MATNLP_DATA)/matscholar_ner
+MSPT_SPLITS := $(MATNLP_DATA)/mspt/splits
 
 # Pipeline input: the running text of the shared real data when present, else the bundled sample corpus.
 ifneq ($(wildcard $(MATNLP_DATA)/sofc_exp_texts/texts),)
@@ -22,7 +29,7 @@ else
 PAPERS := corpora/sample
 endif
 
-.PHONY: venv pipeline corpus w2v test bench bench-ingest bench-embeddings bench-synthesis train-synthesis clean
+.PHONY: venv pipeline corpus w2v ner test bench bench-ingest bench-embeddings bench-synthesis train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -46,18 +53,31 @@ models/w2v/config.json: corpus/manifest.json
 
 w2v: models/w2v/config.json
 
-pipeline: corpus w2v
+models/ner-matscholar/metrics.json: $(VENV)/.installed $(SOURCES)
+	$(MATNLP) ner train --train $(MATSCHOLAR)/train.txt --dev $(MATSCHOLAR)/dev.txt --test $(MATSCHOLAR)/test.txt \
+		-o models/ner-matscholar $(NER_COMMON) $(NER_MATSCHOLAR_ARGS)
+
+models/ner-mspt/metrics.json: $(VENV)/.installed $(SOURCES)
+	$(MATNLP) ner train --train $(MSPT_SPLITS)/ner-train-fnames.txt --dev $(MSPT_SPLITS)/ner-dev-fnames.txt \
+		--test $(MSPT_SPLITS)/ner-test-fnames.txt -o models/ner-mspt --min-count 20 $(NER_COMMON) $(NER_MSPT_ARGS)
+
+ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
+
+pipeline: corpus w2v ner
 
 test: venv
 	$(PY) -m pytest -q
 
-bench: bench-ingest bench-embeddings bench-synthesis
+bench: bench-ingest bench-embeddings bench-synthesis bench-ner
 
 bench-ingest: venv
 	$(PY) scripts/bench_ingest.py --json bench/ingest.json
 
 bench-embeddings: corpus/manifest.json
 	$(PY) scripts/bench_embeddings.py --corpus corpus --json bench/embeddings.json
+
+bench-ner: venv
+	$(PY) scripts/bench_ner.py --json bench/ner.json --out bench/models
 
 bench-synthesis: venv
 	$(PY) scripts/bench_synthesis.py --json bench/synthesis.json
