@@ -7,7 +7,8 @@ MATNLP := $(VENV)/bin/matnlp
 export MATNLP_DATA ?= $(abspath ../shared/data)
 PROFILE ?= quick
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-SOURCES := $(shell find matnlp -name '*.py' -o -name '*.json')
+TEXT_SOURCES := $(wildcard matnlp/ingest/*.py) $(addprefix matnlp/,normalize.py tokenize.py processing.py chem.py corpus.py)
+NER_SOURCES := $(wildcard matnlp/ner/*.py) matnlp/processing.py matnlp/tokenize.py
 
 NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
 ifeq ($(PROFILE),full)
@@ -43,21 +44,21 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 build/papers.jsonl: scripts/prepare_text_corpus.py $(VENV)/.installed
 	$(PY) scripts/prepare_text_corpus.py -o $@
 
-corpus/manifest.json: $(PAPERS) $(VENV)/.installed $(SOURCES)
+corpus/manifest.json: $(PAPERS) $(VENV)/.installed $(TEXT_SOURCES)
 	$(MATNLP) ingest $(PAPERS) -o corpus --workers $(WORKERS)
 
 corpus: corpus/manifest.json
 
-models/w2v/config.json: corpus/manifest.json
+models/w2v/config.json: corpus/manifest.json matnlp/embeddings.py
 	$(MATNLP) embeddings train corpus -o models/w2v --seed 1 $(W2V_ARGS)
 
 w2v: models/w2v/config.json
 
-models/ner-matscholar/metrics.json: $(VENV)/.installed $(SOURCES)
+models/ner-matscholar/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 	$(MATNLP) ner train --train $(MATSCHOLAR)/train.txt --dev $(MATSCHOLAR)/dev.txt --test $(MATSCHOLAR)/test.txt \
 		-o models/ner-matscholar $(NER_COMMON) $(NER_MATSCHOLAR_ARGS)
 
-models/ner-mspt/metrics.json: $(VENV)/.installed $(SOURCES)
+models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 	$(MATNLP) ner train --train $(MSPT_SPLITS)/ner-train-fnames.txt --dev $(MSPT_SPLITS)/ner-dev-fnames.txt \
 		--test $(MSPT_SPLITS)/ner-test-fnames.txt -o models/ner-mspt --min-count 20 $(NER_COMMON) $(NER_MSPT_ARGS)
 
