@@ -60,12 +60,16 @@ _MODIFIERS = (
     "Vickers surface sheet carrier electron hole operating measured"
 ).split()
 _CONDITION_CUE = re.compile(r"\b(?:at|under|after|for|during|upon|over|in|with)\s+(?:a|an|the|about|ca\.)?\s*$")
+# Linking score = characters between property and value + these penalties (tuned on the MuLMS train split).
+PENALTY = {"before": 5, "unitless": 15, "condition": 15}
 _AFTER_CUE_MAX = 150  # characters between a property and a following value
 _BEFORE_CUE = re.compile(r"^[\s-]*(?:\w+[\s-]+)?$")  # "365 µm thick", "3.2 eV (optical) band gap" not
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
 _MAT_AFTER = re.compile(r"\s*(?:of|for|in)\s+(?:(?:the|pure|bulk|as-\w+|undoped|doped|our)\s+){0,2}$")
 _MAT_BEFORE = re.compile(r"(?:'s|’s)?\s*(?:\(\s*(?:with\s+)?(?:a|an|the)?\s*)?$")
 _BRACKETED = re.compile(r"\[[^\[\]]*$")
+_REFERENCE = re.compile(r"\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|Sections?|Schemes?|Steps?)\.?\s*(?:S|\d+\w?,\s*)*$",
+                        re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -166,11 +170,10 @@ def _dims(q: Quantity) -> tuple[int, ...] | None:
 
 
 def compatible(name: str, q: Quantity) -> bool:
-    """Whether quantity ``q`` can be a value of property ``name`` (unknown properties take any quantity)."""
+    """Whether quantity ``q`` can be a value of property ``name``: its unit dimension is one the property accepts
+    (a bare number only for dimensionless properties); properties not in the lexicon take any quantity."""
     want, got = expected_dims(name), _dims(q)
-    if want is None or got is None:
-        return True
-    return got in want or (got == () and q.unit is None)
+    return want is None or got is None or got in want
 
 
 def _is_condition(text: str, q: Quantity, sent_start: int) -> bool:
@@ -191,15 +194,13 @@ def _pair_score(text: str, p: Entity, q: Quantity, sent_start: int) -> float | N
         gap = text[q.end : p.start]
         if not _BEFORE_CUE.match(gap):
             return None
-        score = 10 + len(gap)
+        score = PENALTY["before"] + len(gap)
     else:
         return None
     if q.unit is None:
-        score += 15
-    if _is_condition(text, q, sent_start) and expected_dims(name) is None:
-        score += 30
-    elif _is_condition(text, q, sent_start):
-        score += 5
+        score += PENALTY["unitless"]
+    if expected_dims(name) is None and _is_condition(text, q, sent_start):
+        score += PENALTY["condition"]
     return score
 
 
@@ -211,10 +212,19 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
         q = replace(q, start=q.start + base, end=q.end + base)
         if any(e.start < q.end and q.start < e.end for e in blocked):
             continue
-        if q.unit is None and _BRACKETED.search(text, sent.start, q.start):
+        if q.unit is None and _not_a_value(text, q, sent.start):
             continue
         out.append(q)
     return out
+
+
+def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
+    """A bare number that is a citation (``[12]``), a figure/table/equation number or part of a word (``3D``)."""
+    return bool(
+        _BRACKETED.search(text, sent_start, q.start)
+        or _REFERENCE.search(text, sent_start, q.start)
+        or (q.end < len(text) and text[q.end].isalpha())
+    )
 
 
 def _link_values(text: str, props: list[Entity], qs: list[Quantity], sent: Sentence) -> dict[int, list[Quantity]]:
@@ -236,7 +246,24 @@ def _link_values(text: str, props: list[Entity], qs: list[Quantity], sent: Sente
             taken_p[i].append(qs[k])
             taken_q.add(k)
             k += 1
+    _more_values(text, props, qs, taken_p, taken_q)
     return taken_p
+
+
+def _more_values(
+    text: str, props: list[Entity], qs: list[Quantity], taken_p: dict[int, list[Quantity]], taken_q: set[int]
+) -> None:
+    """Give a left-over quantity with a unit to the property whose last value precedes it with the same unit
+    dimension and no property mention between (``varied between 182 and 322 mV … where it was 610 mV``)."""
+    for j, q in enumerate(qs):
+        if j in taken_q or q.unit is None:
+            continue
+        owners = [i for i, vs in taken_p.items() if vs[-1].end <= q.start and _dims(vs[-1]) == _dims(q)
+                  and not any(vs[-1].end <= p.start < q.start for p in props)]
+        if owners:
+            i = max(owners, key=lambda i: taken_p[i][-1].end)
+            taken_p[i].append(q)
+            taken_q.add(j)
 
 
 def _continues(text: str, a: Quantity, b: Quantity) -> bool:
