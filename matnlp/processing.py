@@ -119,16 +119,31 @@ def _is_direction(words: list[str], i: int) -> bool:
     return 0 < i < len(words) - 1 and _BRACKETS.get(words[i - 1]) == words[i + 1] and words[i].isdigit()
 
 
+def _placeholder_at(words: list[str], tokens: list[Token], i: int) -> bool:
+    """An already-processed ``<nUm>`` that the tokenizer split into ``<``, ``nUm``, ``>``."""
+    return words[i : i + 3] == ["<", "nUm", ">"] and tokens[i + 2].start - tokens[i].end == 3
+
+
 def process_tokens(text: str, tokens: list[Token]) -> list[ProcessedToken]:
-    """mat2vec-style view of ``tokens`` (one sentence), whose offsets point into ``text``."""
+    """mat2vec-style view of ``tokens`` (one sentence), whose offsets point into ``text``.
+
+    Idempotent: already-processed text (``<nUm>``, canonical formulas, lower case) comes out unchanged.
+    """
     words = [text[t.start : t.end] for t in tokens]
     result: list[ProcessedToken] = []
-    for i, (token, word) in enumerate(zip(tokens, words)):
+    i = 0
+    while i < len(tokens):
+        token, word = tokens[i], words[i]
+        if _placeholder_at(words, tokens, i):
+            result.append(ProcessedToken(NUMBER, token.start, tokens[i + 2].end))
+            i += 3
+            continue
         if _is_direction(words, i):
             result.append(ProcessedToken(word, token.start, token.end))
-            continue
-        for processed, a, b, element in _split(word):
-            result.append(ProcessedToken(processed, token.start + a, token.start + b, element))
+        else:
+            for processed, a, b, element in _split(word):
+                result.append(ProcessedToken(processed, token.start + a, token.start + b, element))
+        i += 1
     return result
 
 

@@ -6,9 +6,8 @@ SOFC-Exp full texts, MuLMS texts, glass abstracts, NERRE doping / general / MOF 
 paragraph snippets (each snippet is the first and last ~50 characters of a paragraph: the two halves become two
 paragraphs, without the word cut at the join), MSPT procedures, AuNP paragraphs and MatScholar sentences.
 
-MatScholar sentences are already mat2vec-processed (lower case, canonical formulas, ``<nUm>``). They are kept, with
-``<nUm>`` written as ``0`` so that ingest's processing turns it back into ``<nUm>`` instead of splitting ``<``,
-``nUm``, ``>``; canonical formulas and lower case survive processing unchanged. ``--no-matscholar`` leaves them out.
+MatScholar sentences are already mat2vec-processed (lower case, canonical formulas, ``<nUm>``). They are kept as
+they are: processing is idempotent, so they pass through ingest unchanged. ``--no-matscholar`` leaves them out.
 
     python scripts/prepare_text_corpus.py -o build/papers.jsonl
 """
@@ -115,7 +114,7 @@ def matscholar(root: Path, per_record: int = 20) -> Iterator[Paper]:
                     sentences.append(" ".join(current))
                 current = []
             elif fields and fields[0].strip():
-                current.append(fields[0].replace(" ", "").replace("<nUm>", "0"))
+                current.append(fields[0].replace(" ", ""))
         sentences += [" ".join(current)] if current else []
         for start in range(0, len(sentences), per_record):
             yield _paper(f"matscholar:{split}:{start // per_record + 1}", None,

@@ -122,3 +122,11 @@ def test_spans_always_slice_the_original(text):
         for p in process_sentence(text, sentence):
             assert sentence.start <= p.start < p.end <= sentence.end
             assert text[p.start : p.end].strip() == text[p.start : p.end]
+
+
+def test_processing_is_idempotent_on_processed_text():
+    from matnlp.processing import process_text
+
+    once = process_text("The band gap of LiCoO2 is 2.7 eV at 300K, measured on (111) planes.")
+    assert "<nUm>" in once
+    assert process_text(" ".join(once)) == once
