@@ -14,12 +14,14 @@ symbolic amounts can be added there.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 ELEMENTS: tuple[str, ...] = tuple(
     """H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr Rb Sr Y Zr
@@ -439,3 +441,475 @@ def element_from_name(word: str) -> str | None:
     if word.islower() or word.istitle():
         return ELEMENT_NAMES.get(word.lower())
     return None
+
+
+# --- material names ----------------------------------------------------------------------------------------------
+
+#: Trivial and common names with one accepted formula (lowercase keys).
+TRIVIAL_NAMES: dict[str, str] = {
+    "alumina": "Al2O3", "zirconia": "ZrO2", "ceria": "CeO2", "yttria": "Y2O3", "silica": "SiO2", "titania": "TiO2",
+    "magnesia": "MgO", "hafnia": "HfO2", "lime": "CaO", "corundum": "Al2O3", "sapphire": "Al2O3", "quartz": "SiO2",
+    "hematite": "Fe2O3", "magnetite": "Fe3O4", "maghemite": "Fe2O3", "wustite": "FeO", "rutile": "TiO2",
+    "anatase": "TiO2", "brookite": "TiO2", "cristobalite": "SiO2", "periclase": "MgO", "calcite": "CaCO3",
+    "graphite": "C", "graphene": "C", "diamond": "C", "fullerene": "C60", "water": "H2O", "ammonia": "NH3",
+    "hydroxyapatite": "Ca10(PO4)6(OH)2", "urea": "CH4N2O", "ethanol": "C2H6O", "methanol": "CH4O",
+    "acetone": "C3H6O", "ethylene glycol": "C2H6O2", "citric acid": "C6H8O7", "oxalic acid": "C2H2O4",
+    "acetic acid": "C2H4O2", "nitric acid": "HNO3", "hydrochloric acid": "HCl", "sulfuric acid": "H2SO4",
+    "sulphuric acid": "H2SO4", "phosphoric acid": "H3PO4", "boric acid": "H3BO3", "hydrofluoric acid": "HF",
+    "hydrogen peroxide": "H2O2", "ammonium hydroxide": "NH4OH", "tetraethyl orthosilicate": "Si(OC2H5)4",
+    "lithium cobalt oxide": "LiCoO2", "lithium cobaltate": "LiCoO2", "lithium iron phosphate": "LiFePO4",
+    "lithium manganese oxide": "LiMn2O4", "lithium titanate": "Li4Ti5O12", "lithium niobate": "LiNbO3",
+    "strontium titanate": "SrTiO3", "barium titanate": "BaTiO3", "lead titanate": "PbTiO3",
+    "calcium titanate": "CaTiO3", "bismuth ferrite": "BiFeO3", "barium ferrite": "BaFe12O19",
+    "gallium arsenide": "GaAs", "gallium nitride": "GaN", "silicon carbide": "SiC", "boron nitride": "BN",
+    "silicon nitride": "Si3N4", "aluminum nitride": "AlN", "aluminium nitride": "AlN", "titanium nitride": "TiN",
+    "tungsten carbide": "WC", "boron carbide": "B4C", "molybdenum disulfide": "MoS2", "cadmium selenide": "CdSe",
+    "cadmium sulfide": "CdS", "zinc sulfide": "ZnS", "lead sulfide": "PbS", "indium phosphide": "InP",
+    "niobium pentoxide": "Nb2O5", "vanadium pentoxide": "V2O5", "tantalum pentoxide": "Ta2O5",
+    "phosphorus pentoxide": "P2O5", "yttrium aluminum garnet": "Y3Al5O12", "yttrium aluminium garnet": "Y3Al5O12",
+    "yttrium iron garnet": "Y3Fe5O12", "spinel": "MgAl2O4",
+}
+#: Cations by name with one common oxidation state; other metals need a roman numeral (``iron(III) oxide``).
+_COMMON_STATES: dict[str, int] = {
+    **dict.fromkeys(["H", "Li", "Na", "K", "Rb", "Cs", "Ag"], 1),
+    **dict.fromkeys(["Be", "Mg", "Ca", "Sr", "Ba", "Zn", "Cd", "Ni"], 2),
+    **dict.fromkeys(["B", "Al", "Ga", "In", "Sc", "Y", "La", "Nd", "Sm", "Gd", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+                     "Bi"], 3),
+    **dict.fromkeys(["Si", "Zr", "Hf"], 4),
+}
+#: Old-style cation names that carry their oxidation state.
+_VALENCE_NAMES: dict[str, tuple[str, int]] = {
+    "ferric": ("Fe", 3), "ferrous": ("Fe", 2), "cupric": ("Cu", 2), "cuprous": ("Cu", 1), "stannic": ("Sn", 4),
+    "stannous": ("Sn", 2), "manganous": ("Mn", 2), "cobaltous": ("Co", 2), "cobaltic": ("Co", 3),
+    "chromic": ("Cr", 3), "ceric": ("Ce", 4), "cerous": ("Ce", 3), "plumbous": ("Pb", 2), "mercuric": ("Hg", 2),
+    "nickelous": ("Ni", 2), "titanic": ("Ti", 4),
+}
+_POLYATOMIC_CATIONS: dict[str, tuple[str, int]] = {"ammonium": ("NH4", 1)}
+#: Anion name → (formula, charge).
+ANIONS: dict[str, tuple[str, int]] = {
+    "oxide": ("O", -2), "hydroxide": ("OH", -1), "peroxide": ("O2", -2), "fluoride": ("F", -1),
+    "chloride": ("Cl", -1), "bromide": ("Br", -1), "iodide": ("I", -1), "sulfide": ("S", -2), "sulphide": ("S", -2),
+    "selenide": ("Se", -2), "telluride": ("Te", -2), "nitride": ("N", -3), "phosphide": ("P", -3),
+    "arsenide": ("As", -3), "hydride": ("H", -1), "nitrate": ("NO3", -1), "nitrite": ("NO2", -1),
+    "carbonate": ("CO3", -2), "sulfate": ("SO4", -2), "sulphate": ("SO4", -2), "phosphate": ("PO4", -3),
+    "acetate": ("C2H3O2", -1), "oxalate": ("C2O4", -2), "perchlorate": ("ClO4", -1), "chlorate": ("ClO3", -1),
+    "isopropoxide": ("C3H7O", -1), "ethoxide": ("C2H5O", -1), "methoxide": ("CH3O", -1), "cyanide": ("CN", -1),
+    "fluorosilicate": ("SiF6", -2),
+}
+_PREFIXES = {"mono": 1, "di": 2, "tri": 3, "tetra": 4, "tetr": 4, "penta": 5, "pent": 5, "hexa": 6, "hex": 6,
+             "hepta": 7, "octa": 8, "nona": 9, "deca": 10}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7}
+_HYDRATE = re.compile(r"(?:(mono|di|tri|tetra|penta|hexa|hepta|octa|nona|deca)?hydrate)$")
+_NAME = re.compile(r"(?P<cation>[a-z]+)\s*(?:\(\s*(?P<roman>[ivx]+)\s*\))?\s+(?P<anion>[a-z]+)(?:\s+(?P<hydrate>[a-z]+))?")
+
+
+def _cation(word: str, roman: str | None) -> tuple[str, int | None]:
+    if word in _VALENCE_NAMES and roman is None:
+        return _VALENCE_NAMES[word]
+    if word in _POLYATOMIC_CATIONS:
+        return _POLYATOMIC_CATIONS[word]
+    symbol = ELEMENT_NAMES.get(word)
+    if symbol is None:
+        raise FormulaError(word, f"unknown cation {word!r}")
+    return symbol, _ROMAN[roman] if roman else _COMMON_STATES.get(symbol)
+
+
+def _anion(word: str) -> tuple[str, int, int | None]:
+    """Anion formula, charge and the count a Greek prefix gives (``dioxide`` → ``O``, -2, 2)."""
+    if word in ANIONS:
+        return (*ANIONS[word], None)
+    for prefix, count in sorted(_PREFIXES.items(), key=lambda p: -len(p[0])):
+        if word.startswith(prefix) and word[len(prefix) :] in ANIONS:
+            return (*ANIONS[word[len(prefix) :]], count)
+        if word.startswith(prefix) and "o" + word[len(prefix) :] in ANIONS:  # pentoxide, tetroxide
+            return (*ANIONS["o" + word[len(prefix) :]], count)
+    raise FormulaError(word, f"unknown anion {word!r}")
+
+
+def _group(formula: str, count: int) -> str:
+    if count == 1:
+        return formula
+    return f"({formula}){count}" if len(_ELEMENT.findall(formula)) > 1 or any(c.isdigit() for c in formula) else (
+        f"{formula}{count}"
+    )
+
+
+def _hydrate(word: str | None) -> str:
+    if word is None:
+        return ""
+    match = _HYDRATE.fullmatch(word)
+    if match is None:
+        raise FormulaError(word, f"unexpected {word!r} after the anion")
+    if match.group(1) is None:
+        raise FormulaError(word, "number of water molecules not given")
+    count = _PREFIXES[match.group(1)]
+    return f"·{count if count > 1 else ''}H2O"
+
+
+@lru_cache(maxsize=8192)
+def formula_from_name(name: str) -> str:
+    """Formula for a chemical name: trivial names (``alumina``), element names (``iron`` → ``Fe``) and systematic
+    cation–anion names, balanced by charge (``iron(III) oxide`` → ``Fe2O3``, ``zinc nitrate hexahydrate`` →
+    ``Zn(NO3)2·6H2O``, ``titanium dioxide`` → ``TiO2``). Raises :class:`FormulaError` when the name does not fix
+    one formula (``iron oxide``: the oxidation state of Fe is not given)."""
+    key = " ".join(name.lower().replace("(", " (").split()).replace("( ", "(").replace(" )", ")")
+    if key in TRIVIAL_NAMES:
+        return TRIVIAL_NAMES[key]
+    if key in ELEMENT_NAMES:
+        return ELEMENT_NAMES[key]
+    match = _NAME.fullmatch(key)
+    if match is None:
+        raise FormulaError(name, "not a formula or a known chemical name")
+    try:
+        cation, state = _cation(match.group("cation"), match.group("roman"))
+        anion, charge, count = _anion(match.group("anion"))
+        water = _hydrate(match.group("hydrate"))
+    except FormulaError as error:
+        raise FormulaError(name, error.reason) from None
+    if count is not None and match.group("anion").startswith("pent") and anion == "O":
+        return f"{cation}2O5"  # pentoxide: V2O5, Nb2O5, P2O5
+    if count is None:
+        if state is None:
+            raise FormulaError(name, f"oxidation state of {cation} not given")
+        common = math.lcm(state, -charge)
+        return _group(cation, common // state) + _group(anion, common // -charge) + water
+    return cation + _group(anion, count) + water
+
+
+# --- material strings -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How one material string was read: its (possibly symbolic) stoichiometry, the formula it stands for,
+    dopants kept apart from the host and a note on assumptions."""
+
+    stoichiometry: Stoichiometry
+    formula: str
+    dopants: tuple[str, ...] = ()
+    note: str | None = None
+
+
+_SPACED_SIGN = re.compile(r"(?<=[\dxyzδ)])\s*([-+−])\s*(?=[\dxyzδ(.])")
+_DOPED = re.compile(
+    r"(?:(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>mol|at|wt)\s*\.?\s*%\s*)?(?P<dopant>\S+?)[-‐ ](?:co-?)?"
+    r"(?:doped|substituted|stabilized|stabilised)\s+(?P<host>.+)",
+    re.IGNORECASE,
+)
+_DOPANT_ITEM = re.compile(r"(?P<amount>\d*\.?\d*[xyz]?)(?P<element>[A-Z][a-z]?)(?P<charge>\d?\+)?")
+_NAME_WORD = re.compile(r"[a-z]{3,}")
+
+
+def _read_formula(text: str) -> Reading:
+    plain = _SPACED_SIGN.sub(r"\1", text)
+    return Reading(parse_stoichiometry(plain), plain)
+
+
+def _read_name(text: str) -> Reading:
+    formula = formula_from_name(text)
+    return Reading(parse_stoichiometry(formula), formula)
+
+
+def _dopant(item: str) -> str:
+    """A dopant as an element symbol (``Eu3+``, ``Y``, ``yttrium``) or a formula (``Y2O3``, ``yttria``)."""
+    item = item.strip("() ")
+    match = _DOPANT_ITEM.fullmatch(item)
+    if match and not match.group("amount") and match.group("element") in ELEMENT_SET:
+        return match.group("element")
+    return read_material(item).formula
+
+
+def _read_doped(text: str) -> Reading:
+    """``Y-doped ZrO2``, ``5 mol% Y2O3-stabilized ZrO2``; a mol% of a compound dopant makes a mixture."""
+    match = _DOPED.fullmatch(text)
+    if match is None:
+        raise FormulaError(text, "not a doping notation")
+    host = read_material(match.group("host"))
+    dopants = tuple(_dopant(d) for d in re.split(r"[,/&]", match.group("dopant")) if d.strip("() "))
+    amount, unit = match.group("amount"), (match.group("unit") or "").lower()
+    if amount and unit == "mol" and len(dopants) == 1:
+        fraction = float(amount) / 100
+        stoichiometry = parse_stoichiometry(f"{1 - fraction:g}{host.formula}-{fraction:g}{dopants[0]}")
+        return Reading(stoichiometry, host.formula, dopants, f"{amount} mol% {dopants[0]} in {host.formula}")
+    note = f"{amount} {unit}% dopant not in the composition" if amount else "dopant amount not given"
+    return Reading(host.stoichiometry, host.formula, dopants, note)
+
+
+def _dopant_items(side: str) -> list[re.Match] | None:
+    items = [_DOPANT_ITEM.fullmatch(item.strip()) for item in re.split(r"[,/]", side)]
+    if all(m and m.group("element") in ELEMENT_SET for m in items):
+        return items
+    return None
+
+
+def _read_colon(text: str) -> Reading:
+    """``Y2O3:Eu``, ``Eu3+:Y2O3``, ``Sr3Lu1-x(PO4)3:xDy3+``: explicit dopant amounts join the composition."""
+    left, _, right = text.partition(":")
+    items, host_text = _dopant_items(right), left
+    if items is None:
+        items, host_text = _dopant_items(left), right
+    if items is None:
+        raise FormulaError(text, "no element dopant on either side of ':'")
+    host = read_material(host_text)
+    amounts = dict(host.stoichiometry.amounts)
+    dosed = [m for m in items if m.group("amount")]
+    for m in dosed:
+        _accumulate(amounts, parse_stoichiometry(m.group("amount") + m.group("element")).amounts)
+    stoichiometry = Stoichiometry(text, amounts, host.stoichiometry.charge)
+    note = None if len(dosed) == len(items) else "dopant amount not given"
+    return Reading(stoichiometry, host.formula, tuple(m.group("element") for m in items), note)
+
+
+@lru_cache(maxsize=65536)
+def read_material(text: str) -> Reading:
+    """Read a material string: a formula (variables kept symbolic), a chemical name, or a doping notation
+    (``Eu3+:Y2O3``, ``Y-doped ZrO2``). Raises :class:`FormulaError` with the reason; never guesses."""
+    text = " ".join(text.split())
+    if ":" in text:
+        return _read_colon(text)
+    if _DOPED.fullmatch(text):
+        return _read_doped(text)
+    try:
+        return _read_formula(text)
+    except FormulaError as error:
+        if not _NAME_WORD.search(text):
+            raise
+        formula_error = error
+    try:
+        return _read_name(text)
+    except FormulaError as error:
+        raise error if " " in text or text.islower() else formula_error from None
+
+
+# --- materials in text --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Material:
+    """A material of a document: its formula and composition (``None`` with a ``reason`` when they cannot be
+    known), the variable values used, dopants, and every mention as a ``[start, end)`` span of the text."""
+
+    text: str
+    formula: str | None
+    composition: Composition | None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    reason: str | None = None
+    variables: dict[str, float] | None = None
+    dopants: list[str] | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form as in the record schema; optional fields only when set."""
+        d: dict[str, Any] = {
+            "text": self.text,
+            "formula": self.formula,
+            "composition": None if self.composition is None else self.composition.amounts,
+            "mentions": [list(m) for m in self.mentions],
+        }
+        optional = {"reason": self.reason, "variables": self.variables, "dopants": self.dopants, "note": self.note}
+        return d | {k: v for k, v in optional.items() if v}
+
+
+_MAX_VARIANTS = 16
+
+
+def parse_material(text: str, values: Mapping[str, Sequence[float]] | None = None) -> list[Material]:
+    """Materials for one material string: one per combination of the given variable values (δ is 0 unless
+    given), or one with ``composition=None`` and a reason when a variable has no value or the string cannot
+    be read."""
+    try:
+        reading = read_material(text)
+    except FormulaError as error:
+        return [Material(text, None, None, reason=error.reason)]
+    stoichiometry, dopants = reading.stoichiometry, list(reading.dopants) or None
+    variables = sorted(stoichiometry.variables)
+    given = {v: list((values or {}).get(v) or ([0.0] if v in NONSTOICHIOMETRY else [])) for v in variables}
+    missing = [v for v in variables if not given[v]]
+    if missing:
+        reason = f"variable {', '.join(missing)} has no value"
+        return [Material(text, reading.formula, None, reason=reason, dopants=dopants, note=reading.note)]
+    materials = []
+    for combination in itertools.islice(itertools.product(*(given[v] for v in variables)), _MAX_VARIANTS):
+        assignment = dict(zip(variables, combination))
+        notes = [reading.note] + [f"{v} (oxygen non-stoichiometry) taken as 0" for v in NONSTOICHIOMETRY
+                                  if assignment.get(v) == 0 and v not in (values or {})]
+        try:
+            composition = stoichiometry.composition(assignment)
+        except FormulaError as error:
+            materials.append(Material(text, reading.formula, None, reason=error.reason, variables=assignment))
+            continue
+        formula = stoichiometry.formula(assignment) if assignment else reading.formula
+        materials.append(Material(text, formula, composition, variables=assignment or None, dopants=dopants,
+                                  note="; ".join(n for n in notes if n) or None))
+    return materials
+
+
+#: Entity labels that mark materials (Matscholar ``MAT``, MSPT ``Material``).
+MATERIAL_LABELS = frozenset({"MAT", "Material"})
+_GASES = frozenset("hydrogen helium nitrogen oxygen fluorine chlorine neon argon krypton xenon radon".split())
+_NUM = r"\d*\.?\d+"
+_ASSIGNMENT = re.compile(rf"\b([xyzδ])\s*=\s*({_NUM}(?:\s*(?:,|and|or|&)\s*{_NUM})*)(?!\s*[-–−~]\s*\d)(?![\d.])")
+_RANGE = re.compile(
+    rf"{_NUM}\s*[≤<⩽]=?\s*([xyzδ])\s*[≤<⩽]=?\s*{_NUM}|\b([xyzδ])\s*=\s*{_NUM}\s*[-–−~]\s*{_NUM}|\b([xyzδ])\s*[≤<⩽]\s*{_NUM}"
+)
+_ABBREVIATION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\s*\)")
+_CHUNK = re.compile(r"[^\s,;]+")
+_DOPED_SPAN = re.compile(
+    r"(?:\d+(?:\.\d+)?\s*(?:mol|at|wt)\s*\.?\s*%\s*)?[^\s(),;]+?-(?:co-?)?(?:doped|substituted|stabilized|stabilised)"
+    r"\s+[^\s,;]*[^\s,;.)]",
+    re.IGNORECASE,
+)
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NAMES = re.compile(
+    rf"\b(?:{_alternation(TRIVIAL_NAMES)}"
+    rf"|(?:{_alternation([*ELEMENT_NAMES, *_VALENCE_NAMES, *_POLYATOMIC_CATIONS])})\s*(?:\(\s*[IVXivx]+\s*\))?\s+"
+    rf"(?:{_alternation(_PREFIXES)})?o?(?:{_alternation(ANIONS)})(?:\s+[a-z]*hydrate)?"
+    rf"|{_alternation(set(ELEMENT_NAMES) - _GASES)})\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Definitions:
+    """Variable values (``x = 0.1, 0.2``) and ranges (``0 ≤ x ≤ 0.2``) defined in one span of text."""
+
+    values: dict[str, list[float]]
+    ranges: dict[str, str]
+
+    @classmethod
+    def find(cls, text: str) -> _Definitions:
+        values: dict[str, list[float]] = {}
+        for match in _ASSIGNMENT.finditer(text):
+            numbers = [float(n) for n in re.findall(_NUM, match.group(2))]
+            values.setdefault(match.group(1), []).extend(n for n in numbers if n not in values.get(match.group(1), []))
+        ranges = {next(g for g in m.groups() if g): m.group() for m in _RANGE.finditer(text)}
+        return cls(values, ranges)
+
+
+def _strip_chunk(text: str, start: int) -> tuple[str, int]:
+    """Trim sentence punctuation and unbalanced brackets around a whitespace-delimited chunk."""
+    while text:
+        if text[-1] in ".:" or (text[-1] in ")]}" and text.count(text[-1]) > text.count(_closing_to_open(text[-1]))):
+            text = text[:-1]
+        elif text[0] in "([{" and text.count(text[0]) > text.count(_OPEN[text[0]]):
+            text, start = text[1:], start + 1
+        else:
+            return text, start
+    return text, start
+
+
+def _closing_to_open(char: str) -> str:
+    return {v: k for k, v in _OPEN.items()}[char]
+
+
+def _looks_like_formula(chunk: str) -> bool:
+    """A chunk the formula finder takes as a material: it reads, has two elements (or is a diatomic gas), no
+    charge, a digit or lowercase letter, and is not a bond or pair of bare symbols (``Si-O``, ``Pt-Ru``)."""
+    if chunk in DIATOMIC:
+        return True
+    if not chunk[:1].isupper() or not any(c.isdigit() or c.islower() for c in chunk) or _ROMAN_VALENCE.search(chunk):
+        return False
+    try:
+        reading = read_material(chunk)
+    except FormulaError:
+        return False
+    amounts = reading.stoichiometry.amounts
+    bare_pair = all(p in ELEMENT_SET for p in re.split(r"[-–]", chunk))
+    return len(amounts) >= 2 and not reading.stoichiometry.charge and not bare_pair and _SYNTHETIC.isdisjoint(amounts)
+
+
+def _candidate_spans(text: str) -> list[tuple[int, int]]:
+    """Material spans found without NER: doping phrases, chemical names, then formula-like chunks."""
+    spans: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
+
+    def add(start: int, end: int) -> None:
+        if not any(taken[start:end]):
+            spans.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
+
+    for match in _DOPED_SPAN.finditer(text):
+        try:
+            read_material(match.group())
+        except FormulaError:
+            continue
+        add(*match.span())
+    for match in _NAMES.finditer(text):
+        add(*match.span())
+    for match in _CHUNK.finditer(text):
+        chunk, start = _strip_chunk(match.group(), match.start())
+        if chunk and _looks_like_formula(chunk):
+            add(start, start + len(chunk))
+    return sorted(spans)
+
+
+def _sentence_spans(text: str, sentences) -> list[tuple[int, int]]:
+    if sentences is None:
+        from .tokenize import sentences as split
+
+        sentences = split(text)
+    return [(s.start, s.end) for s in sentences] or [(0, len(text))]
+
+
+def extract_materials(text: str, entities=None, sentences=None) -> list[Material]:
+    """Materials mentioned in ``text``, from MAT entities when given (``matnlp.types.Entity``), else found by
+    the formula finder and the name lexicon. Variables are valued from definitions in the same sentence
+    (``x = 0.1``), else from the only definition in the text; abbreviations defined as ``long form (ABBR)``
+    resolve later mentions; mentions of one material (same composition and dopants, or same abbreviation) are
+    merged. Every mention slices ``text`` exactly."""
+    if entities is None:
+        spans = _candidate_spans(text)
+    else:
+        spans = [(e.start, e.end) for e in entities if e.label in MATERIAL_LABELS]
+    sentence_spans = _sentence_spans(text, sentences)
+    document = _Definitions.find(text)
+    merged: dict[Any, Material] = {}
+    abbreviations: dict[str, list[Any]] = {}
+    for start, end in spans:
+        keys = _add_mention(merged, text, start, end, sentence_spans, document, abbreviations)
+        follow = _ABBREVIATION.match(text, end)
+        if follow and keys and not _looks_like_formula(follow.group(1)):
+            abbreviations.setdefault(follow.group(1), keys)
+    for abbreviation, keys in abbreviations.items():
+        for match in re.finditer(rf"\b{re.escape(abbreviation)}s?\b", text):
+            for key in keys:
+                if match.span() not in merged[key].mentions:
+                    merged[key].mentions.append(match.span())
+    materials = list(merged.values())
+    for material in materials:
+        material.mentions.sort()
+    return materials
+
+
+def _add_mention(merged, text, start, end, sentence_spans, document, abbreviations) -> list[Any]:
+    """Read one mention, merge it into ``merged`` and return the keys of the materials it names."""
+    mention = text[start:end]
+    if mention in abbreviations:
+        for key in abbreviations[mention]:
+            merged[key].mentions.append((start, end))
+        return []
+    sentence = next((text[a:b] for a, b in sentence_spans if a <= start < b), mention)
+    local = _Definitions.find(sentence)
+    values = {v: local.values.get(v) or document.values.get(v) for v in VARIABLES}
+    keys = []
+    for material in parse_material(mention, {v: n for v, n in values.items() if n}):
+        if material.reason and material.reason.startswith("variable"):
+            ranges = [r for v, r in {**document.ranges, **local.ranges}.items() if v in material.reason]
+            material.reason += f" ({'; '.join(ranges)})" if ranges else ""
+        key = _key(material)
+        if key not in merged:
+            merged[key] = material
+        merged[key].mentions.append((start, end))
+        keys.append(key)
+    return keys
+
+
+def _key(material: Material):
+    if material.composition is not None:
+        return material.composition, tuple(material.dopants or ())
+    return material.formula or " ".join(material.text.lower().split())
