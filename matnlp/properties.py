@@ -13,7 +13,8 @@ formula tokens (:func:`matnlp.chem.is_formula`) when there are none.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -63,7 +64,9 @@ _CONDITION_CUE = re.compile(r"\b(?:at|under|after|for|during|upon|over|in|with)\
 # Linking score = characters between property and value + these penalties (tuned on the MuLMS train split).
 PENALTY = {"before": 5, "unitless": 15, "condition": 15}
 _AFTER_CUE_MAX = 150  # characters between a property and a following value
-_BEFORE_CUE = re.compile(r"^[\s-]*(?:\w+[\s-]+)?$")  # "365 µm thick", "3.2 eV (optical) band gap" not
+MAX_SENTENCE = 3000  # longer "sentences" are linked in pieces of this many characters
+_BEFORE_MAX = 40  # characters a value may lie before its property ("365 µm thick")
+_BEFORE_CUE = re.compile(r"^[\s-]*(?:\w+[\s-]+)?$")  # at most one word between: "365 µm thick", "3.2 eV band gap"
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
 _MAT_AFTER = re.compile(r"\s*(?:of|for|in)\s+(?:(?:the|pure|bulk|as-\w+|undoped|doped|our)\s+){0,2}$")
 _MAT_BEFORE = re.compile(r"(?:'s|’s)?\s*(?:\(\s*(?:with\s+)?(?:a|an|the)?\s*)?$")
@@ -176,8 +179,13 @@ def compatible(name: str, q: Quantity) -> bool:
     return want is None or got is None or got in want
 
 
+def _window(sent_start: int, pos: int, width: int = 60) -> int:
+    """Start of the look-behind window before ``pos`` (cue regexes never scan a whole long sentence)."""
+    return max(sent_start, pos - width)
+
+
 def _is_condition(text: str, q: Quantity, sent_start: int) -> bool:
-    return bool(_CONDITION_CUE.search(text, sent_start, q.start))
+    return bool(_CONDITION_CUE.search(text, _window(sent_start, q.start), q.start))
 
 
 def _pair_score(text: str, p: Entity, q: Quantity, sent_start: int) -> float | None:
@@ -221,18 +229,19 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
 def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
     """A bare number that is a citation (``[12]``), a figure/table/equation number or part of a word (``3D``)."""
     return bool(
-        _BRACKETED.search(text, sent_start, q.start)
-        or _REFERENCE.search(text, sent_start, q.start)
+        _BRACKETED.search(text, _window(sent_start, q.start), q.start)
+        or _REFERENCE.search(text, _window(sent_start, q.start), q.start)
         or (q.end < len(text) and text[q.end].isalpha())
     )
 
 
 def _link_values(text: str, props: list[Entity], qs: list[Quantity], sent: Sentence) -> dict[int, list[Quantity]]:
     """Property index -> its values: best pairs first, one property per quantity, lists extended."""
+    starts = [q.start for q in qs]
     pairs = []
     for i, p in enumerate(props):
-        for j, q in enumerate(qs):
-            score = _pair_score(text, p, q, sent.start)
+        for j in range(bisect_left(starts, p.start - _BEFORE_MAX), bisect_right(starts, p.end + _AFTER_CUE_MAX)):
+            score = _pair_score(text, p, qs[j], sent.start)
             if score is not None:
                 pairs.append((score, i, j))
     taken_p: dict[int, list[Quantity]] = {}
@@ -258,10 +267,12 @@ def _more_values(
     for j, q in enumerate(qs):
         if j in taken_q or q.unit is None:
             continue
-        owners = [i for i, vs in taken_p.items() if vs[-1].end <= q.start and _dims(vs[-1]) == _dims(q)
-                  and not any(vs[-1].end <= p.start < q.start for p in props)]
-        if owners:
-            i = max(owners, key=lambda i: taken_p[i][-1].end)
+        owners = [i for i, vs in taken_p.items() if 0 <= q.start - vs[-1].end <= _AFTER_CUE_MAX]
+        if not owners:
+            continue
+        i = max(owners, key=lambda i: taken_p[i][-1].end)
+        last = taken_p[i][-1]
+        if _dims(last) == _dims(q) and not any(last.end <= p.start < q.start for p in props):
             taken_p[i].append(q)
             taken_q.add(j)
 
@@ -289,10 +300,6 @@ def formula_mentions(text: str, sent: Sentence) -> list[Entity]:
     return [Entity(t.start, t.end, "MAT", t.text) for t in tokens if is_formula(t.text)]
 
 
-def _in(span: Sentence, e: Entity | Quantity) -> bool:
-    return span.start <= e.start and e.end <= span.end
-
-
 def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity]) -> list[Property]:
     qs = _sentence_quantities(text, sent, props + mats)
     values = _link_values(text, props, qs, sent)
@@ -316,23 +323,45 @@ def _property(p: Entity, q: Quantity | None, material: Entity | None, sent: Sent
                     Evidence(start, end, sent.start, sent.end), p)
 
 
+def _bounded(text: str, sents: Sequence[Sentence]) -> Iterator[Sentence]:
+    """Sentences, with any longer than :data:`MAX_SENTENCE` characters (a flattened table, a text without full
+    stops) cut at spaces into pieces of at most that length, so linking stays linear in the text length."""
+    for sent in sents:
+        if sent.end - sent.start <= MAX_SENTENCE:
+            yield sent
+            continue
+        start = sent.start
+        while start < sent.end:
+            end = min(sent.end, start + MAX_SENTENCE)
+            cut = text.rfind(" ", start + 1, end) if end < sent.end else -1
+            end = cut if cut > start else end
+            yield Sentence(start, end)
+            start = end
+
+
+def _inside(items: list[Entity], starts: list[int], sent: Sentence) -> list[Entity]:
+    """The items (sorted by start) lying inside the sentence."""
+    lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
+    return [e for e in items[lo:hi] if e.end <= sent.end]
+
+
 def extract_properties(
     text: str, entities: Sequence[Entity] | None = None, sentences: Sequence[Sentence] | None = None
 ) -> list[Property]:
     """Properties of ``text`` in order. ``entities`` are tagger (or gold) spans: ``PRO``/``PROPERTY`` give the
-    property mentions and ``MAT`` the materials; with ``None`` the lexicon and formula tokens are used."""
-    sents = list(sentences) if sentences is not None else split_sentences(text)
+    property mentions and ``MAT`` the materials; with ``None`` the lexicon and formula tokens are used.
+    ``sentences`` default to :func:`matnlp.tokenize.sentences` of the text."""
+    sents = sentences if sentences is not None else split_sentences(text)
     if entities is None:
-        props_all, mats_all = find_property_mentions(text), None
+        props_all, mats_all = find_property_mentions(text), []
     else:
-        props_all = [e for e in entities if e.label in PROPERTY_LABELS]
-        mats_all = [e for e in entities if e.label in MATERIAL_LABELS] or None
-    props_all.sort(key=lambda e: e.start)
+        props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
+        mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
+    p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []
-    for sent in sents:
-        props = [p for p in props_all if _in(sent, p)]
-        if not props:
-            continue
-        mats = [m for m in mats_all if _in(sent, m)] if mats_all is not None else formula_mentions(text, sent)
-        out.extend(_sentence_properties(text, sent, props, mats))
+    for sent in _bounded(text, sents):
+        props = _inside(props_all, p_starts, sent)
+        if props:
+            mats = _inside(mats_all, m_starts, sent) if mats_all else formula_mentions(text, sent)
+            out.extend(_sentence_properties(text, sent, props, mats))
     return out
