@@ -354,11 +354,11 @@ class _Parser:
         total: Amounts = {}
         while self.pos < len(self.text):
             char = self.text[char_pos := self.pos]
-            if char == closing or (closing is None and char in _SEPARATORS):
+            if char == closing or char in (_SEPARATORS if closing is None else _ADDUCT):
                 break
             if char in _OPEN:
                 self.pos += 1
-                group = self.sequence(_OPEN[char])
+                group = self.parts(_OPEN[char])
                 self.pos += 1
                 _accumulate(total, group, self.amount())
             elif "A" <= char <= "Z":
@@ -373,15 +373,16 @@ class _Parser:
             raise self.fail("empty group" if closing else "no elements")
         return total
 
-    def formula(self) -> Amounts:
-        """Parts joined by separators, each with an optional leading count; a count before the first part makes a
-        mixture (``0.5Li2MnO3·0.5LiCoO2``, ``(1-x)Bi2O3-xNb2O5``)."""
+    def parts(self, closing: str | None) -> Amounts:
+        """Parts joined by separators (only adduct dots inside a group), each with an optional leading count; a
+        count before the first part makes a mixture (``0.5Li2MnO3·0.5LiCoO2``, ``(1-x)Bi2O3-xNb2O5``)."""
         total: Amounts = {}
+        start = self.pos
         count = self.amount()
-        self.mixture = self.pos > 0
+        self.mixture = self.mixture or (closing is None and self.pos > start)
         while True:
-            _accumulate(total, self.sequence(None), count)
-            if self.pos >= len(self.text):
+            _accumulate(total, self.sequence(closing), count)
+            if self.pos >= len(self.text) or self.text[self.pos] == closing:
                 return total
             self.pos += 1
             count = self.amount()
@@ -398,7 +399,7 @@ def parse_stoichiometry(text: str) -> Stoichiometry:
         charge = int(match.group(1) or 1) * (1 if match.group(2) == "+" else -1)
     if not body:
         raise FormulaError(text, "empty formula")
-    return Stoichiometry(text, _Parser(body, text).formula(), charge)
+    return Stoichiometry(text, _Parser(body, text).parts(None), charge)
 
 
 def parse_formula(text: str, values: Mapping[str, float] | None = None) -> Composition:
@@ -775,20 +776,37 @@ _NAMES = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class _Definitions:
-    """Variable values (``x = 0.1, 0.2``) and ranges (``0 ≤ x ≤ 0.2``) defined in one span of text."""
+class _Definition:
+    """A variable defined in the text: values (``x = 0.1, 0.2``) or, for a range (``0 ≤ x ≤ 0.2``), none."""
 
-    values: dict[str, list[float]]
-    ranges: dict[str, str]
+    variable: str
+    start: int
+    values: tuple[float, ...]
+    text: str
 
-    @classmethod
-    def find(cls, text: str) -> _Definitions:
-        values: dict[str, list[float]] = {}
-        for match in _ASSIGNMENT.finditer(text):
-            numbers = [float(n) for n in re.findall(_NUM, match.group(2))]
-            values.setdefault(match.group(1), []).extend(n for n in numbers if n not in values.get(match.group(1), []))
-        ranges = {next(g for g in m.groups() if g): m.group() for m in _RANGE.finditer(text)}
-        return cls(values, ranges)
+
+def _definitions(text: str) -> list[_Definition]:
+    found = [
+        _Definition(m.group(1), m.start(), tuple(dict.fromkeys(float(n) for n in re.findall(_NUM, m.group(2)))),
+                    m.group())
+        for m in _ASSIGNMENT.finditer(text)
+    ]
+    found += [_Definition(next(g for g in m.groups() if g), m.start(), (), m.group()) for m in _RANGE.finditer(text)]
+    return found
+
+
+def _choose(definitions: list[_Definition], start: int, sentence: tuple[int, int]) -> dict[str, _Definition]:
+    """Per variable, the definition nearest the mention in its sentence, else the only valued one in the text."""
+    chosen: dict[str, _Definition] = {}
+    for variable in VARIABLES:
+        own = [d for d in definitions if d.variable == variable]
+        local = [d for d in own if sentence[0] <= d.start < sentence[1]]
+        valued = [d for d in own if d.values]
+        if local:
+            chosen[variable] = min(local, key=lambda d: abs(d.start - start))
+        elif len(valued) == 1:
+            chosen[variable] = valued[0]
+    return chosen
 
 
 def _strip_chunk(text: str, start: int) -> tuple[str, int]:
@@ -867,11 +885,11 @@ def extract_materials(text: str, entities=None, sentences=None) -> list[Material
     else:
         spans = [(e.start, e.end) for e in entities if e.label in MATERIAL_LABELS]
     sentence_spans = _sentence_spans(text, sentences)
-    document = _Definitions.find(text)
+    definitions = _definitions(text)
     merged: dict[Any, Material] = {}
     abbreviations: dict[str, list[Any]] = {}
     for start, end in spans:
-        keys = _add_mention(merged, text, start, end, sentence_spans, document, abbreviations)
+        keys = _add_mention(merged, text, (start, end), sentence_spans, definitions, abbreviations)
         follow = _ABBREVIATION.match(text, end)
         if follow and keys and not _looks_like_formula(follow.group(1)):
             abbreviations.setdefault(follow.group(1), keys)
@@ -886,25 +904,25 @@ def extract_materials(text: str, entities=None, sentences=None) -> list[Material
     return materials
 
 
-def _add_mention(merged, text, start, end, sentence_spans, document, abbreviations) -> list[Any]:
+def _add_mention(merged, text, span, sentence_spans, definitions, abbreviations) -> list[Any]:
     """Read one mention, merge it into ``merged`` and return the keys of the materials it names."""
+    start, end = span
     mention = text[start:end]
     if mention in abbreviations:
         for key in abbreviations[mention]:
-            merged[key].mentions.append((start, end))
+            merged[key].mentions.append(span)
         return []
-    sentence = next((text[a:b] for a, b in sentence_spans if a <= start < b), mention)
-    local = _Definitions.find(sentence)
-    values = {v: local.values.get(v) or document.values.get(v) for v in VARIABLES}
+    sentence = next(((a, b) for a, b in sentence_spans if a <= start < b), span)
+    chosen = _choose(definitions, start, sentence)
     keys = []
-    for material in parse_material(mention, {v: n for v, n in values.items() if n}):
-        if material.reason and material.reason.startswith("variable"):
-            ranges = [r for v, r in {**document.ranges, **local.ranges}.items() if v in material.reason]
-            material.reason += f" ({'; '.join(ranges)})" if ranges else ""
+    for material in parse_material(mention, {v: d.values for v, d in chosen.items() if d.values}):
+        ranges = [d.text for v, d in chosen.items() if not d.values and material.reason and v in material.reason]
+        if ranges:
+            material.reason += f" ({'; '.join(ranges)})"
         key = _key(material)
         if key not in merged:
             merged[key] = material
-        merged[key].mentions.append((start, end))
+        merged[key].mentions.append(span)
         keys.append(key)
     return keys
 

@@ -5,11 +5,14 @@ import pytest
 from matnlp.chem import (
     ELEMENT_NAMES,
     ELEMENTS,
+    Amount,
     Composition,
     FormulaError,
     element_from_name,
+    formula_from_name,
     is_formula,
     parse_formula,
+    parse_stoichiometry,
 )
 
 
@@ -81,7 +84,7 @@ def test_charges_are_kept_apart_from_amounts():
         ("()", "empty group"),
         ("Li1+xAl0.3Ti1.7(PO4)3", "variable x has no value"),
         ("LiFePO4-x", "variable x has no value"),
-        ("LiFePO4-q", "variable or unsupported stoichiometry at '-q'"),
+        ("LiFePO4-q", "variable or unsupported stoichiometry at 'q'"),
         ("La1-xSrxMnO3", "variable x has no value"),
         ("Fe0O", "zero amount"),
         ("Fe2 O3", "unexpected ' ' at position 3"),
@@ -141,3 +144,105 @@ def test_matscholar_formulas_are_in_mat2vec_normal_form(data):
     changed = [t for t in formulas if "*" not in t and "[" not in t and parse_formula(t).mat2vec_formula != t]
     assert len(formulas) > 2000
     assert len(changed) / len(formulas) < 0.01, changed
+
+
+@pytest.mark.parametrize(
+    ("formula", "amounts"),
+    [
+        ("Li1+xAl0.3Ti1.7(PO4)3", {"Li": "1+x", "Al": "0.3", "Ti": "1.7", "P": "3", "O": "12"}),
+        ("La1-xSrxMnO3", {"La": "1-x", "Sr": "x", "Mn": "1", "O": "3"}),
+        ("Mg2Si1-xSnx", {"Mg": "2", "Si": "1-x", "Sn": "x"}),
+        ("La(1-x)Sr(x)MnO3", {"La": "1-x", "Sr": "x", "Mn": "1", "O": "3"}),
+        ("Ce0.8Gd0.2O2−δ", {"Ce": "0.8", "Gd": "0.2", "O": "2-δ"}),
+        ("(Sm1-yNdy)0.52Sr0.48MnO3", {"Sm": "0.52-0.52y", "Nd": "0.52y", "Sr": "0.48", "Mn": "1", "O": "3"}),
+        ("(1-x)Bi2O3-xNb2O5", {"Bi": "2-2x", "O": "3+2x", "Nb": "2x"}),
+        ("Ca2Si1-2xAl2xO4", {"Ca": "2", "Si": "1-2x", "Al": "2x", "O": "4"}),
+    ],
+)
+def test_variable_stoichiometry_is_kept_symbolic(formula, amounts):
+    stoichiometry = parse_stoichiometry(formula)
+    assert {el: str(a) for el, a in stoichiometry.amounts.items()} == amounts
+    assert list(stoichiometry.amounts) == list(amounts)  # order of appearance
+
+
+def test_variables_take_values():
+    assert parse_formula("Li1+xAl0.3Ti1.7(PO4)3", {"x": 0.1}) == Composition(
+        {"Li": 1.1, "Al": 0.3, "Ti": 1.7, "P": 3, "O": 12}
+    )
+    assert parse_stoichiometry("Li1+xAl0.3Ti1.7(PO4)3").formula({"x": 0.1}) == "Li1.1Al0.3Ti1.7P3O12"
+    assert parse_formula("La0.6Sr0.4Co0.2Fe0.8O3−δ") == parse_formula("La0.6Sr0.4Co0.2Fe0.8O3")  # δ = 0
+    assert parse_formula("SrTi1-xFexO3", {"x": 0}) == parse_formula("SrTiO3")  # zero amounts drop out
+    with pytest.raises(FormulaError, match="negative amount of La"):
+        parse_formula("La1-xSrxMnO3", {"x": 1.5})
+
+
+@pytest.mark.parametrize(
+    ("formula", "normalized"),
+    [
+        ("Ni1/3Mn1/3Co1/3(OH)2", "Co0.333333H2Mn0.333333Ni0.333333O2"),
+        ("CuO-CeO2", "CeCuO3"),
+        ("46.6TeO2-18.2ZnO-35.2ZnF2", "F70.4O111.4Te46.6Zn53.4"),
+        ("[Co(NO3)2·6H2O]", "CoH12N2O12"),
+        ("Li₄Ti₅O₁₂", "Li4O12Ti5"),
+        ("Li4Ti5O12–TiO2", "Li2O7Ti3"),
+    ],
+)
+def test_fractions_mixtures_and_unicode(formula, normalized):
+    assert parse_formula(formula).normalized_formula == normalized
+
+
+@pytest.mark.parametrize("token", ["CoO(100)", "GaAs(111)B", "CuO-CeO2", "Ni1/3Co1/3", "La1-xSrxMnO3", "Li₂O"])
+def test_is_formula_stays_strict(token):
+    """is_formula feeds the mat2vec view: Miller indices are not amounts, extended notations are not tokens."""
+    assert not is_formula(token)
+
+
+def test_amount_arithmetic():
+    x = Amount.variable("x")
+    one = Amount.number(1)
+    assert str(one + x * -1.0) == "1-x" and (one + x * -1.0).variables == {"x"}
+    assert (x * x).value({"x": 0.5}) == 0.25 and str(x * 2.0) == "2x"
+    assert Amount.number(0.1) + Amount.number(0.2) == Amount.number(0.3)
+
+
+@pytest.mark.parametrize(
+    ("name", "formula"),
+    [
+        ("iron(III) oxide", "Fe2O3"),
+        ("iron (III) oxide", "Fe2O3"),
+        ("ferric nitrate", "Fe(NO3)3"),
+        ("titanium dioxide", "TiO2"),
+        ("zinc oxide", "ZnO"),
+        ("silicon carbide", "SiC"),
+        ("Lithium Cobalt Oxide", "LiCoO2"),
+        ("alumina", "Al2O3"),
+        ("zirconia", "ZrO2"),
+        ("ceria", "CeO2"),
+        ("yttria", "Y2O3"),
+        ("magnesia", "MgO"),
+        ("vanadium pentoxide", "V2O5"),
+        ("ammonium sulfate", "(NH4)2SO4"),
+        ("aluminium nitrate nonahydrate", "Al(NO3)3·9H2O"),
+        ("manganese(II) acetate tetrahydrate", "Mn(C2H3O2)2·4H2O"),
+        ("iron", "Fe"),
+    ],
+)
+def test_formula_from_name(name, formula):
+    assert formula_from_name(name) == formula
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("iron oxide", "oxidation state of Fe not given"),
+        ("cobalt nitrate", "oxidation state of Co not given"),
+        ("nickel nitrate hydrate", "number of water molecules not given"),
+        ("polyvinyl alcohol", "unknown cation 'polyvinyl'"),
+        ("graphene oxide", "unknown cation 'graphene'"),
+        ("PVDF", "not a formula or a known chemical name"),
+    ],
+)
+def test_names_that_fix_no_formula_give_reasons(name, reason):
+    with pytest.raises(FormulaError) as info:
+        formula_from_name(name)
+    assert info.value.reason == reason

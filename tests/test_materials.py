@@ -1,0 +1,111 @@
+"""Material strings and materials in text: doping, names, variables, abbreviations, offsets; real-data bars."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from matnlp.chem import Composition, extract_materials, parse_material, read_material
+from matnlp.types import Entity
+
+_spec = importlib.util.spec_from_file_location(
+    "bench_materials", Path(__file__).parent.parent / "scripts" / "bench_materials.py"
+)
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+TEXT = (
+    "We compare lithium iron phosphate (LFP) with La0.6Sr0.4Co0.2Fe0.8O3−δ (LSCF) cathodes. "
+    "The LFP electrode was coated with iron(III) oxide and iron oxide. "
+    "Li1+xAl0.3Ti1.7(PO4)3 (x = 0.1) was sintered in alumina crucibles. "
+    "La1-xSrxMnO3 samples with x = 0.1, 0.2 were made, and Mg2Si1-xSnx (0 ≤ x ≤ 0.2) was not. "
+    "Eu3+:Y2O3 phosphors, Y-doped ZrO2 and 5 mol% Y2O3-stabilized ZrO2 were compared. LSCF is stable; Si-O bonds."
+)
+
+
+@pytest.mark.parametrize(("string", "values", "expected"), [(s, v, e) for s, v, e in bench.HARD_CASES if e])
+def test_hard_cases(string, values, expected):
+    assert read_material(string).stoichiometry.composition({"δ": 0.0, **values}) == Composition(expected)
+
+
+@pytest.mark.parametrize("string", [s for s, _, e in bench.HARD_CASES if not e])
+def test_hard_cases_without_formula_give_reasons(string):
+    [material] = parse_material(string)
+    assert material.formula is None and material.composition is None and material.reason
+
+
+def test_dopants_are_kept_apart():
+    [m] = parse_material("Y2O3:Eu3+,Tb3+")
+    assert m.composition == Composition({"Y": 2, "O": 3}) and m.dopants == ["Eu", "Tb"]
+    [m] = parse_material("Sb-doped Mg2Si")
+    assert m.formula == "Mg2Si" and m.dopants == ["Sb"] and m.note == "dopant amount not given"
+    [m] = parse_material("Sr3Lu1-x(PO4)3:xDy3+", {"x": [0.04]})
+    assert m.composition["Dy"] == 0.04 and m.composition["Lu"] == 0.96
+
+
+def test_variable_lists_give_one_material_per_value():
+    materials = parse_material("La1-xSrxMnO3", {"x": [0.1, 0.2]})
+    assert [m.formula for m in materials] == ["La0.9Sr0.1MnO3", "La0.8Sr0.2MnO3"]
+    assert [m.variables for m in materials] == [{"x": 0.1}, {"x": 0.2}]
+    [unvalued] = parse_material("La1-xSrxMnO3")
+    assert unvalued.composition is None and unvalued.reason == "variable x has no value"
+    assert unvalued.formula == "La1-xSrxMnO3"
+
+
+def _by_text(materials):
+    return {m.text: m for m in materials}
+
+
+def test_extract_materials_from_text():
+    materials = extract_materials(TEXT)
+    for m in materials:
+        assert all(TEXT[a:b] for a, b in m.mentions)
+    found = {(m.text, m.formula) for m in materials}
+    assert ("lithium iron phosphate", "LiFePO4") in found
+    assert ("iron(III) oxide", "Fe2O3") in found
+    assert ("iron oxide", None) in found
+    assert ("Li1+xAl0.3Ti1.7(PO4)3", "Li1.1Al0.3Ti1.7P3O12") in found
+    assert ("La1-xSrxMnO3", "La0.9Sr0.1MnO3") in found and ("La1-xSrxMnO3", "La0.8Sr0.2MnO3") in found
+    assert ("alumina", "Al2O3") in found and ("Y-doped ZrO2", "ZrO2") in found
+    assert not any(m.text == "Si-O" for m in materials)
+    by_text = _by_text(materials)
+    mg2si = by_text["Mg2Si1-xSnx"]
+    assert mg2si.composition is None and mg2si.reason.startswith("variable x has no value (0 ≤ x ≤ 0.2")
+    assert by_text["iron oxide"].reason == "oxidation state of Fe not given"
+    lscf = by_text["La0.6Sr0.4Co0.2Fe0.8O3−δ"]
+    assert [TEXT[a:b] for a, b in lscf.mentions] == ["La0.6Sr0.4Co0.2Fe0.8O3−δ", "LSCF", "LSCF"]
+    assert lscf.note == "δ (oxygen non-stoichiometry) taken as 0"
+    lfp = by_text["lithium iron phosphate"]
+    assert [TEXT[a:b] for a, b in lfp.mentions] == ["lithium iron phosphate", "LFP", "LFP"]
+    d = lfp.to_dict()
+    assert d["composition"] == {"Fe": 1.0, "Li": 1.0, "O": 4.0, "P": 1.0} and "reason" not in d
+    json.dumps([m.to_dict() for m in materials])
+
+
+def test_extract_materials_from_entities_merges_same_composition():
+    text = "LiCoO2 and lithium cobalt oxide (LCO) and LCO and XYZ-9 were tested."
+    spans = [(0, 6), (11, 31), (33, 36), (42, 45), (50, 55)]
+    entities = [Entity(a, b, "MAT", text[a:b]) for a, b in spans]
+    materials = extract_materials(text, entities)
+    assert len(materials) == 2
+    lco = materials[0]
+    assert lco.composition == Composition({"Li": 1, "Co": 1, "O": 2})
+    assert [text[a:b] for a, b in lco.mentions] == ["LiCoO2", "lithium cobalt oxide", "LCO", "LCO"]
+    assert materials[1].text == "XYZ-9" and materials[1].formula is None and materials[1].reason
+
+
+def test_kononova_slice(data):
+    """Bar: ≥ 0.95 of the plain formulas (measured 0.992 on all 27,948 unique strings)."""
+    result = bench.bench_kononova(data / "synthesis_recipes", 4000)
+    assert result["per_category"]["plain formula"]["n"] > 1000
+    assert result["plain_formula_share"] >= 0.97
+    assert result["all_strings_share"] >= 0.65
+
+
+def test_nerre_slice(data):
+    """Without NER, on 150 abstracts (all 611: recall 0.57, precision 0.48)."""
+    path = data / "nerre_general_mof" / "general_materials_information_annotations.jsonl"
+    result = bench.bench_nerre(path, 150)
+    assert result["gold_records"] > 150
+    assert result["recall"] >= 0.45 and result["precision"] >= 0.38
