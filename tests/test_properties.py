@@ -74,7 +74,8 @@ def test_no_values_and_strange_text():
 def test_entities_give_mentions_and_materials():
     text = "The opening ratio of LIG-1 is 0.25 and its sheet resistance 20 Ω."
     ents = [Entity(4, 17, "PRO", "opening ratio"), Entity(21, 26, "MAT", "LIG-1"),
-            Entity(42, 58, "PRO", "sheet resistance")]
+            Entity(43, 59, "PRO", "sheet resistance")]
+    assert all(text[e.start : e.end] == e.text for e in ents)
     assert valued(text, ents) == [("opening ratio", 0.25, None, "LIG-1"), ("sheet resistance", 20.0, "Ω", "LIG-1")]
 
 
