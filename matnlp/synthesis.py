@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .quantities import Quantity, parse_quantities
 from .tokenize import sentences
-from .types import Entity
+from .types import Entity, Sentence
 
 TYPER_PATH = Path(__file__).parent / "data" / "operation_types.json"
 ROLES_PATH = Path(__file__).parent / "data" / "material_roles.json"
@@ -468,18 +468,26 @@ def default_roles() -> RoleModel:
 
 
 def extract_steps(
-    text: str, entities: Sequence[Entity] | None = None, typer: OperationTyper | None = None
+    text: str,
+    entities: Sequence[Entity] | None = None,
+    typer: OperationTyper | None = None,
+    within: Sequence[tuple[int, int]] | None = None,
+    sents: Sequence[Sentence] | None = None,
 ) -> list[SynthesisStep]:
     """Ordered synthesis steps of ``text``. ``entities`` are MSPT-labelled spans (tagger or gold); with ``None``
-    the lexicon operation finder and the text condition finder are used instead."""
+    the lexicon operation finder and the text condition finder are used instead. ``within`` restricts steps and
+    their conditions to those spans (e.g. :func:`synthesis_spans`); ``sents`` reuses an existing tokenization."""
     typer = typer or default_typer()
-    bounds = [s.start for s in sentences(text)]
+    bounds = [s.start for s in (sents if sents is not None else sentences(text))]
     if entities is None:
         ops = find_operations(text, typer)
         mentions = conditions_from_text(text, skip=[(o.start, o.end) for o in ops])
     else:
         ops = sorted((e for e in entities if e.label == "Operation"), key=lambda e: e.start)
         mentions = conditions_from_entities(text, entities) + _material_mentions(text, entities, ops, bounds)
+    if within is not None:
+        ops = [o for o in ops if _inside(o.start, o.end, within)]
+        mentions = [m for m in mentions if _inside(m.start, m.end, within)]
     steps = [SynthesisStep(o.text, "", o.start, o.end) for o in ops]
     for m, i in zip(mentions, attach([(m.start, m.end) for m in mentions], ops, bounds), strict=True):
         if i is not None:
@@ -488,6 +496,48 @@ def extract_steps(
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
     return steps
+
+
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+_PROCESS_KINDS = frozenset({"temperature", "time", "heating_rate", "atmosphere", "pressure", "medium", "device"})
+
+
+def synthesis_spans(
+    text: str, sents: Sequence[Sentence] | None = None, typer: OperationTyper | None = None, min_operations: int = 2
+) -> list[tuple[int, int]]:
+    """Spans of ``text`` that read as synthesis procedures: runs of sentences (gaps of one sentence allowed) that
+    each hold a lexicon operation and a process condition (temperature, time, atmosphere, medium, …), with at least
+    ``min_operations`` operations in the run. Lets the pipeline skip results, discussion and references."""
+    sents = list(sents if sents is not None else sentences(text))
+    if not sents:
+        return []
+    ops = find_operations(text, typer)
+    kinds = [m for m in conditions_from_text(text, skip=[(o.start, o.end) for o in ops]) if m.kind in _PROCESS_KINDS]
+    starts = [s.start for s in sents]
+    n_ops, has_cond = [0] * len(sents), [False] * len(sents)
+    for o in ops:
+        n_ops[bisect_right(starts, o.start) - 1] += 1
+    for m in kinds:
+        has_cond[bisect_right(starts, m.start) - 1] = True
+    spans: list[tuple[int, int]] = []
+    run: list[int] = []
+    for i in range(len(sents)):
+        if n_ops[i] and has_cond[i]:
+            if run and i - run[-1] > 2:
+                spans += _run_span(run, sents, n_ops, min_operations)
+                run = []
+            run.append(i)
+    spans += _run_span(run, sents, n_ops, min_operations)
+    return spans
+
+
+def _run_span(run: list[int], sents: Sequence[Sentence], n_ops: list[int], min_operations: int) -> list[tuple[int, int]]:
+    if not run or sum(n_ops[run[0] : run[-1] + 1]) < min_operations:
+        return []
+    return [(sents[run[0]].start, sents[run[-1]].end)]
 
 
 def _material_mentions(

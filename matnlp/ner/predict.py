@@ -17,7 +17,7 @@ import torch  # noqa: E402
 
 from ..errors import ConfigError, ModelError  # noqa: E402
 from ..tokenize import sentences  # noqa: E402
-from ..types import Entity  # noqa: E402
+from ..types import Entity, Sentence  # noqa: E402
 from .crf import CRF, Decoder  # noqa: E402
 from .data import make_windows, special_ids, window_owners, word_pieces  # noqa: E402
 from .labels import OUTSIDE, spans  # noqa: E402
@@ -62,7 +62,13 @@ class Tagger:
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise ConfigError(f"tagger input {i} must be str, got {type(text).__name__}")
-        units = [u for i, text in enumerate(texts) for u in self.units(i, text)]
+        return self.tag_sentences(texts, [sentences(text) for text in texts], batch_size)
+
+    def tag_sentences(
+        self, texts: Sequence[str], sents: Sequence[Sequence[Sentence]], batch_size: int | None = None
+    ) -> list[list[Entity]]:
+        """Entities of already-tokenized texts (e.g. Documents: ``doc.text``, ``doc.sentences``)."""
+        units = [u for i, text in enumerate(texts) for u in self.units(i, text, sents[i])]
         tagged = self.tag_words([u.words for u in units], batch_size)
         result: list[list[Entity]] = [[] for _ in texts]
         for unit, (tags, probs) in zip(units, tagged):
@@ -73,10 +79,10 @@ class Tagger:
                 result[unit.text_index].append(Entity(start, end, label, text[start:end], round(score, 4)))
         return result
 
-    def units(self, index: int, text: str) -> list[Unit]:
+    def units(self, index: int, text: str, sents: Sequence[Sentence]) -> list[Unit]:
         """Sentences of ``text`` as model words (processed as the model expects) with original offsets."""
         out = []
-        for sent in sentences(text):
+        for sent in sents:
             words, offsets = self.process(text, sent.tokens)
             if words:
                 out.append(Unit(index, words, offsets))
