@@ -18,10 +18,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from .chem import is_formula
+from .chem import extract_materials
 from .quantities import Quantity, parse_quantities, parse_unit
 from .tokenize import sentences as split_sentences
-from .tokenize import word_tokens
 from .types import Entity, Sentence
 
 PROPERTY_LABELS = frozenset({"PRO", "PROPERTY"})
@@ -294,10 +293,10 @@ def _material_for(text: str, p: Entity, mats: Sequence[Entity]) -> Entity | None
     return min(mats, key=lambda m: (m.start - p.end) if m.start >= p.end else (p.start - m.end) * 0.8)
 
 
-def formula_mentions(text: str, sent: Sentence) -> list[Entity]:
-    """Formula tokens of a sentence as ``MAT`` entities."""
-    tokens = sent.tokens or word_tokens(text[sent.start : sent.end], sent.start)
-    return [Entity(t.start, t.end, "MAT", t.text) for t in tokens if is_formula(t.text)]
+def material_mentions(text: str, sentences: Sequence[Sentence]) -> list[Entity]:
+    """Mentions of the materials found by :func:`matnlp.chem.extract_materials` as ``MAT`` entities."""
+    spans = {span for m in extract_materials(text, sentences=sentences) for span in m.mentions}
+    return [Entity(a, b, "MAT", text[a:b]) for a, b in sorted(spans)]
 
 
 def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity]) -> list[Property]:
@@ -357,11 +356,12 @@ def extract_properties(
     else:
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
+    mats_all = mats_all or material_mentions(text, sents)
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []
     for sent in _bounded(text, sents):
         props = _inside(props_all, p_starts, sent)
         if props:
-            mats = _inside(mats_all, m_starts, sent) if mats_all else formula_mentions(text, sent)
+            mats = _inside(mats_all, m_starts, sent)
             out.extend(_sentence_properties(text, sent, props, mats))
     return out

@@ -101,19 +101,6 @@ class Record:
         )
 
 
-def material_dict(m: Any) -> dict[str, Any]:
-    """Record form of a material: any object with ``text``, ``formula``, ``composition`` (a mapping or ``None``),
-    ``mentions`` (``(start, end)`` pairs) and ``reason`` (why ``formula`` is ``None``)."""
-    d = {
-        "text": m.text, "formula": m.formula,
-        "composition": None if m.composition is None else {el: float(n) for el, n in m.composition.items()},
-        "mentions": [[int(a), int(b)] for a, b in m.mentions],
-    }
-    if m.formula is None:
-        d["reason"] = getattr(m, "reason", None)
-    return d
-
-
 def build_record(
     doc: Document,
     provenance: Provenance,
@@ -122,11 +109,11 @@ def build_record(
     properties: Iterable[Any] = (),
     steps: Iterable[Any] = (),
 ) -> Record:
-    """A record from a document and the stage outputs (objects with ``to_dict``; materials via
-    :func:`material_dict`)."""
+    """A record from a document and the stage outputs: ``chem.Material``, ``properties.Property`` and
+    ``synthesis.SynthesisStep`` objects (anything with a ``to_dict`` giving the schema's form)."""
     return Record(
         id=doc.id, source=doc.source, meta=doc.meta, entities=list(entities),
-        materials=[material_dict(m) for m in materials], properties=[p.to_dict() for p in properties],
+        materials=[m.to_dict() for m in materials], properties=[p.to_dict() for p in properties],
         synthesis=[s.to_dict() for s in steps], provenance=provenance,
     )
 

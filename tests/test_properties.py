@@ -82,7 +82,7 @@ def test_entities_give_mentions_and_materials():
 @pytest.fixture(scope="module")
 def mulms_texts(data):
     return {name: (data / "mulms" / "texts" / f"{name}.txt").read_text(encoding="utf-8")
-            for name in ("electrolysis_01", "pemfc_02", "pemfc_10", "graphene_02")}
+            for name in ("electrolysis_01", "pemfc_02", "pemfc_10", "graphene_02", "oastm_09")}
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,8 @@ def mulms_texts(data):
         # unicode minus, flattened exponent, range -> midpoint with low/high; material by "of" cue
         ("electrolysis_01", "The Tafel slope of the WO3 thin film", ("tafel slope", 77.5, "mV", "WO3")),
         ("pemfc_02", "The highest achieved power density of MEA-PtCoMn/C was 1.42 W/cm2.",
-         ("power density", 1.42, "W cm-2", "PtCoMn")),
+         ("power density", 1.42, "W cm-2", None)),
+        ("oastm_09", "Three rectangular 4nm thick MoO3 contacts", ("thick", 4.0, "nm", "MoO3")),
         ("pemfc_10", "carbon support electron conductivity of 200 mS cm−1",
          ("electron conductivity", 200.0, "mS cm-1", None)),
         ("graphene_02", "specific capacitance of 8.11 mF/cm2", ("specific capacitance", 8.11, "mF cm-2", None)),

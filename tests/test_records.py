@@ -1,10 +1,9 @@
 import json
-from dataclasses import dataclass, field
 
 import pandas as pd
 import pytest
 
-from matnlp.chem import Composition, is_formula, parse_formula
+from matnlp.chem import Material, extract_materials
 from matnlp.errors import SchemaError
 from matnlp.properties import extract_properties
 from matnlp.records import (
@@ -19,30 +18,9 @@ from matnlp.records import (
     validate,
 )
 from matnlp.synthesis import extract_steps, read_brat
-from matnlp.tokenize import sentences
 from matnlp.types import Document, Entity, Meta, Source
 
 MSPT_DOC = "101002aenm201300174"
-
-
-@dataclass
-class Mat:
-    """A stand-in for chem's Material (text, formula, composition, mentions, reason)."""
-
-    text: str
-    formula: str | None
-    composition: Composition | None
-    mentions: list = field(default_factory=list)
-    reason: str | None = None
-
-
-def formula_materials(text):
-    found = {}
-    for sent in sentences(text):
-        for t in sent.tokens:
-            if is_formula(t.text):
-                found.setdefault(t.text, Mat(t.text, t.text, parse_formula(t.text))).mentions.append((t.start, t.end))
-    return list(found.values())
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +35,7 @@ def mspt(data):
 @pytest.fixture(scope="module")
 def record(mspt):
     doc, ents = mspt
-    mats = formula_materials(doc.text) + [Mat("the as-pressed pellets", None, None, [(0, 3)], "not a formula")]
+    mats = extract_materials(doc.text) + [Material("the as-pressed pellets", None, None, [(0, 3)], "not a formula")]
     return build_record(doc, Provenance.now(), ents, mats, extract_properties(doc.text), extract_steps(doc.text))
 
 
