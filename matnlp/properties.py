@@ -70,13 +70,14 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
 _MAT_AFTER = re.compile(r"\s*(?:of|for|in)\s+(?:(?:the|pure|bulk|as-\w+|undoped|doped|our)\s+){0,2}$")
 _MAT_BEFORE = re.compile(r"(?:'s|’s)?\s*(?:\(\s*(?:with\s+)?(?:a|an|the)?\s*)?$")
 _BRACKETED = re.compile(r"\[[^\[\]]*$")
-_REFERENCE = re.compile(r"\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|Sections?|Schemes?|Steps?)\.?\s*(?:S|\d+\w?,\s*)*$",
-                        re.IGNORECASE)
+_REFERENCE = re.compile(
+    r"\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|Sections?|Schemes?|Steps?)\.?\s*(?:S|\d+\w?,\s*)*$", re.I
+)
 
 
 @dataclass(slots=True)
 class Evidence:
-    """Where a property was read: the span from property to value (and cue material) and its sentence."""
+    """Where a property was read: the span from property mention to value, and its sentence."""
 
     start: int
     end: int
@@ -254,13 +255,12 @@ def _link_values(text: str, props: list[Entity], qs: list[Quantity], sent: Sente
             taken_p[i].append(qs[k])
             taken_q.add(k)
             k += 1
-    _more_values(text, props, qs, taken_p, taken_q)
+    _more_values(props, qs, taken_p, taken_q)
     return taken_p
 
 
-def _more_values(
-    text: str, props: list[Entity], qs: list[Quantity], taken_p: dict[int, list[Quantity]], taken_q: set[int]
-) -> None:
+def _more_values(props: list[Entity], qs: list[Quantity], taken_p: dict[int, list[Quantity]], taken_q: set[int]
+                 ) -> None:
     """Give a left-over quantity with a unit to the property whose last value precedes it with the same unit
     dimension and no property mention between (``varied between 182 and 322 mV … where it was 610 mV``)."""
     for j, q in enumerate(qs):

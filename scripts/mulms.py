@@ -25,7 +25,7 @@ _ID = "{http://www.omg.org/XMI}id"
 
 @dataclass(slots=True)
 class GoldTriple:
-    """A gold PROPERTY –propertyValue→ VALUE pair with the UNIT texts inside the value and the measured materials."""
+    """A gold PROPERTY –propertyValue→ VALUE pair, the UNIT texts inside the value and the measured materials."""
 
     prop: Entity
     value: Entity
