@@ -307,20 +307,28 @@ class RecordWriter:
             log.warning("record %s failed validation: %s", record.id, exc)
             self.error(record.id, record.source.path, "validate", exc)
             return False
+        self.append(d)
+        return True
+
+    def append(self, d: dict[str, Any]) -> None:
+        """Write a record dict that has already been validated (e.g. by a pipeline worker)."""
         self._records.write(json.dumps(d, ensure_ascii=False) + "\n")
         if self._tables is not None:
             self._tables.add(d)
         self.counts["inputs"] += 1
         self.counts["records"] += 1
-        return True
 
     def error(self, ident: str, source: str, stage: str, exc: BaseException) -> None:
         """Record an input that ended in an error at ``stage`` (ingest, ner, materials, …, validate)."""
-        entry = {"id": ident, "source": source, "stage": stage, "error": type(exc).__name__, "message": str(exc)}
+        self.append_error({"id": ident, "source": source, "stage": stage, "error": type(exc).__name__,
+                           "message": str(exc)})
+
+    def append_error(self, entry: dict[str, Any]) -> None:
+        """Write an error entry ``{"id", "source", "stage", "error", "message"}``."""
         self._errors.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self.counts["inputs"] += 1
         self.counts["errors"] += 1
-        self.error_stages[stage] += 1
+        self.error_stages[entry["stage"]] += 1
 
     def close(self, config: dict[str, Any] | None = None, provenance: Provenance | None = None) -> dict[str, Any]:
         """Move all files into place and write the manifest; returns it."""

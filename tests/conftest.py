@@ -20,3 +20,35 @@ def data() -> Path:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def tiny_ner_dir(tmp_path_factory, data) -> Path:
+    """A tiny 2-layer BERT (MiniLM tokenizer) trained briefly on 200 real Matscholar sentences, saved as a model
+    directory: enough to exercise the pipeline, spaCy component and CLI with a real model."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig
+
+    from matnlp.ner.data import read_conll
+    from matnlp.ner.train import TrainSettings, default_base, prepare_labels, train
+
+    examples = read_conll(data / "matscholar_ner" / "train.txt")
+    settings = TrainSettings(epochs=6, lr=3e-3, batch_size=8, processing="mat2vec", progress=False, patience=0,
+                             device="cpu", max_length=64)
+    labels = prepare_labels(examples[:200], settings)
+    tokenizer = AutoTokenizer.from_pretrained(default_base(), local_files_only=True)
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=128, max_position_embeddings=128, num_labels=len(labels),
+        id2label=dict(enumerate(labels)), label2id={lab: i for i, lab in enumerate(labels)},
+    )
+    torch.manual_seed(0)
+    out = tmp_path_factory.mktemp("tiny_ner")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        train(examples[:200], examples[200:240], out, settings,
+              model=AutoModelForTokenClassification.from_config(config), tokenizer=tokenizer)
+    finally:
+        torch.set_num_threads(threads)
+    return out

@@ -13,7 +13,7 @@ import sys
 from .. import __version__
 from ..errors import MatnlpError
 
-COMMAND_MODULES = ("ingest", "embeddings", "ner")
+COMMAND_MODULES = ("ingest", "embeddings", "ner", "extract")
 
 log = logging.getLogger("matnlp")
 

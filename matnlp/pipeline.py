@@ -1,0 +1,411 @@
+"""End to end: papers → Documents → Records, every stage wired in; run locally (processes) or on Dask.
+
+:class:`Pipeline` holds the loaded models and the per-document function (:meth:`Pipeline.record`). :func:`run`
+drives a whole extraction: reader items are grouped into shards, each shard is extracted by a worker (a local
+process or a Dask worker, models loaded once per worker), and its results land in ``parts/part-NNNNN.jsonl``
+(atomically), so ``resume=True`` skips finished shards. At the end the parts are merged, in shard order, into
+``records.jsonl``, ``errors.jsonl`` and ``manifest.json`` — identical whichever engine ran them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from .chem import extract_materials
+from .corpus import atomic_path, error_entry, write_json_atomic
+from .errors import ConfigError, IngestError, SchemaError
+from .ingest import Parsed, build_document, iter_inputs, parse_file
+from .properties import extract_properties
+from .records import Provenance, Record, RecordWriter, build_record, check_offsets, validate
+from .synthesis import extract_steps, synthesis_spans
+from .tokenize import tokenize_document
+from .types import Document, Entity, Source
+
+log = logging.getLogger(__name__)
+
+PARTS = "parts"
+DEFAULT_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPaths:
+    """Which models a pipeline uses (hashable, so each worker loads them once)."""
+
+    ner: str | None = None
+    synthesis: str | None = None
+    device: str = "auto"
+    int8: bool = False
+
+
+class Pipeline:
+    """Loaded models plus the per-document extraction. ``nlp(text_or_path)`` → :class:`Record`.
+
+    Without an NER model, materials and properties come from the formula/name finders and the property lexicon;
+    without a synthesis model, operations come from the Kononova operation lexicon.
+    """
+
+    def __init__(self, ner: str | Path | None = None, synthesis: str | Path | None = None,
+                 embeddings: str | Path | None = None, device: str = "auto", int8: bool = False):
+        from . import ner as ner_models
+
+        self.paths = ModelPaths(_str(ner), _str(synthesis), device, int8)
+        self.ner = ner_models.load(ner, device=device, int8=int8) if ner else None
+        self.synthesis = ner_models.load(synthesis, device=device, int8=int8) if synthesis else None
+        self.embeddings = None
+        if embeddings:
+            from .embeddings import Embeddings
+
+            self.embeddings = Embeddings.load(embeddings)
+        roles = {"ner": ner, "synthesis": synthesis, "embeddings": embeddings}
+        self.provenance = Provenance.now({role: path for role, path in roles.items() if path})
+
+    def __call__(self, item: str | Path | Document) -> Record:
+        """Record of one text, file path or Document (a file with several papers: its first one)."""
+        return self.record(to_document(item))
+
+    def pipe(self, items: Iterable[str | Path | Document], batch_size: int = 16) -> Iterator[Record]:
+        """Records of many texts/paths/Documents, streamed; NER runs batched across ``batch_size`` documents."""
+        batch: list[Document] = []
+        for item in items:
+            batch.append(to_document(item))
+            if len(batch) >= batch_size:
+                yield from self.records(batch)
+                batch = []
+        if batch:
+            yield from self.records(batch)
+
+    def record(self, doc: Document) -> Record:
+        """Extraction of one Document."""
+        return self.records([doc])[0]
+
+    def records(self, docs: list[Document]) -> list[Record]:
+        """Extraction of several Documents, NER batched across them."""
+        entities = self._tag(self.ner, docs, [None] * len(docs))
+        spans = [synthesis_spans(d.text, d.sentences) for d in docs]
+        ops = self._tag(self.synthesis, docs, spans) if self.synthesis else [None] * len(docs)
+        return [self._record(d, e if self.ner else None, s, o) for d, e, s, o in zip(docs, entities, spans, ops)]
+
+    def _record(self, doc: Document, entities: list[Entity] | None, spans, ops: list[Entity] | None) -> Record:
+        materials = extract_materials(doc.text, entities, doc.sentences)
+        properties = extract_properties(doc.text, entities, doc.sentences)
+        steps = extract_steps(doc.text, ops, within=spans, sents=doc.sentences)
+        return build_record(doc, self.provenance, entities or [], materials, properties, steps)
+
+    @staticmethod
+    def _tag(tagger, docs: list[Document], within: list) -> list[list[Entity]]:
+        """Tagger entities per document, only on sentences inside ``within`` spans where those are given."""
+        if tagger is None:
+            return [[] for _ in docs]
+        sents = [
+            d.sentences if spans is None else [s for s in d.sentences if any(a <= s.start < b for a, b in spans)]
+            for d, spans in zip(docs, within)
+        ]
+        return tagger.tag_sentences([d.text for d in docs], sents)
+
+
+def _str(path: str | Path | None) -> str | None:
+    return None if path is None else str(path)
+
+
+def to_document(item: str | Path | Document) -> Document:
+    """A Document from a Document, an existing file path (read and normalized like ``matnlp ingest``), or a
+    text string (kept exactly as given, so entity offsets index the caller's string)."""
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, Path) or (isinstance(item, str) and "\n" not in item and len(item) < 4096
+                                  and os.path.isfile(item)):
+        first = next(iter(parse_file(item)))
+        if isinstance(first, IngestError):
+            raise first
+        doc = build_document(first)
+        if isinstance(doc, IngestError):
+            raise doc
+        return doc
+    if not isinstance(item, str):
+        raise ConfigError(f"expected text, a path or a Document, got {type(item).__name__}")
+    digest = hashlib.sha256(item.encode("utf-8")).hexdigest()
+    return tokenize_document(Document(f"text-{digest[:12]}", item, Source("<string>", "string", digest)))
+
+
+def load(ner: str | Path | None = None, synthesis: str | Path | None = None, embeddings: str | Path | None = None,
+         device: str = "auto", int8: bool = False) -> Pipeline:
+    """A :class:`Pipeline` with the given model directories (each optional)."""
+    return Pipeline(ner=ner, synthesis=synthesis, embeddings=embeddings, device=device, int8=int8)
+
+
+@lru_cache(maxsize=1)
+def default_pipeline() -> Pipeline:
+    """The pipeline ``matnlp.extract`` uses: ``models/ner-matscholar`` and ``models/ner-mspt`` when they exist
+    under the working directory (or ``$MATNLP_MODELS``), else the model-free finders."""
+    root = Path(os.environ.get("MATNLP_MODELS", "models"))
+    ner, synthesis = root / "ner-matscholar", root / "ner-mspt"
+    return Pipeline(ner=ner if ner.is_dir() else None, synthesis=synthesis if synthesis.is_dir() else None)
+
+
+def extract(item: str | Path | Document) -> Record:
+    """Record of one text, path or Document with the default pipeline (see :func:`default_pipeline`)."""
+    return default_pipeline()(item)
+
+
+# ------------------------------------------------------------------------------------------ shards and workers
+
+
+@lru_cache(maxsize=2)
+def _worker_pipeline(paths: ModelPaths, threads: int | None) -> Pipeline:
+    """The pipeline of this worker process, loaded once."""
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    return Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, int8=paths.int8)
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float | None, what: str):
+    """Raise TimeoutError after ``seconds`` (SIGALRM; only in a process's main thread, else no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(f"{what}: gave up after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+Item = tuple[Parsed, Source] | dict[str, Any]
+"""A shard item: a reader's paper with its source, or the error entry of an input that could not be read."""
+
+
+def extract_shard(items: list[Item], paths: ModelPaths, timeout: float | None = DEFAULT_TIMEOUT,
+                  threads: int | None = None) -> list[dict[str, Any]]:
+    """Extract one shard; returns one ``{"record": …}`` or ``{"error": …}`` line per item. Never raises for bad
+    content: a failing document becomes an error entry naming its stage."""
+    nlp = _worker_pipeline(paths, threads)
+    return [_extract_item(nlp, item, timeout) for item in items]
+
+
+def _extract_item(nlp: Pipeline, item: Item, timeout: float | None) -> dict[str, Any]:
+    if isinstance(item, dict):
+        return {"error": item}
+    parsed, source = item
+    ident = f"{source.path}#{source.record}" if source.record is not None else source.path
+    stage = "ingest"
+    try:
+        with _deadline(timeout, ident):
+            doc = build_document(item)
+            if isinstance(doc, IngestError):
+                return {"error": error_entry(doc, record=source.record)}
+            stage, ident = "extract", doc.id
+            record = nlp.record(doc)
+            stage = "validate"
+            d = record.to_dict()
+            validate(d)
+            check_offsets(record, doc.text)
+        return {"record": d}
+    except Exception as exc:  # noqa: BLE001 - one bad paper must not end the run
+        log.debug("%s failed at %s", ident, stage, exc_info=True)
+        kind = "SchemaError" if isinstance(exc, SchemaError) else type(exc).__name__
+        return {"error": {"id": ident, "source": source.path, "stage": stage, "error": kind, "message": str(exc)}}
+
+
+def _shards(files: list[Path], shard_docs: int) -> Iterator[list[Item]]:
+    shard: list[Item] = []
+    for path in files:
+        for item in parse_file(path):
+            shard.append(error_entry(item) if isinstance(item, IngestError) else item)
+            if len(shard) >= shard_docs:
+                yield shard
+                shard = []
+    if shard:
+        yield shard
+
+
+# ----------------------------------------------------------------------------------------------- engines
+
+
+class _LocalEngine:
+    """Shards in ``workers`` local processes (in this process when ``workers == 1``)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = None
+        if workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(max_workers=workers)
+
+    def map(self, jobs: Iterator[tuple[int, list[Item]]], paths: ModelPaths, timeout: float | None):
+        if self.pool is None:
+            for index, items in jobs:
+                yield index, extract_shard(items, paths, timeout)
+            return
+        pending: deque = deque()
+        for index, items in jobs:
+            pending.append((index, self.pool.submit(extract_shard, items, paths, timeout, 1)))
+            if len(pending) >= 2 * self.workers:
+                index, future = pending.popleft()
+                yield index, future.result()
+        while pending:
+            index, future = pending.popleft()
+            yield index, future.result()
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+class _DaskEngine:
+    """Shards on a Dask cluster (a LocalCluster of ``workers`` single-threaded processes when no scheduler is
+    given); a shard whose worker dies is retried elsewhere."""
+
+    def __init__(self, workers: int, scheduler: str | None):
+        from dask.distributed import Client, LocalCluster
+
+        self.cluster = None if scheduler else LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        self.client = Client(scheduler or self.cluster)
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+
+    def map(self, jobs: Iterator[tuple[int, list[Item]]], paths: ModelPaths, timeout: float | None):
+        from dask.distributed import as_completed
+
+        window = as_completed()
+        pending = 0
+        for index, items in jobs:
+            window.add(self.client.submit(extract_shard, items, paths, timeout, 1, key=f"matnlp-shard-{index}",
+                                          retries=2, pure=False))
+            pending += 1
+            if pending >= 2 * self.workers:
+                future = next(window)
+                pending -= 1
+                yield _dask_index(future), future.result()
+        for future in window:
+            yield _dask_index(future), future.result()
+
+    def close(self):
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _dask_index(future) -> int:
+    return int(str(future.key).rsplit("-", 1)[1])
+
+
+# ------------------------------------------------------------------------------------------------------- run
+
+
+def _part_path(out: Path, index: int) -> Path:
+    return out / PARTS / f"part-{index:05d}.jsonl"
+
+
+def _write_part(out: Path, index: int, lines: list[dict[str, Any]]) -> None:
+    path = _part_path(out, index)
+    tmp = atomic_path(path)
+    with tmp.open("w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def _prepare_parts(out: Path, config: dict[str, Any], resume: bool) -> None:
+    """Create ``parts/``; on resume check that the run's settings match, else start clean."""
+    parts = out / PARTS
+    stamp = parts / "config.json"
+    if resume and stamp.is_file():
+        previous = json.loads(stamp.read_text(encoding="utf-8"))
+        if previous != config:
+            raise ConfigError(f"{out} holds a run with other inputs or settings; drop --resume or use a new -o")
+        return
+    shutil.rmtree(parts, ignore_errors=True)
+    parts.mkdir(parents=True)
+    write_json_atomic(stamp, config)
+
+
+def _merge(out: Path, shards: int, parquet: bool, config: dict[str, Any], provenance: Provenance) -> dict[str, Any]:
+    """Merge the part files, in shard order, into records.jsonl / errors.jsonl / manifest.json."""
+    writer = RecordWriter(out, parquet=parquet)
+    try:
+        for index in range(shards):
+            with _part_path(out, index).open(encoding="utf-8") as handle:
+                for line in handle:
+                    entry = json.loads(line)
+                    if "record" in entry:
+                        writer.append(entry["record"])
+                    else:
+                        writer.append_error(entry["error"])
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.close(config=config, provenance=provenance)
+
+
+def run(
+    inputs: Iterable[str | Path],
+    out_dir: str | Path,
+    models: ModelPaths = ModelPaths(),
+    engine: str = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    resume: bool = False,
+    parquet: bool = False,
+    shard_docs: int = 32,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    include: tuple[str, ...] = ("*",),
+    exclude: tuple[str, ...] = (),
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Extract records from papers into ``out_dir``; returns the manifest (inputs == records + errors)."""
+    inputs = [Path(p) for p in inputs]
+    files = list(iter_inputs(inputs, include=include, exclude=exclude))
+    if not files:
+        raise ConfigError(f"no input files found in {', '.join(map(str, inputs))}")
+    out = Path(out_dir)
+    config = {"inputs": [str(p) for p in files], "models": asdict(models), "shard_docs": shard_docs,
+              "timeout": timeout}
+    _prepare_parts(out, config, resume)
+    counts = {"shards": 0, "skipped": 0}
+
+    def jobs() -> Iterator[tuple[int, list[Item]]]:
+        for index, items in enumerate(_shards(files, shard_docs)):
+            counts["shards"] += 1
+            if _part_path(out, index).is_file():
+                counts["skipped"] += 1
+            else:
+                yield index, items
+
+    backend = _DaskEngine(workers, scheduler) if engine == "dask" else _LocalEngine(workers)
+    try:
+        with tqdm(unit="shard", desc="extract", disable=not progress) as bar:
+            for index, lines in backend.map(jobs(), models, timeout):
+                _write_part(out, index, lines)
+                bar.update(1)
+    finally:
+        backend.close()
+    if counts["skipped"]:
+        log.info("resumed: %d of %d shards were already done", counts["skipped"], counts["shards"])
+    roles = {"ner": models.ner, "synthesis": models.synthesis}
+    provenance = Provenance.now({role: path for role, path in roles.items() if path})
+    return _merge(out, counts["shards"], parquet, {**config, "engine": engine, "workers": workers}, provenance)
