@@ -24,13 +24,16 @@ MATSCHOLAR := $(MATNLP_DATA)/matscholar_ner
 MSPT_SPLITS := $(MATNLP_DATA)/mspt/splits
 
 # Pipeline input: the running text of the shared real data when present, else the bundled sample corpus.
+# Records are extracted from the full papers: SOFC-Exp texts, MSPT procedures and MuLMS texts.
 ifneq ($(wildcard $(MATNLP_DATA)/sofc_exp_texts/texts),)
 PAPERS := build/papers.jsonl
+EXTRACT_INPUTS := $(MATNLP_DATA)/sofc_exp_texts/texts $(MATNLP_DATA)/mspt/data $(MATNLP_DATA)/mulms/texts
 else
 PAPERS := corpora/sample
+EXTRACT_INPUTS := corpora/sample
 endif
 
-.PHONY: venv pipeline corpus w2v ner test bench bench-ingest bench-embeddings bench-synthesis train-synthesis clean
+.PHONY: venv pipeline corpus w2v ner records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -64,12 +67,28 @@ models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 
 ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 
-pipeline: corpus w2v ner
+out/records/manifest.json: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json $(wildcard matnlp/*.py)
+	$(MATNLP) extract $(EXTRACT_INPUTS) -o out/records --ner models/ner-matscholar \
+		--synthesis-model models/ner-mspt --workers $(WORKERS) --format parquet
+
+records: out/records/manifest.json
+
+out/REPORT.md: out/records/manifest.json models/w2v/config.json scripts/report.py
+	$(PY) scripts/report.py --corpus corpus --w2v models/w2v --ner models/ner-matscholar \
+		--synthesis-ner models/ner-mspt --records out/records -o $@
+
+pipeline: out/REPORT.md
 
 test: venv
 	$(PY) -m pytest -q
 
-bench: bench-ingest bench-embeddings bench-synthesis bench-ner
+bench: bench-ingest bench-embeddings bench-ner bench-synthesis bench-properties bench-materials
+
+bench-properties: venv
+	$(PY) scripts/bench_properties.py --json bench/properties.json
+
+bench-materials: venv
+	$(PY) scripts/bench_materials.py --out bench/materials.json
 
 bench-ingest: venv
 	$(PY) scripts/bench_ingest.py --json bench/ingest.json
