@@ -1,0 +1,100 @@
+"""scripts/report.py on small real artefacts: corpus, word2vec, NER metrics, extraction output; missing inputs."""
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matnlp.corpus import ingest
+from matnlp.embeddings import TrainConfig, train
+from matnlp.pipeline import ModelPaths, run
+
+ROOT = Path(__file__).resolve().parent.parent
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("report", ROOT / "scripts" / "report.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+report = load_script()
+
+
+@pytest.fixture(scope="module")
+def artefacts(tmp_path_factory, data, tiny_ner_dir):
+    """A run in miniature: 8 real MSPT procedures + the bundled sample → corpus, w2v, records; NER model dirs."""
+    root = tmp_path_factory.mktemp("run")
+    papers = root / "papers"
+    papers.mkdir()
+    for path in sorted((data / "mspt" / "data").glob("*.txt"))[:8]:
+        shutil.copy(path, papers / path.name)
+    shutil.copy(ROOT / "corpora" / "sample" / "abstracts.jsonl", papers)
+    (papers / "empty.txt").write_text("")
+    ingest([papers], root / "corpus", progress=False)
+    repeated = root / "repeated.txt"
+    repeated.write_text((root / "corpus" / "sentences.txt").read_text(encoding="utf-8") * 20, encoding="utf-8")
+    train(repeated, root / "w2v", TrainConfig(vector_size=24, window=4, min_count=3, negative=3, epochs=2,
+                                             deterministic=True, seed=3))
+    mspt = root / "ner-mspt"  # a model dir whose metrics carry a test split too
+    mspt.mkdir()
+    metrics = json.loads((tiny_ner_dir / "metrics.json").read_text())
+    (mspt / "metrics.json").write_text(json.dumps({**metrics, "test": metrics["dev"]}))
+    run([papers], root / "records", ModelPaths(ner=str(tiny_ner_dir)), shard_docs=4, progress=False)
+    return {"corpus": root / "corpus", "w2v": root / "w2v", "ner": tiny_ner_dir, "synthesis_ner": mspt,
+            "records": root / "records"}
+
+
+def args_for(paths: dict, out: Path) -> list[str]:
+    argv = ["-o", str(out)]
+    for name, path in paths.items():
+        argv += [f"--{name.replace('_', '-')}", str(path)]
+    return argv
+
+
+def test_report_from_a_small_run(artefacts, tmp_path):
+    out = tmp_path / "out" / "REPORT.md"
+    assert report.main(args_for(artefacts, out)) == 0
+    text = out.read_text()
+    assert "Missing" not in text and "Could not read" not in text
+    corpus = json.loads((artefacts["corpus"] / "manifest.json").read_text())
+    assert f"| {corpus['inputs']} | {corpus['documents']} | 1 |" in text  # the empty file is the one error
+    records = json.loads((artefacts["records"] / "manifest.json").read_text())
+    assert f"| {records['inputs']} | {records['records']} | 1 |" in text
+    assert "| MAT |" in text and "| ingest | IngestError | 1 |" in text
+    assert "nearest to **LiCoO2**: (not in vocabulary)" in text  # OOV is a line, not an error
+    assert "nearest to **band gap**: " in text and "band gap**: (not in" not in text
+    assert "_No test split scored for this model; per-label figures are on dev._" in text  # tiny_ner_dir: dev only
+    figures = ["report-embeddings.png", "report-f1-matscholar-ner.png", "report-f1-synthesis-ner-mspt.png",
+               "report-entities.png"]
+    for name in figures:
+        assert f"]({name})" in text
+        assert (out.parent / name).read_bytes().startswith(PNG)
+
+
+def test_projection_is_the_top_principal_plane():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(50, 8)) * [10, 5, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]
+    xy = report.pca_2d(vectors)
+    assert xy.shape == (50, 2)
+    assert abs(xy.mean(axis=0)).max() < 1e-9
+    assert xy[:, 0].var() >= xy[:, 1].var()
+
+
+def test_missing_and_corrupt_artefacts_are_lines_not_crashes(artefacts, tmp_path):
+    broken = tmp_path / "broken-ner"
+    broken.mkdir()
+    (broken / "metrics.json").write_text("{not json")
+    paths = {"corpus": tmp_path / "nope", "w2v": tmp_path / "nope", "ner": broken,
+             "synthesis_ner": tmp_path / "nope", "records": tmp_path / "nope"}
+    out = tmp_path / "REPORT.md"
+    assert report.main(args_for(paths, out)) == 0
+    text = out.read_text()
+    assert text.count("_Missing: ") == 4
+    assert f"_Could not read {broken}: JSONDecodeError" in text
+    assert not list(tmp_path.glob("*.png"))
