@@ -9,14 +9,11 @@ process or a Dask worker, models loaded once per worker), and its results land i
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
-import signal
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -29,7 +26,7 @@ from tqdm import tqdm
 from .chem import extract_materials
 from .corpus import atomic_path, error_entry, write_json_atomic
 from .errors import ConfigError, IngestError, SchemaError
-from .ingest import Parsed, build_document, iter_inputs, parse_file
+from .ingest import Parsed, build_document, deadline, iter_inputs, parse_file
 from .properties import extract_properties
 from .records import Provenance, Record, RecordWriter, build_record, check_offsets, validate
 from .synthesis import extract_steps, synthesis_spans
@@ -175,25 +172,6 @@ def _worker_pipeline(paths: ModelPaths, threads: int | None) -> Pipeline:
     return Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, int8=paths.int8)
 
 
-@contextlib.contextmanager
-def _deadline(seconds: float | None, what: str):
-    """Raise TimeoutError after ``seconds`` (SIGALRM; only in a process's main thread, else no limit)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise TimeoutError(f"{what}: gave up after {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 Item = tuple[Parsed, Source] | dict[str, Any]
 """A shard item: a reader's paper with its source, or the error entry of an input that could not be read."""
 
@@ -213,7 +191,7 @@ def _extract_item(nlp: Pipeline, item: Item, timeout: float | None) -> dict[str,
     ident = f"{source.path}#{source.record}" if source.record is not None else source.path
     stage = "ingest"
     try:
-        with _deadline(timeout, ident):
+        with deadline(timeout, ident):
             doc = build_document(item)
             if isinstance(doc, IngestError):
                 return {"error": error_entry(doc, record=source.record)}

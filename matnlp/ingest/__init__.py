@@ -2,6 +2,11 @@
 
 Every input file ends as at least one Document or exactly one IngestError naming the file and the reason
 (multi-record files: one per record); :func:`read_file` never raises for bad content.
+
+Limits (``base``): an input file, or a ``.gz`` file's decompressed content, over :data:`MAX_INPUT_BYTES` (200 MiB),
+a PDF over :data:`MAX_PDF_BYTES` (50 MiB), a paper whose normalized text exceeds :data:`MAX_TEXT_CHARS` (20 million
+characters), and a reader that spends more than ``timeout`` seconds (:data:`READ_TIMEOUT`) on one paper each end
+as an IngestError naming the limit; nothing larger is ever held in memory.
 """
 
 from __future__ import annotations
@@ -16,23 +21,24 @@ from ..errors import IngestError
 from ..normalize import normalize
 from ..tokenize import tokenize_document
 from ..types import Document, Section, Source
-from .base import MAX_INPUT_BYTES, MAX_PDF_BYTES, MAX_TEXT_CHARS, Block, Parsed
+from .base import MAX_INPUT_BYTES, MAX_PDF_BYTES, MAX_TEXT_CHARS, READ_TIMEOUT, Block, Parsed, deadline
 from .registry import MULTI_RECORD, REGISTRY, sniff
 from .walk import NOT_PAPERS, inner_name, iter_inputs, load_bytes
 
 __all__ = [
-    "MAX_INPUT_BYTES", "MAX_PDF_BYTES", "MAX_TEXT_CHARS", "NOT_PAPERS", "REGISTRY",
-    "Block", "Parsed", "assemble", "build_document", "iter_inputs", "parse_file", "read_file", "sniff",
+    "MAX_INPUT_BYTES", "MAX_PDF_BYTES", "MAX_TEXT_CHARS", "NOT_PAPERS", "READ_TIMEOUT", "REGISTRY",
+    "Block", "Parsed", "assemble", "build_document", "deadline", "iter_inputs", "parse_file", "read_file", "sniff",
 ]
 
 log = logging.getLogger(__name__)
 
 
-def parse_file(path) -> Iterator[tuple[Parsed, Source] | IngestError]:
+def parse_file(path, timeout: float | None = READ_TIMEOUT) -> Iterator[tuple[Parsed, Source] | IngestError]:
     """Reader output of one input file, record by record, before normalization and tokenization.
 
     Cheap enough for the main process of a parallel run; :func:`assemble` does the costly part. Yields at least
-    one item; a failure yields an IngestError and ends the file. Never raises for bad content.
+    one item; a failure, or a reader taking more than ``timeout`` seconds for one paper, yields an IngestError
+    and ends the file. Never raises for bad content.
     """
     path = Path(path)
     produced = False
@@ -45,7 +51,7 @@ def parse_file(path) -> Iterator[tuple[Parsed, Source] | IngestError]:
             raise IngestError(path, "empty file")
         fmt = sniff(data, name)
         source = Source(str(path), fmt, hashlib.sha256(data).hexdigest())
-        for index, item in enumerate(REGISTRY[fmt](data, path)):
+        for index, item in enumerate(_timed(REGISTRY[fmt](data, path), timeout, "reader")):
             produced = True
             yield item if isinstance(item, IngestError) else (
                 item, replace(source, record=index if fmt in MULTI_RECORD else None))
@@ -60,6 +66,20 @@ def parse_file(path) -> Iterator[tuple[Parsed, Source] | IngestError]:
         yield IngestError(path, "no documents found")
 
 
+def _timed(items: Iterator, seconds: float | None, what: str) -> Iterator:
+    """``items``, each produced within ``seconds`` (TimeoutError otherwise)."""
+    items = iter(items)
+    while True:
+        with deadline(seconds, what):
+            item = next(items, _END)
+        if item is _END:
+            return
+        yield item
+
+
+_END = object()
+
+
 def build_document(item: tuple[Parsed, Source] | IngestError) -> Document | IngestError:
     """Assemble one :func:`parse_file` item into a Document; errors pass through."""
     if isinstance(item, IngestError):
@@ -70,9 +90,9 @@ def build_document(item: tuple[Parsed, Source] | IngestError) -> Document | Inge
         return exc
 
 
-def read_file(path) -> list[Document | IngestError]:
+def read_file(path, timeout: float | None = READ_TIMEOUT) -> list[Document | IngestError]:
     """Documents read from one input file, or its IngestErrors; never raises for bad content."""
-    return [build_document(item) for item in parse_file(path)]
+    return [build_document(item) for item in parse_file(path, timeout)]
 
 
 def assemble(parsed: Parsed, source: Source) -> Document:

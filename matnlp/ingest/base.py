@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import threading
+import time
 from dataclasses import dataclass, field
 
 from ..errors import IngestError
@@ -14,6 +18,8 @@ MAX_TEXT_CHARS = 20_000_000
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 #: Largest PDF handed to the PDF parser (bytes); PDF layout analysis is slow and memory hungry.
 MAX_PDF_BYTES = 50 * 1024 * 1024
+#: Seconds a reader may spend on one paper (PDF layout analysis, pathological markup) before it is an IngestError.
+READ_TIMEOUT = 120.0
 
 #: A line longer than this is body text, not a title.
 MAX_TITLE_CHARS = 300
@@ -76,3 +82,32 @@ def split_paragraphs(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     chunks = re.split(r"\n[ \t]*\n", text) if re.search(r"\n[ \t]*\n", text) else text.split("\n")
     return [chunk.strip() for chunk in chunks if chunk.strip()]
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None, what: str):
+    """Raise TimeoutError after ``seconds`` (SIGALRM; only in a process's main thread, else no limit).
+
+    Nests: inside an earlier-expiring deadline it does nothing, else it re-arms the enclosing one on exit.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]
+    if outer and outer <= seconds:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(f"{what}: gave up after {seconds:g} s")
+
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-6))
