@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from . import __version__
 from .errors import ConfigError, IngestError
-from .ingest import Parsed, build_document, iter_inputs, parse_file
+from .ingest import Parsed, build_document, deadline, iter_inputs, parse_file
 from .types import Document, Source
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ MANIFEST = "manifest.json"
 SENTENCES = "sentences.txt"
 ERRORS = "errors.jsonl"
 SHARD_PATTERN = "docs-{:05d}.jsonl.gz"
+#: Seconds one document may take to normalize, tokenize and process before it is an error entry.
+DEFAULT_TIMEOUT = 120.0
 
 
 def atomic_path(path: Path) -> Path:
@@ -81,23 +83,24 @@ Built = tuple[Document, list[str]] | dict[str, Any]
 """A built document with its processed sentences, or an error entry."""
 
 
-def _build(item: tuple[Parsed, Source] | IngestError) -> Built:
-    """Assemble, tokenize and process one reader item; never raises."""
+def _build(item: tuple[Parsed, Source] | IngestError, timeout: float | None) -> Built:
+    """Assemble, tokenize and process one reader item within ``timeout`` seconds; never raises."""
     if isinstance(item, IngestError):
         return error_entry(item)
     try:
-        doc = build_document(item)
-        if isinstance(doc, IngestError):
-            return error_entry(doc, record=item[1].record)
-        return doc, processed_lines(doc)
+        with deadline(timeout, item[1].path):
+            doc = build_document(item)
+            if isinstance(doc, IngestError):
+                return error_entry(doc, record=item[1].record)
+            return doc, processed_lines(doc)
     except Exception as exc:  # noqa: BLE001 - one bad paper must not end the run
         log.debug("building %s failed", item[1].path, exc_info=True)
         err = IngestError(item[1].path, f"processing failed: {type(exc).__name__}: {exc}")
         return error_entry(err, stage="process", record=item[1].record)
 
 
-def _build_batch(items: list[tuple[Parsed, Source] | IngestError]) -> list[Built]:
-    return [_build(item) for item in items]
+def _build_batch(items: list[tuple[Parsed, Source] | IngestError], timeout: float | None) -> list[Built]:
+    return [_build(item, timeout) for item in items]
 
 
 class CorpusWriter:
@@ -204,16 +207,16 @@ def _batches(files: list[Path], batch_chars: int, counts: dict[str, int]) -> Ite
         yield batch
 
 
-def _built(batches: Iterator[list], workers: int) -> Iterator[Built]:
+def _built(batches: Iterator[list], workers: int, timeout: float | None) -> Iterator[Built]:
     """Build batches in order, in ``workers`` processes with a bounded number of batches in flight."""
     if workers <= 1:
         for batch in batches:
-            yield from _build_batch(batch)
+            yield from _build_batch(batch, timeout)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
         for batch in batches:
-            pending.append(pool.submit(_build_batch, batch))
+            pending.append(pool.submit(_build_batch, batch, timeout))
             if len(pending) >= 2 * workers:
                 yield from pending.popleft().result()
         while pending:
@@ -229,20 +232,22 @@ def ingest(
     shard_size: int = 500,
     progress: bool = True,
     batch_chars: int = 200_000,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> dict[str, Any]:
-    """Turn papers (files and directories) into a corpus directory; returns the manifest."""
+    """Turn papers (files and directories) into a corpus directory; returns the manifest. A document that takes
+    longer than ``timeout`` seconds to build becomes an error entry."""
     files = list(iter_inputs([Path(p) for p in inputs], include=include, exclude=exclude))
     if not files:
         raise ConfigError(f"no input files found in {', '.join(map(str, inputs))} (include={include}, exclude={exclude})")
     writer = CorpusWriter(Path(out_dir), shard_size=shard_size)
     with tqdm(total=len(files), unit="file", desc="ingest", disable=not progress) as bar:
-        for built in _built(_batches(files, batch_chars, writer.counts), workers):
+        for built in _built(_batches(files, batch_chars, writer.counts), workers, timeout):
             writer.add(built)
             bar.n = writer.counts["files"]
             bar.set_postfix(docs=writer.counts["documents"], errors=writer.counts["errors"], refresh=False)
             bar.update(0)
     config = {"inputs": [str(p) for p in inputs], "include": list(include), "exclude": list(exclude),
-              "workers": workers, "shard_size": shard_size}
+              "workers": workers, "shard_size": shard_size, "timeout": timeout}
     return writer.close(config)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
+
+from . import add_input_options
 
 log = logging.getLogger(__name__)
 
@@ -17,14 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sentences.txt (mat2vec-processed, for embeddings), errors.jsonl and manifest.json. Every input ends as "
         "one document or one error line; duplicates (same DOI or same text) are counted and skipped.",
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories (walked recursively)")
-    p.add_argument("-o", "--output", required=True, metavar="CORPUS_DIR", help="corpus directory to write")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel processes (default: all cores)")
-    p.add_argument("--include", action="append", metavar="GLOB",
-                   help="only files whose name matches (repeatable; default: all)")
-    p.add_argument("--exclude", action="append", metavar="GLOB", default=[],
-                   help="skip files whose name matches (repeatable)")
+    add_input_options(p, "CORPUS_DIR")
     p.add_argument("--shard-size", type=int, default=500, help="documents per shard (default: 500)")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds per document before it is an error")
     p.set_defaults(func=run)
 
 
@@ -39,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         exclude=tuple(args.exclude),
         shard_size=args.shard_size,
         progress=not args.quiet,
+        timeout=args.timeout,
     )
     log.info(
         "%d inputs from %d files: %d documents, %d errors, %d duplicates; %d sentences, %d tokens -> %s",
