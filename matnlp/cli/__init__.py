@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from .. import __version__
@@ -16,6 +17,17 @@ from ..errors import MatnlpError
 COMMAND_MODULES = ("ingest", "embeddings", "ner", "extract")
 
 log = logging.getLogger("matnlp")
+
+
+def add_input_options(p: argparse.ArgumentParser, output: str) -> None:
+    """The options every paper-reading command shares: inputs, output directory, workers, name filters."""
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories (walked recursively)")
+    p.add_argument("-o", "--output", required=True, metavar=output, help="directory to write")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel processes (default: all cores)")
+    p.add_argument("--include", action="append", metavar="GLOB",
+                   help="only files whose name matches (repeatable; default: all)")
+    p.add_argument("--exclude", action="append", metavar="GLOB", default=[],
+                   help="skip files whose name matches (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:

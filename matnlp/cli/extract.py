@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
+
+from . import add_input_options
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "OUT/errors.jsonl and OUT/manifest.json. Every input ends as one record or one error line. Shards are "
         "saved as they finish, so --resume continues a killed run without duplicates.",
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories (walked recursively)")
-    p.add_argument("-o", "--output", required=True, metavar="OUT_DIR")
+    add_input_options(p, "OUT_DIR")
     p.add_argument("--ner", metavar="MODEL_DIR", help="Matscholar NER model (materials, properties, …)")
     p.add_argument("--synthesis-model", metavar="MODEL_DIR", help="MSPT NER model (synthesis operations)")
     p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl",
@@ -26,14 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (default: local)")
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address (default: a LocalCluster)")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes / Dask workers")
     p.add_argument("--resume", action="store_true", help="skip shards finished by an earlier run into OUT_DIR")
     p.add_argument("--shard-size", type=int, default=32, help="documents per shard (default: 32)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds per document before it is an error")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--int8", action="store_true", help="dynamic int8 quantization of the NER models on CPU")
-    p.add_argument("--include", action="append", metavar="GLOB", help="only files whose name matches")
-    p.add_argument("--exclude", action="append", metavar="GLOB", default=[], help="skip files whose name matches")
     p.set_defaults(func=run)
 
 
