@@ -129,6 +129,11 @@ class Amount:
         """The variable names this amount depends on."""
         return frozenset(v for monomial in self._terms for v in monomial)
 
+    @property
+    def finite(self) -> bool:
+        """Whether every coefficient is a finite number (``Fe999…9`` past the float range is not)."""
+        return all(math.isfinite(c) for c in self._terms.values())
+
     def value(self, values: Mapping[str, float]) -> float:
         """The number this amount takes with ``values`` for its variables (all must be given)."""
         return sum(c * math.prod(values[v] for v in monomial) for monomial, c in self._terms.items())
@@ -201,6 +206,8 @@ class Composition(Mapping[str, float]):
         unknown = [el for el in cleaned if el not in ELEMENT_SET]
         if unknown:
             raise FormulaError("".join(cleaned), f"unknown element {unknown[0]!r}")
+        if not all(map(math.isfinite, cleaned.values())):
+            raise FormulaError("".join(cleaned), "amount out of range")
         self._amounts = {el: n for el, n in sorted(cleaned.items()) if n != 0}
         self.charge = charge
         self._key = (tuple(self._amounts.items()), charge)
@@ -274,7 +281,7 @@ def _format(amounts: Mapping[str, float]) -> str:
 def _format_amount(n: float) -> str:
     if n == 1:
         return ""
-    if n == int(n):
+    if math.isfinite(n) and n == int(n):
         return str(int(n))
     return f"{n:.6f}".rstrip("0").rstrip(".")
 
@@ -309,6 +316,8 @@ class _Parser:
         if value is None:
             return None
         if match := _DIVISOR.match(text, end):
+            if not float(match.group(1)):
+                raise self.fail("division by zero")
             value, end = value * (1 / float(match.group(1))), match.end()
         return value, end
 
@@ -399,7 +408,10 @@ def parse_stoichiometry(text: str) -> Stoichiometry:
         charge = int(match.group(1) or 1) * (1 if match.group(2) == "+" else -1)
     if not body:
         raise FormulaError(text, "empty formula")
-    return Stoichiometry(text, _Parser(body, text).parts(None), charge)
+    amounts = _Parser(body, text).parts(None)
+    if not all(a.finite for a in amounts.values()):
+        raise FormulaError(text, "amount out of range")
+    return Stoichiometry(text, amounts, charge)
 
 
 def parse_formula(text: str, values: Mapping[str, float] | None = None) -> Composition:
@@ -787,7 +799,8 @@ class _Definition:
 
 def _definitions(text: str) -> list[_Definition]:
     found = [
-        _Definition(m.group(1), m.start(), tuple(dict.fromkeys(float(n) for n in re.findall(_NUM, m.group(2)))),
+        _Definition(m.group(1), m.start(), tuple(dict.fromkeys(v for n in re.findall(_NUM, m.group(2))
+                                                            if math.isfinite(v := float(n)))),
                     m.group())
         for m in _ASSIGNMENT.finditer(text)
     ]
