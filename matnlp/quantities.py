@@ -286,13 +286,20 @@ def _number_at(text: str, m: re.Match) -> tuple[float, int]:
     value, end = _float(m.group()), m.end()
     t = _TIMES10_RE.match(text, end)
     if t:
-        exp = _exponent(t.group("e1") or t.group("e2") or t.group("e3"))
-        return _round(value * 10.0**exp), t.end()
+        return _round(value * _pow10(t.group("e1") or t.group("e2") or t.group("e3"))), t.end()
     if m.group() == "10":
         p = _POW10_RE.match(text, end)
         if p and (p.group("e1") or p.group("e2") or _flattened_power(p)):
-            return 10.0 ** _exponent(p.group("e1") or p.group("e2") or "-" + p.group("e3")), p.end()
+            return _pow10(p.group("e1") or p.group("e2") or "-" + p.group("e3")), p.end()
     return value, end
+
+
+def _pow10(exponent: str) -> float:
+    """10 to the power written in ``exponent``; inf past the float range."""
+    try:
+        return 10.0 ** _exponent(exponent)
+    except (OverflowError, ValueError):  # ValueError: more digits than int() accepts
+        return math.inf
 
 
 def _flattened_power(p: re.Match) -> bool:
@@ -314,7 +321,8 @@ def parse_quantities(text: str) -> list[Quantity]:
     pos = 0
     while (m := _NUM_RE.search(text, pos)) is not None:
         q = _quantity_at(text, m)
-        out.append(q)
+        if all(math.isfinite(v) for v in (q.value, q.low or 0, q.high or 0, q.error or 0)):
+            out.append(q)  # a number past the float range (1e999, 10^510) is no measurement
         pos = max(q.end, m.end())
     _share_list_units(text, out)
     return out
