@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,13 +14,15 @@ from .base import Block, Parsed, match_doi
 #: Record fields read as body text, in this order (a string or a list of strings / ``{"text": ...}`` objects).
 BODY_FIELDS = ("text", "body", "full_text", "paragraphs")
 PAPER_FIELDS = frozenset(("id", "doi", "title", "abstract", *BODY_FIELDS))
+# Lone surrogates (``"\ud800"`` escapes) are valid JSON but not encodable as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_json(data: bytes, path) -> Iterator[Parsed | IngestError]:
     """Records of a JSON document (a record, a list of records, or an object holding one) or of JSON Lines."""
     try:
         whole = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         yield from _read_lines(data, path)
         return
     records = _records(whole)
@@ -41,6 +44,9 @@ def _read_lines(data: bytes, path) -> Iterator[Parsed | IngestError]:
         except json.JSONDecodeError as exc:
             yield IngestError(path, f"line {number}: invalid JSON ({exc.msg}, column {exc.colno})")
             continue
+        except RecursionError:
+            yield IngestError(path, f"line {number}: JSON nested too deeply")
+            continue
         yield _guarded(record, path, f"line {number}")
 
 
@@ -54,9 +60,22 @@ def _records(value: Any) -> list | None:
 
 def _guarded(record: Any, path, where: str) -> Parsed | IngestError:
     try:
-        return parse_record(record, path, where)
+        return parse_record(_scrubbed(record), path, where)
     except IngestError as exc:
         return exc
+    except RecursionError:
+        return IngestError(path, f"{where}: JSON nested too deeply")
+
+
+def _scrubbed(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrubbed(k): _scrubbed(v) for k, v in value.items()}
+    return value
 
 
 def parse_record(record: Any, path, where: str) -> Parsed:
