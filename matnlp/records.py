@@ -131,13 +131,18 @@ def _validator():
 
 
 def validate(record: dict[str, Any]) -> None:
-    """Raise :class:`SchemaError` with the most relevant validation message if ``record`` does not fit the schema."""
+    """Raise :class:`SchemaError` with the most relevant validation message if ``record`` does not fit the schema,
+    or is not strict UTF-8 JSON (NaN/Infinity, lone surrogates)."""
     from jsonschema.exceptions import best_match
 
     error = best_match(_validator().iter_errors(record))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(record)"
         raise SchemaError(f"{where}: {error.message}")
+    try:
+        json.dumps(record, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except ValueError as exc:  # UnicodeEncodeError is a ValueError
+        raise SchemaError(f"(record): not strict UTF-8 JSON ({exc})") from None
 
 
 def _span_problems(text: str, where: str, start: Any, end: Any, expected: str | None = None) -> list[str]:
