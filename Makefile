@@ -33,7 +33,7 @@ PAPERS := corpora/sample
 EXTRACT_INPUTS := corpora/sample
 endif
 
-.PHONY: venv pipeline corpus w2v ner records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials train-synthesis clean
+.PHONY: venv pipeline corpus w2v ner records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -82,7 +82,13 @@ pipeline: out/REPORT.md
 test: venv
 	$(PY) -m pytest -q
 
-bench: bench-ingest bench-embeddings bench-ner bench-synthesis bench-properties bench-materials
+bench: bench-ingest bench-embeddings bench-ner bench-extract bench-pipeline
+
+bench-extract: bench-synthesis bench-properties bench-materials
+
+bench-pipeline: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
+	$(PY) scripts/bench_pipeline.py --ner models/ner-matscholar --synthesis-model models/ner-mspt \
+		--json bench/pipeline.json
 
 bench-properties: venv
 	$(PY) scripts/bench_properties.py --json bench/properties.json
