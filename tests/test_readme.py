@@ -1,0 +1,59 @@
+"""The README's Python examples run as written.
+
+A ```python block directly after ``<!-- test -->`` (or ``<!-- test: prints "TEXT" -->``, which also checks the
+printed output) is executed in a working directory laid out like a finished ``make pipeline``:
+``models/ner-matscholar`` is the tiny trained test model, ``models/w2v`` small embeddings trained here on real
+Matscholar sentences, ``corpora/`` the bundled sample.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from matnlp.embeddings import TrainConfig, train
+from matnlp.ner.data import read_conll
+from matnlp.pipeline import default_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+MARKED = re.compile(r'<!-- test(?:: prints "(?P<expect>[^"]*)")? -->\n```python\n(?P<code>.*?)```', re.S)
+EXAMPLES = [(README.count("\n", 0, m.start("code")) + 1, m["code"], m["expect"]) for m in MARKED.finditer(README)]
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory, data, tiny_ner_dir) -> Path:
+    root = tmp_path_factory.mktemp("readme")
+    (root / "models").mkdir()
+    (root / "models" / "ner-matscholar").symlink_to(tiny_ner_dir)
+    (root / "corpora").symlink_to(ROOT / "corpora")
+    sentences = root / "sentences.txt"
+    lines = (" ".join(w.replace(" ", "") for w in e.words) for e in read_conll(data / "matscholar_ner" / "train.txt"))
+    sentences.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    train(sentences, root / "models" / "w2v",
+          TrainConfig(vector_size=24, window=4, min_count=3, negative=3, epochs=2, deterministic=True, seed=5))
+    return root
+
+
+def test_readme_opens_with_the_two_commands():
+    first_block = README.split("```bash\n", 1)[1].split("```", 1)[0]
+    assert [line.split("#")[0].strip() for line in first_block.splitlines()] == ["make pipeline", "make test"]
+    assert README.index("```bash") < README.index("\n## ")
+
+
+def test_readme_has_runnable_examples():
+    assert len(EXAMPLES) >= 6
+    assert all(expect for _, _, expect in EXAMPLES), "every example says what it prints"
+
+
+@pytest.mark.parametrize(("line", "code", "expect"), EXAMPLES, ids=[f"README.md:{line}" for line, _, _ in EXAMPLES])
+def test_readme_example(line, code, expect, workdir, monkeypatch, capsys):
+    monkeypatch.chdir(workdir)
+    monkeypatch.delenv("MATNLP_MODELS", raising=False)
+    default_pipeline.cache_clear()  # matnlp.extract looks for ./models afresh
+    try:
+        exec(compile(code, f"README.md:{line}", "exec"), {"__name__": "__readme__"})
+    finally:
+        default_pipeline.cache_clear()
+    out = capsys.readouterr().out
+    assert expect in out, out
