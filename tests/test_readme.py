@@ -7,6 +7,8 @@ Matscholar sentences, ``corpora/`` the bundled sample.
 """
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,15 @@ def test_readme_opens_with_the_two_commands():
     first_block = README.split("```bash\n", 1)[1].split("```", 1)[0]
     assert [line.split("#")[0].strip() for line in first_block.splitlines()] == ["make pipeline", "make test"]
     assert README.index("```bash") < README.index("\n## ")
+
+
+def test_public_api_is_imported_lazily():
+    """``import matnlp`` (the CLI's first import) loads no stage module; the public names resolve on use."""
+    code = ("import sys, matnlp\n"
+            "assert not [m for m in sys.modules if m.startswith('matnlp.') or m in ('torch', 'spacy')], sys.modules\n"
+            "from matnlp import Document, Entity, Pipeline, Record, extract, load, __version__\n"
+            "assert load.__module__ == 'matnlp.pipeline' and Record.__module__ == 'matnlp.records'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_readme_has_runnable_examples():

@@ -50,6 +50,13 @@ def test_pipe_equals_one_at_a_time(nlp):
     assert [spans(doc) for doc in nlp.pipe(SENTENCES, batch_size=2)] == one_by_one
 
 
+def test_saved_pipeline_loads_with_the_component(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.pipe_names == ["matnlp_ner"]
+    assert spans(loaded(SENTENCES[1])) == spans(nlp(SENTENCES[1]))
+
+
 def test_overlapping_spans_after_expansion_are_dropped(nlp):
     from matnlp.spacy import set_entities
     from matnlp.types import Entity
