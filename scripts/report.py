@@ -174,12 +174,12 @@ def plot_f1(splits: dict[str, dict], title: str, path: Path) -> str:
 
 def records_section(path: Path, figures: Path) -> list[str]:
     manifest = read_json(path / "manifest.json")
-    seconds = manifest.get("config", {}).get("seconds")
+    config = manifest.get("config", {})
+    seconds = config.get("seconds")
     rate = f"{manifest['inputs'] / seconds:.2f}" if seconds else "not recorded"
     lines = table(["inputs", "records", "errors", "engine", "workers", "seconds", "documents/s"],
-                  [[manifest["inputs"], manifest["records"], manifest["errors"],
-                    manifest.get("config", {}).get("engine", "–"), manifest.get("config", {}).get("workers", "–"),
-                    seconds or "–", rate]])
+                  [[manifest["inputs"], manifest["records"], manifest["errors"], config.get("engine", "–"),
+                    config.get("workers", "–"), seconds or "–", rate]])
     counts = count_records(path / "records.jsonl")
     lines += table(["entities", "materials", "with formula", "properties", "with value", "synthesis steps"],
                    [[sum(counts["labels"].values()), counts["materials"], counts["formulas"], counts["properties"],
