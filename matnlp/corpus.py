@@ -13,6 +13,7 @@ that looks finished.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -23,7 +24,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
@@ -47,11 +48,24 @@ def atomic_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
+@contextlib.contextmanager
+def atomic_open(path: Path) -> Iterator[TextIO]:
+    """A text file for writing ``path``: a temporary sibling, renamed into place on success, removed on failure
+    (a full disk or a crash never leaves a partial ``path``)."""
+    tmp = atomic_path(path)
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON to ``path`` via a temporary file and an atomic rename."""
-    tmp = atomic_path(path)
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_open(path) as handle:
+        handle.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def error_entry(err: IngestError, stage: str = "ingest", record: int | None = None) -> dict[str, Any]:
@@ -111,6 +125,7 @@ class CorpusWriter:
             raise ConfigError("shard_size must be at least 1")
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        (self.out_dir / MANIFEST).unlink(missing_ok=True)  # first: a killed rerun must not look finished
         for stale in self.out_dir.glob("docs-*.jsonl.gz"):
             stale.unlink()
         self.shard_size = shard_size
@@ -162,6 +177,14 @@ class CorpusWriter:
         self._shard.close()
         os.replace(atomic_path(self._shard_final), self._shard_final)
         self._shard = None
+
+    def abort(self) -> None:
+        """Close and remove the temporary files (a failed run leaves no partial file behind)."""
+        for handle in (self._shard, self._sentences, self._errors):
+            if handle is not None:
+                with contextlib.suppress(OSError):  # flushing may fail again (full disk)
+                    handle.close()
+                Path(handle.name).unlink(missing_ok=True)
 
     def close(self, config: dict[str, Any]) -> dict[str, Any]:
         """Finish all files and write the manifest; returns it."""
@@ -239,16 +262,20 @@ def ingest(
     files = list(iter_inputs([Path(p) for p in inputs], include=include, exclude=exclude))
     if not files:
         raise ConfigError(f"no input files found in {', '.join(map(str, inputs))} (include={include}, exclude={exclude})")
-    writer = CorpusWriter(Path(out_dir), shard_size=shard_size)
-    with tqdm(total=len(files), unit="file", desc="ingest", disable=not progress) as bar:
-        for built in _built(_batches(files, batch_chars, writer.counts), workers, timeout):
-            writer.add(built)
-            bar.n = writer.counts["files"]
-            bar.set_postfix(docs=writer.counts["documents"], errors=writer.counts["errors"], refresh=False)
-            bar.update(0)
     config = {"inputs": [str(p) for p in inputs], "include": list(include), "exclude": list(exclude),
               "workers": workers, "shard_size": shard_size, "timeout": timeout}
-    return writer.close(config)
+    writer = CorpusWriter(Path(out_dir), shard_size=shard_size)
+    try:
+        with tqdm(total=len(files), unit="file", desc="ingest", disable=not progress) as bar:
+            for built in _built(_batches(files, batch_chars, writer.counts), workers, timeout):
+                writer.add(built)
+                bar.n = writer.counts["files"]
+                bar.set_postfix(docs=writer.counts["documents"], errors=writer.counts["errors"], refresh=False)
+                bar.update(0)
+        return writer.close(config)
+    except BaseException:
+        writer.abort()
+        raise
 
 
 class Corpus:

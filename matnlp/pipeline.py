@@ -24,7 +24,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .chem import extract_materials
-from .corpus import atomic_path, error_entry, write_json_atomic
+from .corpus import atomic_open, error_entry, write_json_atomic
 from .errors import ConfigError, IngestError, SchemaError
 from .ingest import Parsed, build_document, deadline, iter_inputs, parse_file
 from .properties import extract_properties
@@ -300,12 +300,9 @@ def _part_path(out: Path, index: int) -> Path:
 
 
 def _write_part(out: Path, index: int, lines: list[dict[str, Any]]) -> None:
-    path = _part_path(out, index)
-    tmp = atomic_path(path)
-    with tmp.open("w", encoding="utf-8") as handle:
+    with atomic_open(_part_path(out, index)) as handle:
         for line in lines:
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
 
 
 def _prepare_parts(out: Path, config: dict[str, Any], resume: bool) -> None:
