@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except MatnlpError as exc:
         log.error("%s", exc)
         return 2
+    except OSError as exc:  # unwritable output, full disk: the files written so far are left consistent
+        log.error("%s", exc)
+        return 1
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
