@@ -357,6 +357,7 @@ class Embeddings:
         """Write the model directory (see the module docstring)."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        (out / CONFIG).unlink(missing_ok=True)  # written last: a save killed midway leaves no loadable dir
         self.wv.save(str(out / KV), separately=["vectors"])
         _write_vocab(self.wv, out / VOCAB)
         if self.phrases is not None:

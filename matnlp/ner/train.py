@@ -252,6 +252,7 @@ def save_model(out_dir: Path, model, tokenizer, labels: Sequence[str], settings:
     from safetensors.torch import save_file
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / META_FILE).unlink(missing_ok=True)  # written last: a save killed midway leaves no loadable dir
     crf = getattr(model, "crf", None)
     if crf is not None:
         del model.crf
