@@ -361,6 +361,7 @@ def run(
     config = {"inputs": [str(p) for p in files], "models": asdict(models), "shard_docs": shard_docs,
               "timeout": timeout}
     _prepare_parts(out, config, resume)
+    started = time.perf_counter()
     counts = {"shards": 0, "skipped": 0}
 
     def jobs() -> Iterator[tuple[int, list[Item]]]:
@@ -383,4 +384,6 @@ def run(
         log.info("resumed: %d of %d shards were already done", counts["skipped"], counts["shards"])
     roles = {"ner": models.ner, "synthesis": models.synthesis}
     provenance = Provenance.now({role: path for role, path in roles.items() if path})
-    return _merge(out, counts["shards"], parquet, {**config, "engine": engine, "workers": workers}, provenance)
+    run_config = {**config, "engine": engine, "workers": workers,
+                  "seconds": round(time.perf_counter() - started, 2), "resumed_shards": counts["skipped"]}
+    return _merge(out, counts["shards"], parquet, run_config, provenance)
