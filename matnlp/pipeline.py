@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
