@@ -86,14 +86,16 @@ def split_paragraphs(text: str) -> list[str]:
 
 @contextlib.contextmanager
 def deadline(seconds: float | None, what: str):
-    """Raise TimeoutError after ``seconds`` (SIGALRM; only in a process's main thread, else no limit).
+    """Raise TimeoutError after ``seconds`` (SIGALRM; only in a process's main thread, else no limit), and again
+    every second until the block ends: an exception raised where Python ignores it (a ``__del__`` or gc callback)
+    does not lose the limit.
 
     Nests: inside an earlier-expiring deadline it does nothing, else it re-arms the enclosing one on exit.
     """
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
-    outer = signal.getitimer(signal.ITIMER_REAL)[0]
+    outer, outer_interval = signal.getitimer(signal.ITIMER_REAL)
     if outer and outer <= seconds:
         yield
         return
@@ -103,11 +105,11 @@ def deadline(seconds: float | None, what: str):
 
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer:
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-6))
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-6), outer_interval)
