@@ -22,6 +22,7 @@ import os
 import platform
 from collections import deque
 from collections.abc import Iterable, Iterator
+from functools import cache
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
@@ -30,7 +31,7 @@ from tqdm import tqdm
 
 from . import __version__
 from .errors import ConfigError, IngestError
-from .ingest import Parsed, build_document, deadline, iter_inputs, parse_file
+from .ingest import Block, Parsed, build_document, deadline, iter_inputs, parse_file
 from .types import Document, Source
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,19 @@ def _build(item: tuple[Parsed, Source] | IngestError, timeout: float | None) -> 
         return error_entry(err, stage="process", record=item[1].record)
 
 
+WARM_UP_TEXT = "LiFePO4 was annealed at 700 °C for 5 h under Ar."
+
+
+@cache
+def warm_up() -> None:
+    """Build one small document, so that the libraries the stages import lazily (nltk, pymatgen, …) load before
+    any per-document deadline: a deadline expiring inside an import leaves a half-initialized module that fails
+    every later document of the process."""
+    processed_lines(build_document((Parsed([Block("paragraph", WARM_UP_TEXT)]), Source("<warm-up>", "text"))))
+
+
 def _build_batch(items: list[tuple[Parsed, Source] | IngestError], timeout: float | None) -> list[Built]:
+    warm_up()
     return [_build(item, timeout) for item in items]
 
 
@@ -184,7 +197,8 @@ class CorpusWriter:
             if handle is not None:
                 with contextlib.suppress(OSError):  # flushing may fail again (full disk)
                     handle.close()
-                Path(handle.name).unlink(missing_ok=True)
+        for tmp in self.out_dir.glob(atomic_path(Path("*")).name):
+            tmp.unlink()
 
     def close(self, config: dict[str, Any]) -> dict[str, Any]:
         """Finish all files and write the manifest; returns it."""

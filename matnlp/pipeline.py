@@ -25,7 +25,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .chem import extract_materials
-from .corpus import atomic_open, error_entry, write_json_atomic
+from .corpus import WARM_UP_TEXT, atomic_open, error_entry, warm_up, write_json_atomic
 from .errors import ConfigError, IngestError, SchemaError
 from .ingest import Parsed, build_document, deadline, iter_inputs, parse_file
 from .properties import extract_properties
@@ -165,12 +165,15 @@ def extract(item: str | Path | Document) -> Record:
 
 @lru_cache(maxsize=2)
 def _worker_pipeline(paths: ModelPaths, threads: int | None) -> Pipeline:
-    """The pipeline of this worker process, loaded once."""
+    """The pipeline of this worker process, loaded once and warmed up outside any per-document deadline."""
     if threads:
         import torch
 
         torch.set_num_threads(threads)
-    return Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, int8=paths.int8)
+    warm_up()
+    nlp = Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, int8=paths.int8)
+    nlp(WARM_UP_TEXT)
+    return nlp
 
 
 Item = tuple[Parsed, Source] | dict[str, Any]
