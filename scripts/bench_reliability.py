@@ -257,7 +257,7 @@ def hostile_trials(root: Path, bomb_mib: int = 1024, pdf_timeout: float = 5.0) -
     start = time.perf_counter()
     items = read_file(root / "slow.pdf", timeout=pdf_timeout)
     seconds = time.perf_counter() - start
-    results["slow.pdf"] = {"neutralized": isinstance(items[0], IngestError) and seconds < 2 * pdf_timeout + 1,
+    results["slow.pdf"] = {"neutralized": isinstance(items[0], IngestError) and seconds < pdf_timeout + 10,
                                        "seconds": round(seconds, 1), "outcome": _outcome(items)}
     return results
 
