@@ -72,7 +72,12 @@ def load_bytes(path: Path) -> bytes:
 
 
 def _bounded(stream, path: Path, what: str) -> bytes:
-    data = stream.read(MAX_INPUT_BYTES + 1)
-    if len(data) > MAX_INPUT_BYTES:
-        raise IngestError(path, f"{what} exceeds limit of {MAX_INPUT_BYTES} bytes")
-    return data
+    """The stream's bytes, read in 1 MiB chunks (``read(MAX_INPUT_BYTES + 1)`` would allocate the whole limit
+    for every small file)."""
+    chunks, size = [], 0
+    while chunk := stream.read(1 << 20):
+        size += len(chunk)
+        if size > MAX_INPUT_BYTES:
+            raise IngestError(path, f"{what} exceeds limit of {MAX_INPUT_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
