@@ -33,7 +33,7 @@ PAPERS := corpora/sample
 EXTRACT_INPUTS := corpora/sample
 endif
 
-.PHONY: venv pipeline corpus w2v ner records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline train-synthesis clean
+.PHONY: venv pipeline corpus w2v ner records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline bench-reliability fuzz train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -82,7 +82,13 @@ pipeline: out/REPORT.md
 test: venv
 	$(PY) -m pytest -q
 
-bench: bench-ingest bench-embeddings bench-ner bench-extract bench-pipeline
+bench: bench-ingest bench-embeddings bench-ner bench-extract bench-pipeline bench-reliability
+
+bench-reliability: venv
+	$(PY) scripts/bench_reliability.py --examples 1000 --trials 6 --json bench/reliability.json
+
+fuzz: venv
+	$(PY) scripts/fuzz.py --examples 5000 --json bench/fuzz.json
 
 bench-extract: bench-synthesis bench-properties bench-materials
 
