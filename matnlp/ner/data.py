@@ -239,7 +239,9 @@ def word_pieces(tokenizer, sentences_words: Sequence[Sequence[str]]) -> list[lis
     result: list[list[list[int]]] = [[] for _ in sentences_words]
     if not nonempty:
         return result
-    enc = tokenizer([list(sentences_words[i]) for i in nonempty], is_split_into_words=True, add_special_tokens=False)
+    enc = tokenizer(
+        [list(sentences_words[i]) for i in nonempty], is_split_into_words=True, add_special_tokens=False, verbose=False
+    )
     for row, i in enumerate(nonempty):
         pieces: list[list[int]] = [[] for _ in sentences_words[i]]
         for tok, w in zip(enc["input_ids"][row], enc.word_ids(row)):
