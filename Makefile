@@ -25,12 +25,18 @@ MSPT_SPLITS := $(MATNLP_DATA)/mspt/splits
 
 # Pipeline input: the running text of the shared real data when present, else the bundled sample corpus.
 # Records are extracted from the full papers: SOFC-Exp texts, MSPT procedures and MuLMS texts.
+# Without the data no NER model can be trained: records then come from the model-free finders.
 ifneq ($(wildcard $(MATNLP_DATA)/sofc_exp_texts/texts),)
 PAPERS := build/papers.jsonl
 EXTRACT_INPUTS := $(MATNLP_DATA)/sofc_exp_texts/texts $(MATNLP_DATA)/mspt/data $(MATNLP_DATA)/mulms/texts
+NER_MODELS := models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
+EXTRACT_MODELS := --ner models/ner-matscholar --synthesis-model models/ner-mspt
 else
 PAPERS := corpora/sample
 EXTRACT_INPUTS := corpora/sample
+NER_MODELS :=
+EXTRACT_MODELS :=
+W2V_ARGS += --min-count 1
 endif
 
 .PHONY: venv pipeline corpus w2v ner records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline bench-reliability fuzz train-synthesis clean
@@ -67,9 +73,8 @@ models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 
 ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 
-out/records/manifest.json: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json $(wildcard matnlp/*.py)
-	$(MATNLP) extract $(EXTRACT_INPUTS) -o out/records --ner models/ner-matscholar \
-		--synthesis-model models/ner-mspt --workers $(WORKERS) --format parquet
+out/records/manifest.json: $(NER_MODELS) $(wildcard matnlp/*.py)
+	$(MATNLP) extract $(EXTRACT_INPUTS) -o out/records $(EXTRACT_MODELS) --workers $(WORKERS) --format parquet
 
 records: out/records/manifest.json
 
