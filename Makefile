@@ -14,7 +14,7 @@ NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
 ifeq ($(PROFILE),full)
 W2V_ARGS :=
 NER_MATSCHOLAR_ARGS := --epochs 20 --patience 4
-NER_MSPT_ARGS := --epochs 20 --patience 4
+NER_MSPT_ARGS := --lr 3e-4 --epochs 12 --patience 0
 else
 W2V_ARGS := --epochs 10
 NER_MATSCHOLAR_ARGS := --epochs 2 --patience 0
