@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
+"""Model precisions: ``auto`` picks bf16 where the hardware runs it fast; int8 is CPU inference only."""
 
 
 def data_dir() -> Path:

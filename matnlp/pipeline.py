@@ -47,7 +47,7 @@ class ModelPaths:
     ner: str | None = None
     synthesis: str | None = None
     device: str = "auto"
-    int8: bool = False
+    precision: str = "auto"
 
 
 class Pipeline:
@@ -58,12 +58,12 @@ class Pipeline:
     """
 
     def __init__(self, ner: str | Path | None = None, synthesis: str | Path | None = None,
-                 embeddings: str | Path | None = None, device: str = "auto", int8: bool = False):
+                 embeddings: str | Path | None = None, device: str = "auto", precision: str = "auto"):
         from . import ner as ner_models
 
-        self.paths = ModelPaths(_str(ner), _str(synthesis), device, int8)
-        self.ner = ner_models.load(ner, device=device, int8=int8) if ner else None
-        self.synthesis = ner_models.load(synthesis, device=device, int8=int8) if synthesis else None
+        self.paths = ModelPaths(_str(ner), _str(synthesis), device, precision)
+        self.ner = ner_models.load(ner, device=device, precision=precision) if ner else None
+        self.synthesis = ner_models.load(synthesis, device=device, precision=precision) if synthesis else None
         self.embeddings = None
         if embeddings:
             from .embeddings import Embeddings
@@ -141,9 +141,9 @@ def to_document(item: str | Path | Document) -> Document:
 
 
 def load(ner: str | Path | None = None, synthesis: str | Path | None = None, embeddings: str | Path | None = None,
-         device: str = "auto", int8: bool = False) -> Pipeline:
+         device: str = "auto", precision: str = "auto") -> Pipeline:
     """A :class:`Pipeline` with the given model directories (each optional)."""
-    return Pipeline(ner=ner, synthesis=synthesis, embeddings=embeddings, device=device, int8=int8)
+    return Pipeline(ner=ner, synthesis=synthesis, embeddings=embeddings, device=device, precision=precision)
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +171,7 @@ def _worker_pipeline(paths: ModelPaths, threads: int | None) -> Pipeline:
 
         torch.set_num_threads(threads)
     warm_up()
-    nlp = Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, int8=paths.int8)
+    nlp = Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, precision=paths.precision)
     nlp(WARM_UP_TEXT)
     return nlp
 

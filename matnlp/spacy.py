@@ -20,20 +20,20 @@ from spacy.util import filter_spans, minibatch
 from .types import Entity
 
 SCORE = "matnlp_score"
-DEFAULTS = {"model": "models/ner-matscholar", "device": "auto", "batch_size": 32, "int8": False}
+DEFAULTS = {"model": "models/ner-matscholar", "device": "auto", "batch_size": 32, "precision": "auto"}
 
 
 class MatnlpNER:
     """Tags ``doc.text`` with a matnlp tagger and sets ``doc.ents``; ``pipe`` tags many docs in one batch."""
 
-    def __init__(self, name: str, model: str, device: str = "auto", batch_size: int = 32, int8: bool = False):
+    def __init__(self, name: str, model: str, device: str = "auto", batch_size: int = 32, precision: str = "auto"):
         from .ner import load
 
         if not Span.has_extension(SCORE):
             Span.set_extension(SCORE, default=None)
         self.name = name
         self.model = model
-        self.tagger = load(model, device=device, int8=int8, batch_size=batch_size)
+        self.tagger = load(model, device=device, precision=precision, batch_size=batch_size)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -63,6 +63,8 @@ def set_entities(doc: Doc, entities: list[Entity]) -> Doc:
 
 
 @Language.factory("matnlp_ner", default_config=DEFAULTS, assigns=["doc.ents", f"span._.{SCORE}"])
-def make_matnlp_ner(nlp: Language, name: str, model: str, device: str, batch_size: int, int8: bool) -> MatnlpNER:
-    """Factory of the ``matnlp_ner`` component (config: model dir, device, batch_size, int8)."""
-    return MatnlpNER(name, model, device=device, batch_size=batch_size, int8=int8)
+def make_matnlp_ner(
+    nlp: Language, name: str, model: str, device: str, batch_size: int, precision: str
+) -> MatnlpNER:
+    """Factory of the ``matnlp_ner`` component (config: model dir, device, batch_size, precision)."""
+    return MatnlpNER(name, model, device=device, batch_size=batch_size, precision=precision)

@@ -24,7 +24,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from matnlp.config import data_dir  # noqa: E402
+from matnlp.config import PRECISIONS, data_dir  # noqa: E402
 
 log = logging.getLogger("bench_pipeline")
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                         default=[d / "sofc_exp_texts" / "texts", d / "mspt" / "data", d / "mulms" / "texts"])
     parser.add_argument("--ner", type=Path, help="Matscholar NER model dir")
     parser.add_argument("--synthesis-model", type=Path, help="MSPT NER model dir")
-    parser.add_argument("--int8", action="store_true")
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto")
     parser.add_argument("--shard-size", type=int, default=8)
     parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2",
                         help="engine:workers pairs to run, comma-separated")
@@ -83,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     for flag, value in (("--ner", args.ner), ("--synthesis-model", args.synthesis_model)):
         if value:
             base += [flag, str(value)]
-    if args.int8:
-        base.append("--int8")
+    base += ["--precision", args.precision]
 
     results: dict[str, dict] = {}
     reference = None
@@ -112,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                     "cpus": psutil.cpu_count()},
         "inputs": [str(p) for p in args.inputs],
         "models": {"ner": str(args.ner) if args.ner else None,
-                   "synthesis": str(args.synthesis_model) if args.synthesis_model else None, "int8": args.int8},
+                   "synthesis": str(args.synthesis_model) if args.synthesis_model else None, "precision": args.precision},
         "results": results,
         "speedup_local_2_vs_1": speedup("local:1", "local:2"),
         "speedup_dask_2_vs_1": speedup("dask:1", "dask:2"),

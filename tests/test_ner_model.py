@@ -13,7 +13,7 @@ from matnlp.ner import load
 from matnlp.ner.data import read_conll
 from matnlp.ner.evaluate import evaluate, score
 from matnlp.ner.predict import Tagger
-from matnlp.ner.train import META_FILE, TrainSettings, default_base, prepare_labels, train
+from matnlp.ner.train import META_FILE, TrainSettings, default_base, prepare_labels, resolve_precision, train
 
 RAW = [
     "LiFePO4 was annealed at 700 °C for 5 h under Ar.",
@@ -102,8 +102,9 @@ def test_raw_text_offsets_slice_original(trained):
     assert tagger(RAW[0]) == results[0]
 
 
-def test_long_text_and_int8(trained):
-    tagger = load(trained[0], device="cpu", int8=True)
+@pytest.mark.parametrize("precision", ["int8", "bf16"])
+def test_long_text_and_reduced_precision(trained, precision):
+    tagger = load(trained[0], device="cpu", precision=precision)
     text = " ".join(["The LiCoO2 cathode was calcined at 900 °C and"] * 120) + " " + "x" * 3000 + " ."
     entities = tagger(text)
     assert all(text[e.start : e.end] == e.text for e in entities)
@@ -153,3 +154,16 @@ def test_crf_head_trains_and_round_trips(tmp_path_factory, matscholar):
     before = Tagger(model, tokenizer, meta, crf=model.crf).tag_words(words)
     after = load(out, device="cpu").tag_words(words)
     assert [t for t, _ in before] == [t for t, _ in after]
+
+
+def test_precision_choice(trained, matscholar, monkeypatch):
+    assert resolve_precision("fp32", "cpu") == "fp32" and resolve_precision("int8", "cpu") == "int8"
+    for amx in (True, False):
+        monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda amx=amx: amx)
+        assert resolve_precision("auto", "cpu") == ("bf16" if amx else "fp32")
+    with pytest.raises(ConfigError, match="CPU only"):
+        resolve_precision("int8", "cuda")
+    with pytest.raises(ConfigError, match="precision must be one of"):
+        resolve_precision("fp16", "cpu")
+    with pytest.raises(ConfigError, match="inference precision"):
+        train(matscholar[0][:5], matscholar[1][:5], trained[0], TrainSettings(precision="int8"))

@@ -12,11 +12,14 @@ import os
 import sys
 
 from .. import __version__
+from ..config import PRECISIONS
 from ..errors import MatnlpError
 
 COMMAND_MODULES = ("ingest", "embeddings", "ner", "extract")
 
 log = logging.getLogger("matnlp")
+
+PRECISION_HELP = "auto: bf16 autocast on GPUs and AMX CPUs, else fp32; int8: dynamic quantization (CPU only)"
 
 
 def add_input_options(p: argparse.ArgumentParser, output: str) -> None:

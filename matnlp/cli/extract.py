@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from . import add_input_options
+from . import PRECISION_HELP, PRECISIONS, add_input_options
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--shard-size", type=int, default=32, help="documents per shard (default: 32)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds per document before it is an error")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.add_argument("--int8", action="store_true", help="dynamic int8 quantization of the NER models on CPU")
+    p.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
     p.set_defaults(func=run)
 
 
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import ModelPaths
     from ..pipeline import run as run_pipeline
 
-    models = ModelPaths(args.ner, args.synthesis_model, args.device, args.int8)
+    models = ModelPaths(args.ner, args.synthesis_model, args.device, args.precision)
     manifest = run_pipeline(
         args.inputs, args.output, models, engine=args.engine, workers=args.workers, scheduler=args.scheduler,
         resume=args.resume, parquet=args.format == "parquet", shard_docs=args.shard_size, timeout=args.timeout,

@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from . import PRECISION_HELP, PRECISIONS
+
 log = logging.getLogger(__name__)
 
 
@@ -46,6 +48,8 @@ def _register_train(sub) -> None:
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                   help="auto: bf16 autocast on GPUs and AMX CPUs, else fp32")
     p.add_argument("--min-count", type=int, default=1, help="keep entity types with at least this many mentions")
     p.add_argument("--limit", type=int, help="use only the first N training sentences")
     p.set_defaults(func=cmd_train)
@@ -60,7 +64,7 @@ def _register_eval(sub) -> None:
     p.add_argument("--ignore-unknown", action="store_true", help="map gold labels the model lacks to O")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.add_argument("--int8", action="store_true", help="dynamic int8 quantization (CPU)")
+    p.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
     p.set_defaults(func=cmd_eval)
 
 
@@ -72,7 +76,7 @@ def _register_predict(sub) -> None:
     p.add_argument("--output", help="write JSONL here instead of stdout")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.add_argument("--int8", action="store_true", help="dynamic int8 quantization (CPU)")
+    p.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
     p.set_defaults(func=cmd_predict)
 
 
@@ -90,7 +94,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         base=args.base, epochs=args.epochs, lr=args.lr, head_lr_mult=args.head_lr_mult, batch_size=args.batch_size,
         warmup=args.warmup, weight_decay=args.weight_decay, seed=args.seed, max_length=args.max_length,
         stride=args.stride, crf=args.crf, label_smoothing=args.label_smoothing, patience=args.patience,
-        device=args.device, processing=processing, min_count=args.min_count,
+        device=args.device, precision=args.precision, processing=processing, min_count=args.min_count,
     )
     metrics = train(train_ex, dev_ex, args.out, settings, test_examples=test_ex)
     if metrics:
@@ -103,7 +107,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from ..ner.data import load_examples
     from ..ner.evaluate import evaluate, format_report
 
-    tagger = load(args.model, device=args.device, int8=args.int8, batch_size=args.batch_size)
+    tagger = load(args.model, device=args.device, precision=args.precision, batch_size=args.batch_size)
     report = evaluate(tagger, load_examples(args.data, args.brat_dir), "ignore" if args.ignore_unknown else "error")
     print(format_report(report))
     if args.json:
@@ -133,7 +137,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     texts = list(args.text) + (_read_texts(args.input) if args.input else [])
     if not texts:
         raise ConfigError("nothing to tag: give texts or --input FILE")
-    tagger = load(args.model, device=args.device, int8=args.int8, batch_size=args.batch_size)
+    tagger = load(args.model, device=args.device, precision=args.precision, batch_size=args.batch_size)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
         for text, entities in zip(texts, tagger.pipe(texts)):

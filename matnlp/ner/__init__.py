@@ -7,11 +7,11 @@ imported when it is first used.
 from __future__ import annotations
 
 
-def load(path, device: str = "auto", int8: bool = False, batch_size: int = 32):
+def load(path, device: str = "auto", precision: str = "auto", batch_size: int = 32):
     """Restore a tagger from a saved model directory (see :func:`matnlp.ner.predict.load`)."""
     from .predict import load as _load
 
-    return _load(path, device=device, int8=int8, batch_size=batch_size)
+    return _load(path, device=device, precision=precision, batch_size=batch_size)
 
 
 __all__ = ["load"]

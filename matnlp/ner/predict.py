@@ -21,7 +21,7 @@ from ..types import Entity, Sentence  # noqa: E402
 from .crf import CRF, Decoder  # noqa: E402
 from .data import make_windows, special_ids, window_owners, word_pieces  # noqa: E402
 from .labels import OUTSIDE, spans  # noqa: E402
-from .train import CRF_FILE, META_FILE, resolve_device  # noqa: E402
+from .train import CRF_FILE, META_FILE, resolve_device, resolve_precision  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,12 @@ class Unit:
 class Tagger:
     """Callable NER tagger: ``tagger(text) -> list[Entity]``; ``tagger.pipe(texts)`` for many texts."""
 
-    def __init__(self, model, tokenizer, meta: dict, device: str = "cpu", batch_size: int = 32, crf: CRF | None = None):
+    def __init__(
+        self, model, tokenizer, meta: dict, device: str = "cpu", batch_size: int = 32, crf: CRF | None = None,
+        precision: str = "fp32",
+    ):
         self.model = model.eval()
+        self.precision = precision
         self.tokenizer = tokenizer
         self.meta = meta
         self.labels: list[str] = meta["labels"]
@@ -130,7 +134,7 @@ class Tagger:
             for r, (_, win, _) in enumerate(batch):
                 ids[r, : len(win.input_ids)] = torch.tensor(win.input_ids)
                 mask[r, : len(win.input_ids)] = 1
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device == "cuda"):
+            with torch.autocast(self.device, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
                 out = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device))
             yield batch, out.logits.float().cpu().numpy()
 
@@ -170,10 +174,12 @@ def check_model_dir(path: str | Path) -> Path:
     return path
 
 
-def load(path: str | Path, device: str = "auto", int8: bool = False, batch_size: int = 32) -> Tagger:
+def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_size: int = 32) -> Tagger:
     """Restore a tagger from a model dir written by :func:`matnlp.ner.train.train`.
 
-    ``int8`` applies dynamic int8 quantization of the linear layers (CPU only).
+    ``precision``: ``auto`` (bf16 autocast where the hardware runs it fast, see
+    :func:`~matnlp.ner.train.resolve_precision`), ``fp32``, ``bf16``, or ``int8`` (dynamic quantization of the
+    linear layers, CPU only).
     """
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
@@ -184,8 +190,7 @@ def load(path: str | Path, device: str = "auto", int8: bool = False, batch_size:
     except (ValueError, KeyError) as exc:
         raise ModelError(f"{path / META_FILE}: unreadable model metadata ({exc!r})") from None
     device = resolve_device(device)
-    if int8 and device != "cpu":
-        raise ConfigError("int8 quantization is CPU only; use device='cpu'")
+    precision = resolve_precision(precision, device)
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True)
@@ -195,11 +200,11 @@ def load(path: str | Path, device: str = "auto", int8: bool = False, batch_size:
         raise ModelError(f"{path}: config has {model.config.num_labels} labels, metadata {len(labels)}")
     crf = _load_crf(path, labels) if meta.get("crf") else None
     model.to(device)
-    if int8:
+    if precision == "int8":
         with warnings.catch_warnings():  # eager dynamic quantization is deprecated in favour of torchao
             warnings.simplefilter("ignore")
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-    return Tagger(model, tokenizer, meta, device, batch_size, crf)
+    return Tagger(model, tokenizer, meta, device, batch_size, crf, precision)
 
 
 def _load_crf(path: Path, labels: list[str]) -> CRF:

@@ -15,6 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import torch  # noqa: E402
 
+from ..config import PRECISIONS  # noqa: E402
 from ..errors import ConfigError, ModelError  # noqa: E402
 from .crf import CRF, Decoder, crf_loss  # noqa: E402
 from .data import IGNORE, Example, encode_examples  # noqa: E402
@@ -46,6 +47,7 @@ class TrainSettings:
     label_smoothing: float = 0.0
     patience: int = 3
     device: str = "auto"
+    precision: str = "auto"
     processing: str = "none"
     min_count: int = 1
     types: list[str] | None = None
@@ -67,6 +69,26 @@ def resolve_device(device: str) -> str:
     if device == "cuda" and not torch.cuda.is_available():
         raise ConfigError("device 'cuda' requested but no CUDA GPU is available")
     return "cuda" if device == "auto" and torch.cuda.is_available() else ("cpu" if device == "auto" else device)
+
+
+def resolve_precision(precision: str, device: str) -> str:
+    """``auto`` -> ``bf16`` on a bf16-capable GPU or a CPU with AMX tiles, else ``fp32``.
+
+    On AMX CPUs bf16 autocast tags ~3x faster and trains ~1.5x faster than fp32 at the same F1 (bench_ner.py);
+    without AMX, bf16 on CPU is emulated and slow, so ``auto`` keeps fp32 there.
+    """
+    if precision not in PRECISIONS:
+        raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    if precision == "int8" and device != "cpu":
+        raise ConfigError("int8 quantization is CPU only; use device='cpu'")
+    if precision == "bf16" and device == "cuda" and not torch.cuda.is_bf16_supported():
+        raise ConfigError("precision bf16 requested but this GPU does not support bfloat16")
+    if precision != "auto":
+        return precision
+    if device == "cuda":
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
+    amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+    return "bf16" if amx() else "fp32"
 
 
 def load_base(base: str | None, labels: Sequence[str]):
@@ -168,6 +190,9 @@ def train(
         raise ConfigError("training and dev data must both be non-empty")
     out_dir = Path(out_dir)
     device = resolve_device(settings.device)
+    if settings.precision == "int8":
+        raise ConfigError("int8 is an inference precision; train with auto, fp32 or bf16")
+    precision = resolve_precision(settings.precision, device)
     labels = prepare_labels(train_examples, settings)
     train_examples, dev_examples = restrict_examples(train_examples, labels), restrict_examples(dev_examples, labels)
     if model is None or tokenizer is None:
@@ -178,7 +203,9 @@ def train(
     check_known((e.tags for e in train_examples), labels, "training data")
     train_feats = encode_examples(train_examples, tokenizer, label2id, settings.max_length, settings.stride)
     dev_feats = encode_examples(dev_examples, tokenizer, label2id, settings.max_length, settings.stride)
-    log.info("labels %s; %d train / %d dev windows; device %s", labels, len(train_feats), len(dev_feats), device)
+    log.info(
+        "labels %s; %d train / %d dev windows; %s %s", labels, len(train_feats), len(dev_feats), device, precision
+    )
 
     ckpt_dir = out_dir / "checkpoints"
     args = TrainingArguments(
@@ -201,7 +228,7 @@ def train(
         train_sampling_strategy="group_by_length",
         label_smoothing_factor=0.0 if settings.crf else settings.label_smoothing,
         use_cpu=device == "cpu",
-        bf16=device == "cuda" and torch.cuda.is_bf16_supported(),
+        bf16=precision == "bf16",
         logging_steps=settings.logging_steps,
         report_to="none",
         disable_tqdm=not settings.progress,
@@ -238,7 +265,7 @@ def _final_scores(out_dir: Path, dev: list[Example], test: list[Example] | None,
     from .evaluate import evaluate
     from .predict import load
 
-    tagger = load(out_dir, device=settings.device)
+    tagger = load(out_dir, device=settings.device, precision=settings.precision)
     scores = {"dev": evaluate(tagger, dev, unknown="ignore")}
     if test:
         scores["test"] = evaluate(tagger, test, unknown="ignore")
