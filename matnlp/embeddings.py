@@ -45,6 +45,8 @@ CONNECTOR_WORDS = ENGLISH_CONNECTOR_WORDS | frozenset("as into than over under '
 CONFIG, VOCAB, KV, PHRASES = "config.json", "vocab.tsv", "model.kv", "phrases.json"
 VECTORS = KV + ".vectors.npy"
 EXPORT_FORMATS = ("kv", "word2vec-txt", "word2vec-bin", "npy", "parquet")
+ENGINES = ("batched", "gensim")
+"""``batched``: shared-negative skip-gram kernel (:mod:`matnlp.sgns`); ``gensim``: gensim's corpus_file training."""
 
 
 class OOVError(ModelError):
@@ -176,6 +178,7 @@ class TrainConfig:
     eval_analogies: str | None = None
     restrict_vocab: int = 300_000
     keep_corpus: bool = False
+    engine: str = "batched"
 
     def check(self) -> None:
         for name in ("vector_size", "window", "min_count", "epochs", "workers"):
@@ -183,6 +186,8 @@ class TrainConfig:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if not 0 < self.alpha <= 1 or self.negative < 1:
             raise ConfigError("alpha must be in (0, 1] and negative at least 1")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
 
 
 def sentences_file(source: str | Path) -> Path:
@@ -305,8 +310,14 @@ def _fit(corpus: Path, config: TrainConfig, workers: int, words: int) -> tuple[W
                           "--min-count or train on a larger corpus")
     callback = _EpochCallback(config.epochs, words, config.eval_analogies, config.restrict_vocab)
     t0 = time.perf_counter()
-    model.train(corpus_file=str(corpus), total_examples=model.corpus_count, total_words=model.corpus_total_words,
-                epochs=config.epochs, compute_loss=True, callbacks=[callback])
+    if config.engine == "batched":
+        from . import sgns
+
+        ids, starts = sgns.encode(corpus, model.wv.key_to_index)
+        sgns.train(model, ids, starts, config.epochs, workers, config.seed, callbacks=[callback])
+    else:
+        model.train(corpus_file=str(corpus), total_examples=model.corpus_count, total_words=model.corpus_total_words,
+                    epochs=config.epochs, compute_loss=True, callbacks=[callback])
     return model, callback, round(time.perf_counter() - t0, 3)
 
 
