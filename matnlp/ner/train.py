@@ -8,7 +8,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -196,6 +196,7 @@ def train(
     labels = prepare_labels(train_examples, settings)
     train_examples, dev_examples = restrict_examples(train_examples, labels), restrict_examples(dev_examples, labels)
     if model is None or tokenizer is None:
+        settings = replace(settings, base=settings.base or default_base())  # record which base was used
         tokenizer, model = load_base(settings.base, labels)
     if settings.crf:
         model.crf = CRF(labels)
