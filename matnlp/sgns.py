@@ -12,16 +12,14 @@ The kernel is compiled with numba and releases the GIL; worker threads update th
 
 from __future__ import annotations
 
-import logging
 import math
+from array import array
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 from numba import njit
-
-log = logging.getLogger(__name__)
 
 MAX_EXP = 6.0
 CHUNK_WORDS = 20_000
@@ -30,8 +28,7 @@ CHUNK_WORDS = 20_000
 
 def encode(corpus: Path, key_to_index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Word ids of a one-sentence-per-line file (out-of-vocabulary words dropped) and sentence start offsets."""
-    ids: list[int] = []
-    starts = [0]
+    ids, starts = array("i"), array("q", [0])  # 4 and 8 bytes an item: a 50M-token corpus stays small
     get = key_to_index.get
     with open(corpus, encoding="utf-8") as handle:
         for line in handle:
@@ -39,7 +36,7 @@ def encode(corpus: Path, key_to_index: dict[str, int]) -> tuple[np.ndarray, np.n
             ids.extend(i for i in map(get, line.split()) if i is not None)
             if len(ids) > before:
                 starts.append(len(ids))
-    return np.asarray(ids, dtype=np.int32), np.asarray(starts, dtype=np.int64)
+    return np.frombuffer(ids, dtype=np.int32), np.frombuffer(starts, dtype=np.int64)
 
 
 @njit(cache=True)
