@@ -21,8 +21,6 @@ import json
 import logging
 import multiprocessing as mp
 import os
-import platform
-import resource
 import sys
 import tempfile
 import time
@@ -30,13 +28,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import machine, peak_rss_mib, write_json  # noqa: E402
+
 from matnlp.config import data_dir  # noqa: E402
 
 log = logging.getLogger("bench_embeddings")
-
-
-def _peak_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _run_ours(sentences: str, out: str, settings: dict) -> dict:
@@ -44,7 +41,7 @@ def _run_ours(sentences: str, out: str, settings: dict) -> dict:
 
     emb = train(sentences, out, TrainConfig(**settings))
     corpus, timings = emb.config["corpus"], emb.config["timings"]
-    return {"tokens": corpus["tokens"], "vocab": corpus["vocab"], **timings, "peak_rss_mb": _peak_mb()}
+    return {"tokens": corpus["tokens"], "vocab": corpus["vocab"], **timings, "peak_rss_mb": peak_rss_mib()}
 
 
 def _run_gensim(sentences: str, settings: dict) -> dict:
@@ -63,7 +60,7 @@ def _run_gensim(sentences: str, settings: dict) -> dict:
     return {"tokens": model.corpus_total_words, "vocab": len(model.wv), "vocab_s": round(t1 - t0, 3),
             "train_s": round(t2 - t1, 3), "total_s": round(t2 - t0, 3),
             "train_words_per_s": round(model.corpus_total_words * settings["epochs"] / (t2 - t1)),
-            "peak_rss_mb": _peak_mb()}
+            "peak_rss_mb": peak_rss_mib()}
 
 
 def _run_eval(model_dir: str, analogies: str, te_table: str | None) -> dict:
@@ -138,9 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                      "build/papers.jsonl && matnlp ingest build/papers.jsonl -o corpus)")
     settings = {"vector_size": args.vector_size, "window": 8, "min_count": 5, "negative": 15, "sample": 1e-4,
                 "alpha": 0.01, "min_alpha": 0.0001, "epochs": args.epochs, "workers": args.workers, "seed": 1}
-    results: dict = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                                 "python": platform.python_version()},
-                     "settings": settings, "corpus": str(args.corpus)}
+    results: dict = {"machine": machine(), "settings": settings, "corpus": str(args.corpus)}
     te = str(args.thermoelectric) if args.thermoelectric.is_file() else None
     with tempfile.TemporaryDirectory(prefix="bench_w2v_") as tmp:
         tmp = Path(tmp)
@@ -175,11 +170,9 @@ def main(argv: list[str] | None = None) -> int:
                 results["lowercased_run"] = in_child(_run_ours, str(raw), str(tmp / "lower"), settings)
                 questions = lowercase_file(args.analogies, tmp / "analogies_lower.txt")
                 results["quality"]["lowercased"] = in_child(_run_eval, str(tmp / "lower"), str(questions), te)
-    text = json.dumps(results, indent=1)
-    print(text)
+    print(json.dumps(results, indent=1))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n", encoding="utf-8")
+        write_json(args.json, results, indent=1)
     _summary(results)
     return 0
 

@@ -13,10 +13,8 @@ The figure is the ratio of documents/s to the bare segmentation (target ≥ 0.8 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import multiprocessing as mp
-import platform
 import resource
 import sys
 import tempfile
@@ -24,7 +22,10 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from matnlp.config import data_dir
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import machine, write_json  # noqa: E402
+
+from matnlp.config import data_dir  # noqa: E402
 
 log = logging.getLogger("bench_ingest")
 
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "benchmark": "ingest",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "python": sys.version.split()[0], "cpus": mp.cpu_count()},
+        "machine": machine(),
         "inputs": str(args.inputs),
         "files": len(files),
         "results": results,
@@ -117,9 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for key, ratio in ratios.items():
         log.info("ratio %-28s %.3f× bare segmentation", key, ratio)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    log.info("wrote %s", args.json)
+    write_json(args.json, report, indent=2)
     return 0
 
 

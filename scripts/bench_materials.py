@@ -24,12 +24,16 @@ import logging
 import lzma
 import operator
 import re
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from matnlp.chem import ELEMENT_SET, FormulaError, Material, extract_materials, read_material
-from matnlp.config import data_dir
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import write_json  # noqa: E402
+
+from matnlp.chem import ELEMENT_SET, FormulaError, Material, extract_materials, read_material  # noqa: E402
+from matnlp.config import data_dir  # noqa: E402
 
 log = logging.getLogger("bench_materials")
 
@@ -263,13 +267,11 @@ def main() -> None:
         ),
         "ner_model": str(args.ner) if args.ner else None,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    write_json(args.out, results, indent=1)
     log.info("%s", json.dumps({k: v for k, v in results["kononova"].items() if k != "failure_examples"}, indent=1,
                               ensure_ascii=False))
     log.info("hard cases: %d/%d", results["hard_cases"]["correct"], results["hard_cases"]["n"])
     log.info("nerre general: %s", json.dumps(results["nerre_general"]))
-    log.info("wrote %s", args.out)
 
 
 if __name__ == "__main__":

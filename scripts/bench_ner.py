@@ -22,6 +22,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import machine, peak_rss_mib, write_json  # noqa: E402
 
 from matnlp.config import data_dir  # noqa: E402
 
@@ -81,15 +83,7 @@ def run_mode(mode: str, model_dir: str, sentences: list[list[str]], batch_size: 
         tags = [t for t, _ in tagger.tag_words(sentences)]
         seconds = time.perf_counter() - start
         precision = tagger.precision
-    return {"tags": tags, "seconds": seconds, "peak_rss_mib": _peak_rss_mib(), "precision": precision}
-
-
-def _peak_rss_mib() -> float:
-    """This process's peak resident memory (VmHWM; unlike ru_maxrss it is not inherited across exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
+    return {"tags": tags, "seconds": seconds, "peak_rss_mib": peak_rss_mib(), "precision": precision}
 
 
 def _run_pipeline(model_dir: str, sentences: list[list[str]], batch_size: int, bf16: bool):
@@ -175,7 +169,7 @@ def main() -> int:
     parts = args.only or ["matscholar", "mspt", "throughput"]
     root, out = data_dir(), Path(args.out)
     ms, mspt = root / "matscholar_ner", root / "mspt" / "splits"
-    results: dict = {"machine": {"cpus": os.cpu_count()}, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    results: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     if "matscholar" in parts:
         results["matscholar"] = train_task(
             "matscholar", ms / "train.txt", ms / "dev.txt", ms / "test.txt", out / "ner-matscholar", args,
@@ -191,10 +185,8 @@ def main() -> int:
         results["mspt"] = r
     if "throughput" in parts:
         results["throughput"] = throughput(args.model or str(out / "ner-matscholar"), ms / "test.txt", args)
-    text = json.dumps(results, indent=2)
-    print(text)
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(text)
+    print(json.dumps(results, indent=2))
+    write_json(args.json, results, indent=2)
     return 0
 
 

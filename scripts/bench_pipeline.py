@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import platform
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,9 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import machine, write_json  # noqa: E402
+
 from matnlp.config import PRECISIONS, data_dir  # noqa: E402
 
 log = logging.getLogger("bench_pipeline")
@@ -107,8 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "benchmark": "pipeline",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "python": sys.version.split()[0],
-                    "cpus": psutil.cpu_count()},
+        "machine": machine(),
         "inputs": [str(p) for p in args.inputs],
         "models": {"ner": str(args.ner) if args.ner else None,
                    "synthesis": str(args.synthesis_model) if args.synthesis_model else None, "precision": args.precision},
@@ -118,9 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "target": {"speedup_dask_2_vs_1": 1.7},
     }
     log.info("speed-up local 2/1: %s, dask 2/1: %s", report["speedup_local_2_vs_1"], report["speedup_dask_2_vs_1"])
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    log.info("wrote %s", args.json)
+    write_json(args.json, report, indent=2)
     return 0
 
 

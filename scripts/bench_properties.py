@@ -18,7 +18,6 @@ property finder and formula tokens; end to end) and, with ``--ner``, ``ner`` (th
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from benchlib import write_json  # noqa: E402
 from mulms import Counts, documents, metrics, score  # noqa: E402
 
 from matnlp.config import data_dir  # noqa: E402
@@ -74,8 +74,7 @@ def main() -> None:
         log.info("%s: triple %s pair %s material %s", name, results[name]["triple"], results[name]["pair"],
                  results[name]["material_accuracy"])
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=1))
+        write_json(args.json, results, indent=1)
 
 
 if __name__ == "__main__":

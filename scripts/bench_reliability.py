@@ -33,6 +33,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO))
 
+from benchlib import write_json  # noqa: E402
+
 from matnlp.corpus import Corpus, ingest, warm_up  # noqa: E402
 from matnlp.errors import IngestError  # noqa: E402
 from matnlp.ingest import read_file  # noqa: E402
@@ -355,8 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     log.info("summary %s", json.dumps(results["summary"]))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
+        write_json(args.json, results, indent=1)
     ok = (not results["summary"]["fuzz_failures"] and all(r["neutralized"] for r in files.values())
           and all(v["identical"] == v["trials"] for v in results["kill_resume"].values()))
     return 0 if ok else 1

@@ -12,12 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from matnlp.config import data_dir
-from matnlp.synthesis import (
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import write_json  # noqa: E402
+
+from matnlp.config import data_dir  # noqa: E402
+from matnlp.synthesis import (  # noqa: E402
     CONDITION_KINDS,
     BratDoc,
     default_typer,
@@ -177,8 +181,7 @@ def main(argv: list[str] | None = None) -> dict:
     results["seconds"] = round(time.perf_counter() - t0, 1)
     log.info(json.dumps(results, indent=1))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=1))
+        write_json(args.json, results, indent=1)
     return results
 
 
