@@ -1,6 +1,7 @@
 """A tiny BERT trained on real Matscholar sentences: learns, round-trips, tags raw text with exact offsets."""
 
 import json
+import os
 import logging
 
 import numpy as np
@@ -203,3 +204,24 @@ def _relabelled(model_dir, tmp_path):
     meta["labels"] = list(reversed(meta["labels"]))
     (copy / META_FILE).write_text(json.dumps(meta))
     return copy
+
+
+def test_torchrun_trains_data_parallel_with_a_crf(data, tmp_path):
+    """The README's multi-GPU command, on 2 CPU processes (gloo): DDP must cope with the CRF used only in the loss."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tokenizer, model = tiny_model(["O", "B-MAT", "I-MAT"])
+    base = tmp_path / "tiny-base"
+    model.save_pretrained(base)
+    tokenizer.save_pretrained(base)
+    train_file = data / "matscholar_ner" / "train.txt"
+    torchrun = Path(sys.executable).with_name("torchrun")
+    cmd = [str(torchrun), "--nproc_per_node", "2", "-m", "matnlp", "-q", "ner", "train", "--train", str(train_file),
+           "--dev", str(data / "matscholar_ner" / "dev.txt"), "-o", str(tmp_path / "ddp"), "--base", str(base),
+           "--crf", "--limit", "64", "--epochs", "1", "--batch-size", "8", "--device", "cpu", "--max-length", "64"]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    metrics = json.loads((tmp_path / "ddp" / "metrics.json").read_text())
+    assert metrics["dev"]["micro"]["f1"] >= 0 and (tmp_path / "ddp" / "crf.safetensors").is_file()

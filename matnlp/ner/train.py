@@ -104,7 +104,9 @@ def load_base(base: str | None, labels: Sequence[str]):
         local_files_only=True,
     )
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModelForTokenClassification.from_pretrained(path, config=config, local_files_only=True)
+    model = AutoModelForTokenClassification.from_pretrained(  # a base with another label head gets a fresh one
+        path, config=config, local_files_only=True, ignore_mismatched_sizes=True
+    )
     return tokenizer, model
 
 
@@ -234,6 +236,7 @@ def train(
         report_to="none",
         disable_tqdm=not settings.progress,
         dataloader_num_workers=0,
+        ddp_find_unused_parameters=False,  # the CRF is used in the loss, not in forward: marking it unused breaks DDP
     )
     trainer = Trainer(
         model=model,
