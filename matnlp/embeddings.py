@@ -1,5 +1,9 @@
 """mat2vec-style Word2vec embeddings on gensim 4: phrases, skip-gram training, queries, evaluation and export.
 
+Training builds a gensim ``Word2Vec`` (vocabulary, sub-sampling, negative table, initial weights) and updates it with
+the ``batched`` engine (:mod:`matnlp.sgns`: negatives shared per window, about 2x gensim's speed at equal analogy
+accuracy in ``scripts/bench_embeddings.py``) or, with ``engine="gensim"``, gensim's own corpus_file training.
+
 Model directory written by :func:`train`::
 
     config.json            format tag, training settings, corpus stats, per-epoch history, timings
