@@ -170,42 +170,6 @@ def test_precision_choice(trained, matscholar, monkeypatch):
         train(matscholar[0][:5], matscholar[1][:5], trained[0], TrainSettings(precision="int8"))
 
 
-def test_average_of_two_fine_tunes(trained, matscholar, tmp_path):
-    from safetensors.torch import load_file
-
-    from matnlp.ner.soup import average
-
-    train_ex, dev_ex, test = matscholar
-    outs = []
-    for seed in (1, 2):  # two short fine-tunes of the trained model: one base, so their average is meaningful
-        settings = TrainSettings(base=str(trained[0]), epochs=2, lr=1e-3, batch_size=8, seed=seed, progress=False,
-                                 patience=0, device="cpu", max_length=64, processing="mat2vec")
-        train(train_ex, dev_ex, tmp_path / f"s{seed}", settings)
-        outs.append(tmp_path / f"s{seed}")
-    soup = average(outs, tmp_path / "soup")
-    a, b, m = (load_file(str(d / "model.safetensors")) for d in (*outs, soup))
-    assert all(torch.allclose(m[k], (a[k] + b[k]) / 2, atol=1e-6) for k in m)
-    assert json.loads((soup / META_FILE).read_text())["averaged_from"] == [str(o) for o in outs]
-    scores = [evaluate(load(d, device="cpu", precision="fp32"), test)["micro"]["f1"] for d in (*outs, soup)]
-    assert scores[2] > 0.25 and scores[2] >= min(scores[:2]) - 0.05, scores
-    with pytest.raises(ModelError, match="labels"):
-        average([outs[0], _relabelled(outs[1], tmp_path)], tmp_path / "bad")
-    with pytest.raises(ConfigError, match="at least two"):
-        average([outs[0]], tmp_path / "one")
-
-
-def _relabelled(model_dir, tmp_path):
-    """A copy of ``model_dir`` whose metadata claims other labels."""
-    import shutil
-
-    copy = tmp_path / "relabelled"
-    shutil.copytree(model_dir, copy)
-    meta = json.loads((copy / META_FILE).read_text())
-    meta["labels"] = list(reversed(meta["labels"]))
-    (copy / META_FILE).write_text(json.dumps(meta))
-    return copy
-
-
 def test_torchrun_trains_data_parallel_with_a_crf(data, tmp_path):
     """The README's multi-GPU command, on 2 CPU processes (gloo): DDP must cope with the CRF used only in the loss."""
     import subprocess

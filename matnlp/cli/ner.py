@@ -1,4 +1,4 @@
-"""``matnlp ner train | eval | predict | average``: fine-tune, score, apply and average BERT NER models."""
+"""``matnlp ner train | eval | predict``: fine-tune, score and apply BERT NER models."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ def register(subparsers) -> None:
     _register_train(sub)
     _register_eval(sub)
     _register_predict(sub)
-    _register_average(sub)
 
 
 def _data_help() -> str:
@@ -81,16 +80,6 @@ def _register_predict(sub) -> None:
     p.set_defaults(func=cmd_predict)
 
 
-def _register_average(sub) -> None:
-    p = sub.add_parser("average", help="average the weights of models fine-tuned from one base (a model soup)")
-    p.add_argument("models", nargs="+", help="model directories with the same labels, processing and base")
-    p.add_argument("-o", "--out", required=True, help="output model directory")
-    p.add_argument("--data", help="also score every ingredient and the average on this labelled data: " + _data_help())
-    p.add_argument("--brat-dir", help="brat directory for split lists")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.set_defaults(func=cmd_average)
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     from ..ner.data import load_examples
     from ..ner.train import TrainSettings, train
@@ -124,22 +113,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(report, indent=2))
-    return 0
-
-
-def cmd_average(args: argparse.Namespace) -> int:
-    from ..ner.soup import average
-
-    out = average(args.models, args.out)
-    if args.data:
-        from ..ner import load
-        from ..ner.data import load_examples
-        from ..ner.evaluate import evaluate
-
-        examples = load_examples(args.data, args.brat_dir)
-        for model in [*args.models, str(out)]:
-            micro = evaluate(load(model, device=args.device), examples, "ignore")["micro"]
-            print(f"{micro['f1']:.4f}  {model}")
     return 0
 
 
