@@ -2,6 +2,8 @@
 
 import json
 import os
+import shutil
+from pathlib import Path
 import logging
 
 import numpy as np
@@ -174,7 +176,6 @@ def test_torchrun_trains_data_parallel_with_a_crf(data, tmp_path):
     """The README's multi-GPU command, on 2 CPU processes (gloo): DDP must cope with the CRF used only in the loss."""
     import subprocess
     import sys
-    from pathlib import Path
 
     tokenizer, model = tiny_model(["O", "B-MAT", "I-MAT"])
     base = tmp_path / "tiny-base"
@@ -189,3 +190,44 @@ def test_torchrun_trains_data_parallel_with_a_crf(data, tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     metrics = json.loads((tmp_path / "ddp" / "metrics.json").read_text())
     assert metrics["dev"]["micro"]["f1"] >= 0 and (tmp_path / "ddp" / "crf.safetensors").is_file()
+
+
+def test_ensemble(trained, matscholar, tmp_path):
+    from matnlp.ner.ensemble import build
+
+    train_ex, dev_ex, test = matscholar
+    twin = build([trained[0], trained[0]], tmp_path / "twin")  # identical members: exactly the single model
+    single, doubled = load(trained[0], device="cpu", precision="fp32"), load(twin, device="cpu", precision="fp32")
+    words = [e.words for e in test[:40]]
+    assert [t for t, _ in single.tag_words(words)] == [t for t, _ in doubled.tag_words(words)]
+    settings = TrainSettings(epochs=12, lr=3e-3, batch_size=8, seed=5, progress=False, patience=0, device="cpu",
+                             max_length=64, processing="mat2vec")
+    tokenizer, model = tiny_model(prepare_labels(train_ex, settings))
+    other = tmp_path / "other"
+    train(train_ex, dev_ex, other, settings, model=model, tokenizer=tokenizer)
+    assert main(["ner", "ensemble", str(trained[0]), str(other), "-o", str(tmp_path / "ens"), "--dev",
+                 str(_conll(tmp_path, dev_ex)), "--device", "cpu"]) == 0
+    metrics = json.loads((tmp_path / "ens" / "metrics.json").read_text())
+    assert len(metrics["members_dev_micro_f1"]) == 2 and metrics["dev"]["micro"]["f1"] > 0.25
+    ens = load(tmp_path / "ens", device="cpu")
+    assert len(ens.models) == 2 and ens.meta["member_sources"] == [str(trained[0]), str(other)]
+    with pytest.raises(ConfigError, match="itself an ensemble"):
+        build([twin, other], tmp_path / "nested")
+    with pytest.raises(ConfigError, match="at least two"):
+        build([other], tmp_path / "one")
+    relabelled = tmp_path / "relabelled"
+    shutil.copytree(other, relabelled)
+    meta = json.loads((relabelled / META_FILE).read_text())
+    (relabelled / META_FILE).write_text(json.dumps(dict(meta, labels=meta["labels"][::-1])))
+    with pytest.raises(ModelError, match="labels differ"):
+        build([other, relabelled], tmp_path / "bad")
+    shutil.rmtree(tmp_path / "ens" / "members" / "member-1")
+    with pytest.raises(ModelError, match="not found"):
+        load(tmp_path / "ens")
+
+
+def _conll(tmp_path, examples) -> Path:
+    """``examples`` written as a CoNLL file."""
+    path = tmp_path / "dev.conll"
+    path.write_text("\n\n".join("\n".join(f"{w} {t}" for w, t in zip(e.words, e.tags)) for e in examples) + "\n")
+    return path

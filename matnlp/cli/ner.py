@@ -1,4 +1,4 @@
-"""``matnlp ner train | eval | predict``: fine-tune, score and apply BERT NER models."""
+"""``matnlp ner train | eval | predict | ensemble``: fine-tune, score, apply and combine BERT NER models."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def register(subparsers) -> None:
     _register_train(sub)
     _register_eval(sub)
     _register_predict(sub)
+    _register_ensemble(sub)
 
 
 def _data_help() -> str:
@@ -80,6 +81,17 @@ def _register_predict(sub) -> None:
     p.set_defaults(func=cmd_predict)
 
 
+def _register_ensemble(sub) -> None:
+    p = sub.add_parser("ensemble", help="combine models fine-tuned from one base (e.g. several seeds) into one")
+    p.add_argument("models", nargs="+", help="model directories with the same labels, processing and base")
+    p.add_argument("-o", "--out", required=True, help="output model directory")
+    p.add_argument("--dev", help="score every member and the ensemble on this data (into metrics.json)")
+    p.add_argument("--test", help="score the ensemble once on this data (into metrics.json)")
+    p.add_argument("--brat-dir", help="brat directory for split lists")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.set_defaults(func=cmd_ensemble)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from ..ner.data import load_examples
     from ..ner.train import TrainSettings, train
@@ -113,6 +125,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(report, indent=2))
+    return 0
+
+
+def cmd_ensemble(args: argparse.Namespace) -> int:
+    from ..ner import load
+    from ..ner.data import load_examples
+    from ..ner.ensemble import build
+    from ..ner.evaluate import evaluate
+
+    out = build(args.models, args.out)
+    metrics: dict = {"members": args.models}
+    if args.dev:
+        dev = load_examples(args.dev, args.brat_dir)
+        metrics["members_dev_micro_f1"] = [
+            evaluate(load(m, device=args.device), dev, "ignore")["micro"]["f1"] for m in args.models
+        ]
+        metrics["dev"] = evaluate(load(out, device=args.device), dev, "ignore")
+    if args.test:
+        metrics["test"] = evaluate(load(out, device=args.device), load_examples(args.test, args.brat_dir), "ignore")
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    print(json.dumps({k: metrics[k]["micro"] for k in ("dev", "test") if k in metrics}, indent=2))
     return 0
 
 

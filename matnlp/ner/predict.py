@@ -26,6 +26,8 @@ from .train import CRF_FILE, META_FILE, resolve_device, resolve_precision  # noq
 log = logging.getLogger(__name__)
 
 REQUIRED = ("config.json", META_FILE, "model.safetensors")
+MEMBERS = "members"
+"""Subdirectory of an ensemble model dir holding its member model dirs (listed in the metadata's ``members``)."""
 
 
 @dataclass(slots=True)
@@ -38,13 +40,16 @@ class Unit:
 
 
 class Tagger:
-    """Callable NER tagger: ``tagger(text) -> list[Entity]``; ``tagger.pipe(texts)`` for many texts."""
+    """Callable NER tagger: ``tagger(text) -> list[Entity]``; ``tagger.pipe(texts)`` for many texts.
+
+    ``model`` is one token-classification model or a list of them (an ensemble: their emissions are averaged).
+    """
 
     def __init__(
         self, model, tokenizer, meta: dict, device: str = "cpu", batch_size: int = 32, crf: CRF | None = None,
         precision: str = "fp32",
     ):
-        self.model = model.eval()
+        self.models = [m.eval() for m in (model if isinstance(model, list | tuple) else [model])]
         self.precision = precision
         self.tokenizer = tokenizer
         self.meta = meta
@@ -53,7 +58,7 @@ class Tagger:
         self.batch_size = batch_size
         self.decode = Decoder(self.labels, crf)
         self.cls_id, self.sep_id = special_ids(tokenizer)
-        self.max_length = min(int(meta.get("max_length", 128)), _model_max(model))
+        self.max_length = min(int(meta.get("max_length", 128)), *(_model_max(m) for m in self.models))
         self.stride = int(meta.get("stride", 32))
         self.process = _processor(meta.get("processing", "none"))
 
@@ -134,9 +139,10 @@ class Tagger:
             for r, (_, win, _) in enumerate(batch):
                 ids[r, : len(win.input_ids)] = torch.tensor(win.input_ids)
                 mask[r, : len(win.input_ids)] = 1
+            ids, mask = ids.to(self.device), mask.to(self.device)
             with torch.autocast(self.device, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-                out = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device))
-            yield batch, out.logits.float().cpu().numpy()
+                logits = sum(m(input_ids=ids, attention_mask=mask).logits.float() for m in self.models)
+            yield batch, (logits / len(self.models)).cpu().numpy()
 
 
 def _model_max(model) -> int:
@@ -162,11 +168,12 @@ def _processor(name: str):
 
 
 def check_model_dir(path: str | Path) -> Path:
-    """Raise :class:`ModelError` naming what is missing from a model directory."""
+    """Raise :class:`ModelError` naming what is missing from a model directory (or an ensemble's top level)."""
     path = Path(path)
     if not path.is_dir():
         raise ModelError(f"{path}: model directory not found")
-    missing = [f for f in REQUIRED if not (path / f).is_file()]
+    required = (META_FILE,) if (path / MEMBERS).is_dir() else REQUIRED
+    missing = [f for f in required if not (path / f).is_file()]
     if not any((path / f).is_file() for f in ("tokenizer.json", "vocab.txt", "tokenizer_config.json")):
         missing.append("tokenizer files")
     if missing:
@@ -175,13 +182,14 @@ def check_model_dir(path: str | Path) -> Path:
 
 
 def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_size: int = 32) -> Tagger:
-    """Restore a tagger from a model dir written by :func:`matnlp.ner.train.train`.
+    """Restore a tagger from a model dir written by :func:`matnlp.ner.train.train` (or an ensemble dir written by
+    :func:`matnlp.ner.ensemble.build`).
 
     ``precision``: ``auto`` (bf16 autocast where the hardware runs it fast, see
     :func:`~matnlp.ner.train.resolve_precision`), ``fp32``, ``bf16``, or ``int8`` (dynamic quantization of the
     linear layers, CPU only).
     """
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
+    from transformers import AutoTokenizer
 
     path = check_model_dir(path)
     try:
@@ -191,20 +199,41 @@ def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_
         raise ModelError(f"{path / META_FILE}: unreadable model metadata ({exc!r})") from None
     device = resolve_device(device)
     precision = resolve_precision(precision, device)
+    dirs = [check_model_dir(path / MEMBERS / name) for name in meta.get("members") or []] or [path]
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: cannot load the tokenizer ({exc})") from None
+    models = [_load_model(d, len(labels), device, precision) for d in dirs]
+    crf = mean_crf([_load_crf(d, labels) for d in dirs], labels) if meta.get("crf") else None
+    return Tagger(models, tokenizer, meta, device, batch_size, crf, precision)
+
+
+def _load_model(path: Path, num_labels: int, device: str, precision: str):
+    from transformers import AutoModelForTokenClassification
+
+    try:
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True)
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: cannot load model ({exc})") from None
-    if model.config.num_labels != len(labels):
-        raise ModelError(f"{path}: config has {model.config.num_labels} labels, metadata {len(labels)}")
-    crf = _load_crf(path, labels) if meta.get("crf") else None
+    if model.config.num_labels != num_labels:
+        raise ModelError(f"{path}: config has {model.config.num_labels} labels, metadata {num_labels}")
     model.to(device)
     if precision == "int8":
         with warnings.catch_warnings():  # eager dynamic quantization is deprecated in favour of torchao
             warnings.simplefilter("ignore")
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-    return Tagger(model, tokenizer, meta, device, batch_size, crf, precision)
+    return model
+
+
+def mean_crf(crfs: Sequence[CRF], labels: list[str]) -> CRF:
+    """A CRF whose transition, start and end scores are the means of ``crfs`` (the ensemble's decoder)."""
+    if len(crfs) == 1:
+        return crfs[0]
+    crf = CRF(labels)
+    states = [c.state_dict() for c in crfs]
+    crf.load_state_dict({k: torch.stack([s[k] for s in states]).mean(0) for k in states[0]})
+    return crf
 
 
 def _load_crf(path: Path, labels: list[str]) -> CRF:
