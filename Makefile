@@ -14,11 +14,13 @@ NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
 ifeq ($(PROFILE),full)
 W2V_ARGS :=
 NER_MATSCHOLAR_ARGS := --epochs 20 --patience 4
-NER_MSPT_ARGS := --lr 3e-4 --epochs 12 --patience 0
+NER_MSPT_ARGS := --lr 3e-4 --epochs 12 --patience 0 --warmup 0.1
+NER_MSPT_SEEDS := 1 2 3
 else
 W2V_ARGS := --epochs 10
 NER_MATSCHOLAR_ARGS := --epochs 2 --patience 0
 NER_MSPT_ARGS := --epochs 4 --patience 0
+NER_MSPT_SEEDS := 1
 endif
 MATSCHOLAR := $(MATNLP_DATA)/matscholar_ner
 MSPT_SPLITS := $(MATNLP_DATA)/mspt/splits
@@ -67,9 +69,20 @@ models/ner-matscholar/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 	$(MATNLP) ner train --train $(MATSCHOLAR)/train.txt --dev $(MATSCHOLAR)/dev.txt --test $(MATSCHOLAR)/test.txt \
 		-o models/ner-matscholar $(NER_COMMON) $(NER_MATSCHOLAR_ARGS)
 
+# One fine-tune per seed; with several seeds (PROFILE=full) the model is their ensemble.
 models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES)
-	$(MATNLP) ner train --train $(MSPT_SPLITS)/ner-train-fnames.txt --dev $(MSPT_SPLITS)/ner-dev-fnames.txt \
-		--test $(MSPT_SPLITS)/ner-test-fnames.txt -o models/ner-mspt --min-count 20 $(NER_COMMON) $(NER_MSPT_ARGS)
+	rm -rf models/ner-mspt-seeds
+	for seed in $(NER_MSPT_SEEDS); do \
+		$(MATNLP) ner train --train $(MSPT_SPLITS)/ner-train-fnames.txt --dev $(MSPT_SPLITS)/ner-dev-fnames.txt \
+			--test $(MSPT_SPLITS)/ner-test-fnames.txt -o models/ner-mspt-seeds/seed$$seed --min-count 20 \
+			$(NER_COMMON) $(NER_MSPT_ARGS) --seed $$seed || exit 1; \
+	done
+	rm -rf models/ner-mspt
+	if [ $(words $(NER_MSPT_SEEDS)) -gt 1 ]; then \
+		$(MATNLP) ner ensemble models/ner-mspt-seeds/seed* -o models/ner-mspt \
+			--dev $(MSPT_SPLITS)/ner-dev-fnames.txt --test $(MSPT_SPLITS)/ner-test-fnames.txt; \
+	else mv models/ner-mspt-seeds/seed$(firstword $(NER_MSPT_SEEDS)) models/ner-mspt; fi
+	rm -rf models/ner-mspt-seeds
 
 ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 
