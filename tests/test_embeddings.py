@@ -214,3 +214,17 @@ def test_cli(model_dir, tmp_path, capsys, data):
     assert "OVERALL" in capsys.readouterr().out and out.is_file()
     assert main(["embeddings", "export", str(model_dir), "-f", "npy", "-o", str(tmp_path / "npy")]) == 0
     assert (tmp_path / "npy" / "vectors.npy").is_file() and (tmp_path / "npy" / "vocab.tsv").is_file()
+
+
+def test_batched_engine_corpus_encoding_and_chunks(tmp_path):
+    from matnlp import sgns
+
+    corpus = tmp_path / "s.txt"
+    corpus.write_text("the band_gap of CoLiO2\n\nunknown words only\nCoLiO2 the\n", encoding="utf-8")
+    ids, starts = sgns.encode(corpus, {"the": 0, "band_gap": 1, "of": 2, "CoLiO2": 3})
+    assert ids.tolist() == [0, 1, 2, 3, 3, 0] and starts.tolist() == [0, 4, 6]  # empty and all-OOV lines dropped
+    many = np.arange(0, 100_001, 10, dtype=np.int64)  # 10,000 sentences of 10 words
+    parts = sgns.chunks(many, words=1_000)
+    assert parts[0][0] == 0 and parts[-1][1] == len(many) - 1
+    assert all(a < b and b == c for (a, b), (c, _) in zip(parts, parts[1:]))
+    assert all(many[b] - many[a] <= 1_000 for a, b in parts)
