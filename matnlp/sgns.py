@@ -23,6 +23,8 @@ from numba import njit
 
 MAX_EXP = 6.0
 CHUNK_WORDS = 20_000
+MAX_SENTENCE = 10_000
+"""Words of a sentence beyond this are not trained (gensim's ``MAX_WORDS_IN_BATCH`` does the same)."""
 """Sentences are handed to threads in chunks of about this many words; the learning rate decays per chunk."""
 
 
@@ -47,17 +49,14 @@ def _next(state: np.uint64) -> np.uint64:
 @njit(nogil=True, fastmath=True, cache=True)
 def _train_chunk(ids, starts, first, last, syn0, syn1, cum_table, sample_int, window, negative,
                  alpha_from, alpha_to, seed):  # pragma: no cover - compiled
-    """Train sentences ``first..last-1``; returns (words trained, summed loss)."""
+    """Train sentences ``first..last-1``; returns their summed loss. Target 0 is the centre word, the rest negatives."""
     dim = syn0.shape[1]
     targets = np.empty(negative + 1, dtype=np.int32)
-    labels = np.zeros(negative + 1, dtype=np.float32)
-    labels[0] = 1.0
     grad_out = np.zeros((negative + 1, dim), dtype=np.float32)
     grad_in = np.zeros(dim, dtype=np.float32)
-    sent = np.empty(10_000, dtype=np.int32)
+    sent = np.empty(MAX_SENTENCE, dtype=np.int32)
     state = np.uint64(seed)
     table_max = np.uint64(cum_table[-1])
-    trained = 0
     loss = 0.0
     span = max(last - first, 1)
     for s in range(first, last):
@@ -65,10 +64,9 @@ def _train_chunk(ids, starts, first, last, syn0, syn1, cum_table, sample_int, wi
         n = 0
         for p in range(starts[s], starts[s + 1]):
             state = _next(state)
-            if n < sent.shape[0] and sample_int[ids[p]] >= np.uint32((state >> np.uint64(16)) & np.uint64(0xFFFFFFFF)):
+            if n < MAX_SENTENCE and sample_int[ids[p]] >= np.uint32((state >> np.uint64(16)) & np.uint64(0xFFFFFFFF)):
                 sent[n] = ids[p]
                 n += 1
-        trained += n
         for i in range(n):
             state = _next(state)
             reduced = int(state % np.uint64(window))
@@ -101,7 +99,7 @@ def _train_chunk(ids, starts, first, last, syn0, syn1, cum_table, sample_int, wi
                         f = -MAX_EXP
                     sig = 1.0 / (1.0 + math.exp(-f))
                     loss -= math.log(sig if t == 0 else 1.0 - sig)
-                    g = np.float32((labels[t] - sig) * alpha)
+                    g = np.float32(((1.0 if t == 0 else 0.0) - sig) * alpha)
                     for d in range(dim):
                         grad_in[d] += g * row[d]
                         grad_out[t, d] += g * h[d]
@@ -111,7 +109,7 @@ def _train_chunk(ids, starts, first, last, syn0, syn1, cum_table, sample_int, wi
                 row = syn1[targets[t]]
                 for d in range(dim):
                     row[d] += grad_out[t, d]
-    return trained, loss
+    return loss
 
 
 def chunks(starts: np.ndarray, words: int = CHUNK_WORDS) -> list[tuple[int, int]]:
@@ -122,8 +120,8 @@ def chunks(starts: np.ndarray, words: int = CHUNK_WORDS) -> list[tuple[int, int]
 
 
 def train(model, ids: np.ndarray, starts: np.ndarray, epochs: int, workers: int, seed: int,
-          callbacks: Sequence = ()) -> int:
-    """Train a gensim ``Word2Vec`` (vocabulary and weights already built) in place; returns words trained.
+          callbacks: Sequence = ()) -> None:
+    """Train a gensim ``Word2Vec`` (vocabulary and weights already built) in place.
 
     ``callbacks`` are gensim ``CallbackAny2Vec`` objects; ``model.get_latest_training_loss()`` is the running loss.
     """
@@ -133,7 +131,6 @@ def train(model, ids: np.ndarray, starts: np.ndarray, epochs: int, workers: int,
     parts = chunks(starts)
     total = epochs * len(parts)
     alpha, min_alpha = model.alpha, model.min_alpha
-    trained = 0
 
     def rate(step: int) -> float:
         return alpha - (alpha - min_alpha) * step / total
@@ -148,12 +145,9 @@ def train(model, ids: np.ndarray, starts: np.ndarray, epochs: int, workers: int,
                             (seed + 1) * 1_000_003 + epoch * len(parts) + c)
                 for c, (a, b) in enumerate(parts)
             ]
-            results = [job.result() for job in jobs]
-            trained += sum(r[0] for r in results)
-            model.running_training_loss += sum(r[1] for r in results)
+            model.running_training_loss += sum(job.result() for job in jobs)
             for callback in callbacks:
                 callback.on_epoch_end(model)
     model.wv.norms = None
     for callback in callbacks:
         callback.on_train_end(model)
-    return trained

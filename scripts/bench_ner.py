@@ -53,6 +53,13 @@ def train_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **ov
         "train_sentences": len(train_ex),
         "train_seconds": metrics["train_seconds"],
         "epochs_run": len(metrics["dev_history"]),
+        **_scores(metrics),
+    }
+
+
+def _scores(metrics: dict) -> dict:
+    """The dev micro-F1 and test figures of a model's metrics."""
+    return {
         "dev_micro_f1": metrics["dev"]["micro"]["f1"],
         "test": {k: metrics["test"][k] for k in ("micro", "macro", "confusion")},
         "test_per_label_f1": {k: round(v["f1"], 4) for k, v in metrics["test"]["labels"].items()},
@@ -61,10 +68,8 @@ def train_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **ov
 
 def mspt_ensemble(splits: Path, out: Path, args) -> dict:
     """One MSPT fine-tune per seed, then their ensemble (the model ``make ner PROFILE=full`` ships), scored on test."""
-    from matnlp.ner import load
     from matnlp.ner.data import load_examples
-    from matnlp.ner.ensemble import build
-    from matnlp.ner.evaluate import evaluate
+    from matnlp.ner.ensemble import build, score
 
     dev, test = splits / "ner-dev-fnames.txt", splits / "ner-test-fnames.txt"
     members = [
@@ -77,12 +82,8 @@ def mspt_ensemble(splits: Path, out: Path, args) -> dict:
     model = out / "ner-mspt"
     if len(members) > 1:
         build([m["model_dir"] for m in members], model)
-        tagger = load(model, device=args.device)
-        report = {"dev": evaluate(tagger, load_examples(dev), "ignore"),
-                  "test": evaluate(tagger, load_examples(test), "ignore")}
-        result.update(model_dir=str(model), dev_micro_f1=report["dev"]["micro"]["f1"],
-                      test={k: report["test"][k] for k in ("micro", "macro", "confusion")},
-                      test_per_label_f1={k: round(v["f1"], 4) for k, v in report["test"]["labels"].items()})
+        metrics = score(model, load_examples(dev), load_examples(test), args.device)
+        result.update(model_dir=str(model), **_scores(metrics))
     else:
         result.update({k: members[0][k] for k in ("model_dir", "dev_micro_f1", "test", "test_per_label_f1")})
     result["operation_f1"] = result["test_per_label_f1"].get("Operation")

@@ -102,8 +102,8 @@ def cmd_train(args) -> int:
 
     _quiet_gensim(args)
     values = {name: getattr(args, name) for name, _ in TRAIN_OPTIONS if getattr(args, name) is not None}
-    values.update(deterministic=args.deterministic, engine=args.engine, phrases=args.phrases, keep_corpus=args.keep_corpus,
-                  eval_analogies=str(args.eval_analogies) if args.eval_analogies else None)
+    values.update(deterministic=args.deterministic, engine=args.engine, phrases=args.phrases,
+                  keep_corpus=args.keep_corpus, eval_analogies=str(args.eval_analogies) if args.eval_analogies else None)
     emb = train(args.corpus, args.output, TrainConfig(**values))
     t = emb.config["timings"]
     print(f"{len(emb)} words x {emb.wv.vector_size} dims -> {args.output} "

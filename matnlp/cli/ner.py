@@ -49,8 +49,8 @@ def _register_train(sub) -> None:
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
-                   help="auto: bf16 autocast on GPUs and AMX CPUs, else fp32")
+    p.add_argument("--precision", choices=[x for x in PRECISIONS if x != "int8"], default="auto",
+                   help=PRECISION_HELP.split(";")[0])
     p.add_argument("--min-count", type=int, default=1, help="keep entity types with at least this many mentions")
     p.add_argument("--limit", type=int, help="use only the first N training sentences")
     p.set_defaults(func=cmd_train)
@@ -129,22 +129,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_ensemble(args: argparse.Namespace) -> int:
-    from ..ner import load
     from ..ner.data import load_examples
-    from ..ner.ensemble import build
-    from ..ner.evaluate import evaluate
+    from ..ner.ensemble import build, score
 
     out = build(args.models, args.out)
-    metrics: dict = {"members": args.models}
-    if args.dev:
-        dev = load_examples(args.dev, args.brat_dir)
-        metrics["members_dev_micro_f1"] = [
-            evaluate(load(m, device=args.device), dev, "ignore")["micro"]["f1"] for m in args.models
-        ]
-        metrics["dev"] = evaluate(load(out, device=args.device), dev, "ignore")
-    if args.test:
-        metrics["test"] = evaluate(load(out, device=args.device), load_examples(args.test, args.brat_dir), "ignore")
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    dev, test = (load_examples(spec, args.brat_dir) if spec else None for spec in (args.dev, args.test))
+    metrics = score(out, dev, test, args.device)
     print(json.dumps({k: metrics[k]["micro"] for k in ("dev", "test") if k in metrics}, indent=2))
     return 0
 

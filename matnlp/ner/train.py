@@ -74,7 +74,7 @@ def resolve_device(device: str) -> str:
 def resolve_precision(precision: str, device: str) -> str:
     """``auto`` -> ``bf16`` on a bf16-capable GPU or a CPU with AMX tiles, else ``fp32``.
 
-    On AMX CPUs bf16 autocast tags ~3x faster and trains ~1.5x faster than fp32 at the same F1 (bench_ner.py);
+    On AMX CPUs bf16 autocast tags ~2x faster and trains ~1.5x faster than fp32 at the same F1 (bench_ner.py);
     without AMX, bf16 on CPU is emulated and slow, so ``auto`` keeps fp32 there.
     """
     if precision not in PRECISIONS:
