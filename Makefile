@@ -10,7 +10,8 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 TEXT_SOURCES := $(wildcard matnlp/ingest/*.py) $(addprefix matnlp/,normalize.py tokenize.py processing.py chem.py corpus.py)
 NER_SOURCES := $(wildcard matnlp/ner/*.py) matnlp/processing.py matnlp/tokenize.py
 
-NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
+NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1 $(if $(NER_BASE),--base $(NER_BASE))
+PRETRAIN_ARGS ?= --epochs 1
 ifeq ($(PROFILE),full)
 W2V_ARGS :=
 NER_MATSCHOLAR_ARGS := --epochs 20 --patience 4
@@ -41,7 +42,7 @@ EXTRACT_MODELS :=
 W2V_ARGS += --min-count 1
 endif
 
-.PHONY: venv pipeline corpus w2v ner records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline bench-reliability fuzz train-synthesis clean
+.PHONY: venv pipeline corpus w2v ner ner-pretrain records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline bench-reliability fuzz train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -85,6 +86,13 @@ models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 	rm -rf models/ner-mspt-seeds
 
 ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
+
+# Optional domain-adaptive masked-LM pretraining of the base encoder on the corpus; fine-tune from it with
+# `make ner NER_BASE=models/minilm-dapt`.
+models/minilm-dapt/config.json: corpus/manifest.json $(VENV)/.installed matnlp/ner/pretrain.py
+	$(MATNLP) ner pretrain corpus -o models/minilm-dapt $(PRETRAIN_ARGS)
+
+ner-pretrain: models/minilm-dapt/config.json
 
 out/records/manifest.json: $(NER_MODELS) $(wildcard matnlp/*.py)
 	$(MATNLP) extract $(EXTRACT_INPUTS) -o out/records $(EXTRACT_MODELS) --workers $(WORKERS) --format parquet

@@ -42,7 +42,8 @@ def train_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **ov
     settings = TrainSettings(**{
         **dict(base=args.base, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, crf=args.crf,
                head_lr_mult=args.head_lr_mult, label_smoothing=args.label_smoothing, patience=args.patience,
-               warmup=args.warmup, seed=args.seed, device=args.device),
+               warmup=args.warmup, seed=args.seed, device=args.device, context=args.context,
+               max_length=128 + 2 * args.context),
         **overrides,
     })
     metrics = train(train_ex, dev_ex, out, settings, test_examples=test_ex)
@@ -75,7 +76,8 @@ def mspt_ensemble(splits: Path, out: Path, args) -> dict:
     members = [
         train_task("mspt", splits / "ner-train-fnames.txt", dev, test, out / "ner-mspt-seeds" / f"seed{seed}", args,
                    processing="none", min_count=20, seed=seed, lr=args.mspt_lr, epochs=args.mspt_epochs,
-                   warmup=args.mspt_warmup, patience=0)
+                   warmup=args.mspt_warmup, patience=0, context=args.mspt_context,
+                   max_length=128 + 2 * args.mspt_context)
         for seed in args.mspt_seeds
     ]
     result = {"members": members}
@@ -96,7 +98,9 @@ def _entity_f1(gold, pred) -> float:
     return round(score(gold, pred)["micro"]["f1"], 4)
 
 
-def run_mode(mode: str, model_dir: str, sentences: list[list[str]], batch_size: int, threads: int) -> dict:
+def run_mode(
+    mode: str, model_dir: str, sentences: list[list[str]], docs: list[str], batch_size: int, threads: int
+) -> dict:
     """Tag ``sentences`` with one inference mode; returns tags per word, seconds and peak RSS (MiB)."""
     import torch
 
@@ -112,7 +116,7 @@ def run_mode(mode: str, model_dir: str, sentences: list[list[str]], batch_size: 
         tagger = load(model_dir, device="cpu", precision=precision, batch_size=batch_size)
         tagger.tag_words(sentences[:8])  # warm-up
         start = time.perf_counter()
-        tags = [t for t, _ in tagger.tag_words(sentences)]
+        tags = [t for t, _ in tagger.tag_words(sentences, docs=docs)]
         seconds = time.perf_counter() - start
         precision = tagger.precision
     return {"tags": tags, "seconds": seconds, "peak_rss_mib": peak_rss_mib(), "precision": precision}
@@ -149,11 +153,11 @@ def throughput(model_dir: str, test_spec, args) -> dict:
     from matnlp.ner.data import load_examples
 
     examples = load_examples(test_spec)[: args.throughput_limit]
-    sentences, gold = [e.words for e in examples], [e.tags for e in examples]
+    sentences, gold, docs = [e.words for e in examples], [e.tags for e in examples], [e.doc for e in examples]
     result = {"model_dir": model_dir, "sentences": len(sentences), "threads": args.threads, "modes": {}}
     for mode in MODES:
         with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-            run = pool.submit(run_mode, mode, model_dir, sentences, args.infer_batch, args.threads).result()
+            run = pool.submit(run_mode, mode, model_dir, sentences, docs, args.infer_batch, args.threads).result()
         result["modes"][mode] = {
             "seconds": round(run["seconds"], 2),
             "sentences_per_s": round(len(sentences) / run["seconds"], 1),
@@ -185,6 +189,9 @@ def main() -> int:
     p.add_argument("--mspt-epochs", type=float, default=12)
     p.add_argument("--mspt-lr", type=float, default=3e-4)
     p.add_argument("--mspt-warmup", type=float, default=0.1)
+    p.add_argument("--context", type=int, default=0,
+                   help="Matscholar: word pieces of document context per side (the window grows to 128 + 2x)")
+    p.add_argument("--mspt-context", type=int, default=0, help="MSPT: the same")
     p.add_argument("--mspt-seeds", type=int, nargs="+", default=[1, 2, 3],
                    help="one MSPT fine-tune per seed; with several, the reported model is their ensemble")
     p.add_argument("--lr", type=float, default=2e-4)

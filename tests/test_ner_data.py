@@ -9,6 +9,7 @@ from matnlp.errors import ConfigError
 from matnlp.ner.crf import CRF, Decoder, viterbi
 from matnlp.ner.data import (
     align_labels,
+    document_context,
     load_examples,
     make_windows,
     read_conll,
@@ -52,6 +53,7 @@ def test_conll_quirks_and_errors(tmp_path):
     good.write_text("-DOCSTART- O\n\nLiCoO2 B-MAT\nMPam 1/2  O\n O\n% \n\n\nfilm B-DSC\n", encoding="utf-8")
     ex = read_conll(good)
     assert [e.words for e in ex] == [["LiCoO2", "MPam 1/2", "", "%"], ["film"]]
+    assert ex[0].doc == ex[1].doc == "a.conll:1"
     assert ex[0].tags == ["B-MAT", "O", "O", "O"]
     bad = tmp_path / "b.conll"
     bad.write_text("a O\nnolabel\n", encoding="utf-8")
@@ -102,6 +104,41 @@ def test_windows_cover_everything(counts, budget, stride):
     covered = [w for lo, hi in owners for w in range(lo, hi)]
     assert covered == list(range(len(counts)))
     assert all(a <= lo <= hi <= b for (a, b), (lo, hi) in zip(spans_, owners))
+
+
+def test_document_context_on_real_mspt(data):
+    """FLERT-style context: each sentence sees the tail/head of its own document's neighbours, never another's."""
+    from transformers import AutoTokenizer
+
+    from matnlp.ner.data import special_ids, word_pieces
+    from matnlp.ner.train import default_base
+
+    tokenizer = AutoTokenizer.from_pretrained(default_base(), local_files_only=True)
+    examples = load_examples(data / "mspt" / "splits" / "ner-dev-fnames.txt")
+    docs = [e.doc for e in examples]
+    assert len(set(docs)) == 15 and all(e.id.startswith(e.doc + ":") for e in examples)
+    pieces = word_pieces(tokenizer, [e.words for e in examples])
+    flat = [[p for w in sent for p in w] for sent in pieces]
+    contexts = document_context(pieces, docs, 24)
+    for i, ctx in enumerate(contexts):
+        before = [p for j in range(i) if docs[j] == docs[i] for p in flat[j]]
+        after = [p for j in range(i + 1, len(flat)) if docs[j] == docs[i] for p in flat[j]]
+        assert ctx.left == before[-24:] if before else ctx.left == []
+        assert ctx.right == after[:24]
+    assert any(c.left for c in contexts) and any(not c.left for c in contexts)
+    assert document_context(pieces, docs, 0)[5].left == []
+    cls_id, sep_id = special_ids(tokenizer)
+    for sent, ctx in zip(pieces[:30], contexts):
+        for win in make_windows(sent, cls_id, sep_id, max_length=80, stride=8, context=12, around=ctx):
+            assert len(win.input_ids) <= 80
+            labelled = [w for w in win.word_ids if w is not None]
+            a, b = win.span
+            assert labelled == [w for w in range(a, b) for _ in sent[w]]
+            first = win.word_ids.index(a)
+            left = ctx.left + [p for w in sent[:a] for p in w]
+            assert win.input_ids[1:first] == left[len(left) - min(12, len(left)):]
+    with pytest.raises(ConfigError, match="of context"):
+        make_windows(pieces[0], cls_id, sep_id, max_length=20, stride=4, context=10)
 
 
 def test_make_windows_truncates_only_giant_words():

@@ -159,6 +159,26 @@ def test_crf_head_trains_and_round_trips(tmp_path_factory, matscholar):
     assert [t for t, _ in before] == [t for t, _ in after]
 
 
+def test_document_context_model(tmp_path, matscholar):
+    """A model trained with document context records it, uses the neighbours at predict time, and keeps offsets."""
+    train_ex, dev_ex, test = matscholar
+    settings = TrainSettings(epochs=2, lr=3e-3, batch_size=8, progress=False, patience=0, device="cpu",
+                             max_length=96, context=16, processing="none")
+    tokenizer, model = tiny_model(prepare_labels(train_ex, settings))
+    metrics = train(train_ex[:80], dev_ex[:20], tmp_path, settings, model=model, tokenizer=tokenizer)
+    assert metrics["dev"]["micro"]["f1"] >= 0
+    tagger = load(tmp_path, device="cpu", precision="fp32")
+    assert tagger.context == 16 and json.loads((tmp_path / META_FILE).read_text())["context"] == 16
+    words = [e.words for e in test[:12]]
+    alone = tagger.tag_words(words)
+    together = tagger.tag_words(words, docs=[0] * len(words))
+    assert not all(np.allclose(p, q) for (_, p), (_, q) in zip(alone, together))
+    assert [t for t, _ in alone[:1]] == [t for t, _ in tagger.tag_words(words[:1])]
+    text = " ".join(RAW[:2])
+    for ent in tagger(text):
+        assert text[ent.start : ent.end] == ent.text
+
+
 def test_precision_choice(trained, matscholar, monkeypatch):
     assert resolve_precision("fp32", "cpu") == "fp32" and resolve_precision("int8", "cpu") == "int8"
     for amx in (True, False):

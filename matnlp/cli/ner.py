@@ -1,4 +1,5 @@
-"""``matnlp ner train | eval | predict | ensemble``: fine-tune, score, apply and combine BERT NER models."""
+"""``matnlp ner train | eval | predict | ensemble | pretrain``: fine-tune, score, apply and combine BERT NER models,
+and adapt their base encoder to the domain."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def register(subparsers) -> None:
     _register_eval(sub)
     _register_predict(sub)
     _register_ensemble(sub)
+    _register_pretrain(sub)
 
 
 def _data_help() -> str:
@@ -45,6 +47,9 @@ def _register_train(sub) -> None:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--max-length", type=int, default=128, help="window length in word pieces")
     p.add_argument("--stride", type=int, default=32, help="overlap between windows in word pieces")
+    p.add_argument("--context", type=int, default=0,
+                   help="word pieces of the neighbouring sentences of the same document shown on each side of a "
+                        "sentence (inside --max-length; e.g. --max-length 256 --context 64)")
     p.add_argument("--crf", action="store_true", help="train a CRF layer over the word emissions")
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
@@ -92,6 +97,29 @@ def _register_ensemble(sub) -> None:
     p.set_defaults(func=cmd_ensemble)
 
 
+def _register_pretrain(sub) -> None:
+    p = sub.add_parser(
+        "pretrain", help="domain-adaptive masked-LM training of a base encoder on a corpus (use with train --base)"
+    )
+    p.add_argument("source", help="matnlp corpus dir (from `matnlp ingest`) or a text file, one passage a line")
+    p.add_argument("-o", "--out", required=True, help="output checkpoint directory (Hugging Face format)")
+    p.add_argument("--base", help="local Hugging Face checkpoint dir (default: offline MiniLM-L6)")
+    p.add_argument("--text", choices=("processed", "raw"), default="processed",
+                   help="corpus text to read: mat2vec-processed sentences (for Matscholar-style models) or raw")
+    p.add_argument("--epochs", type=float, default=1.0)
+    p.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides --epochs)")
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--max-length", type=int, default=128, help="pieces per packed training chunk")
+    p.add_argument("--mlm-probability", type=float, default=0.15)
+    p.add_argument("--limit", type=int, help="read only the first N lines")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--precision", choices=[x for x in PRECISIONS if x != "int8"], default="auto",
+                   help=PRECISION_HELP.split(";")[0])
+    p.set_defaults(func=cmd_pretrain)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from ..ner.data import load_examples
     from ..ner.train import TrainSettings, train
@@ -105,7 +133,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     settings = TrainSettings(
         base=args.base, epochs=args.epochs, lr=args.lr, head_lr_mult=args.head_lr_mult, batch_size=args.batch_size,
         warmup=args.warmup, weight_decay=args.weight_decay, seed=args.seed, max_length=args.max_length,
-        stride=args.stride, crf=args.crf, label_smoothing=args.label_smoothing, patience=args.patience,
+        stride=args.stride, context=args.context, crf=args.crf, label_smoothing=args.label_smoothing, patience=args.patience,
         device=args.device, precision=args.precision, processing=processing, min_count=args.min_count,
     )
     metrics = train(train_ex, dev_ex, args.out, settings, test_examples=test_ex)
@@ -136,6 +164,20 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     dev, test = (load_examples(spec, args.brat_dir) if spec else None for spec in (args.dev, args.test))
     metrics = score(out, dev, test, args.device)
     print(json.dumps({k: metrics[k]["micro"] for k in ("dev", "test") if k in metrics}, indent=2))
+    return 0
+
+
+def cmd_pretrain(args: argparse.Namespace) -> int:
+    from ..ner.pretrain import PretrainSettings, pretrain
+
+    settings = PretrainSettings(
+        base=args.base, text=args.text, epochs=args.epochs, max_steps=args.max_steps, lr=args.lr,
+        batch_size=args.batch_size, max_length=args.max_length, mlm_probability=args.mlm_probability,
+        limit=args.limit, seed=args.seed, device=args.device, precision=args.precision,
+    )
+    report = pretrain(args.source, args.out, settings)
+    if report:
+        print(json.dumps({k: v for k, v in report.items() if k not in ("loss_history", "settings")}, indent=2))
     return 0
 
 

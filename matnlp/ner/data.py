@@ -23,12 +23,16 @@ IGNORE = -100
 
 @dataclass(slots=True)
 class Example:
-    """One sentence: words with IOB2 tags (and, for raw-text sources, the words' char offsets in that text)."""
+    """One sentence: words with IOB2 tags (and, for raw-text sources, the words' char offsets in that text).
+
+    ``doc`` names the document; consecutive examples of one document are each other's context.
+    """
 
     words: list[str]
     tags: list[str]
     offsets: list[tuple[int, int]] = field(default_factory=list)
     id: str = ""
+    doc: str = ""
 
 
 # ---------------------------------------------------------------- readers
@@ -38,19 +42,21 @@ def read_conll(path: str | Path) -> list[Example]:
     """Read ``TOKEN LABEL`` lines with blank lines between sentences (Matscholar quirks handled).
 
     The label is the field after the **last** whitespace, so tokens may contain spaces or be empty; a missing label
-    (line ends in whitespace) means ``O``; ``-DOCSTART-`` lines are skipped. Malformed lines raise
-    :class:`ConfigError` with the file and line number.
+    (line ends in whitespace) means ``O``; ``-DOCSTART-`` lines start a new document (without them the file is one
+    document: Matscholar's sentences run in abstract order). Malformed lines raise :class:`ConfigError` with the file
+    and line number.
     """
     path = Path(path)
     examples: list[Example] = []
     words: list[str] = []
     tags: list[str] = []
+    doc = path.name
     with path.open(encoding="utf-8") as handle:
         for lineno, raw in enumerate(handle, 1):
             line = raw.rstrip("\r\n")
             if not line.strip():
                 if words:
-                    examples.append(Example(words, tags, id=f"{path.name}:{lineno - len(words)}"))
+                    examples.append(Example(words, tags, id=f"{path.name}:{lineno - len(words)}", doc=doc))
                     words, tags = [], []
                 continue
             cut = max(line.rfind(" "), line.rfind("\t"))
@@ -58,6 +64,7 @@ def read_conll(path: str | Path) -> list[Example]:
                 raise ConfigError(f"{path}:{lineno}: expected 'TOKEN LABEL', got {line!r}")
             word, tag = line[:cut].strip(), line[cut + 1 :].strip() or OUTSIDE
             if word == "-DOCSTART-":
+                doc = f"{path.name}:{lineno}"
                 continue
             try:
                 tags.append(check_tag(tag))
@@ -65,7 +72,7 @@ def read_conll(path: str | Path) -> list[Example]:
                 raise ConfigError(f"{path}:{lineno}: {exc}") from None
             words.append(word)
     if words:
-        examples.append(Example(words, tags, id=f"{path.name}:end"))
+        examples.append(Example(words, tags, id=f"{path.name}:end", doc=doc))
     return examples
 
 
@@ -211,7 +218,7 @@ def _label_text(
                     tags[hit[0]] = f"B-{label}"
                     for i in hit[1:]:
                         tags[i] = f"I-{label}"
-            examples.append(Example([text[s:e] for s, e in toks], tags, toks, f"{doc_id}:{toks[0][0]}"))
+            examples.append(Example([text[s:e] for s, e in toks], tags, toks, f"{doc_id}:{toks[0][0]}", doc_id))
     if len(used) < len(entities):
         lost = len(entities) - len(used)
         log.debug("%s: %d of %d entities share a token with another or cover none", doc_id, lost, len(entities))
@@ -292,28 +299,86 @@ class Window:
     span: tuple[int, int]
 
 
-def make_windows(pieces: list[list[int]], cls_id: int, sep_id: int, max_length: int, stride: int) -> list[Window]:
-    """Split one sentence's word pieces into model windows of at most ``max_length`` positions."""
-    budget = max_length - 2
+@dataclass(slots=True)
+class Context:
+    """Pieces around a sentence from its document: the tail of the sentences before, the head of those after."""
+
+    left: list[int] = field(default_factory=list)
+    right: list[int] = field(default_factory=list)
+
+
+NO_CONTEXT = Context()
+
+
+def document_context(pieces: Sequence[list[list[int]]], docs: Sequence[str], size: int) -> list[Context]:
+    """Per sentence, up to ``size`` pieces of the neighbouring sentences of the same document on each side.
+
+    Sentences of one document must be consecutive in ``pieces``; ``size`` 0 gives no context (FLERT-style
+    document context: Schweter & Akbik 2020).
+    """
+    if size <= 0:
+        return [NO_CONTEXT] * len(pieces)
+    flat = [[p for word in sent for p in word] for sent in pieces]
+    out = []
+    for i in range(len(flat)):
+        left: list[int] = []
+        j = i - 1
+        while j >= 0 and docs[j] == docs[i] and len(left) < size:
+            left = flat[j] + left
+            j -= 1
+        right: list[int] = []
+        j = i + 1
+        while j < len(flat) and docs[j] == docs[i] and len(right) < size:
+            right += flat[j]
+            j += 1
+        out.append(Context(left[len(left) - size :] if len(left) > size else left, right[:size]))
+    return out
+
+
+def make_windows(
+    pieces: list[list[int]], cls_id: int, sep_id: int, max_length: int, stride: int, context: int = 0,
+    around: Context = NO_CONTEXT,
+) -> list[Window]:
+    """Split one sentence's word pieces into model windows of at most ``max_length`` positions.
+
+    With ``context`` > 0 each window is wrapped in up to ``context`` pieces on either side: the sentence's own words
+    outside the window, then ``around`` (its document neighbours). Context positions have word id ``None``, so
+    they are neither labelled nor decoded.
+    """
+    budget = max_length - 2 - 2 * context
+    if budget < 1:
+        raise ConfigError(f"max_length {max_length} leaves {budget} pieces per window after {context} of context")
     out = []
     for a, b in windows([len(p) for p in pieces], budget, stride):
         ids, wids = [cls_id], [None]
+        if context:
+            left = around.left + [p for word in pieces[:a] for p in word]
+            ids += left[max(0, len(left) - context) :]
+        wids += [None] * (len(ids) - 1)
         for w in range(a, b):
             word = pieces[w][:budget]
             ids += word
             wids += [w] * len(word)
+        if context:
+            right = [p for word in pieces[b:] for p in word][:context]
+            right += around.right[: context - len(right)]
+            ids += right
+            wids += [None] * len(right)
         out.append(Window(ids + [sep_id], wids + [None], (a, b)))
     return out
 
 
 def encode_examples(
-    examples: Sequence[Example], tokenizer, label2id: Mapping[str, int], max_length: int, stride: int
+    examples: Sequence[Example], tokenizer, label2id: Mapping[str, int], max_length: int, stride: int,
+    context: int = 0,
 ) -> list[dict]:
     """Training features (``input_ids``, ``attention_mask``, ``labels``) from labelled examples, windowed."""
     cls_id, sep_id = special_ids(tokenizer)
     features = []
-    for ex, pieces in zip(examples, word_pieces(tokenizer, [e.words for e in examples])):
-        for win in make_windows(pieces, cls_id, sep_id, max_length, stride):
+    all_pieces = word_pieces(tokenizer, [e.words for e in examples])
+    contexts = document_context(all_pieces, [e.doc for e in examples], context)
+    for ex, pieces, around in zip(examples, all_pieces, contexts):
+        for win in make_windows(pieces, cls_id, sep_id, max_length, stride, context, around):
             features.append(
                 {
                     "input_ids": win.input_ids,

@@ -23,8 +23,10 @@ from .train import META_FILE
 
 log = logging.getLogger(__name__)
 
-SAME = ("labels", "processing", "crf", "max_length", "stride")
+SAME = ("labels", "processing", "crf", "max_length", "stride", "context")
 """Metadata every member must share: the ensemble decodes them as one model."""
+DEFAULTS = {"context": 0}
+"""Values of metadata keys that models saved before the key existed imply."""
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
 
 
@@ -48,7 +50,7 @@ def build(model_dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
     for d, meta in zip(dirs, metas):
         if meta.get("members"):
             raise ConfigError(f"{d} is itself an ensemble; list its members instead")
-        differ = [k for k in SAME if meta.get(k) != metas[0].get(k)]
+        differ = [k for k in SAME if meta.get(k, DEFAULTS.get(k)) != metas[0].get(k, DEFAULTS.get(k))]
         if differ:
             raise ModelError(f"{d}: {', '.join(differ)} differ from {dirs[0]}; members must share one scheme")
         if _vocabulary(d) != _vocabulary(dirs[0]):

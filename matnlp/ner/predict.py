@@ -19,7 +19,7 @@ from ..errors import ConfigError, ModelError  # noqa: E402
 from ..tokenize import sentences  # noqa: E402
 from ..types import Entity, Sentence  # noqa: E402
 from .crf import CRF, Decoder  # noqa: E402
-from .data import make_windows, special_ids, window_owners, word_pieces  # noqa: E402
+from .data import document_context, make_windows, special_ids, window_owners, word_pieces  # noqa: E402
 from .labels import OUTSIDE, spans  # noqa: E402
 from .train import CRF_FILE, META_FILE, resolve_device, resolve_precision  # noqa: E402
 
@@ -60,6 +60,7 @@ class Tagger:
         self.cls_id, self.sep_id = special_ids(tokenizer)
         self.max_length = min(int(meta.get("max_length", 128)), *(_model_max(m) for m in self.models))
         self.stride = int(meta.get("stride", 32))
+        self.context = int(meta.get("context", 0))
         self.process = _processor(meta.get("processing", "none"))
 
     def __call__(self, text: str) -> list[Entity]:
@@ -78,7 +79,7 @@ class Tagger:
     ) -> list[list[Entity]]:
         """Entities of already-tokenized texts (e.g. Documents: ``doc.text``, ``doc.sentences``)."""
         units = [u for i, text in enumerate(texts) for u in self.units(i, text, sents[i])]
-        tagged = self.tag_words([u.words for u in units], batch_size)
+        tagged = self.tag_words([u.words for u in units], batch_size, [u.text_index for u in units])
         result: list[list[Entity]] = [[] for _ in texts]
         for unit, (tags, probs) in zip(units, tagged):
             text = texts[unit.text_index]
@@ -98,13 +99,21 @@ class Tagger:
         return out
 
     def tag_words(
-        self, sentences_words: Sequence[Sequence[str]], batch_size: int | None = None
+        self, sentences_words: Sequence[Sequence[str]], batch_size: int | None = None, docs: Sequence | None = None
     ) -> list[tuple[list[str], np.ndarray]]:
-        """IOB2 tags and chosen-label probabilities for pre-split sentences (long ones via sliding windows)."""
+        """IOB2 tags and chosen-label probabilities for pre-split sentences (long ones via sliding windows).
+
+        ``docs`` gives each sentence's document (sentences of one document consecutive); a model trained with
+        document context sees the neighbouring sentences of the same document. Default: each sentence alone.
+        """
         pieces = word_pieces(self.tokenizer, sentences_words)
+        docs = range(len(pieces)) if docs is None else docs
+        contexts = document_context(pieces, docs, self.context)
         jobs = []
-        for s, sent_pieces in enumerate(pieces):
-            wins = make_windows(sent_pieces, self.cls_id, self.sep_id, self.max_length, self.stride)
+        for s, (sent_pieces, around) in enumerate(zip(pieces, contexts)):
+            wins = make_windows(
+                sent_pieces, self.cls_id, self.sep_id, self.max_length, self.stride, self.context, around
+            )
             for win, owned in zip(wins, window_owners([w.span for w in wins])):
                 jobs.append((s, win, owned))
         word_logits = [np.zeros((len(w), len(self.labels)), dtype=np.float32) for w in sentences_words]

@@ -43,6 +43,7 @@ class TrainSettings:
     seed: int = 42
     max_length: int = 128
     stride: int = 32
+    context: int = 0
     crf: bool = False
     label_smoothing: float = 0.0
     patience: int = 3
@@ -121,7 +122,7 @@ def prepare_labels(train: list[Example], settings: TrainSettings) -> list[str]:
 def restrict_examples(examples: list[Example], labels: Sequence[str]) -> list[Example]:
     """Copies of ``examples`` with tags of types outside ``labels`` set to ``O``."""
     types = {lab[2:] for lab in labels if lab != "O"}
-    return [Example(e.words, restrict(e.tags, types), e.offsets, e.id) for e in examples]
+    return [Example(e.words, restrict(e.tags, types), e.offsets, e.id, e.doc) for e in examples]
 
 
 def metrics_fn(labels: Sequence[str], model):
@@ -170,6 +171,29 @@ def _optimizer(model, settings: TrainSettings) -> torch.optim.Optimizer:
     )
 
 
+def training_arguments(out_dir: Path, settings, device: str, precision: str, **extra):
+    """Hugging Face ``TrainingArguments`` from our settings (batch, lr, decay, epochs, warm-up, seed, device,
+    precision, progress), linear schedule, nothing reported to trackers; ``extra`` adds or overrides."""
+    from transformers import TrainingArguments
+
+    args = dict(
+        output_dir=str(out_dir),
+        per_device_train_batch_size=settings.batch_size,
+        learning_rate=settings.lr,
+        weight_decay=settings.weight_decay,
+        num_train_epochs=settings.epochs,
+        warmup_steps=settings.warmup,
+        lr_scheduler_type="linear",
+        seed=settings.seed,
+        use_cpu=device == "cpu",
+        bf16=precision == "bf16",
+        report_to="none",
+        disable_tqdm=not settings.progress,
+        dataloader_num_workers=0,
+    )
+    return TrainingArguments(**{**args, **extra})
+
+
 def train(
     train_examples: list[Example],
     dev_examples: list[Example],
@@ -184,7 +208,7 @@ def train(
     ``model``/``tokenizer`` override ``settings.base`` (tests build tiny models); the model's labels must then
     already match :func:`prepare_labels`.
     """
-    from transformers import DataCollatorForTokenClassification, EarlyStoppingCallback, Trainer, TrainingArguments
+    from transformers import DataCollatorForTokenClassification, EarlyStoppingCallback, Trainer
 
     if settings.processing not in PROCESSING:
         raise ConfigError(f"processing must be one of {PROCESSING}, not {settings.processing!r}")
@@ -204,23 +228,17 @@ def train(
         model.crf = CRF(labels)
     label2id = {lab: i for i, lab in enumerate(labels)}
     check_known((e.tags for e in train_examples), labels, "training data")
-    train_feats = encode_examples(train_examples, tokenizer, label2id, settings.max_length, settings.stride)
-    dev_feats = encode_examples(dev_examples, tokenizer, label2id, settings.max_length, settings.stride)
+    windowing = (settings.max_length, settings.stride, settings.context)
+    train_feats = encode_examples(train_examples, tokenizer, label2id, *windowing)
+    dev_feats = encode_examples(dev_examples, tokenizer, label2id, *windowing)
     log.info(
         "labels %s; %d train / %d dev windows; %s %s", labels, len(train_feats), len(dev_feats), device, precision
     )
 
     ckpt_dir = out_dir / "checkpoints"
-    args = TrainingArguments(
-        output_dir=str(ckpt_dir),
-        per_device_train_batch_size=settings.batch_size,
+    args = training_arguments(
+        ckpt_dir, settings, device, precision,
         per_device_eval_batch_size=settings.eval_batch_size,
-        learning_rate=settings.lr,
-        weight_decay=settings.weight_decay,
-        num_train_epochs=settings.epochs,
-        warmup_steps=settings.warmup,
-        lr_scheduler_type="linear",
-        seed=settings.seed,
         eval_strategy="epoch",
         save_strategy="epoch",
         save_only_model=True,
@@ -230,12 +248,7 @@ def train(
         greater_is_better=True,
         train_sampling_strategy="group_by_length",
         label_smoothing_factor=0.0 if settings.crf else settings.label_smoothing,
-        use_cpu=device == "cpu",
-        bf16=precision == "bf16",
         logging_steps=settings.logging_steps,
-        report_to="none",
-        disable_tqdm=not settings.progress,
-        dataloader_num_workers=0,
         ddp_find_unused_parameters=False,  # the CRF is used in the loss, not in forward: marking it unused breaks DDP
     )
     trainer = Trainer(
@@ -303,6 +316,7 @@ def save_model(out_dir: Path, model, tokenizer, labels: Sequence[str], settings:
         "crf": crf is not None,
         "max_length": settings.max_length,
         "stride": settings.stride,
+        "context": settings.context,
         "base": settings.base or "model object",
     }
     (out_dir / META_FILE).write_text(json.dumps(meta, indent=2))
