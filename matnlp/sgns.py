@@ -23,9 +23,9 @@ from numba import njit
 
 MAX_EXP = 6.0
 CHUNK_WORDS = 20_000
+"""Sentences are handed to threads in chunks of about this many words; the learning rate decays per chunk."""
 MAX_SENTENCE = 10_000
 """Words of a sentence beyond this are not trained (gensim's ``MAX_WORDS_IN_BATCH`` does the same)."""
-"""Sentences are handed to threads in chunks of about this many words; the learning rate decays per chunk."""
 
 
 def encode(corpus: Path, key_to_index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:

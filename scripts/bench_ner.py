@@ -42,8 +42,7 @@ def train_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **ov
     settings = TrainSettings(**{
         **dict(base=args.base, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, crf=args.crf,
                head_lr_mult=args.head_lr_mult, label_smoothing=args.label_smoothing, patience=args.patience,
-               warmup=args.warmup, seed=args.seed, device=args.device, context=args.context,
-               max_length=128 + 2 * args.context),
+               warmup=args.warmup, seed=args.seed, device=args.device, **_window(args.context)),
         **overrides,
     })
     metrics = train(train_ex, dev_ex, out, settings, test_examples=test_ex)
@@ -56,6 +55,11 @@ def train_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **ov
         "epochs_run": len(metrics["dev_history"]),
         **_scores(metrics),
     }
+
+
+def _window(context: int) -> dict:
+    """Settings for ``context`` pieces of document context per side around a 128-piece sentence window."""
+    return {"context": context, "max_length": 128 + 2 * context}
 
 
 def _scores(metrics: dict) -> dict:
@@ -76,8 +80,7 @@ def mspt_ensemble(splits: Path, out: Path, args) -> dict:
     members = [
         train_task("mspt", splits / "ner-train-fnames.txt", dev, test, out / "ner-mspt-seeds" / f"seed{seed}", args,
                    processing="none", min_count=20, seed=seed, lr=args.mspt_lr, epochs=args.mspt_epochs,
-                   warmup=args.mspt_warmup, patience=0, context=args.mspt_context,
-                   max_length=128 + 2 * args.mspt_context)
+                   warmup=args.mspt_warmup, patience=0, **_window(args.mspt_context))
         for seed in args.mspt_seeds
     ]
     result = {"members": members}

@@ -133,8 +133,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     settings = TrainSettings(
         base=args.base, epochs=args.epochs, lr=args.lr, head_lr_mult=args.head_lr_mult, batch_size=args.batch_size,
         warmup=args.warmup, weight_decay=args.weight_decay, seed=args.seed, max_length=args.max_length,
-        stride=args.stride, context=args.context, crf=args.crf, label_smoothing=args.label_smoothing, patience=args.patience,
-        device=args.device, precision=args.precision, processing=processing, min_count=args.min_count,
+        stride=args.stride, context=args.context, crf=args.crf, label_smoothing=args.label_smoothing,
+        patience=args.patience, device=args.device, precision=args.precision, processing=processing,
+        min_count=args.min_count,
     )
     metrics = train(train_ex, dev_ex, args.out, settings, test_examples=test_ex)
     if metrics:

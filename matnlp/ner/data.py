@@ -331,7 +331,7 @@ def document_context(pieces: Sequence[list[list[int]]], docs: Sequence[str], siz
         while j < len(flat) and docs[j] == docs[i] and len(right) < size:
             right += flat[j]
             j += 1
-        out.append(Context(left[len(left) - size :] if len(left) > size else left, right[:size]))
+        out.append(Context(left[-size:], right[:size]))
     return out
 
 

@@ -80,7 +80,8 @@ def evaluate(tagger, examples: Sequence[Example], unknown: str = "error", batch_
     else:
         known = set(tagger.labels)
         gold = [[t if t in known else "O" for t in tags] for tags in gold]
-    pred = [tags for tags, _ in tagger.tag_words([e.words for e in examples], batch_size, [e.doc for e in examples])]
+    tagged = tagger.tag_words([e.words for e in examples], batch_size, [e.doc for e in examples])
+    pred = [tags for tags, _ in tagged]
     return score(gold, pred)
 
 

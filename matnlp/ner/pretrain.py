@@ -59,21 +59,16 @@ def corpus_lines(source: str | Path, text: str = "processed") -> Iterator[str]:
     read; ``raw``: the normalized sentences, what raw-text models such as MSPT read) or a plain text file with one
     passage a line.
     """
+    from ..corpus import Corpus
+
     source = Path(source)
     if text not in TEXTS:
         raise ConfigError(f"text must be one of {TEXTS}, not {text!r}")
-    if source.is_file():
-        lines = source.open(encoding="utf-8")
-    elif text == "processed":
-        from ..corpus import Corpus
-
-        lines = Corpus(source).sentences_path.open(encoding="utf-8")
-    else:
-        from ..corpus import Corpus
-
+    if not source.is_file() and text == "raw":
         yield from (doc.text[s.start : s.end] for doc in Corpus(source) for s in doc.sentences)
         return
-    with lines:
+    path = source if source.is_file() else Corpus(source).sentences_path
+    with path.open(encoding="utf-8") as lines:
         yield from (line.rstrip("\n") for line in lines if line.strip())
 
 
