@@ -10,18 +10,20 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 TEXT_SOURCES := $(wildcard matnlp/ingest/*.py) $(addprefix matnlp/,normalize.py tokenize.py processing.py chem.py corpus.py)
 NER_SOURCES := $(wildcard matnlp/ner/*.py) matnlp/processing.py matnlp/tokenize.py
 
-NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1 $(if $(NER_BASE),--base $(NER_BASE))
+NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
 PRETRAIN_ARGS ?= --epochs 1
 ifeq ($(PROFILE),full)
 W2V_ARGS :=
 NER_MATSCHOLAR_ARGS := --epochs 20 --patience 4
-NER_MSPT_ARGS := --lr 3e-4 --epochs 12 --patience 0 --warmup 0.1
+NER_MSPT_ARGS := --lr 1e-4 --epochs 12 --patience 0 --warmup 0.1
 NER_MSPT_SEEDS := 1 2 3
+NER_MSPT_BASE := mpnet
 else
 W2V_ARGS := --epochs 10
 NER_MATSCHOLAR_ARGS := --epochs 2 --patience 0
 NER_MSPT_ARGS := --epochs 4 --patience 0
 NER_MSPT_SEEDS := 1
+NER_MSPT_BASE := minilm
 endif
 MATSCHOLAR := $(MATNLP_DATA)/matscholar_ner
 MSPT_SPLITS := $(MATNLP_DATA)/mspt/splits
@@ -68,7 +70,7 @@ w2v: models/w2v/config.json
 
 models/ner-matscholar/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 	$(MATNLP) ner train --train $(MATSCHOLAR)/train.txt --dev $(MATSCHOLAR)/dev.txt --test $(MATSCHOLAR)/test.txt \
-		-o models/ner-matscholar $(NER_COMMON) $(NER_MATSCHOLAR_ARGS)
+		-o models/ner-matscholar $(NER_COMMON) $(NER_MATSCHOLAR_ARGS) $(if $(NER_BASE),--base $(NER_BASE))
 
 # One fine-tune per seed; with several seeds (PROFILE=full) the model is their ensemble.
 models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES)
@@ -76,7 +78,7 @@ models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 	for seed in $(NER_MSPT_SEEDS); do \
 		$(MATNLP) ner train --train $(MSPT_SPLITS)/ner-train-fnames.txt --dev $(MSPT_SPLITS)/ner-dev-fnames.txt \
 			--test $(MSPT_SPLITS)/ner-test-fnames.txt -o models/ner-mspt-seeds/seed$$seed --min-count 20 \
-			$(NER_COMMON) $(NER_MSPT_ARGS) --seed $$seed || exit 1; \
+			$(NER_COMMON) $(NER_MSPT_ARGS) --base $(or $(NER_BASE),$(NER_MSPT_BASE)) --seed $$seed || exit 1; \
 	done
 	rm -rf models/ner-mspt
 	if [ $(words $(NER_MSPT_SEEDS)) -gt 1 ]; then \

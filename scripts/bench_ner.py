@@ -79,7 +79,7 @@ def mspt_ensemble(splits: Path, out: Path, args) -> dict:
     dev, test = splits / "ner-dev-fnames.txt", splits / "ner-test-fnames.txt"
     members = [
         train_task("mspt", splits / "ner-train-fnames.txt", dev, test, out / "ner-mspt-seeds" / f"seed{seed}", args,
-                   processing="none", min_count=20, seed=seed, lr=args.mspt_lr, epochs=args.mspt_epochs,
+                   processing="none", min_count=20, seed=seed, base=args.mspt_base, lr=args.mspt_lr, epochs=args.mspt_epochs,
                    warmup=args.mspt_warmup, patience=0, **_window(args.mspt_context))
         for seed in args.mspt_seeds
     ]
@@ -187,10 +187,11 @@ def main() -> int:
     p.add_argument("--out", default="models", help="where the trained model dirs go")
     p.add_argument("--model", help="throughput: an existing Matscholar model dir (default: the one trained here)")
     p.add_argument("--json", default="bench/ner.json")
-    p.add_argument("--base", help="local HF checkpoint (default: offline MiniLM-L6)")
+    p.add_argument("--base", help="Matscholar base: minilm (default), mpnet or a local HF checkpoint dir")
+    p.add_argument("--mspt-base", default="mpnet", help="MSPT base (default mpnet: offline all-mpnet-base-v2)")
     p.add_argument("--epochs", type=float, default=20)
     p.add_argument("--mspt-epochs", type=float, default=12)
-    p.add_argument("--mspt-lr", type=float, default=3e-4)
+    p.add_argument("--mspt-lr", type=float, default=1e-4)
     p.add_argument("--mspt-warmup", type=float, default=0.1)
     p.add_argument("--context", type=int, default=0,
                    help="Matscholar: word pieces of document context per side (the window grows to 128 + 2x)")

@@ -29,14 +29,15 @@ def tiny_ner_dir(tmp_path_factory, data) -> Path:
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig
 
+    from matnlp.ner.bases import resolve_base
     from matnlp.ner.data import read_conll
-    from matnlp.ner.train import TrainSettings, default_base, prepare_labels, train
+    from matnlp.ner.train import TrainSettings, prepare_labels, train
 
     examples = read_conll(data / "matscholar_ner" / "train.txt")
     settings = TrainSettings(epochs=6, lr=3e-3, batch_size=8, processing="mat2vec", progress=False, patience=0,
                              device="cpu", max_length=64)
     labels = prepare_labels(examples[:200], settings)
-    tokenizer = AutoTokenizer.from_pretrained(default_base(), local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base(None), local_files_only=True)
     config = BertConfig(
         vocab_size=tokenizer.vocab_size, hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
         intermediate_size=128, max_position_embeddings=128, num_labels=len(labels),

@@ -111,9 +111,9 @@ def test_document_context_on_real_mspt(data):
     from transformers import AutoTokenizer
 
     from matnlp.ner.data import special_ids, word_pieces
-    from matnlp.ner.train import default_base
+    from matnlp.ner.bases import resolve_base
 
-    tokenizer = AutoTokenizer.from_pretrained(default_base(), local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base(None), local_files_only=True)
     examples = load_examples(data / "mspt" / "splits" / "ner-dev-fnames.txt")
     docs = [e.doc for e in examples]
     assert len(set(docs)) == 15 and all(e.id.startswith(e.doc + ":") for e in examples)

@@ -13,10 +13,11 @@ import torch
 from matnlp.cli import main
 from matnlp.errors import ConfigError, ModelError
 from matnlp.ner import load
+from matnlp.ner.bases import resolve_base
 from matnlp.ner.data import read_conll
 from matnlp.ner.evaluate import evaluate, score
 from matnlp.ner.predict import Tagger
-from matnlp.ner.train import META_FILE, TrainSettings, default_base, prepare_labels, resolve_precision, train
+from matnlp.ner.train import META_FILE, TrainSettings, prepare_labels, resolve_precision, train
 
 RAW = [
     "LiFePO4 was annealed at 700 °C for 5 h under Ar.",
@@ -30,7 +31,7 @@ RAW = [
 def tiny_model(labels, crf=False):
     from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig
 
-    tokenizer = AutoTokenizer.from_pretrained(default_base(), local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base(None), local_files_only=True)
     config = BertConfig(
         vocab_size=tokenizer.vocab_size, hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
         intermediate_size=128, max_position_embeddings=128, num_labels=len(labels),

@@ -7,9 +7,10 @@ import torch
 
 from matnlp.cli import main
 from matnlp.errors import ConfigError, ModelError
+from matnlp.ner.bases import resolve_base
 from matnlp.ner.data import read_conll
 from matnlp.ner.pretrain import PRETRAIN_FILE, PretrainSettings, corpus_lines, pack, pretrain
-from matnlp.ner.train import default_base, load_base
+from matnlp.ner.train import load_base
 
 
 def test_pack_keeps_order_and_budget():
@@ -25,7 +26,7 @@ def tiny_base(tmp_path_factory):
     """A 2-layer BERT encoder *without* a masked-LM head, like the offline MiniLM package."""
     from transformers import AutoTokenizer, BertConfig, BertModel
 
-    tokenizer = AutoTokenizer.from_pretrained(default_base(), local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base(None), local_files_only=True)
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=128, max_position_embeddings=128)
     torch.manual_seed(0)

@@ -110,9 +110,10 @@ def test_slow_document_is_an_error_entry_in_ingest(tmp_path, monkeypatch):
 def _tiny_model_dir(path: Path) -> Path:
     from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig
 
-    from matnlp.ner.train import TrainSettings, default_base, save_model
+    from matnlp.ner.bases import resolve_base
+    from matnlp.ner.train import TrainSettings, save_model
 
-    tokenizer = AutoTokenizer.from_pretrained(default_base(), local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base(None), local_files_only=True)
     labels = ["O", "B-MAT", "I-MAT"]
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=16, num_hidden_layers=1, num_attention_heads=1,
                         intermediate_size=16, num_labels=3, id2label=dict(enumerate(labels)),

