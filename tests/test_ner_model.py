@@ -14,6 +14,7 @@ from matnlp.cli import main
 from matnlp.errors import ConfigError, ModelError
 from matnlp.ner import load
 from matnlp.ner.bases import resolve_base
+from matnlp.ner.crf import CRF
 from matnlp.ner.data import read_conll
 from matnlp.ner.evaluate import evaluate, score
 from matnlp.ner.predict import Tagger
@@ -245,6 +246,46 @@ def test_ensemble(trained, matscholar, tmp_path):
     shutil.rmtree(tmp_path / "ens" / "members" / "member-1")
     with pytest.raises(ModelError, match="not found"):
         load(tmp_path / "ens")
+
+
+def test_ensemble_of_different_bases(mpnet_base, matscholar, tmp_path):
+    """Members with different tokenizers (MiniLM's BERT vocabulary, MPNet's) are averaged word by word."""
+    from transformers import AutoTokenizer, MPNetConfig, MPNetForTokenClassification
+
+    from matnlp.ner.ensemble import build
+    from matnlp.ner.train import save_model
+
+    labels = ["O", "B-MAT", "I-MAT", "B-PRO", "I-PRO"]
+    settings = TrainSettings(processing="mat2vec", max_length=64, crf=True)
+    bert_tok, bert = tiny_model(labels)
+    mpnet_tok = AutoTokenizer.from_pretrained(mpnet_base, local_files_only=True)
+    torch.manual_seed(3)
+    mpnet = MPNetForTokenClassification(MPNetConfig(
+        vocab_size=mpnet_tok.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+        intermediate_size=32, num_labels=len(labels), id2label=dict(enumerate(labels)),
+        label2id={lab: i for i, lab in enumerate(labels)},
+    ))
+    for model in (bert, mpnet):
+        model.crf = CRF(labels)
+        torch.nn.init.normal_(model.crf.transitions)
+    save_model(tmp_path / "bert", bert, bert_tok, labels, settings)
+    save_model(tmp_path / "mpnet", mpnet, mpnet_tok, labels, settings)
+    ens = load(build([tmp_path / "bert", tmp_path / "mpnet"], tmp_path / "ens"), device="cpu", precision="fp32")
+    assert len(ens.encoders) == 2 and [len(e.models) for e in ens.encoders] == [1, 1]
+    singles = [load(tmp_path / name, device="cpu", precision="fp32") for name in ("bert", "mpnet")]
+    words = [e.words for e in matscholar[2][:30]]
+    word = "annealed"
+    assert bert_tok(word)["input_ids"] != mpnet_tok(word)["input_ids"], "two vocabularies: other piece ids"
+    (a, mask_a), (b, mask_b), (both, mask) = (
+        zip(*t.word_logits(words)) for t in (*singles, ens)
+    )
+    for x, y, z, mx, my, m in zip(a, b, both, mask_a, mask_b, mask):
+        assert (m == (mx | my)).all()
+        assert np.allclose(z[mx & my], (x[mx & my] + y[mx & my]) / 2, atol=1e-5)
+    crf_mean = (singles[0].decode.trans + singles[1].decode.trans) / 2
+    assert np.allclose(ens.decode.trans, crf_mean, atol=1e-5)
+    offsets = [(ent.start, ent.end, ent.text) for ent in ens(RAW[1])]
+    assert all(RAW[1][s:e] == text for s, e, text in offsets)
 
 
 def _conll(tmp_path, examples) -> Path:

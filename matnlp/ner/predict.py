@@ -42,26 +42,34 @@ class Unit:
 class Tagger:
     """Callable NER tagger: ``tagger(text) -> list[Entity]``; ``tagger.pipe(texts)`` for many texts.
 
-    ``model`` is one token-classification model or a list of them (an ensemble: their emissions are averaged).
+    ``model`` is one token-classification model or a list of them (an ensemble: their word emissions are averaged).
+    ``tokenizer`` is the models' tokenizer, or one per model when they come from different bases; models that
+    share a tokenizer object share its word pieces and windows.
     """
 
     def __init__(
         self, model, tokenizer, meta: dict, device: str = "cpu", batch_size: int = 32, crf: CRF | None = None,
         precision: str = "fp32",
     ):
-        self.models = [m.eval() for m in (model if isinstance(model, list | tuple) else [model])]
+        models = [m.eval() for m in (model if isinstance(model, list | tuple) else [model])]
+        tokenizers = tokenizer if isinstance(tokenizer, list | tuple) else [tokenizer] * len(models)
+        if len(tokenizers) != len(models):
+            raise ConfigError(f"{len(models)} models but {len(tokenizers)} tokenizers")
+        self.models = models
         self.precision = precision
-        self.tokenizer = tokenizer
         self.meta = meta
         self.labels: list[str] = meta["labels"]
         self.device = device
         self.batch_size = batch_size
         self.decode = Decoder(self.labels, crf)
-        self.cls_id, self.sep_id = special_ids(tokenizer)
-        self.max_length = min(int(meta.get("max_length", 128)), *(_model_max(m) for m in self.models))
         self.stride = int(meta.get("stride", 32))
         self.context = int(meta.get("context", 0))
         self.process = _processor(meta.get("processing", "none"))
+        groups: dict[int, list] = {}
+        for m, tok in zip(models, tokenizers):
+            groups.setdefault(id(tok), [tok, []])[1].append(m)
+        max_length = int(meta.get("max_length", 128))
+        self.encoders = [Encoder(tok, ms, max_length) for tok, ms in groups.values()]
 
     def __call__(self, text: str) -> list[Entity]:
         return self.pipe([text])[0]
@@ -106,25 +114,28 @@ class Tagger:
         ``docs`` gives each sentence's document (sentences of one document consecutive); a model trained with
         document context sees the neighbouring sentences of the same document. Default: each sentence alone.
         """
-        pieces = word_pieces(self.tokenizer, sentences_words)
-        docs = range(len(pieces)) if docs is None else docs
-        contexts = document_context(pieces, docs, self.context)
-        jobs = []
-        for s, (sent_pieces, around) in enumerate(zip(pieces, contexts)):
-            wins = make_windows(
-                sent_pieces, self.cls_id, self.sep_id, self.max_length, self.stride, self.context, around
-            )
-            for win, owned in zip(wins, window_owners([w.span for w in wins])):
-                jobs.append((s, win, owned))
-        word_logits = [np.zeros((len(w), len(self.labels)), dtype=np.float32) for w in sentences_words]
-        has_logits = [np.zeros(len(w), dtype=bool) for w in sentences_words]
-        for batch, logits in self._forward(jobs, batch_size or self.batch_size):
-            for (s, win, (lo, hi)), row in zip(batch, logits):
-                for pos, w in enumerate(win.word_ids):
-                    if w is not None and lo <= w < hi and not has_logits[s][w]:
-                        word_logits[s][w] = row[pos]
-                        has_logits[s][w] = True
-        return [self._decode(lg, mask) for lg, mask in zip(word_logits, has_logits)]
+        return [self._decode(*sent) for sent in self.word_logits(sentences_words, batch_size, docs)]
+
+    def word_logits(
+        self, sentences_words: Sequence[Sequence[str]], batch_size: int | None = None, docs: Sequence | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per sentence, the (words, labels) emissions (each word's first piece, averaged over the models) and a
+        mask of the words that have any (a word that tokenizes to nothing has none)."""
+        docs = range(len(sentences_words)) if docs is None else docs
+        sums = [np.zeros((len(w), len(self.labels)), dtype=np.float32) for w in sentences_words]
+        counts = [np.zeros(len(w), dtype=np.int32) for w in sentences_words]
+        for encoder in self.encoders:
+            jobs = encoder.jobs(sentences_words, docs, self.stride, self.context)
+            seen = [np.zeros(len(w), dtype=bool) for w in sentences_words]
+            for batch, logits in self._forward(encoder, jobs, batch_size or self.batch_size):
+                for (s, win, (lo, hi)), row in zip(batch, logits):
+                    for pos, w in enumerate(win.word_ids):
+                        if w is not None and lo <= w < hi and not seen[s][w]:
+                            sums[s][w] += row[pos]
+                            seen[s][w] = True
+            for c, mask in zip(counts, seen):
+                c[mask] += len(encoder.models)
+        return [(sm / np.maximum(c, 1)[:, None], c > 0) for sm, c in zip(sums, counts)]
 
     def _decode(self, logits: np.ndarray, mask: np.ndarray) -> tuple[list[str], np.ndarray]:
         path, probs = self.decode(logits[mask])
@@ -136,10 +147,11 @@ class Tagger:
         return tags, full_probs
 
     @torch.inference_mode()
-    def _forward(self, jobs: list, batch_size: int):
-        """Yield (jobs, logits) per batch; windows are sorted by length so batches pad little."""
+    def _forward(self, encoder: Encoder, jobs: list, batch_size: int):
+        """Yield (jobs, summed logits of the encoder's models) per batch; windows are sorted by length so batches
+        pad little."""
         jobs = sorted(jobs, key=lambda j: len(j[1].input_ids))
-        pad = self.tokenizer.pad_token_id or 0
+        pad = encoder.tokenizer.pad_token_id or 0
         for k in range(0, len(jobs), batch_size):
             batch = jobs[k : k + batch_size]
             width = len(batch[-1][1].input_ids)
@@ -150,8 +162,27 @@ class Tagger:
                 mask[r, : len(win.input_ids)] = 1
             ids, mask = ids.to(self.device), mask.to(self.device)
             with torch.autocast(self.device, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-                logits = sum(m(input_ids=ids, attention_mask=mask).logits.float() for m in self.models)
-            yield batch, (logits / len(self.models)).cpu().numpy()
+                logits = sum(m(input_ids=ids, attention_mask=mask).logits.float() for m in encoder.models)
+            yield batch, logits.cpu().numpy()
+
+
+class Encoder:
+    """Models sharing one tokenizer: each sentence is split into word pieces and windows once for all of them."""
+
+    def __init__(self, tokenizer, models: list, max_length: int):
+        self.tokenizer = tokenizer
+        self.models = models
+        self.cls_id, self.sep_id = special_ids(tokenizer)
+        self.max_length = min(max_length, *(_model_max(m) for m in models))
+
+    def jobs(self, sentences_words: Sequence[Sequence[str]], docs: Sequence, stride: int, context: int) -> list:
+        """``(sentence index, window, owned word range)`` for every model window of every sentence."""
+        pieces = word_pieces(self.tokenizer, sentences_words)
+        out = []
+        for s, (sent_pieces, around) in enumerate(zip(pieces, document_context(pieces, docs, context))):
+            wins = make_windows(sent_pieces, self.cls_id, self.sep_id, self.max_length, stride, context, around)
+            out += [(s, win, owned) for win, owned in zip(wins, window_owners([w.span for w in wins]))]
+        return out
 
 
 def _model_max(model) -> int:
@@ -198,8 +229,6 @@ def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_
     :func:`~matnlp.ner.train.resolve_precision`), ``fp32``, ``bf16``, or ``int8`` (dynamic quantization of the
     linear layers, CPU only).
     """
-    from transformers import AutoTokenizer
-
     path = check_model_dir(path)
     try:
         meta = json.loads((path / META_FILE).read_text())
@@ -209,13 +238,32 @@ def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_
     device = resolve_device(device)
     precision = resolve_precision(precision, device)
     dirs = [check_model_dir(path / MEMBERS / name) for name in meta.get("members") or []] or [path]
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"{path}: cannot load the tokenizer ({exc})") from None
+    tokenizers = _tokenizers(dirs)
     models = [_load_model(d, len(labels), device, precision) for d in dirs]
     crf = mean_crf([_load_crf(d, labels) for d in dirs], labels) if meta.get("crf") else None
-    return Tagger(models, tokenizer, meta, device, batch_size, crf, precision)
+    return Tagger(models, tokenizers, meta, device, batch_size, crf, precision)
+
+
+def _vocabulary(path: Path) -> dict[str, bytes]:
+    """The vocabulary files of a model dir: models with equal ones split text into the same word pieces."""
+    return {n: (path / n).read_bytes() for n in ("tokenizer.json", "vocab.txt") if (path / n).is_file()}
+
+
+def _tokenizers(dirs: Sequence[Path]) -> list:
+    """One tokenizer per model dir, loaded once per distinct vocabulary (ensemble members may differ in base)."""
+    from transformers import AutoTokenizer
+
+    loaded: dict[tuple, object] = {}
+    out = []
+    for d in dirs:
+        key = tuple(sorted(_vocabulary(d).items()))
+        if key not in loaded:
+            try:
+                loaded[key] = AutoTokenizer.from_pretrained(d, local_files_only=True)
+            except (OSError, ValueError) as exc:
+                raise ModelError(f"{d}: cannot load the tokenizer ({exc})") from None
+        out.append(loaded[key])
+    return out
 
 
 def _load_model(path: Path, num_labels: int, device: str, precision: str):
