@@ -15,15 +15,13 @@ PRETRAIN_ARGS ?= --epochs 1
 ifeq ($(PROFILE),full)
 W2V_ARGS :=
 NER_MATSCHOLAR_ARGS := --epochs 20 --patience 4
-NER_MSPT_ARGS := --lr 1e-4 --epochs 12 --patience 0 --warmup 0.1
-NER_MSPT_SEEDS := 1 2 3
-NER_MSPT_BASE := mpnet
+NER_MSPT_ARGS := --epochs 12 --patience 0 --warmup 0.1
+NER_MSPT_RUNS := minilm:3e-4:1 minilm:3e-4:2 minilm:3e-4:3 mpnet:1e-4:1 mpnet:1e-4:2 mpnet:1e-4:3
 else
 W2V_ARGS := --epochs 10
 NER_MATSCHOLAR_ARGS := --epochs 2 --patience 0
 NER_MSPT_ARGS := --epochs 4 --patience 0
-NER_MSPT_SEEDS := 1
-NER_MSPT_BASE := minilm
+NER_MSPT_RUNS := minilm:2e-4:1
 endif
 MATSCHOLAR := $(MATNLP_DATA)/matscholar_ner
 MSPT_SPLITS := $(MATNLP_DATA)/mspt/splits
@@ -72,19 +70,21 @@ models/ner-matscholar/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 	$(MATNLP) ner train --train $(MATSCHOLAR)/train.txt --dev $(MATSCHOLAR)/dev.txt --test $(MATSCHOLAR)/test.txt \
 		-o models/ner-matscholar $(NER_COMMON) $(NER_MATSCHOLAR_ARGS) $(if $(NER_BASE),--base $(NER_BASE))
 
-# One fine-tune per seed; with several seeds (PROFILE=full) the model is their ensemble.
+# One fine-tune per BASE:LR:SEED run; with several (PROFILE=full: three MiniLM and three MPNet seeds) the model is
+# their ensemble. NER_BASE replaces every run's base.
 models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES)
 	rm -rf models/ner-mspt-seeds
-	for seed in $(NER_MSPT_SEEDS); do \
+	for run in $(NER_MSPT_RUNS); do \
+		IFS=: read base lr seed <<< "$$run"; \
 		$(MATNLP) ner train --train $(MSPT_SPLITS)/ner-train-fnames.txt --dev $(MSPT_SPLITS)/ner-dev-fnames.txt \
-			--test $(MSPT_SPLITS)/ner-test-fnames.txt -o models/ner-mspt-seeds/seed$$seed --min-count 20 \
-			$(NER_COMMON) $(NER_MSPT_ARGS) --base $(or $(NER_BASE),$(NER_MSPT_BASE)) --seed $$seed || exit 1; \
+			--test $(MSPT_SPLITS)/ner-test-fnames.txt -o models/ner-mspt-seeds/$$base-s$$seed --min-count 20 \
+			$(NER_COMMON) $(NER_MSPT_ARGS) --base $(or $(NER_BASE),$$base) --lr $$lr --seed $$seed || exit 1; \
 	done
 	rm -rf models/ner-mspt
-	if [ $(words $(NER_MSPT_SEEDS)) -gt 1 ]; then \
-		$(MATNLP) ner ensemble models/ner-mspt-seeds/seed* -o models/ner-mspt \
+	if [ $(words $(NER_MSPT_RUNS)) -gt 1 ]; then \
+		$(MATNLP) ner ensemble models/ner-mspt-seeds/* -o models/ner-mspt \
 			--dev $(MSPT_SPLITS)/ner-dev-fnames.txt --test $(MSPT_SPLITS)/ner-test-fnames.txt; \
-	else mv models/ner-mspt-seeds/seed$(firstword $(NER_MSPT_SEEDS)) models/ner-mspt; fi
+	else mv models/ner-mspt-seeds/* models/ner-mspt; fi
 	rm -rf models/ner-mspt-seeds
 
 ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json

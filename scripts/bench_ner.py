@@ -72,17 +72,21 @@ def _scores(metrics: dict) -> dict:
 
 
 def mspt_ensemble(splits: Path, out: Path, args) -> dict:
-    """One MSPT fine-tune per seed, then their ensemble (the model ``make ner PROFILE=full`` ships), scored on test."""
+    """One MSPT fine-tune per base and seed, then their ensemble (the model ``make ner PROFILE=full`` ships),
+    scored on test."""
     from matnlp.ner.data import load_examples
     from matnlp.ner.ensemble import build, score
 
     dev, test = splits / "ner-dev-fnames.txt", splits / "ner-test-fnames.txt"
-    members = [
-        train_task("mspt", splits / "ner-train-fnames.txt", dev, test, out / "ner-mspt-seeds" / f"seed{seed}", args,
-                   processing="none", min_count=20, seed=seed, base=args.mspt_base, lr=args.mspt_lr, epochs=args.mspt_epochs,
-                   warmup=args.mspt_warmup, patience=0, **_window(args.mspt_context))
-        for seed in args.mspt_seeds
-    ]
+    members = []
+    for spec in args.mspt_bases:
+        base, lr = spec.rsplit(":", 1)
+        members += [
+            train_task("mspt", splits / "ner-train-fnames.txt", dev, test, out / "ner-mspt-seeds" / f"{base}-s{seed}",
+                       args, processing="none", min_count=20, seed=seed, base=base, lr=float(lr),
+                       epochs=args.mspt_epochs, warmup=args.mspt_warmup, patience=0, **_window(args.mspt_context))
+            for seed in args.mspt_seeds
+        ]
     result = {"members": members}
     model = out / "ner-mspt"
     if len(members) > 1:
@@ -188,16 +192,16 @@ def main() -> int:
     p.add_argument("--model", help="throughput: an existing Matscholar model dir (default: the one trained here)")
     p.add_argument("--json", default="bench/ner.json")
     p.add_argument("--base", help="Matscholar base: minilm (default), mpnet or a local HF checkpoint dir")
-    p.add_argument("--mspt-base", default="mpnet", help="MSPT base (default mpnet: offline all-mpnet-base-v2)")
     p.add_argument("--epochs", type=float, default=20)
     p.add_argument("--mspt-epochs", type=float, default=12)
-    p.add_argument("--mspt-lr", type=float, default=1e-4)
+    p.add_argument("--mspt-bases", nargs="+", default=["minilm:3e-4", "mpnet:1e-4"],
+                   help="MSPT bases, each BASE:LR (a name or a checkpoint dir, and its learning rate)")
     p.add_argument("--mspt-warmup", type=float, default=0.1)
     p.add_argument("--context", type=int, default=0,
                    help="Matscholar: word pieces of document context per side (the window grows to 128 + 2x)")
     p.add_argument("--mspt-context", type=int, default=0, help="MSPT: the same")
     p.add_argument("--mspt-seeds", type=int, nargs="+", default=[1, 2, 3],
-                   help="one MSPT fine-tune per seed; with several, the reported model is their ensemble")
+                   help="one MSPT fine-tune per base and seed; with several, the reported model is their ensemble")
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--warmup", type=float, default=0.06)
