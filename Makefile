@@ -14,7 +14,7 @@ NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
 PRETRAIN_ARGS ?= --epochs 1
 ifeq ($(PROFILE),full)
 W2V_ARGS :=
-NER_MATSCHOLAR_ARGS := --epochs 20 --patience 4
+NER_MATSCHOLAR_ARGS := --base mpnet --lr 1e-4 --epochs 12 --patience 4
 NER_MSPT_ARGS := --epochs 12 --patience 0 --warmup 0.1
 NER_MSPT_RUNS := minilm:3e-4:1 minilm:3e-4:2 minilm:3e-4:3 mpnet:1e-4:1 mpnet:1e-4:2 mpnet:1e-4:3
 else

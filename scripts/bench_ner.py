@@ -191,8 +191,8 @@ def main() -> int:
     p.add_argument("--out", default="models", help="where the trained model dirs go")
     p.add_argument("--model", help="throughput: an existing Matscholar model dir (default: the one trained here)")
     p.add_argument("--json", default="bench/ner.json")
-    p.add_argument("--base", help="Matscholar base: minilm (default), mpnet or a local HF checkpoint dir")
-    p.add_argument("--epochs", type=float, default=20)
+    p.add_argument("--base", default="mpnet", help="Matscholar base: mpnet (default), minilm or a checkpoint dir")
+    p.add_argument("--epochs", type=float, default=12)
     p.add_argument("--mspt-epochs", type=float, default=12)
     p.add_argument("--mspt-bases", nargs="+", default=["minilm:3e-4", "mpnet:1e-4"],
                    help="MSPT bases, each BASE:LR (a name or a checkpoint dir, and its learning rate)")
@@ -202,7 +202,7 @@ def main() -> int:
     p.add_argument("--mspt-context", type=int, default=0, help="MSPT: the same")
     p.add_argument("--mspt-seeds", type=int, nargs="+", default=[1, 2, 3],
                    help="one MSPT fine-tune per base and seed; with several, the reported model is their ensemble")
-    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--lr", type=float, default=1e-4)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--warmup", type=float, default=0.06)
     p.add_argument("--crf", action=argparse.BooleanOptionalAction, default=True)

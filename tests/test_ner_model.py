@@ -116,6 +116,19 @@ def test_long_text_and_reduced_precision(trained, precision):
     assert max(e.end for e in entities) > len(text) // 2  # windows reach the end
 
 
+def test_int8_spares_the_narrowing_layers(trained):
+    """Feed-forward down-projections and the classifier stay in float; the rest is quantized."""
+    from matnlp.ner.predict import int8_layers
+
+    model = trained[1]
+    chosen = int8_layers(model)
+    assert {"bert.encoder.layer.0.attention.self.query", "bert.encoder.layer.1.intermediate.dense"} <= chosen
+    assert not chosen & {"bert.encoder.layer.0.output.dense", "classifier"}
+    quantized = load(trained[0], device="cpu", precision="int8").models[0]
+    dynamic = {n for n, m in quantized.named_modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)}
+    assert dynamic == chosen
+
+
 def test_bad_inputs(trained, tmp_path):
     out = trained[0]
     tagger = load(out, device="cpu")

@@ -227,7 +227,7 @@ def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_
 
     ``precision``: ``auto`` (bf16 autocast where the hardware runs it fast, see
     :func:`~matnlp.ner.train.resolve_precision`), ``fp32``, ``bf16``, or ``int8`` (dynamic quantization of the
-    linear layers, CPU only).
+    linear layers that do not narrow their input, see :func:`int8_layers`; CPU only).
     """
     path = check_model_dir(path)
     try:
@@ -279,8 +279,19 @@ def _load_model(path: Path, num_labels: int, device: str, precision: str):
     if precision == "int8":
         with warnings.catch_warnings():  # eager dynamic quantization is deprecated in favour of torchao
             warnings.simplefilter("ignore")
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            model = torch.ao.quantization.quantize_dynamic(model, int8_layers(model), dtype=torch.qint8)
     return model
+
+
+def int8_layers(model) -> set[str]:
+    """Names of the linear layers to quantize: all but those that narrow their input (the feed-forward
+    down-projections and the classifier). Their inputs carry GELU outliers that per-tensor dynamic int8 cannot
+    represent: quantizing them cut an MPNet Matscholar model from 0.869 to 0.672 micro-F1, sparing them gave 0.864.
+    """
+    return {
+        name for name, module in model.named_modules()
+        if isinstance(module, torch.nn.Linear) and module.in_features <= module.out_features
+    }
 
 
 def mean_crf(crfs: Sequence[CRF], labels: list[str]) -> CRF:
