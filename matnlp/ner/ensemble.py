@@ -5,8 +5,8 @@ Fine-tunes on a few hundred documents differ by a point or more from seed to see
 0.774-0.788, their ensemble 0.792), at the inference cost of one forward pass per member. Members from different
 bases (e.g. MiniLM and MPNet, each with its own tokenizer) are averaged per word, on each word's first piece.
 
-An ensemble is a model dir like any other: ``matnlp_ner.json`` (with ``members``), the shared tokenizer, and the
-member dirs under ``members/``; :func:`matnlp.ner.load` reads it.
+An ensemble is a model dir like any other: ``matnlp_ner.json`` (with ``members``), the first member's tokenizer,
+and the member dirs (each with its own tokenizer) under ``members/``; :func:`matnlp.ner.load` reads it.
 """
 
 from __future__ import annotations

@@ -55,7 +55,6 @@ class Tagger:
         tokenizers = tokenizer if isinstance(tokenizer, list | tuple) else [tokenizer] * len(models)
         if len(tokenizers) != len(models):
             raise ConfigError(f"{len(models)} models but {len(tokenizers)} tokenizers")
-        self.models = models
         self.precision = precision
         self.meta = meta
         self.labels: list[str] = meta["labels"]
@@ -70,6 +69,11 @@ class Tagger:
             groups.setdefault(id(tok), [tok, []])[1].append(m)
         max_length = int(meta.get("max_length", 128))
         self.encoders = [Encoder(tok, ms, max_length) for tok, ms in groups.values()]
+
+    @property
+    def models(self) -> list:
+        """All member models, encoder by encoder."""
+        return [m for encoder in self.encoders for m in encoder.models]
 
     def __call__(self, text: str) -> list[Entity]:
         return self.pipe([text])[0]
