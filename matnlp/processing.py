@@ -147,6 +147,12 @@ def process_tokens(text: str, tokens: list[Token]) -> list[ProcessedToken]:
     return result
 
 
+def process_word(word: str) -> str:
+    """Processed form of a lone word (its first piece if it splits, ``10mL`` -> ``<nUm>``): the key under which
+    mat2vec-style embeddings store it."""
+    return _split(word)[0][0]
+
+
 def process_sentence(text: str, sentence: Sentence) -> list[ProcessedToken]:
     """mat2vec-style view of one sentence of ``text``."""
     return process_tokens(text, sentence.tokens)

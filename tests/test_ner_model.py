@@ -194,6 +194,23 @@ def test_document_context_model(tmp_path, matscholar):
         assert text[ent.start : ent.end] == ent.text
 
 
+def test_train_without_dev_keeps_the_last_epoch(tmp_path, matscholar):
+    """A final model on train+dev: no dev split, every epoch runs, the last weights are saved, test scored once."""
+    train_ex, dev_ex, test = matscholar
+    settings = TrainSettings(epochs=2, lr=3e-3, batch_size=8, progress=False, patience=3, device="cpu",
+                             max_length=64, processing="mat2vec")
+    tokenizer, model = tiny_model(prepare_labels(train_ex + dev_ex, settings))
+    metrics = train(train_ex[:60] + dev_ex[:20], [], tmp_path, settings, model=model, tokenizer=tokenizer,
+                    test_examples=test[:30])
+    assert set(metrics) == {"train_seconds", "test"} and not (tmp_path / "checkpoints").exists()
+    meta = json.loads((tmp_path / META_FILE).read_text())
+    words = [e.words for e in test[:30]]
+    in_memory = Tagger(model, tokenizer, meta, precision=resolve_precision("auto", "cpu")).tag_words(words)
+    assert [t for t, _ in load(tmp_path, device="cpu").tag_words(words)] == [t for t, _ in in_memory]
+    with pytest.raises(ConfigError, match="training data"):
+        train([], dev_ex, tmp_path / "none", settings, model=model, tokenizer=tokenizer)
+
+
 def test_precision_choice(trained, matscholar, monkeypatch):
     assert resolve_precision("fp32", "cpu") == "fp32" and resolve_precision("int8", "cpu") == "int8"
     for amx in (True, False):

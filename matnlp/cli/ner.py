@@ -1,5 +1,5 @@
-"""``matnlp ner train | eval | predict | ensemble | pretrain``: fine-tune, score, apply and combine BERT NER models,
-and adapt their base encoder to the domain."""
+"""``matnlp ner train | train-lstm | eval | predict | ensemble | pretrain``: fine-tune, score, apply and combine
+BERT NER models (and word-level BiLSTM-CRF members), and adapt their base encoder to the domain."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("ner", help="train, evaluate and apply BERT NER models")
     sub = parser.add_subparsers(dest="ner_command", metavar="SUBCOMMAND", required=True)
     _register_train(sub)
+    _register_train_lstm(sub)
     _register_eval(sub)
     _register_predict(sub)
     _register_ensemble(sub)
@@ -33,23 +34,32 @@ def _data_help() -> str:
     return "CoNLL file, JSONL spans, brat directory, or an MSPT split list (names, one a line)"
 
 
-def _register_train(sub) -> None:
-    p = sub.add_parser("train", help="fine-tune a token-classification model")
-    p.add_argument("--train", required=True, help=_data_help())
-    p.add_argument("--dev", required=True, help="dev data (early stopping and best checkpoint)")
+def _add_data_args(p) -> None:
+    p.add_argument("--train", required=True, nargs="+",
+                   help=_data_help() + "; several are joined (e.g. train and dev for a final model)")
+    p.add_argument("--dev", help="dev data (early stopping and best checkpoint); without it every epoch runs and "
+                                 "the last is kept")
     p.add_argument("--test", help="test data, scored once at the end into metrics.json")
     p.add_argument("--brat-dir", help="brat directory for split lists (default: found beside the list)")
     p.add_argument("-o", "--out", required=True, help="output model directory")
-    p.add_argument("--base", help=BASE_HELP)
     p.add_argument("--processing", choices=("auto", "mat2vec", "none"), default="auto",
                    help="text processing the model expects at predict time (auto: mat2vec if the data has <nUm>)")
+    p.add_argument("--min-count", type=int, default=1, help="keep entity types with at least this many mentions")
+    p.add_argument("--limit", type=int, help="use only the first N training sentences")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+
+
+def _register_train(sub) -> None:
+    p = sub.add_parser("train", help="fine-tune a token-classification model")
+    _add_data_args(p)
+    p.add_argument("--base", help=BASE_HELP)
     p.add_argument("--epochs", type=float, default=12.0)
     p.add_argument("--lr", type=float, default=1.5e-4)
     p.add_argument("--head-lr-mult", type=float, default=1.0, help="learning-rate multiplier for classifier/CRF")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--warmup", type=float, default=0.1, help="warm-up steps (int) or ratio (<1)")
     p.add_argument("--weight-decay", type=float, default=0.01)
-    p.add_argument("--seed", type=int, default=42)
     p.add_argument("--max-length", type=int, default=128, help="window length in word pieces")
     p.add_argument("--stride", type=int, default=32, help="overlap between windows in word pieces")
     p.add_argument("--context", type=int, default=0,
@@ -58,12 +68,25 @@ def _register_train(sub) -> None:
     p.add_argument("--crf", action="store_true", help="train a CRF layer over the word emissions")
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--precision", choices=[x for x in PRECISIONS if x != "int8"], default="auto",
                    help=PRECISION_HELP.split(";")[0])
-    p.add_argument("--min-count", type=int, default=1, help="keep entity types with at least this many mentions")
-    p.add_argument("--limit", type=int, help="use only the first N training sentences")
     p.set_defaults(func=cmd_train)
+
+
+def _register_train_lstm(sub) -> None:
+    p = sub.add_parser(
+        "train-lstm", help="train a word-level BiLSTM-CRF over Word2vec vectors (an ensemble member for BERT models)"
+    )
+    _add_data_args(p)
+    p.add_argument("--embeddings", help="matnlp embeddings dir (`matnlp embeddings train`) for the word vectors; "
+                                        "without it they start random")
+    p.add_argument("--epochs", type=int, default=40)
+    p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--hidden", type=int, default=256, help="LSTM units per direction")
+    p.add_argument("--dropout", type=float, default=0.5)
+    p.add_argument("--patience", type=int, default=8, help="early-stopping patience in epochs (0: off)")
+    p.set_defaults(func=cmd_train_lstm)
 
 
 def _register_eval(sub) -> None:
@@ -125,16 +148,28 @@ def _register_pretrain(sub) -> None:
     p.set_defaults(func=cmd_pretrain)
 
 
-def cmd_train(args: argparse.Namespace) -> int:
+def _load_training_data(args: argparse.Namespace):
+    """(train, dev, test, processing) from the data arguments; ``auto`` processing looks for ``<nUm>``."""
     from ..ner.data import load_examples
-    from ..ner.train import TrainSettings, train
 
-    train_ex = load_examples(args.train, args.brat_dir)[: args.limit]
-    dev_ex = load_examples(args.dev, args.brat_dir)
+    train_ex = [ex for spec in args.train for ex in load_examples(spec, args.brat_dir)][: args.limit]
+    dev_ex = load_examples(args.dev, args.brat_dir) if args.dev else []
     test_ex = load_examples(args.test, args.brat_dir) if args.test else None
     processing = args.processing
     if processing == "auto":
         processing = "mat2vec" if any("<nUm>" in e.words for e in train_ex) else "none"
+    return train_ex, dev_ex, test_ex, processing
+
+
+def _print_scores(metrics: dict) -> None:
+    if metrics:
+        print(json.dumps({k: metrics[k]["micro"] for k in ("dev", "test") if k in metrics}, indent=2))
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ..ner.train import TrainSettings, train
+
+    train_ex, dev_ex, test_ex, processing = _load_training_data(args)
     settings = TrainSettings(
         base=args.base, epochs=args.epochs, lr=args.lr, head_lr_mult=args.head_lr_mult, batch_size=args.batch_size,
         warmup=args.warmup, weight_decay=args.weight_decay, seed=args.seed, max_length=args.max_length,
@@ -142,9 +177,20 @@ def cmd_train(args: argparse.Namespace) -> int:
         patience=args.patience, device=args.device, precision=args.precision, processing=processing,
         min_count=args.min_count,
     )
-    metrics = train(train_ex, dev_ex, args.out, settings, test_examples=test_ex)
-    if metrics:
-        print(json.dumps({k: metrics[k]["micro"] for k in ("dev", "test") if k in metrics}, indent=2))
+    _print_scores(train(train_ex, dev_ex, args.out, settings, test_examples=test_ex))
+    return 0
+
+
+def cmd_train_lstm(args: argparse.Namespace) -> int:
+    from ..ner.lstm import LSTMSettings, train_lstm
+
+    train_ex, dev_ex, test_ex, processing = _load_training_data(args)
+    settings = LSTMSettings(
+        embeddings=args.embeddings, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, hidden=args.hidden,
+        dropout=args.dropout, patience=args.patience, seed=args.seed, processing=processing,
+        min_count=args.min_count, device=args.device,
+    )
+    _print_scores(train_lstm(train_ex, dev_ex, args.out, settings, test_examples=test_ex))
     return 0
 
 
@@ -168,8 +214,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
 
     out = build(args.models, args.out)
     dev, test = (load_examples(spec, args.brat_dir) if spec else None for spec in (args.dev, args.test))
-    metrics = score(out, dev, test, args.device)
-    print(json.dumps({k: metrics[k]["micro"] for k in ("dev", "test") if k in metrics}, indent=2))
+    _print_scores(score(out, dev, test, args.device))
     return 0
 
 

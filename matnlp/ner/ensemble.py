@@ -3,10 +3,11 @@
 Fine-tunes on a few hundred documents differ by a point or more from seed to seed; averaging their word emissions
 (and CRF scores) before decoding removes much of that variance (MSPT test micro-F1: three MiniLM seeds
 0.774-0.788, their ensemble 0.792), at the inference cost of one forward pass per member. Members from different
-bases (e.g. MiniLM and MPNet, each with its own tokenizer) are averaged per word, on each word's first piece.
+bases (e.g. MiniLM and MPNet, each with its own tokenizer) are averaged per word, on each word's first piece, and
+so are word-level BiLSTM-CRF members (:mod:`matnlp.ner.lstm`).
 
-An ensemble is a model dir like any other: ``matnlp_ner.json`` (with ``members``), the first member's tokenizer,
-and the member dirs (each with its own tokenizer) under ``members/``; :func:`matnlp.ner.load` reads it.
+An ensemble is a model dir like any other: ``matnlp_ner.json`` (with ``members``) and the member dirs (each with
+its own tokenizer or vocabulary) under ``members/``; :func:`matnlp.ner.load` reads it.
 """
 
 from __future__ import annotations
@@ -19,16 +20,18 @@ from pathlib import Path
 
 from ..errors import ConfigError, ModelError
 from .data import Example
+from .lstm import MODEL_TYPE
 from .predict import MEMBERS, check_model_dir
 from .train import META_FILE
 
 log = logging.getLogger(__name__)
 
-SAME = ("labels", "processing", "crf", "max_length", "stride", "context")
+SAME = ("labels", "processing", "crf")
 """Metadata every member must share: the ensemble decodes them as one model."""
+SAME_WINDOWS = ("max_length", "stride", "context")
+"""Metadata the word-piece members must share: their windows are built with the ensemble's settings."""
 DEFAULTS = {"context": 0}
 """Values of metadata keys that models saved before the key existed imply."""
-TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
 
 
 def _meta(path: Path) -> dict:
@@ -44,12 +47,15 @@ def build(model_dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
     if len(dirs) < 2:
         raise ConfigError("an ensemble needs at least two model directories")
     metas = [_meta(d) for d in dirs]
+    pieces = [m for m in metas if m.get("kind") != MODEL_TYPE] or metas
+    ref = dirs[metas.index(pieces[0])]
     for d, meta in zip(dirs, metas):
         if meta.get("members"):
             raise ConfigError(f"{d} is itself an ensemble; list its members instead")
-        differ = [k for k in SAME if meta.get(k, DEFAULTS.get(k)) != metas[0].get(k, DEFAULTS.get(k))]
+        keys = SAME if meta.get("kind") == MODEL_TYPE else SAME + SAME_WINDOWS
+        differ = [k for k in keys if meta.get(k, DEFAULTS.get(k)) != pieces[0].get(k, DEFAULTS.get(k))]
         if differ:
-            raise ModelError(f"{d}: {', '.join(differ)} differ from {dirs[0]}; members must share one scheme")
+            raise ModelError(f"{d}: {', '.join(differ)} differ from {ref}; members must share one scheme")
     out = Path(out_dir)
     if out.resolve() in {d.resolve() for d in dirs}:
         raise ConfigError(f"{out}: the ensemble must not be written into one of its members")
@@ -58,10 +64,7 @@ def build(model_dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
     names = [f"member-{i}" for i in range(len(dirs))]
     for d, name in zip(dirs, names):
         shutil.copytree(d, out / MEMBERS / name)
-    for name in TOKENIZER_FILES:
-        if (dirs[0] / name).is_file():
-            shutil.copy2(dirs[0] / name, out / name)
-    meta = dict(metas[0], members=names, member_sources=[str(d) for d in dirs])
+    meta = dict(pieces[0], members=names, member_sources=[str(d) for d in dirs])
     (out / META_FILE).write_text(json.dumps(meta, indent=2))  # last: an interrupted build is not loadable
     log.info("ensemble of %d models -> %s", len(dirs), out)
     return out

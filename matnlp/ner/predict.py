@@ -21,6 +21,7 @@ from ..types import Entity, Sentence  # noqa: E402
 from .crf import CRF, Decoder  # noqa: E402
 from .data import document_context, make_windows, special_ids, window_owners, word_pieces  # noqa: E402
 from .labels import OUTSIDE, spans  # noqa: E402
+from .lstm import VOCAB_FILE, WordLSTM, is_lstm_dir  # noqa: E402
 from .train import CRF_FILE, META_FILE, resolve_device, resolve_precision  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -61,14 +62,17 @@ class Tagger:
         self.device = device
         self.batch_size = batch_size
         self.decode = Decoder(self.labels, crf)
-        self.stride = int(meta.get("stride", 32))
         self.context = int(meta.get("context", 0))
         self.process = _processor(meta.get("processing", "none"))
         groups: dict[int, list] = {}
         for m, tok in zip(models, tokenizers):
-            groups.setdefault(id(tok), [tok, []])[1].append(m)
-        max_length = int(meta.get("max_length", 128))
-        self.encoders = [Encoder(tok, ms, max_length) for tok, ms in groups.values()]
+            key = id(WordEncoder) if isinstance(m, WordLSTM) else id(tok)
+            groups.setdefault(key, [tok, []])[1].append(m)
+        windows = (int(meta.get("max_length", 128)), int(meta.get("stride", 32)), self.context)
+        self.encoders = [
+            WordEncoder(ms) if isinstance(ms[0], WordLSTM) else Encoder(tok, ms, *windows)
+            for tok, ms in groups.values()
+        ]
 
     @property
     def models(self) -> list:
@@ -129,16 +133,10 @@ class Tagger:
         sums = [np.zeros((len(w), len(self.labels)), dtype=np.float32) for w in sentences_words]
         counts = [np.zeros(len(w), dtype=np.int32) for w in sentences_words]
         for encoder in self.encoders:
-            jobs = encoder.jobs(sentences_words, docs, self.stride, self.context)
-            seen = [np.zeros(len(w), dtype=bool) for w in sentences_words]
-            for batch, logits in self._forward(encoder, jobs, batch_size or self.batch_size):
-                for (s, win, (lo, hi)), row in zip(batch, logits):
-                    for pos, w in enumerate(win.word_ids):
-                        if w is not None and lo <= w < hi and not seen[s][w]:
-                            sums[s][w] += row[pos]
-                            seen[s][w] = True
-            for c, mask in zip(counts, seen):
-                c[mask] += len(encoder.models)
+            found = encoder.emissions(sentences_words, docs, batch_size or self.batch_size, self.device, self.precision)
+            for sm, c, (emissions, seen) in zip(sums, counts, found):
+                sm += emissions
+                c[seen] += len(encoder.models)
         return [(sm / np.maximum(c, 1)[:, None], c > 0) for sm, c in zip(sums, counts)]
 
     def _decode(self, logits: np.ndarray, mask: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -150,12 +148,49 @@ class Tagger:
             full_probs[w] = p
         return tags, full_probs
 
+
+class Encoder:
+    """Word-piece models sharing one tokenizer: each sentence is split into pieces and windows once for all of them."""
+
+    def __init__(self, tokenizer, models: list, max_length: int, stride: int = 32, context: int = 0):
+        self.tokenizer = tokenizer
+        self.models = models
+        self.stride, self.context = stride, context
+        self.cls_id, self.sep_id = special_ids(tokenizer)
+        self.max_length = min(max_length, *(_model_max(m) for m in models))
+
+    def emissions(
+        self, sentences_words: Sequence[Sequence[str]], docs: Sequence, batch_size: int, device: str, precision: str
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per sentence, the (words, labels) emissions summed over the models (each word's first piece, from the
+        window that owns it) and a mask of the words that have any."""
+        labels = self.models[0].config.num_labels
+        sums = [np.zeros((len(w), labels), dtype=np.float32) for w in sentences_words]
+        seen = [np.zeros(len(w), dtype=bool) for w in sentences_words]
+        for batch, logits in self._forward(self.jobs(sentences_words, docs), batch_size, device, precision):
+            for (s, win, (lo, hi)), row in zip(batch, logits):
+                for pos, w in enumerate(win.word_ids):
+                    if w is not None and lo <= w < hi and not seen[s][w]:
+                        sums[s][w] = row[pos]
+                        seen[s][w] = True
+        return list(zip(sums, seen))
+
+    def jobs(self, sentences_words: Sequence[Sequence[str]], docs: Sequence) -> list:
+        """``(sentence index, window, owned word range)`` for every model window of every sentence."""
+        pieces = word_pieces(self.tokenizer, sentences_words)
+        out = []
+        for s, (sent_pieces, around) in enumerate(zip(pieces, document_context(pieces, docs, self.context))):
+            wins = make_windows(
+                sent_pieces, self.cls_id, self.sep_id, self.max_length, self.stride, self.context, around
+            )
+            out += [(s, win, owned) for win, owned in zip(wins, window_owners([w.span for w in wins]))]
+        return out
+
     @torch.inference_mode()
-    def _forward(self, encoder: Encoder, jobs: list, batch_size: int):
-        """Yield (jobs, summed logits of the encoder's models) per batch; windows are sorted by length so batches
-        pad little."""
+    def _forward(self, jobs: list, batch_size: int, device: str, precision: str):
+        """Yield (jobs, summed logits of the models) per batch; windows are sorted by length so batches pad little."""
         jobs = sorted(jobs, key=lambda j: len(j[1].input_ids))
-        pad = encoder.tokenizer.pad_token_id or 0
+        pad = self.tokenizer.pad_token_id or 0
         for k in range(0, len(jobs), batch_size):
             batch = jobs[k : k + batch_size]
             width = len(batch[-1][1].input_ids)
@@ -164,29 +199,24 @@ class Tagger:
             for r, (_, win, _) in enumerate(batch):
                 ids[r, : len(win.input_ids)] = torch.tensor(win.input_ids)
                 mask[r, : len(win.input_ids)] = 1
-            ids, mask = ids.to(self.device), mask.to(self.device)
-            with torch.autocast(self.device, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-                logits = sum(m(input_ids=ids, attention_mask=mask).logits.float() for m in encoder.models)
+            ids, mask = ids.to(device), mask.to(device)
+            with torch.autocast(device, dtype=torch.bfloat16, enabled=precision == "bf16"):
+                logits = sum(m(input_ids=ids, attention_mask=mask).logits.float() for m in self.models)
             yield batch, logits.cpu().numpy()
 
 
-class Encoder:
-    """Models sharing one tokenizer: each sentence is split into word pieces and windows once for all of them."""
+class WordEncoder:
+    """Word-level models (:class:`~matnlp.ner.lstm.WordLSTM`): they read whole words, always in fp32."""
 
-    def __init__(self, tokenizer, models: list, max_length: int):
-        self.tokenizer = tokenizer
+    def __init__(self, models: list):
         self.models = models
-        self.cls_id, self.sep_id = special_ids(tokenizer)
-        self.max_length = min(max_length, *(_model_max(m) for m in models))
 
-    def jobs(self, sentences_words: Sequence[Sequence[str]], docs: Sequence, stride: int, context: int) -> list:
-        """``(sentence index, window, owned word range)`` for every model window of every sentence."""
-        pieces = word_pieces(self.tokenizer, sentences_words)
-        out = []
-        for s, (sent_pieces, around) in enumerate(zip(pieces, document_context(pieces, docs, context))):
-            wins = make_windows(sent_pieces, self.cls_id, self.sep_id, self.max_length, stride, context, around)
-            out += [(s, win, owned) for win, owned in zip(wins, window_owners([w.span for w in wins]))]
-        return out
+    def emissions(
+        self, sentences_words: Sequence[Sequence[str]], docs: Sequence, batch_size: int, device: str, precision: str
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per sentence, the emissions summed over the models; every word has some."""
+        sums = [sum(found) for found in zip(*(m.emissions(sentences_words, batch_size) for m in self.models))]
+        return [(sm, np.ones(len(w), dtype=bool)) for sm, w in zip(sums, sentences_words)]
 
 
 def _model_max(model) -> int:
@@ -216,9 +246,14 @@ def check_model_dir(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_dir():
         raise ModelError(f"{path}: model directory not found")
-    required = (META_FILE,) if (path / MEMBERS).is_dir() else REQUIRED
+    if (path / MEMBERS).is_dir():
+        required, needs_tokenizer = (META_FILE,), False
+    elif is_lstm_dir(path):
+        required, needs_tokenizer = (*REQUIRED, VOCAB_FILE), False
+    else:
+        required, needs_tokenizer = REQUIRED, True
     missing = [f for f in required if not (path / f).is_file()]
-    if not any((path / f).is_file() for f in ("tokenizer.json", "vocab.txt", "tokenizer_config.json")):
+    if needs_tokenizer and not any((path / f).is_file() for f in ("tokenizer.json", "vocab.txt", "tokenizer_config.json")):
         missing.append("tokenizer files")
     if missing:
         raise ModelError(f"{path}: incomplete model directory, missing {', '.join(missing)}")
@@ -243,7 +278,10 @@ def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_
     precision = resolve_precision(precision, device)
     dirs = [check_model_dir(path / MEMBERS / name) for name in meta.get("members") or []] or [path]
     tokenizers = _tokenizers(dirs)
-    models = [_load_model(d, len(labels), device, precision) for d in dirs]
+    models = [
+        WordLSTM.load(d, labels, device) if is_lstm_dir(d) else _load_model(d, len(labels), device, precision)
+        for d in dirs
+    ]
     crf = mean_crf([_load_crf(d, labels) for d in dirs], labels) if meta.get("crf") else None
     return Tagger(models, tokenizers, meta, device, batch_size, crf, precision)
 
@@ -254,12 +292,16 @@ def _vocabulary(path: Path) -> dict[str, bytes]:
 
 
 def _tokenizers(dirs: Sequence[Path]) -> list:
-    """One tokenizer per model dir, loaded once per distinct vocabulary (ensemble members may differ in base)."""
+    """One tokenizer per model dir, loaded once per distinct vocabulary (ensemble members may differ in base);
+    ``None`` for word-level models."""
     from transformers import AutoTokenizer
 
     loaded: dict[tuple, object] = {}
     out = []
     for d in dirs:
+        if is_lstm_dir(d):
+            out.append(None)
+            continue
         key = tuple(sorted(_vocabulary(d).items()))
         if key not in loaded:
             try:

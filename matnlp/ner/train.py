@@ -189,6 +189,20 @@ def training_arguments(out_dir: Path, settings, device: str, precision: str, **e
     return TrainingArguments(**{**args, **extra})
 
 
+def _selection_arguments(settings: TrainSettings) -> dict:
+    """Trainer arguments that score dev every epoch and restore the best-F1 checkpoint at the end."""
+    return dict(
+        per_device_eval_batch_size=settings.eval_batch_size,
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_only_model=True,
+        save_total_limit=1,
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+    )
+
+
 def train(
     train_examples: list[Example],
     dev_examples: list[Example],
@@ -200,6 +214,7 @@ def train(
 ) -> dict:
     """Fine-tune, keep the best dev-F1 checkpoint, save the model dir, and return its metrics.
 
+    With no dev examples (e.g. a final model trained on train+dev) every epoch runs and the last one is kept.
     ``model``/``tokenizer`` override ``settings.base`` (tests build tiny models); the model's labels must then
     already match :func:`prepare_labels`.
     """
@@ -207,8 +222,8 @@ def train(
 
     if settings.processing not in PROCESSING:
         raise ConfigError(f"processing must be one of {PROCESSING}, not {settings.processing!r}")
-    if not train_examples or not dev_examples:
-        raise ConfigError("training and dev data must both be non-empty")
+    if not train_examples:
+        raise ConfigError("training data must be non-empty")
     out_dir = Path(out_dir)
     device = resolve_device(settings.device)
     if settings.precision == "int8":
@@ -225,22 +240,15 @@ def train(
     check_known((e.tags for e in train_examples), labels, "training data")
     windowing = (settings.max_length, settings.stride, settings.context)
     train_feats = encode_examples(train_examples, tokenizer, label2id, *windowing)
-    dev_feats = encode_examples(dev_examples, tokenizer, label2id, *windowing)
+    dev_feats = encode_examples(dev_examples, tokenizer, label2id, *windowing) if dev_examples else None
     log.info(
-        "labels %s; %d train / %d dev windows; %s %s", labels, len(train_feats), len(dev_feats), device, precision
+        "labels %s; %d train / %d dev windows; %s %s", labels, len(train_feats), len(dev_feats or ()), device, precision
     )
 
     ckpt_dir = out_dir / "checkpoints"
     args = training_arguments(
         ckpt_dir, settings, device, precision,
-        per_device_eval_batch_size=settings.eval_batch_size,
-        eval_strategy="epoch",
-        save_strategy="epoch",
-        save_only_model=True,
-        save_total_limit=1,
-        load_best_model_at_end=True,
-        metric_for_best_model="f1",
-        greater_is_better=True,
+        **(_selection_arguments(settings) if dev_feats else {"save_strategy": "no"}),
         train_sampling_strategy="group_by_length",
         label_smoothing_factor=0.0 if settings.crf else settings.label_smoothing,
         logging_steps=settings.logging_steps,
@@ -256,29 +264,31 @@ def train(
         compute_metrics=metrics_fn(labels, model),
         compute_loss_func=crf_loss(model.crf) if settings.crf else None,
         optimizers=(_optimizer(model, settings), None),
-        callbacks=[EarlyStoppingCallback(early_stopping_patience=settings.patience)] if settings.patience else [],
+        callbacks=[EarlyStoppingCallback(settings.patience)] if settings.patience and dev_feats else [],
     )
     started = time.perf_counter()
     trainer.train()
     elapsed = time.perf_counter() - started
     if not trainer.is_world_process_zero():
         return {}
-    best = trainer.state.best_metric
-    history = [h for h in trainer.state.log_history if "eval_f1" in h]
     save_model(out_dir, trainer.model, tokenizer, labels, settings)
     shutil.rmtree(ckpt_dir, ignore_errors=True)
-    metrics = {"train_seconds": round(elapsed, 1), "best_dev_f1_windows": best, "dev_history": history}
-    metrics.update(_final_scores(out_dir, dev_examples, test_examples, settings))
+    metrics = {"train_seconds": round(elapsed, 1)}
+    if dev_feats:
+        metrics["best_dev_f1_windows"] = trainer.state.best_metric
+        metrics["dev_history"] = [h for h in trainer.state.log_history if "eval_f1" in h]
+    metrics.update(final_scores(out_dir, dev_examples, test_examples, settings.device, settings.precision))
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
     return metrics
 
 
-def _final_scores(out_dir: Path, dev: list[Example], test: list[Example] | None, settings: TrainSettings) -> dict:
+def final_scores(out_dir: Path, dev: list[Example], test: list[Example] | None, device: str, precision: str) -> dict:
+    """Reports of the saved model dir on dev and (once, for reporting) test."""
     from .evaluate import evaluate
     from .predict import load
 
-    tagger = load(out_dir, device=settings.device, precision=settings.precision)
-    scores = {"dev": evaluate(tagger, dev, unknown="ignore")}
+    tagger = load(out_dir, device=device, precision=precision)
+    scores = {"dev": evaluate(tagger, dev, unknown="ignore")} if dev else {}
     if test:
         scores["test"] = evaluate(tagger, test, unknown="ignore")
     for split, rep in scores.items():
