@@ -14,12 +14,14 @@ NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
 PRETRAIN_ARGS ?= --epochs 1
 ifeq ($(PROFILE),full)
 W2V_ARGS :=
-NER_MATSCHOLAR_ARGS := --base mpnet --lr 1e-4 --epochs 12 --patience 4
+NER_MATSCHOLAR_ARGS := --epochs 12 --patience 4
+NER_MATSCHOLAR_RUNS := mpnet:1e-4:42 lstm:1e-3:1 lstm:1e-3:2
 NER_MSPT_ARGS := --epochs 12 --patience 0 --warmup 0.1
-NER_MSPT_RUNS := minilm:3e-4:1 minilm:3e-4:2 minilm:3e-4:3 mpnet:1e-4:1 mpnet:1e-4:2 mpnet:1e-4:3
+NER_MSPT_RUNS := mpnet:1e-4:1 mpnet:1e-4:2 mpnet:1e-4:3 lstm:1e-3:1 lstm:1e-3:2 lstm:1e-3:3
 else
 W2V_ARGS := --epochs 10
 NER_MATSCHOLAR_ARGS := --epochs 2 --patience 0
+NER_MATSCHOLAR_RUNS := minilm:2e-4:1
 NER_MSPT_ARGS := --epochs 4 --patience 0
 NER_MSPT_RUNS := minilm:2e-4:1
 endif
@@ -66,26 +68,35 @@ models/w2v/config.json: corpus/manifest.json matnlp/embeddings.py
 
 w2v: models/w2v/config.json
 
-models/ner-matscholar/metrics.json: $(VENV)/.installed $(NER_SOURCES)
-	$(MATNLP) ner train --train $(MATSCHOLAR)/train.txt --dev $(MATSCHOLAR)/dev.txt --test $(MATSCHOLAR)/test.txt \
-		-o models/ner-matscholar $(NER_COMMON) $(NER_MATSCHOLAR_ARGS) $(if $(NER_BASE),--base $(NER_BASE))
-
-# One fine-tune per BASE:LR:SEED run; with several (PROFILE=full: three MiniLM and three MPNet seeds) the model is
-# their ensemble. NER_BASE replaces every run's base.
-models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES)
-	rm -rf models/ner-mspt-seeds
-	for run in $(NER_MSPT_RUNS); do \
-		IFS=: read base lr seed <<< "$$run"; \
-		$(MATNLP) ner train --train $(MSPT_SPLITS)/ner-train-fnames.txt --dev $(MSPT_SPLITS)/ner-dev-fnames.txt \
-			--test $(MSPT_SPLITS)/ner-test-fnames.txt -o models/ner-mspt-seeds/$$base-s$$seed --min-count 20 \
-			$(NER_COMMON) $(NER_MSPT_ARGS) --base $(or $(NER_BASE),$$base) --lr $$lr --seed $$seed || exit 1; \
+# $(call ner_runs,OUT,DATA,DEV,TEST,BERT_ARGS,RUNS): one model per BASE:LR:SEED run, a BERT fine-tune from BASE
+# or, for base `lstm`, a word-level BiLSTM-CRF over models/w2v; with several runs OUT is their ensemble.
+# NER_BASE replaces the base of every BERT run.
+define ner_runs
+	rm -rf $(1)-runs
+	for run in $(6); do \
+		IFS=: read base lr seed <<< "$$run"; out=$(1)-runs/$$base-s$$seed; \
+		if [ $$base = lstm ]; then \
+			$(MATNLP) ner train-lstm $(2) -o $$out --embeddings models/w2v --lr $$lr --seed $$seed || exit 1; \
+		else \
+			$(MATNLP) ner train $(2) -o $$out $(5) --base $(or $(NER_BASE),$$base) --lr $$lr --seed $$seed || exit 1; \
+		fi; \
 	done
-	rm -rf models/ner-mspt
-	if [ $(words $(NER_MSPT_RUNS)) -gt 1 ]; then \
-		$(MATNLP) ner ensemble models/ner-mspt-seeds/* -o models/ner-mspt \
-			--dev $(MSPT_SPLITS)/ner-dev-fnames.txt --test $(MSPT_SPLITS)/ner-test-fnames.txt; \
-	else mv models/ner-mspt-seeds/* models/ner-mspt; fi
-	rm -rf models/ner-mspt-seeds
+	rm -rf $(1)
+	if [ $(words $(6)) -gt 1 ]; then $(MATNLP) ner ensemble $(1)-runs/* -o $(1) --dev $(3) --test $(4); \
+	else mv $(1)-runs/* $(1); fi
+	rm -rf $(1)-runs
+endef
+
+MATSCHOLAR_DATA := --train $(MATSCHOLAR)/train.txt --dev $(MATSCHOLAR)/dev.txt --test $(MATSCHOLAR)/test.txt
+models/ner-matscholar/metrics.json: $(VENV)/.installed $(NER_SOURCES) models/w2v/config.json
+	$(call ner_runs,models/ner-matscholar,$(MATSCHOLAR_DATA),$(MATSCHOLAR)/dev.txt,$(MATSCHOLAR)/test.txt,\
+		$(NER_COMMON) $(NER_MATSCHOLAR_ARGS),$(NER_MATSCHOLAR_RUNS))
+
+MSPT_DATA := --train $(MSPT_SPLITS)/ner-train-fnames.txt --dev $(MSPT_SPLITS)/ner-dev-fnames.txt \
+	--test $(MSPT_SPLITS)/ner-test-fnames.txt --min-count 20
+models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES) models/w2v/config.json
+	$(call ner_runs,models/ner-mspt,$(MSPT_DATA),$(MSPT_SPLITS)/ner-dev-fnames.txt,\
+		$(MSPT_SPLITS)/ner-test-fnames.txt,$(NER_COMMON) $(NER_MSPT_ARGS),$(NER_MSPT_RUNS))
 
 ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 
@@ -136,8 +147,8 @@ bench-ingest: venv
 bench-embeddings: corpus/manifest.json
 	$(PY) scripts/bench_embeddings.py --corpus corpus --json bench/embeddings.json
 
-bench-ner: venv
-	$(PY) scripts/bench_ner.py --json bench/ner.json --out bench/models
+bench-ner: venv models/w2v/config.json
+	$(PY) scripts/bench_ner.py --json bench/ner.json --out bench/models --embeddings models/w2v
 
 bench-synthesis: venv
 	$(PY) scripts/bench_synthesis.py --json bench/synthesis.json

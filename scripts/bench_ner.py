@@ -1,7 +1,11 @@
-"""NER benchmark: Matscholar and MSPT fine-tunes (test F1 once, after dev selection) and inference throughput.
+"""NER benchmark: the Matscholar and MSPT models ``make ner PROFILE=full`` ships (test F1 once, after dev selection)
+and inference throughput.
 
-    python scripts/bench_ner.py --json bench/ner.json                       # everything (long)
-    python scripts/bench_ner.py --only throughput --model models/ner-matscholar
+Each model is an ensemble of runs: BERT fine-tunes and word-level BiLSTM-CRFs over the Word2vec vectors
+(``--embeddings``); every member and the ensemble are reported.
+
+    python scripts/bench_ner.py --json bench/ner.json --embeddings models/w2v        # everything (long)
+    python scripts/bench_ner.py --only throughput --model bench/models/ner-matscholar-runs/mpnet-s42
 
 Throughput compares ``matnlp.ner`` tagging (each precision) with ``transformers.pipeline("token-classification")``
 on the same model and the same Matscholar test sentences (each mode in a fresh process, so peak RSS is per mode).
@@ -45,7 +49,10 @@ def train_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **ov
                warmup=args.warmup, seed=args.seed, device=args.device, **_window(args.context)),
         **overrides,
     })
-    metrics = train(train_ex, dev_ex, out, settings, test_examples=test_ex)
+    return _summary(name, out, settings, train_ex, train(train_ex, dev_ex, out, settings, test_examples=test_ex))
+
+
+def _summary(name: str, out: Path, settings, train_ex: list, metrics: dict) -> dict:
     return {
         "task": name,
         "model_dir": str(out),
@@ -55,6 +62,17 @@ def train_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **ov
         "epochs_run": len(metrics["dev_history"]),
         **_scores(metrics),
     }
+
+
+def lstm_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **overrides) -> dict:
+    """Train a word-level BiLSTM-CRF over ``args.embeddings``, select on dev, score test once."""
+    from matnlp.ner.data import load_examples
+    from matnlp.ner.lstm import LSTMSettings, train_lstm
+
+    train_ex = load_examples(train_spec)[: args.limit]
+    dev_ex, test_ex = load_examples(dev_spec), load_examples(test_spec)
+    settings = LSTMSettings(**{**dict(embeddings=args.embeddings, device=args.device), **overrides})
+    return _summary(name, out, settings, train_ex, train_lstm(train_ex, dev_ex, out, settings, test_examples=test_ex))
 
 
 def _window(context: int) -> dict:
@@ -71,32 +89,34 @@ def _scores(metrics: dict) -> dict:
     }
 
 
-def mspt_ensemble(splits: Path, out: Path, args) -> dict:
-    """One MSPT fine-tune per base and seed, then their ensemble (the model ``make ner PROFILE=full`` ships),
-    scored on test."""
+def ensemble_task(name: str, data: tuple, out: Path, runs: list[tuple[str, float, int]], args, bert: dict,
+                  **common) -> dict:
+    """One model per (base, lr, seed) run (base ``lstm``: a BiLSTM-CRF), then their ensemble (the model
+    ``make ner PROFILE=full`` ships), scored on test; ``bert`` adds settings of the BERT runs only."""
     from matnlp.ner.data import load_examples
     from matnlp.ner.ensemble import build, score
 
-    dev, test = splits / "ner-dev-fnames.txt", splits / "ner-test-fnames.txt"
     members = []
-    for spec in args.mspt_bases:
-        base, lr = spec.rsplit(":", 1)
-        members += [
-            train_task("mspt", splits / "ner-train-fnames.txt", dev, test, out / "ner-mspt-seeds" / f"{base}-s{seed}",
-                       args, processing="none", min_count=20, seed=seed, base=base, lr=float(lr),
-                       epochs=args.mspt_epochs, warmup=args.mspt_warmup, patience=0, **_window(args.mspt_context))
-            for seed in args.mspt_seeds
-        ]
+    for base, lr, seed in runs:
+        task = [name, *data, out / f"ner-{name}-runs" / f"{Path(base).name}-s{seed}", args]
+        if base == "lstm":
+            members.append(lstm_task(*task, **common, seed=seed, lr=lr, epochs=args.lstm_epochs))
+        else:
+            members.append(train_task(*task, **common, **bert, base=base, seed=seed, lr=lr))
     result = {"members": members}
-    model = out / "ner-mspt"
+    model = out / f"ner-{name}"
     if len(members) > 1:
         build([m["model_dir"] for m in members], model)
-        metrics = score(model, load_examples(dev), load_examples(test), args.device)
+        metrics = score(model, load_examples(data[1]), load_examples(data[2]), args.device)
         result.update(model_dir=str(model), **_scores(metrics))
     else:
         result.update({k: members[0][k] for k in ("model_dir", "dev_micro_f1", "test", "test_per_label_f1")})
-    result["operation_f1"] = result["test_per_label_f1"].get("Operation")
     return result
+
+
+def _runs(specs: list[str], seeds: list[int]) -> list[tuple[str, float, int]]:
+    """(base, lr, seed) for every ``BASE:LR`` spec and seed."""
+    return [(spec.rsplit(":", 1)[0], float(spec.rsplit(":", 1)[1]), seed) for spec in specs for seed in seeds]
 
 
 def _entity_f1(gold, pred) -> float:
@@ -189,13 +209,19 @@ def main() -> int:
     p.add_argument("--only", choices=("matscholar", "mspt", "throughput"), action="append",
                    help="run only these parts (repeatable; default all)")
     p.add_argument("--out", default="models", help="where the trained model dirs go")
-    p.add_argument("--model", help="throughput: an existing Matscholar model dir (default: the one trained here)")
+    p.add_argument("--model", help="throughput: an existing single Matscholar BERT model dir (default: the one "
+                                   "trained here)")
     p.add_argument("--json", default="bench/ner.json")
     p.add_argument("--base", default="mpnet", help="Matscholar base: mpnet (default), minilm or a checkpoint dir")
     p.add_argument("--epochs", type=float, default=12)
     p.add_argument("--mspt-epochs", type=float, default=12)
-    p.add_argument("--mspt-bases", nargs="+", default=["minilm:3e-4", "mpnet:1e-4"],
-                   help="MSPT bases, each BASE:LR (a name or a checkpoint dir, and its learning rate)")
+    p.add_argument("--mspt-bases", nargs="+", default=["mpnet:1e-4", "lstm:1e-3"],
+                   help="MSPT bases, each BASE:LR (a name or a checkpoint dir, and its learning rate; `lstm`: a "
+                        "word-level BiLSTM-CRF over --embeddings)")
+    p.add_argument("--embeddings", default="models/w2v", help="Word2vec model dir for the BiLSTM-CRF members")
+    p.add_argument("--lstm-epochs", type=int, default=40, help="most epochs of a BiLSTM-CRF (patience 8 on dev)")
+    p.add_argument("--lstm-seeds", type=int, nargs="*", default=[1],
+                   help="Matscholar: BiLSTM-CRF seeds ensembled with the BERT model (none: the BERT model alone)")
     p.add_argument("--mspt-warmup", type=float, default=0.1)
     p.add_argument("--context", type=int, default=0,
                    help="Matscholar: word pieces of document context per side (the window grows to 128 + 2x)")
@@ -222,14 +248,20 @@ def main() -> int:
     ms, mspt = root / "matscholar_ner", root / "mspt" / "splits"
     results: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     if "matscholar" in parts:
-        results["matscholar"] = train_task(
-            "matscholar", ms / "train.txt", ms / "dev.txt", ms / "test.txt", out / "ner-matscholar", args,
+        runs = [(args.base, args.lr, args.seed)] + _runs(["lstm:1e-3"], args.lstm_seeds)
+        results["matscholar"] = ensemble_task(
+            "matscholar", (ms / "train.txt", ms / "dev.txt", ms / "test.txt"), out, runs, args, bert={},
             processing="mat2vec",
         )
     if "mspt" in parts:
-        results["mspt"] = mspt_ensemble(mspt, out, args)
+        data = tuple(mspt / f"ner-{split}-fnames.txt" for split in ("train", "dev", "test"))
+        bert = dict(epochs=args.mspt_epochs, warmup=args.mspt_warmup, patience=0, **_window(args.mspt_context))
+        results["mspt"] = ensemble_task("mspt", data, out, _runs(args.mspt_bases, args.mspt_seeds), args, bert,
+                                        processing="none", min_count=20)
+        results["mspt"]["operation_f1"] = results["mspt"]["test_per_label_f1"].get("Operation")
     if "throughput" in parts:
-        results["throughput"] = throughput(args.model or str(out / "ner-matscholar"), ms / "test.txt", args)
+        bert = results["matscholar"]["members"][0]["model_dir"] if "matscholar" in results else None
+        results["throughput"] = throughput(args.model or bert or str(out / "ner-matscholar"), ms / "test.txt", args)
     print(json.dumps(results, indent=2))
     write_json(args.json, results, indent=2)
     return 0

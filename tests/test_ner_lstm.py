@@ -19,16 +19,7 @@ from matnlp.ner.predict import MEMBERS
 from matnlp.ner.train import META_FILE, TrainSettings, save_model
 from matnlp.processing import process_word
 
-from test_ner_model import RAW, tiny_model
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    logging.getLogger("matnlp").setLevel(logging.WARNING)
-    yield
-    torch.set_num_threads(threads)
+from test_ner_model import RAW, one_thread, tiny_model  # noqa: F401 (one_thread: autouse fixture)
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +44,7 @@ def w2v(tmp_path_factory, data):
 
 @pytest.fixture(scope="module")
 def lstm(tmp_path_factory, matscholar, w2v):
+    logging.getLogger("matnlp").setLevel(logging.WARNING)
     train_ex, dev_ex, _ = matscholar
     settings = LSTMSettings(embeddings=str(w2v), epochs=15, lr=3e-3, hidden=48, char_dim=16, char_filters=16, patience=0,
                             processing="mat2vec", progress=False, device="cpu", seed=1)
