@@ -43,9 +43,10 @@ class Unit:
 class Tagger:
     """Callable NER tagger: ``tagger(text) -> list[Entity]``; ``tagger.pipe(texts)`` for many texts.
 
-    ``model`` is one token-classification model or a list of them (an ensemble: their word emissions are averaged).
-    ``tokenizer`` is the models' tokenizer, or one per model when they come from different bases; models that
-    share a tokenizer object share its word pieces and windows.
+    ``model`` is one token-classification model or a list of them (an ensemble: their word emissions are averaged),
+    and may include word-level :class:`~matnlp.ner.lstm.WordLSTM` models. ``tokenizer`` is the models' tokenizer,
+    or one per model when they come from different bases (``None`` for a WordLSTM); models that share a tokenizer
+    object share its word pieces and windows.
     """
 
     def __init__(
