@@ -18,12 +18,14 @@ NER_MATSCHOLAR_ARGS := --epochs 12 --patience 4
 NER_MATSCHOLAR_RUNS := mpnet:1e-4:42 lstm:1e-3:1 lstm:1e-3:2
 NER_MSPT_ARGS := --epochs 12 --patience 0 --warmup 0.1
 NER_MSPT_RUNS := mpnet:1e-4:1 mpnet:1e-4:2 mpnet:1e-4:3 lstm:1e-3:1 lstm:1e-3:2 lstm:1e-3:3
+NER_LSTM_ARGS :=
 else
 W2V_ARGS := --epochs 10
 NER_MATSCHOLAR_ARGS := --epochs 2 --patience 0
-NER_MATSCHOLAR_RUNS := minilm:2e-4:1
+NER_MATSCHOLAR_RUNS := minilm:2e-4:1 lstm:1e-3:1
 NER_MSPT_ARGS := --epochs 4 --patience 0
-NER_MSPT_RUNS := minilm:2e-4:1
+NER_MSPT_RUNS := minilm:2e-4:1 lstm:1e-3:1
+NER_LSTM_ARGS := --epochs 10 --patience 0
 endif
 MATSCHOLAR := $(MATNLP_DATA)/matscholar_ner
 MSPT_SPLITS := $(MATNLP_DATA)/mspt/splits
@@ -76,7 +78,8 @@ define ner_runs
 	for run in $(6); do \
 		IFS=: read base lr seed <<< "$$run"; out=$(1)-runs/$$base-s$$seed; \
 		if [ $$base = lstm ]; then \
-			$(MATNLP) ner train-lstm $(2) -o $$out --embeddings models/w2v --lr $$lr --seed $$seed || exit 1; \
+			$(MATNLP) ner train-lstm $(2) -o $$out --embeddings models/w2v $(NER_LSTM_ARGS) --lr $$lr --seed $$seed \
+				|| exit 1; \
 		else \
 			$(MATNLP) ner train $(2) -o $$out $(5) --base $(or $(NER_BASE),$$base) --lr $$lr --seed $$seed || exit 1; \
 		fi; \
