@@ -65,7 +65,7 @@ def test_vocab_places_the_word2vec_rows(matscholar, w2v):
     assert vocab.words[:2] == [PAD, UNK] and not init[0].any()
     for word in ("<nUm>", "the", "films"):
         assert np.array_equal(init[vocab.word_index[word]], wv[word])
-    unseen = [k for k in vocab.words[2 + len(wv):]]
+    unseen = vocab.words[2 + len(wv):]
     assert unseen and all(k not in wv.key_to_index for k in unseen)
     assert vocab.word_ids(["ZnO", "Annealing", "qqqzzz"])[2] == 1
 
@@ -130,7 +130,6 @@ def test_incomplete_lstm_dir(lstm, tmp_path):
     with pytest.raises(ModelError, match=f"missing {VOCAB_FILE}"):
         load(broken, device="cpu")
     shutil.copytree(out, tmp_path / "ens" / MEMBERS / "member-0")
-    (tmp_path / "ens" / "model.safetensors").touch()
     assert not (tmp_path / "ens" / META_FILE).exists()
     with pytest.raises(ModelError, match="missing"):
         load(tmp_path / "ens", device="cpu")

@@ -31,7 +31,9 @@ from ..processing import process_word
 from .crf import CRF
 from .data import Example
 from .labels import check_known
-from .train import CRF_FILE, META_FILE, PROCESSING, final_scores, prepare_labels, resolve_device, restrict_examples
+from .train import (
+    CRF_FILE, META_FILE, PROCESSING, final_scores, prepare_labels, resolve_device, restrict_examples, scheme_meta,
+)
 
 log = logging.getLogger(__name__)
 
@@ -275,11 +277,8 @@ def _new_model(examples: list[Example], labels: list[str], settings: LSTMSetting
 
 def _meta(labels: list[str], settings: LSTMSettings) -> dict:
     return {
-        "format": 1,
+        **scheme_meta(labels),
         "kind": MODEL_TYPE,
-        "scheme": "IOB2",
-        "labels": labels,
-        "types": [lab[2:] for lab in labels if lab.startswith("B-")],
         "processing": settings.processing,
         "crf": True,
         "base": f"BiLSTM-CRF over {settings.embeddings or 'random word vectors'}",

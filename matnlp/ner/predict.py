@@ -67,13 +67,12 @@ class Tagger:
         self.process = _processor(meta.get("processing", "none"))
         groups: dict[int, list] = {}
         for m, tok in zip(models, tokenizers):
-            key = id(WordEncoder) if isinstance(m, WordLSTM) else id(tok)
-            groups.setdefault(key, [tok, []])[1].append(m)
+            if not isinstance(m, WordLSTM):
+                groups.setdefault(id(tok), [tok, []])[1].append(m)
         windows = (int(meta.get("max_length", 128)), int(meta.get("stride", 32)), self.context)
-        self.encoders = [
-            WordEncoder(ms) if isinstance(ms[0], WordLSTM) else Encoder(tok, ms, *windows)
-            for tok, ms in groups.values()
-        ]
+        self.encoders = [Encoder(tok, ms, *windows) for tok, ms in groups.values()]
+        if words := [m for m in models if isinstance(m, WordLSTM)]:
+            self.encoders.append(WordEncoder(words))
 
     @property
     def models(self) -> list:
@@ -278,10 +277,11 @@ def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_
     device = resolve_device(device)
     precision = resolve_precision(precision, device)
     dirs = [check_model_dir(path / MEMBERS / name) for name in meta.get("members") or []] or [path]
-    tokenizers = _tokenizers(dirs)
+    word_level = [is_lstm_dir(d) for d in dirs]
+    tokenizers = _tokenizers(dirs, word_level)
     models = [
-        WordLSTM.load(d, labels, device) if is_lstm_dir(d) else _load_model(d, len(labels), device, precision)
-        for d in dirs
+        WordLSTM.load(d, labels, device) if words else _load_model(d, len(labels), device, precision)
+        for d, words in zip(dirs, word_level)
     ]
     crf = mean_crf([_load_crf(d, labels) for d in dirs], labels) if meta.get("crf") else None
     return Tagger(models, tokenizers, meta, device, batch_size, crf, precision)
@@ -292,15 +292,15 @@ def _vocabulary(path: Path) -> dict[str, bytes]:
     return {n: (path / n).read_bytes() for n in ("tokenizer.json", "vocab.txt") if (path / n).is_file()}
 
 
-def _tokenizers(dirs: Sequence[Path]) -> list:
+def _tokenizers(dirs: Sequence[Path], word_level: Sequence[bool]) -> list:
     """One tokenizer per model dir, loaded once per distinct vocabulary (ensemble members may differ in base);
     ``None`` for word-level models."""
     from transformers import AutoTokenizer
 
     loaded: dict[tuple, object] = {}
     out = []
-    for d in dirs:
-        if is_lstm_dir(d):
+    for d, words in zip(dirs, word_level):
+        if words:
             out.append(None)
             continue
         key = tuple(sorted(_vocabulary(d).items()))

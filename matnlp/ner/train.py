@@ -296,6 +296,16 @@ def final_scores(out_dir: Path, dev: list[Example], test: list[Example] | None, 
     return scores
 
 
+def scheme_meta(labels: Sequence[str]) -> dict:
+    """The label-scheme part of a model's ``matnlp_ner.json``, the same for every kind of model."""
+    return {
+        "format": 1,
+        "scheme": "IOB2",
+        "labels": list(labels),
+        "types": [lab[2:] for lab in labels if lab.startswith("B-")],
+    }
+
+
 def save_model(out_dir: Path, model, tokenizer, labels: Sequence[str], settings: TrainSettings) -> None:
     """Write the HF token-classification dir plus the CRF scores, label scheme, processing and training args."""
     from safetensors.torch import save_file
@@ -313,10 +323,7 @@ def save_model(out_dir: Path, model, tokenizer, labels: Sequence[str], settings:
             model.crf = crf
     tokenizer.save_pretrained(out_dir)
     meta = {
-        "format": 1,
-        "scheme": "IOB2",
-        "labels": list(labels),
-        "types": [lab[2:] for lab in labels if lab.startswith("B-")],
+        **scheme_meta(labels),
         "processing": settings.processing,
         "crf": crf is not None,
         "max_length": settings.max_length,
