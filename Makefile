@@ -7,8 +7,8 @@ MATNLP := $(VENV)/bin/matnlp
 export MATNLP_DATA ?= $(abspath ../shared/data)
 PROFILE ?= quick
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-TEXT_SOURCES := $(wildcard matnlp/ingest/*.py) $(addprefix matnlp/,normalize.py tokenize.py processing.py chem.py corpus.py)
-NER_SOURCES := $(wildcard matnlp/ner/*.py) matnlp/processing.py matnlp/tokenize.py
+TEXT_SOURCES := $(wildcard matnlp/ingest/*.py matnlp/text/*.py matnlp/chem/*.py) matnlp/corpus.py
+NER_SOURCES := $(wildcard matnlp/ner/*.py matnlp/text/*.py)
 
 NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
 PRETRAIN_ARGS ?= --epochs 1
@@ -65,7 +65,7 @@ corpus/manifest.json: $(PAPERS) $(VENV)/.installed $(TEXT_SOURCES)
 
 corpus: corpus/manifest.json
 
-models/w2v/config.json: corpus/manifest.json matnlp/embeddings.py
+models/w2v/config.json: corpus/manifest.json $(wildcard matnlp/embeddings/*.py)
 	$(MATNLP) embeddings train corpus -o models/w2v --seed 1 $(W2V_ARGS)
 
 w2v: models/w2v/config.json

@@ -84,7 +84,7 @@ def dedup_key(doc: Document) -> str:
 
 def processed_lines(doc: Document) -> list[str]:
     """The mat2vec-processed sentences of a document, one string per sentence."""
-    from .processing import process_sentence
+    from .text.processing import process_sentence
 
     lines = []
     for sentence in doc.sentences:

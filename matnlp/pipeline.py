@@ -24,14 +24,14 @@ from typing import Any
 
 from tqdm import tqdm
 
-from .chem import extract_materials
+from .extract.materials import extract_materials
 from .corpus import WARM_UP_TEXT, atomic_open, error_entry, warm_up, write_json_atomic
 from .errors import ConfigError, IngestError, SchemaError
 from .ingest import Parsed, build_document, deadline, iter_inputs, parse_file
-from .properties import extract_properties
+from .extract.properties import extract_properties
 from .records import Provenance, Record, RecordWriter, build_record, check_offsets, validate
-from .synthesis import extract_steps, synthesis_spans
-from .tokenize import tokenize_document
+from .extract.synthesis import extract_steps, synthesis_spans
+from .text.tokenize import tokenize_document
 from .types import Document, Entity, Source
 
 log = logging.getLogger(__name__)

@@ -32,7 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import write_json  # noqa: E402
 
-from matnlp.chem import ELEMENT_SET, FormulaError, Material, extract_materials, read_material  # noqa: E402
+from matnlp.chem import ELEMENT_SET, FormulaError, Material, read_material  # noqa: E402
+from matnlp.extract.materials import extract_materials  # noqa: E402
 from matnlp.config import data_dir  # noqa: E402
 
 log = logging.getLogger("bench_materials")

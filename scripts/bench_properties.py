@@ -30,7 +30,7 @@ from benchlib import write_json  # noqa: E402
 from mulms import Counts, documents, metrics, score  # noqa: E402
 
 from matnlp.config import data_dir  # noqa: E402
-from matnlp.properties import MATERIAL_LABELS, extract_properties  # noqa: E402
+from matnlp.extract.properties import MATERIAL_LABELS, extract_properties  # noqa: E402
 from matnlp.types import Entity  # noqa: E402
 
 log = logging.getLogger("bench_properties")

@@ -21,17 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import write_json  # noqa: E402
 
 from matnlp.config import data_dir  # noqa: E402
-from matnlp.synthesis import (  # noqa: E402
-    CONDITION_KINDS,
-    BratDoc,
-    default_typer,
-    extract_steps,
-    find_operations,
-    gold_roles,
-    held_out_doi,
-    kononova_recipes,
-    read_brat,
-)
+from matnlp.extract.synthesis import CONDITION_KINDS, BratDoc, default_typer, extract_steps, find_operations, gold_roles, held_out_doi, kononova_recipes, read_brat
 
 log = logging.getLogger("bench_synthesis")
 # Entity label -> which gold pair set its attachment is scored against.

@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO))
 
 from matnlp import chem, normalize, quantities, tokenize  # noqa: E402
 from matnlp.ingest import deadline, read_file  # noqa: E402
-from matnlp.properties import extract_properties  # noqa: E402
-from matnlp.synthesis import extract_steps  # noqa: E402
+from matnlp.extract.properties import extract_properties  # noqa: E402
+from matnlp.extract.synthesis import extract_steps  # noqa: E402
 from matnlp.types import Document  # noqa: E402
 
 log = logging.getLogger("fuzz")

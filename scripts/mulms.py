@@ -14,8 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from matnlp.properties import Property
-from matnlp.quantities import parse_unit
+from matnlp.extract.properties import Property
+from matnlp.extract.quantities import parse_unit
 from matnlp.types import Entity
 
 _NS = {"custom": "http:///webanno/custom.ecore", "cas": "http:///uima/cas.ecore",

@@ -1,14 +1,14 @@
 """Build the shipped synthesis models (JSON) from the Kononova datasets and the MSPT ``sfex-train`` documents.
 
-``matnlp/data/operation_types.json`` (:class:`matnlp.synthesis.OperationTyper`): a frequency table keyed by
+``matnlp/extract/data/operation_types.json`` (:class:`matnlp.extract.synthesis.OperationTyper`): a frequency table keyed by
 (token, has mixing medium, recipe style), a recipe-style logistic regression over the recipe's operation tokens
 (solid-state vs sol-gel label conventions), a character n-gram naive Bayes fallback for unseen tokens, and the
 operation finder's lexicon (the Kononova vocabulary, minus words rarely annotated as operations in MSPT train, plus
-words usually annotated so). Only Kononova DOIs outside the held-out fifth (:func:`matnlp.synthesis.held_out_doi`)
+words usually annotated so). Only Kononova DOIs outside the held-out fifth (:func:`matnlp.extract.synthesis.held_out_doi`)
 are used, so ``scripts/bench_synthesis.py`` measures the shipped model on unseen papers.
 
-``matnlp/data/material_roles.json`` (:class:`matnlp.synthesis.RoleModel`): logistic regression over
-:func:`matnlp.synthesis.role_features` of the MSPT ``sfex-train`` event arguments (disjoint from ``ner-test`` and
+``matnlp/extract/data/material_roles.json`` (:class:`matnlp.extract.synthesis.RoleModel`): logistic regression over
+:func:`matnlp.extract.synthesis.role_features` of the MSPT ``sfex-train`` event arguments (disjoint from ``ner-test`` and
 ``sfex-test``).
 
     .venv/bin/python scripts/train_synthesis.py [--data DIR]
@@ -27,19 +27,8 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from matnlp.config import REPO_ROOT, data_dir
-from matnlp.synthesis import (
-    ROLES,
-    ROLES_PATH,
-    TYPER_PATH,
-    gold_roles,
-    held_out_doi,
-    kononova_recipes,
-    ngrams,
-    read_brat,
-    role_features,
-    word_spans,
-)
-from matnlp.tokenize import sentences
+from matnlp.extract.synthesis import ROLES, ROLES_PATH, TYPER_PATH, gold_roles, held_out_doi, kononova_recipes, ngrams, read_brat, role_features, word_spans
+from matnlp.text.tokenize import sentences
 
 log = logging.getLogger("train_synthesis")
 MIN_COUNT = 2  # a (token, ...) key seen fewer times is left to the fallbacks

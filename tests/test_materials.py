@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from matnlp.chem import Composition, extract_materials, parse_material, read_material
+from matnlp.chem import Composition, parse_material, read_material
+from matnlp.extract.materials import extract_materials
 from matnlp.types import Entity
 
 _spec = importlib.util.spec_from_file_location(

@@ -17,7 +17,7 @@ from matnlp.ner.evaluate import evaluate, score
 from matnlp.ner.lstm import PAD, UNK, VOCAB_FILE, LSTMSettings, WordLSTM, build_vocab, train_lstm
 from matnlp.ner.predict import MEMBERS
 from matnlp.ner.train import META_FILE, TrainSettings, save_model
-from matnlp.processing import process_word
+from matnlp.text.processing import process_word
 
 from test_ner_model import RAW, one_thread, tiny_model  # noqa: F401 (one_thread: autouse fixture)
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matnlp.normalize import normalize, normalize_with_map
+from matnlp.text.normalize import normalize, normalize_with_map
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matnlp.normalize import normalize
-from matnlp.processing import ProcessedToken, is_number, process_sentence, process_text, process_tokens
-from matnlp.tokenize import sentences
+from matnlp.text.normalize import normalize
+from matnlp.text.processing import ProcessedToken, is_number, process_sentence, process_text, process_tokens
+from matnlp.text.tokenize import sentences
 from matnlp.types import Token
 
 
@@ -125,7 +125,7 @@ def test_spans_always_slice_the_original(text):
 
 
 def test_processing_is_idempotent_on_processed_text():
-    from matnlp.processing import process_text
+    from matnlp.text.processing import process_text
 
     once = process_text("The band gap of LiCoO2 is 2.7 eV at 300K, measured on (111) planes.")
     assert "<nUm>" in once

@@ -3,8 +3,8 @@ import sys
 import pytest
 
 from matnlp.config import REPO_ROOT
-from matnlp.properties import expected_dims, extract_properties, find_property_mentions, head_term
-from matnlp.quantities import parse_unit
+from matnlp.extract.properties import expected_dims, extract_properties, find_property_mentions, head_term
+from matnlp.extract.quantities import parse_unit
 from matnlp.types import Entity, Sentence
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))

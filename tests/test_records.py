@@ -3,9 +3,10 @@ import json
 import pandas as pd
 import pytest
 
-from matnlp.chem import Material, extract_materials
+from matnlp.chem import Material
+from matnlp.extract.materials import extract_materials
 from matnlp.errors import SchemaError
-from matnlp.properties import extract_properties
+from matnlp.extract.properties import extract_properties
 from matnlp.records import (
     ERRORS,
     RECORDS,
@@ -17,7 +18,7 @@ from matnlp.records import (
     model_hash,
     validate,
 )
-from matnlp.synthesis import extract_steps, read_brat
+from matnlp.extract.synthesis import extract_steps, read_brat
 from matnlp.types import Document, Entity, Meta, Source
 
 MSPT_DOC = "101002aenm201300174"

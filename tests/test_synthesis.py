@@ -5,15 +5,7 @@ from pathlib import Path
 import pytest
 
 from matnlp.config import REPO_ROOT
-from matnlp.synthesis import (
-    CONDITION_KINDS,
-    default_typer,
-    extract_steps,
-    find_operations,
-    held_out_doi,
-    kononova_recipes,
-    read_brat,
-)
+from matnlp.extract.synthesis import CONDITION_KINDS, default_typer, extract_steps, find_operations, held_out_doi, kononova_recipes, read_brat
 from matnlp.types import Entity
 
 TEXT = (

@@ -1,4 +1,4 @@
-from matnlp.tokenize import sentences, word_tokens
+from matnlp.text.tokenize import sentences, word_tokens
 
 
 def words(text):

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import IngestError
-from ..normalize import normalize
-from ..tokenize import tokenize_document
+from ..text.normalize import normalize
+from ..text.tokenize import tokenize_document
 from ..types import Document, Section, Source
 from .base import MAX_INPUT_BYTES, MAX_PDF_BYTES, MAX_TEXT_CHARS, READ_TIMEOUT, Block, Parsed, deadline
 from .registry import MULTI_RECORD, REGISTRY, sniff

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..tokenize import sentences
+from ..text.tokenize import sentences
 from .labels import OUTSIDE, check_tag
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def read_brat(directory: str | Path, names: Iterable[str] | None = None, skip_li
 
     ``names`` defaults to every ``.ann`` in ``directory``. The ``.ann`` offsets index the whole ``.txt``; the
     first ``skip_lines`` lines (MSPT: the DOI) are not read, every other line is split into sentences with
-    :func:`matnlp.tokenize.sentences`. Only text-bound (``T``) annotations are used.
+    :func:`matnlp.text.tokenize.sentences`. Only text-bound (``T``) annotations are used.
     """
     directory = Path(directory)
     if not directory.is_dir():

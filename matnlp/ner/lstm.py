@@ -2,7 +2,7 @@
 
 This is the architecture of Lample et al. (2016) that Weston et al. (2019) trained with mat2vec embeddings for the
 Matscholar NER. It reads whole words (its vocabulary keys are their mat2vec-processed forms, the forms our
-embeddings are trained on; :func:`matnlp.processing.process_word`), so its errors differ from those of a
+embeddings are trained on; :func:`matnlp.text.processing.process_word`), so its errors differ from those of a
 fine-tuned word-piece encoder: it is meant as another ensemble member (:mod:`matnlp.ner.ensemble`).
 
 A model is a directory like the encoders': ``config.json`` (``model_type: matnlp-bilstm-crf`` and the sizes),
@@ -27,7 +27,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ..errors import ConfigError, ModelError
-from ..processing import process_word
+from ..text.processing import process_word
 from .crf import CRF
 from .data import Example
 from .labels import check_known

@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from ..errors import ConfigError, ModelError  # noqa: E402
-from ..tokenize import sentences  # noqa: E402
+from ..text.tokenize import sentences  # noqa: E402
 from ..types import Entity, Sentence  # noqa: E402
 from .crf import CRF, Decoder  # noqa: E402
 from .data import document_context, make_windows, special_ids, window_owners, word_pieces  # noqa: E402
@@ -229,7 +229,7 @@ def _processor(name: str):
         return lambda text, tokens: ([t.text for t in tokens], [(t.start, t.end) for t in tokens])
     if name == "mat2vec":
         try:
-            from ..processing import process_tokens
+            from ..text.processing import process_tokens
         except ImportError as exc:
             raise ModelError(f"model expects mat2vec processing, which is unavailable ({exc})") from None
 

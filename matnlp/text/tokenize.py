@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from chemdataextractor.nlp.tokenize import ChemSentenceTokenizer, ChemWordTokenizer
 
-from .types import Document, Sentence, Token
+from ..types import Document, Sentence, Token
 
 _SENTENCES = ChemSentenceTokenizer()
 _WORDS = ChemWordTokenizer()

@@ -27,10 +27,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .chem import ELEMENT_NAMES, ELEMENT_SET, element_from_name, is_formula, parse_formula
+from ..chem import ELEMENT_NAMES, ELEMENT_SET, element_from_name, is_formula, parse_formula
 from .normalize import normalize
 from .tokenize import UNITS, sentences
-from .types import Sentence, Token
+from ..types import Sentence, Token
 
 NUMBER = "<nUm>"
 

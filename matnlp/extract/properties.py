@@ -1,7 +1,7 @@
 """Property–value–unit extraction: property mentions linked to quantities and to the material they describe.
 
 Property mentions are ``PRO``/``PROPERTY`` entities from a tagger, or, without entities, matches of a lexicon of
-common property names (:data:`LEXICON`). Numbers, ranges, errors and units come from :mod:`matnlp.quantities`.
+common property names (:data:`LEXICON`). Numbers, ranges, errors and units come from :mod:`matnlp.extract.quantities`.
 Each property takes the best quantity of its sentence: near it (after it, or just before it as in ``a 365 µm
 thick film``), with a unit whose dimension fits the property (band gap ↔ energy, conductivity ↔ S/cm, read from
 the head word of the property name); a quantity after ``at``/``under``/``for`` … is a measurement condition
@@ -18,10 +18,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from .chem import extract_materials
+from .materials import extract_materials
 from .quantities import Quantity, parse_quantities, parse_unit
-from .tokenize import sentences as split_sentences
-from .types import Entity, Sentence
+from ..text.tokenize import sentences as split_sentences
+from ..types import Entity, Sentence
 
 PROPERTY_LABELS = frozenset({"PRO", "PROPERTY"})
 MATERIAL_LABELS = frozenset({"MAT"})
@@ -87,7 +87,7 @@ class Evidence:
 
 @dataclass(slots=True)
 class Property:
-    """A property with its value (a :class:`~matnlp.quantities.Quantity`, possibly a range or ``± error``),
+    """A property with its value (a :class:`~matnlp.extract.quantities.Quantity`, possibly a range or ``± error``),
     canonical unit, the material it describes and the measurement conditions given with it."""
 
     name: str
@@ -294,7 +294,7 @@ def _material_for(text: str, p: Entity, mats: Sequence[Entity]) -> Entity | None
 
 
 def material_mentions(text: str, sentences: Sequence[Sentence]) -> list[Entity]:
-    """Mentions of the materials found by :func:`matnlp.chem.extract_materials` as ``MAT`` entities."""
+    """Mentions of the materials found by :func:`matnlp.extract.materials.extract_materials` as ``MAT`` entities."""
     spans = {span for m in extract_materials(text, sentences=sentences) for span in m.mentions}
     return [Entity(a, b, "MAT", text[a:b]) for a, b in sorted(spans)]
 
@@ -349,7 +349,7 @@ def extract_properties(
 ) -> list[Property]:
     """Properties of ``text`` in order. ``entities`` are tagger (or gold) spans: ``PRO``/``PROPERTY`` give the
     property mentions and ``MAT`` the materials; with ``None`` the lexicon and formula tokens are used.
-    ``sentences`` default to :func:`matnlp.tokenize.sentences` of the text."""
+    ``sentences`` default to :func:`matnlp.text.tokenize.sentences` of the text."""
     sents = sentences if sentences is not None else split_sentences(text)
     if entities is None:
         props_all, mats_all = find_property_mentions(text), []

@@ -3,7 +3,7 @@
 :func:`extract_steps` takes a synthesis text and MSPT-labelled entity spans (``Operation``, ``Material``,
 ``Number``, ``Condition-Unit``, ``Condition-Misc``, ``Synthesis-Apparatus``, … from the NER model or gold) and returns
 ordered :class:`SynthesisStep` objects. Without entities, operations come from the Kononova operation vocabulary and
-conditions from :mod:`matnlp.quantities` plus small atmosphere/medium/device lexicons.
+conditions from :mod:`matnlp.extract.quantities` plus small atmosphere/medium/device lexicons.
 
 Operation typing uses ``data/operation_types.json`` (built by ``scripts/train_operation_types.py``): type counts per
 (token, mixing medium present, recipe style); the style (solid-state or sol-gel label conventions of the Kononova
@@ -25,8 +25,8 @@ from functools import cache
 from pathlib import Path
 
 from .quantities import Quantity, parse_quantities
-from .tokenize import sentences
-from .types import Entity, Sentence
+from ..text.tokenize import sentences
+from ..types import Entity, Sentence
 
 TYPER_PATH = Path(__file__).parent / "data" / "operation_types.json"
 ROLES_PATH = Path(__file__).parent / "data" / "material_roles.json"

@@ -1,0 +1,203 @@
+"""Materials of a document: spans from NER ``MAT`` entities or the model-free formula and name finder, read into
+:class:`~matnlp.chem.Material` objects with variables valued from the text, abbreviations resolved and mentions merged."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+from ..chem.elements import DIATOMIC, ELEMENT_NAMES, ELEMENT_SET, SYNTHETIC
+from ..chem.formula import OPEN, ROMAN_VALENCE, VARIABLES, FormulaError
+from ..chem.material import Material, parse_material, read_material
+from ..chem.names import ANIONS, POLYATOMIC_CATIONS, PREFIXES, TRIVIAL_NAMES, VALENCE_NAMES
+
+#: Entity labels that mark materials (Matscholar ``MAT``, MSPT ``Material``).
+MATERIAL_LABELS = frozenset({"MAT", "Material"})
+_GASES = frozenset("hydrogen helium nitrogen oxygen fluorine chlorine neon argon krypton xenon radon".split())
+_NUM = r"\d*\.?\d+"
+_ASSIGNMENT = re.compile(rf"\b([xyzδ])\s*=\s*({_NUM}(?:\s*(?:,|and|or|&)\s*{_NUM})*)(?!\s*[-–−~]\s*\d)(?![\d.])")
+_RANGE = re.compile(
+    rf"{_NUM}\s*[≤<⩽]=?\s*([xyzδ])\s*[≤<⩽]=?\s*{_NUM}|\b([xyzδ])\s*=\s*{_NUM}\s*[-–−~]\s*{_NUM}|\b([xyzδ])\s*[≤<⩽]\s*{_NUM}"
+)
+_ABBREVIATION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\s*\)")
+_CHUNK = re.compile(r"[^\s,;]+")
+_DOPED_SPAN = re.compile(
+    r"(?:\d+(?:\.\d+)?\s*(?:mol|at|wt)\s*\.?\s*%\s*)?[^\s(),;]+?-(?:co-?)?(?:doped|substituted|stabilized|stabilised)"
+    r"\s+[^\s,;]*[^\s,;.)]",
+    re.IGNORECASE,
+)
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NAMES = re.compile(
+    rf"\b(?:{_alternation(TRIVIAL_NAMES)}"
+    rf"|(?:{_alternation([*ELEMENT_NAMES, *VALENCE_NAMES, *POLYATOMIC_CATIONS])})\s*(?:\(\s*[IVXivx]+\s*\))?\s+"
+    rf"(?:{_alternation(PREFIXES)})?o?(?:{_alternation(ANIONS)})(?:\s+[a-z]*hydrate)?"
+    rf"|{_alternation(set(ELEMENT_NAMES) - _GASES)})\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Definition:
+    """A variable defined in the text: values (``x = 0.1, 0.2``) or, for a range (``0 ≤ x ≤ 0.2``), none."""
+
+    variable: str
+    start: int
+    values: tuple[float, ...]
+    text: str
+
+
+def _definitions(text: str) -> list[_Definition]:
+    found = [
+        _Definition(m.group(1), m.start(), tuple(dict.fromkeys(v for n in re.findall(_NUM, m.group(2))
+                                                            if math.isfinite(v := float(n)))),
+                    m.group())
+        for m in _ASSIGNMENT.finditer(text)
+    ]
+    found += [_Definition(next(g for g in m.groups() if g), m.start(), (), m.group()) for m in _RANGE.finditer(text)]
+    return found
+
+
+def _choose(definitions: list[_Definition], start: int, sentence: tuple[int, int]) -> dict[str, _Definition]:
+    """Per variable, the definition nearest the mention in its sentence, else the only valued one in the text."""
+    chosen: dict[str, _Definition] = {}
+    for variable in VARIABLES:
+        own = [d for d in definitions if d.variable == variable]
+        local = [d for d in own if sentence[0] <= d.start < sentence[1]]
+        valued = [d for d in own if d.values]
+        if local:
+            chosen[variable] = min(local, key=lambda d: abs(d.start - start))
+        elif len(valued) == 1:
+            chosen[variable] = valued[0]
+    return chosen
+
+
+def _strip_chunk(text: str, start: int) -> tuple[str, int]:
+    """Trim sentence punctuation and unbalanced brackets around a whitespace-delimited chunk."""
+    while text:
+        if text[-1] in ".:" or (text[-1] in ")]}" and text.count(text[-1]) > text.count(_closing_to_open(text[-1]))):
+            text = text[:-1]
+        elif text[0] in "([{" and text.count(text[0]) > text.count(OPEN[text[0]]):
+            text, start = text[1:], start + 1
+        else:
+            return text, start
+    return text, start
+
+
+def _closing_to_open(char: str) -> str:
+    return {v: k for k, v in OPEN.items()}[char]
+
+
+def _looks_like_formula(chunk: str) -> bool:
+    """A chunk the formula finder takes as a material: it reads, has two elements (or is a diatomic gas), no
+    charge, a digit or lowercase letter, and is not a bond or pair of bare symbols (``Si-O``, ``Pt-Ru``)."""
+    if chunk in DIATOMIC:
+        return True
+    if not chunk[:1].isupper() or not any(c.isdigit() or c.islower() for c in chunk) or ROMAN_VALENCE.search(chunk):
+        return False
+    try:
+        reading = read_material(chunk)
+    except FormulaError:
+        return False
+    amounts = reading.stoichiometry.amounts
+    bare_pair = all(p in ELEMENT_SET for p in re.split(r"[-–]", chunk))
+    return len(amounts) >= 2 and not reading.stoichiometry.charge and not bare_pair and SYNTHETIC.isdisjoint(amounts)
+
+
+def _candidate_spans(text: str) -> list[tuple[int, int]]:
+    """Material spans found without NER: doping phrases, chemical names, then formula-like chunks."""
+    spans: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
+
+    def add(start: int, end: int) -> None:
+        if not any(taken[start:end]):
+            spans.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
+
+    for match in _DOPED_SPAN.finditer(text):
+        try:
+            read_material(match.group())
+        except FormulaError:
+            continue
+        add(*match.span())
+    for match in _NAMES.finditer(text):
+        add(*match.span())
+    for match in _CHUNK.finditer(text):
+        chunk, start = _strip_chunk(match.group(), match.start())
+        if chunk and _looks_like_formula(chunk):
+            add(start, start + len(chunk))
+    return sorted(spans)
+
+
+def _sentence_spans(text: str, sentences) -> list[tuple[int, int]]:
+    if sentences is None:
+        from ..text.tokenize import sentences as split
+
+        sentences = split(text)
+    return [(s.start, s.end) for s in sentences] or [(0, len(text))]
+
+
+def extract_materials(text: str, entities=None, sentences=None) -> list[Material]:
+    """Materials mentioned in ``text``, from MAT entities when given (``matnlp.types.Entity``), else found by
+    the formula finder and the name lexicon. Variables are valued from definitions in the same sentence
+    (``x = 0.1``), else from the only definition in the text; abbreviations defined as ``long form (ABBR)``
+    resolve later mentions; mentions of one material (same composition and dopants, or same abbreviation) are
+    merged. Every mention slices ``text`` exactly."""
+    if entities is None:
+        spans = _candidate_spans(text)
+    else:
+        spans = [(e.start, e.end) for e in entities if e.label in MATERIAL_LABELS]
+    sentence_spans = _sentence_spans(text, sentences)
+    definitions = _definitions(text)
+    merged: dict[Any, Material] = {}
+    abbreviations: dict[str, list[Any]] = {}
+    for start, end in spans:
+        keys = _add_mention(merged, text, (start, end), sentence_spans, definitions, abbreviations)
+        follow = _ABBREVIATION.match(text, end)
+        if follow and keys and not _looks_like_formula(follow.group(1)):
+            abbreviations.setdefault(follow.group(1), keys)
+    for abbreviation, keys in abbreviations.items():
+        for match in re.finditer(rf"\b{re.escape(abbreviation)}s?\b", text):
+            for key in keys:
+                if match.span() not in merged[key].mentions:
+                    merged[key].mentions.append(match.span())
+    materials = list(merged.values())
+    for material in materials:
+        material.mentions.sort()
+    return materials
+
+
+def _add_mention(merged, text, span, sentence_spans, definitions, abbreviations) -> list[Any]:
+    """Read one mention, merge it into ``merged`` and return the keys of the materials it names."""
+    start, end = span
+    mention = text[start:end]
+    if mention in abbreviations:
+        for key in abbreviations[mention]:
+            merged[key].mentions.append(span)
+        return []
+    sentence = next(((a, b) for a, b in sentence_spans if a <= start < b), span)
+    chosen = _choose(definitions, start, sentence)
+    keys = []
+    for material in parse_material(mention, {v: d.values for v, d in chosen.items() if d.values}):
+        ranges = [d.text for v, d in chosen.items() if not d.values and material.reason and v in material.reason]
+        if ranges:
+            material.reason += f" ({'; '.join(ranges)})"
+        key = _key(material)
+        if key not in merged:
+            merged[key] = material
+        merged[key].mentions.append(span)
+        keys.append(key)
+    return keys
+
+
+def _key(material: Material):
+    if material.composition is not None:
+        return material.composition, tuple(material.dopants or ())
+    return material.formula or " ".join(material.text.lower().split())
