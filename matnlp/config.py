@@ -1,4 +1,4 @@
-"""Locations shared by the package, tests and scripts."""
+"""Locations and defaults shared by the package, tests and scripts."""
 
 import os
 from pathlib import Path
@@ -6,6 +6,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRECISIONS = ("auto", "fp32", "bf16", "int8")
 """Model precisions: ``auto`` picks bf16 where the hardware runs it fast; int8 is CPU inference only."""
+#: Seconds one paper may take (reading, normalizing, tokenizing; in ``extract`` also extraction) before it is an
+#: error entry; the one default of ``ingest``, ``extract`` and the API.
+DOCUMENT_TIMEOUT = 120.0
 
 
 def data_dir() -> Path:

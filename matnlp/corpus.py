@@ -22,57 +22,23 @@ import os
 import platform
 from collections import deque
 from collections.abc import Iterable, Iterator
-from functools import cache
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from tqdm import tqdm
 
 from . import __version__
 from .errors import ConfigError, IngestError
-from .ingest import Block, Parsed, build_document, deadline, iter_inputs, parse_file
+from .ingest import DOCUMENT_TIMEOUT, Block, Parsed, build_document, deadline, iter_inputs, parse_file
+from .io import ERRORS, MANIFEST, atomic_path, error_entry, write_json_atomic
 from .types import Document, Source
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
 SENTENCES = "sentences.txt"
-ERRORS = "errors.jsonl"
 SHARD_PATTERN = "docs-{:05d}.jsonl.gz"
-#: Seconds one document may take to normalize, tokenize and process before it is an error entry.
-DEFAULT_TIMEOUT = 120.0
-
-
-def atomic_path(path: Path) -> Path:
-    """Temporary sibling of ``path`` to write to before renaming into place."""
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
-
-
-@contextlib.contextmanager
-def atomic_open(path: Path) -> Iterator[TextIO]:
-    """A text file for writing ``path``: a temporary sibling, renamed into place on success, removed on failure
-    (a full disk or a crash never leaves a partial ``path``)."""
-    tmp = atomic_path(path)
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            yield handle
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to ``path`` via a temporary file and an atomic rename."""
-    with atomic_open(path) as handle:
-        handle.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def error_entry(err: IngestError, stage: str = "ingest", record: int | None = None) -> dict[str, Any]:
-    """The errors.jsonl line for a failed input."""
-    ident = err.path if record is None else f"{err.path}#{record}"
-    return {"id": ident, "source": err.path, "stage": stage, "error": type(err).__name__, "message": err.reason}
 
 
 def dedup_key(doc: Document) -> str:
@@ -269,7 +235,7 @@ def ingest(
     shard_size: int = 500,
     progress: bool = True,
     batch_chars: int = 200_000,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: float | None = DOCUMENT_TIMEOUT,
 ) -> dict[str, Any]:
     """Turn papers (files and directories) into a corpus directory; returns the manifest. A document that takes
     longer than ``timeout`` seconds to build becomes an error entry."""

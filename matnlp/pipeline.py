@@ -1,43 +1,28 @@
-"""End to end: papers → Documents → Records, every stage wired in; run locally (processes) or on Dask.
-
-:class:`Pipeline` holds the loaded models and the per-document function (:meth:`Pipeline.record`). :func:`run`
-drives a whole extraction: reader items are grouped into shards, each shard is extracted by a worker (a local
-process or a Dask worker, models loaded once per worker), and its results land in ``parts/part-NNNNN.jsonl``
-(atomically), so ``resume=True`` skips finished shards. At the end the parts are merged, in shard order, into
-``records.jsonl``, ``errors.jsonl`` and ``manifest.json`` — identical whichever engine ran them.
-"""
+"""The in-memory API: :class:`Pipeline` holds the loaded models and the per-document function
+(:meth:`Pipeline.record`); :func:`load` builds one, :func:`extract` uses the default one. Batch runs over files are
+in :mod:`matnlp.runner`."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
-import shutil
-import time
-from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from tqdm import tqdm
-
+from .errors import ConfigError, IngestError
 from .extract.materials import extract_materials
-from .corpus import WARM_UP_TEXT, atomic_open, error_entry, warm_up, write_json_atomic
-from .errors import ConfigError, IngestError, SchemaError
-from .ingest import Parsed, build_document, deadline, iter_inputs, parse_file
 from .extract.properties import extract_properties
-from .records import Provenance, Record, RecordWriter, build_record, check_offsets, validate
 from .extract.synthesis import extract_steps, synthesis_spans
+from .ingest import build_document, parse_file
+from .records import Provenance, Record, build_record
 from .text.tokenize import tokenize_document
 from .types import Document, Entity, Source
 
 log = logging.getLogger(__name__)
 
-PARTS = "parts"
-DEFAULT_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,19 +42,14 @@ class Pipeline:
     without a synthesis model, operations come from the Kononova operation lexicon.
     """
 
-    def __init__(self, ner: str | Path | None = None, synthesis: str | Path | None = None,
-                 embeddings: str | Path | None = None, device: str = "auto", precision: str = "auto"):
+    def __init__(self, ner: str | Path | None = None, synthesis: str | Path | None = None, device: str = "auto",
+                 precision: str = "auto"):
         from . import ner as ner_models
 
         self.paths = ModelPaths(_str(ner), _str(synthesis), device, precision)
         self.ner = ner_models.load(ner, device=device, precision=precision) if ner else None
         self.synthesis = ner_models.load(synthesis, device=device, precision=precision) if synthesis else None
-        self.embeddings = None
-        if embeddings:
-            from .embeddings import Embeddings
-
-            self.embeddings = Embeddings.load(embeddings)
-        roles = {"ner": ner, "synthesis": synthesis, "embeddings": embeddings}
+        roles = {"ner": ner, "synthesis": synthesis}
         self.provenance = Provenance.now({role: path for role, path in roles.items() if path})
 
     def __call__(self, item: str | Path | Document) -> Record:
@@ -140,10 +120,10 @@ def to_document(item: str | Path | Document) -> Document:
     return tokenize_document(Document(f"text-{digest[:12]}", item, Source("<string>", "string", digest)))
 
 
-def load(ner: str | Path | None = None, synthesis: str | Path | None = None, embeddings: str | Path | None = None,
-         device: str = "auto", precision: str = "auto") -> Pipeline:
+def load(ner: str | Path | None = None, synthesis: str | Path | None = None, device: str = "auto",
+         precision: str = "auto") -> Pipeline:
     """A :class:`Pipeline` with the given model directories (each optional)."""
-    return Pipeline(ner=ner, synthesis=synthesis, embeddings=embeddings, device=device, precision=precision)
+    return Pipeline(ner=ner, synthesis=synthesis, device=device, precision=precision)
 
 
 @lru_cache(maxsize=1)
@@ -158,236 +138,3 @@ def default_pipeline() -> Pipeline:
 def extract(item: str | Path | Document) -> Record:
     """Record of one text, path or Document with the default pipeline (see :func:`default_pipeline`)."""
     return default_pipeline()(item)
-
-
-# ------------------------------------------------------------------------------------------ shards and workers
-
-
-@lru_cache(maxsize=2)
-def _worker_pipeline(paths: ModelPaths, threads: int | None) -> Pipeline:
-    """The pipeline of this worker process, loaded once and warmed up outside any per-document deadline."""
-    if threads:
-        import torch
-
-        torch.set_num_threads(threads)
-    warm_up()
-    nlp = Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, precision=paths.precision)
-    nlp(WARM_UP_TEXT)
-    return nlp
-
-
-Item = tuple[Parsed, Source] | dict[str, Any]
-"""A shard item: a reader's paper with its source, or the error entry of an input that could not be read."""
-
-
-def extract_shard(items: list[Item], paths: ModelPaths, timeout: float | None = DEFAULT_TIMEOUT,
-                  threads: int | None = None) -> list[dict[str, Any]]:
-    """Extract one shard; returns one ``{"record": …}`` or ``{"error": …}`` line per item. Never raises for bad
-    content: a failing document becomes an error entry naming its stage."""
-    nlp = _worker_pipeline(paths, threads)
-    return [_extract_item(nlp, item, timeout) for item in items]
-
-
-def _extract_item(nlp: Pipeline, item: Item, timeout: float | None) -> dict[str, Any]:
-    if isinstance(item, dict):
-        return {"error": item}
-    parsed, source = item
-    ident = f"{source.path}#{source.record}" if source.record is not None else source.path
-    stage = "ingest"
-    try:
-        with deadline(timeout, ident):
-            doc = build_document(item)
-            if isinstance(doc, IngestError):
-                return {"error": error_entry(doc, record=source.record)}
-            stage, ident = "extract", doc.id
-            record = nlp.record(doc)
-            stage = "validate"
-            d = record.to_dict()
-            validate(d)
-            check_offsets(record, doc.text)
-        return {"record": d}
-    except Exception as exc:  # noqa: BLE001 - one bad paper must not end the run
-        log.debug("%s failed at %s", ident, stage, exc_info=True)
-        kind = "SchemaError" if isinstance(exc, SchemaError) else type(exc).__name__
-        return {"error": {"id": ident, "source": source.path, "stage": stage, "error": kind, "message": str(exc)}}
-
-
-def _shards(files: list[Path], shard_docs: int) -> Iterator[list[Item]]:
-    shard: list[Item] = []
-    for path in files:
-        for item in parse_file(path):
-            shard.append(error_entry(item) if isinstance(item, IngestError) else item)
-            if len(shard) >= shard_docs:
-                yield shard
-                shard = []
-    if shard:
-        yield shard
-
-
-# ----------------------------------------------------------------------------------------------- engines
-
-
-class _LocalEngine:
-    """Shards in ``workers`` local processes (in this process when ``workers == 1``)."""
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.pool = None
-        if workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            self.pool = ProcessPoolExecutor(max_workers=workers)
-
-    def map(self, jobs: Iterator[tuple[int, list[Item]]], paths: ModelPaths, timeout: float | None):
-        if self.pool is None:
-            for index, items in jobs:
-                yield index, extract_shard(items, paths, timeout)
-            return
-        pending: deque = deque()
-        for index, items in jobs:
-            pending.append((index, self.pool.submit(extract_shard, items, paths, timeout, 1)))
-            if len(pending) >= 2 * self.workers:
-                index, future = pending.popleft()
-                yield index, future.result()
-        while pending:
-            index, future = pending.popleft()
-            yield index, future.result()
-
-    def close(self):
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-
-
-class _DaskEngine:
-    """Shards on a Dask cluster (a LocalCluster of ``workers`` single-threaded processes when no scheduler is
-    given); a shard whose worker dies is retried elsewhere."""
-
-    def __init__(self, workers: int, scheduler: str | None):
-        from dask.distributed import Client, LocalCluster
-
-        self.cluster = None if scheduler else LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        self.client = Client(scheduler or self.cluster)
-        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
-
-    def map(self, jobs: Iterator[tuple[int, list[Item]]], paths: ModelPaths, timeout: float | None):
-        from dask.distributed import as_completed
-
-        window = as_completed()
-        pending = 0
-        for index, items in jobs:
-            window.add(self.client.submit(extract_shard, items, paths, timeout, 1, key=f"matnlp-shard-{index}",
-                                          retries=2, pure=False))
-            pending += 1
-            if pending >= 2 * self.workers:
-                future = next(window)
-                pending -= 1
-                yield _dask_index(future), future.result()
-        for future in window:
-            yield _dask_index(future), future.result()
-
-    def close(self):
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-
-def _dask_index(future) -> int:
-    return int(str(future.key).rsplit("-", 1)[1])
-
-
-# ------------------------------------------------------------------------------------------------------- run
-
-
-def _part_path(out: Path, index: int) -> Path:
-    return out / PARTS / f"part-{index:05d}.jsonl"
-
-
-def _write_part(out: Path, index: int, lines: list[dict[str, Any]]) -> None:
-    with atomic_open(_part_path(out, index)) as handle:
-        for line in lines:
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-
-
-def _prepare_parts(out: Path, config: dict[str, Any], resume: bool) -> None:
-    """Create ``parts/``; on resume check that the run's settings match, else start clean."""
-    parts = out / PARTS
-    stamp = parts / "config.json"
-    if resume and stamp.is_file():
-        previous = json.loads(stamp.read_text(encoding="utf-8"))
-        if previous != config:
-            raise ConfigError(f"{out} holds a run with other inputs or settings; drop --resume or use a new -o")
-        return
-    shutil.rmtree(parts, ignore_errors=True)
-    parts.mkdir(parents=True)
-    write_json_atomic(stamp, config)
-
-
-def _merge(out: Path, shards: int, parquet: bool, config: dict[str, Any], provenance: Provenance) -> dict[str, Any]:
-    """Merge the part files, in shard order, into records.jsonl / errors.jsonl / manifest.json."""
-    writer = RecordWriter(out, parquet=parquet)
-    try:
-        for index in range(shards):
-            with _part_path(out, index).open(encoding="utf-8") as handle:
-                for line in handle:
-                    entry = json.loads(line)
-                    if "record" in entry:
-                        writer.append(entry["record"])
-                    else:
-                        writer.append_error(entry["error"])
-    except BaseException:
-        writer.abort()
-        raise
-    return writer.close(config=config, provenance=provenance)
-
-
-def run(
-    inputs: Iterable[str | Path],
-    out_dir: str | Path,
-    models: ModelPaths = ModelPaths(),
-    engine: str = "local",
-    workers: int = 1,
-    scheduler: str | None = None,
-    resume: bool = False,
-    parquet: bool = False,
-    shard_docs: int = 32,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    include: tuple[str, ...] = ("*",),
-    exclude: tuple[str, ...] = (),
-    progress: bool = True,
-) -> dict[str, Any]:
-    """Extract records from papers into ``out_dir``; returns the manifest (inputs == records + errors)."""
-    inputs = [Path(p) for p in inputs]
-    files = list(iter_inputs(inputs, include=include, exclude=exclude))
-    if not files:
-        raise ConfigError(f"no input files found in {', '.join(map(str, inputs))}")
-    out = Path(out_dir)
-    config = {"inputs": [str(p) for p in files], "models": asdict(models), "shard_docs": shard_docs,
-              "timeout": timeout}
-    _prepare_parts(out, config, resume)
-    started = time.perf_counter()
-    counts = {"shards": 0, "skipped": 0}
-
-    def jobs() -> Iterator[tuple[int, list[Item]]]:
-        for index, items in enumerate(_shards(files, shard_docs)):
-            counts["shards"] += 1
-            if _part_path(out, index).is_file():
-                counts["skipped"] += 1
-            else:
-                yield index, items
-
-    backend = _DaskEngine(workers, scheduler) if engine == "dask" else _LocalEngine(workers)
-    try:
-        with tqdm(unit="shard", desc="extract", disable=not progress) as bar:
-            for index, lines in backend.map(jobs(), models, timeout):
-                _write_part(out, index, lines)
-                bar.update(1)
-    finally:
-        backend.close()
-    if counts["skipped"]:
-        log.info("resumed: %d of %d shards were already done", counts["skipped"], counts["shards"])
-    roles = {"ner": models.ner, "synthesis": models.synthesis}
-    provenance = Provenance.now({role: path for role, path in roles.items() if path})
-    run_config = {**config, "engine": engine, "workers": workers,
-                  "seconds": round(time.perf_counter() - started, 2), "resumed_shards": counts["skipped"]}
-    return _merge(out, counts["shards"], parquet, run_config, provenance)

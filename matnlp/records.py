@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .corpus import MANIFEST, atomic_path, write_json_atomic
 from .errors import SchemaError
+from .io import ERRORS, MANIFEST, atomic_path, write_json_atomic
 from .types import Document, Entity, Meta, Source
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 SCHEMA_ID = "matnlp.record/1"
 SCHEMA_PATH = Path(__file__).with_name("records_schema.json")
 RECORDS = "records.jsonl"
-ERRORS = "errors.jsonl"
 
 
 @dataclass(slots=True)

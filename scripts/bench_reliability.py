@@ -38,7 +38,7 @@ from benchlib import write_json  # noqa: E402
 from matnlp.corpus import Corpus, ingest, warm_up  # noqa: E402
 from matnlp.errors import IngestError  # noqa: E402
 from matnlp.ingest import read_file  # noqa: E402
-from matnlp.pipeline import run  # noqa: E402
+from matnlp.runner import run  # noqa: E402
 
 log = logging.getLogger("bench_reliability")
 

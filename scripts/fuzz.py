@@ -211,7 +211,7 @@ def fuzz_synthesis(text: str) -> None:
 def fuzz_records(cases: list[tuple[bytes, str]]) -> None:
     """``pipeline.run`` on generated files: one record or one error per paper, counts add up, records valid."""
     from matnlp.ingest import parse_file
-    from matnlp.pipeline import run
+    from matnlp.runner import run
     from matnlp.records import validate
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from matnlp.pipeline import ModelPaths, Pipeline, run
+from matnlp.pipeline import ModelPaths, Pipeline
+from matnlp.runner import run
 from matnlp.records import validate
 
 SAMPLE = "LiFePO4 was annealed at 700 °C for 5 h under Ar. The band gap of TiO2 is 3.2 eV."

@@ -10,7 +10,8 @@ import pytest
 
 from matnlp.corpus import ingest
 from matnlp.embeddings import TrainConfig, train
-from matnlp.pipeline import ModelPaths, run
+from matnlp.pipeline import ModelPaths
+from matnlp.runner import run
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"

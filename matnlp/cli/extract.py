@@ -28,7 +28,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address (default: a LocalCluster)")
     p.add_argument("--resume", action="store_true", help="skip shards finished by an earlier run into OUT_DIR")
     p.add_argument("--shard-size", type=int, default=32, help="documents per shard (default: 32)")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds per document before it is an error")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
     p.set_defaults(func=run)
@@ -36,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..pipeline import ModelPaths
-    from ..pipeline import run as run_pipeline
+    from ..runner import run as run_pipeline
 
     models = ModelPaths(args.ner, args.synthesis_model, args.device, args.precision)
     manifest = run_pipeline(

@@ -20,7 +20,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_input_options(p, "CORPUS_DIR")
     p.add_argument("--shard-size", type=int, default=500, help="documents per shard (default: 500)")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds per document before it is an error")
     p.set_defaults(func=run)
 
 

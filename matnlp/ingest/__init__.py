@@ -5,7 +5,7 @@ Every input file ends as at least one Document or exactly one IngestError naming
 
 Limits (``base``): an input file, or a ``.gz`` file's decompressed content, over :data:`MAX_INPUT_BYTES` (200 MiB),
 a PDF over :data:`MAX_PDF_BYTES` (50 MiB), a paper whose normalized text exceeds :data:`MAX_TEXT_CHARS` (20 million
-characters), and a reader that spends more than ``timeout`` seconds (:data:`READ_TIMEOUT`) on one paper each end
+characters), and a reader that spends more than ``timeout`` seconds (:data:`matnlp.config.DOCUMENT_TIMEOUT`) on one paper each end
 as an IngestError naming the limit; nothing larger is ever held in memory.
 """
 
@@ -21,19 +21,20 @@ from ..errors import IngestError
 from ..text.normalize import normalize
 from ..text.tokenize import tokenize_document
 from ..types import Document, Section, Source
-from .base import MAX_INPUT_BYTES, MAX_PDF_BYTES, MAX_TEXT_CHARS, READ_TIMEOUT, Block, Parsed, deadline
+from ..config import DOCUMENT_TIMEOUT
+from .base import MAX_INPUT_BYTES, MAX_PDF_BYTES, MAX_TEXT_CHARS, Block, Parsed, deadline
 from .registry import MULTI_RECORD, REGISTRY, sniff
 from .walk import NOT_PAPERS, inner_name, iter_inputs, load_bytes
 
 __all__ = [
-    "MAX_INPUT_BYTES", "MAX_PDF_BYTES", "MAX_TEXT_CHARS", "NOT_PAPERS", "READ_TIMEOUT", "REGISTRY",
+    "MAX_INPUT_BYTES", "MAX_PDF_BYTES", "MAX_TEXT_CHARS", "NOT_PAPERS", "DOCUMENT_TIMEOUT", "REGISTRY",
     "Block", "Parsed", "assemble", "build_document", "deadline", "iter_inputs", "parse_file", "read_file", "sniff",
 ]
 
 log = logging.getLogger(__name__)
 
 
-def parse_file(path, timeout: float | None = READ_TIMEOUT) -> Iterator[tuple[Parsed, Source] | IngestError]:
+def parse_file(path, timeout: float | None = DOCUMENT_TIMEOUT) -> Iterator[tuple[Parsed, Source] | IngestError]:
     """Reader output of one input file, record by record, before normalization and tokenization.
 
     Cheap enough for the main process of a parallel run; :func:`assemble` does the costly part. Yields at least
@@ -90,7 +91,7 @@ def build_document(item: tuple[Parsed, Source] | IngestError) -> Document | Inge
         return exc
 
 
-def read_file(path, timeout: float | None = READ_TIMEOUT) -> list[Document | IngestError]:
+def read_file(path, timeout: float | None = DOCUMENT_TIMEOUT) -> list[Document | IngestError]:
     """Documents read from one input file, or its IngestErrors; never raises for bad content."""
     return [build_document(item) for item in parse_file(path, timeout)]
 

@@ -18,8 +18,6 @@ MAX_TEXT_CHARS = 20_000_000
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 #: Largest PDF handed to the PDF parser (bytes); PDF layout analysis is slow and memory hungry.
 MAX_PDF_BYTES = 50 * 1024 * 1024
-#: Seconds a reader may spend on one paper (PDF layout analysis, pathological markup) before it is an IngestError.
-READ_TIMEOUT = 120.0
 
 #: A line longer than this is body text, not a title.
 MAX_TITLE_CHARS = 300
