@@ -81,7 +81,7 @@ class Pipeline:
     def _record(self, doc: Document, entities: list[Entity] | None, spans, ops: list[Entity] | None) -> Record:
         materials = extract_materials(doc.text, entities, doc.sentences)
         properties = extract_properties(doc.text, entities, doc.sentences)
-        steps = extract_steps(doc.text, ops, within=spans, sents=doc.sentences)
+        steps = extract_steps(doc.text, ops, doc.sentences, within=spans)
         return build_record(doc, self.provenance, entities or [], materials, properties, steps)
 
     @staticmethod

@@ -18,13 +18,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from .materials import extract_materials
-from .quantities import Quantity, parse_quantities, parse_unit
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
+from .materials import MATERIAL_LABELS, extract_materials
+from .quantities import Quantity, parse_quantities, parse_unit
 
 PROPERTY_LABELS = frozenset({"PRO", "PROPERTY"})
-MATERIAL_LABELS = frozenset({"MAT"})
 
 # Property head terms -> example units (their dimensions are the ones accepted); "1" means dimensionless.
 LEXICON: dict[str, str] = {
