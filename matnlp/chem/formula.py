@@ -21,9 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-
 from .elements import DIATOMIC, ELEMENT_SET, SYNTHETIC
-
 
 _ADDUCT = "·•⋅∙*"
 #: Separators between the parts of an adduct or mixture (``MgCl2·6H2O``, ``CuO-CeO2``, ``(1-x)Bi2O3-xNb2O5``).

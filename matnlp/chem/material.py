@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-
 from .elements import ELEMENT_SET
 from .formula import NONSTOICHIOMETRY, Composition, FormulaError, Stoichiometry, accumulate, parse_stoichiometry
 from .names import formula_from_name

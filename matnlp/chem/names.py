@@ -6,10 +6,8 @@ import math
 import re
 from functools import lru_cache
 
-
 from .elements import ELEMENT_NAMES
 from .formula import ELEMENT_TOKEN, FormulaError
-
 
 #: Trivial and common names with one accepted formula (lowercase keys).
 TRIVIAL_NAMES: dict[str, str] = {

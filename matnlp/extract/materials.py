@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-
 from ..chem.elements import DIATOMIC, ELEMENT_NAMES, ELEMENT_SET, SYNTHETIC
 from ..chem.formula import OPEN, ROMAN_VALENCE, VARIABLES, FormulaError
 from ..chem.material import Material, parse_material, read_material

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..chem import ELEMENT_NAMES, ELEMENT_SET, element_from_name, is_formula, parse_formula
+from ..types import Sentence, Token
 from .normalize import normalize
 from .tokenize import UNITS, sentences
-from ..types import Sentence, Token
 
 NUMBER = "<nUm>"
 
