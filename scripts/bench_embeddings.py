@@ -27,11 +27,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import machine, peak_rss_mib, write_json  # noqa: E402
-
-from matnlp.config import data_dir  # noqa: E402
+from matnlp.config import data_dir
+from matnlp.eval.bench import machine, peak_rss_mib, write_json
 
 log = logging.getLogger("bench_embeddings")
 

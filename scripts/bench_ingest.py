@@ -22,10 +22,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import machine, write_json  # noqa: E402
-
-from matnlp.config import data_dir  # noqa: E402
+from matnlp.config import data_dir
+from matnlp.eval.bench import machine, write_json
 
 log = logging.getLogger("bench_ingest")
 

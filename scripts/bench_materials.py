@@ -13,238 +13,22 @@ mention (normalized: lowercase, no spaces) or reads to the composition of an ext
 material is correct when it matches a gold record of the same abstract the same way.
 
 Usage: ``python scripts/bench_materials.py [--data DIR] [--out results.json] [--limit N] [--ner MODEL_DIR]``
+
+The scorers are :mod:`matnlp.eval.materials`.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import logging
-import lzma
-import operator
-import re
-import sys
-import time
-from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import write_json  # noqa: E402
-
-from matnlp.chem import ELEMENT_SET, FormulaError, Material, read_material  # noqa: E402
-from matnlp.extract.materials import extract_materials  # noqa: E402
-from matnlp.config import data_dir  # noqa: E402
+from matnlp.config import data_dir
+from matnlp.eval.bench import write_json
+from matnlp.eval.materials import hard_cases, kononova_strings, nerre_materials
 
 log = logging.getLogger("bench_materials")
-
-KONONOVA = ("solid-state_dataset_2019-12-03.json.xz", "sol-gel_dataset_20200713.json.xz")
-TEST_POINTS = (0.1237, 0.0371)
-TOLERANCE = 2e-3
-_PLAIN = re.compile(r"[A-Za-z0-9.()\[\]{}·•⋅∙*/]+")
-_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-
-#: Hard cases with the compositions they must read to (variables at their given values).
-HARD_CASES: list[tuple[str, dict[str, float], dict[str, float]]] = [
-    ("Li1+xAl0.3Ti1.7(PO4)3", {"x": 0.1}, {"Li": 1.1, "Al": 0.3, "Ti": 1.7, "P": 3, "O": 12}),
-    ("La1-xSrxMnO3", {"x": 0.3}, {"La": 0.7, "Sr": 0.3, "Mn": 1, "O": 3}),
-    ("Mg2Si1-xSnx", {"x": 0.6}, {"Mg": 2, "Si": 0.4, "Sn": 0.6}),
-    ("La0.6Sr0.4Co0.2Fe0.8O3−δ", {}, {"La": 0.6, "Sr": 0.4, "Co": 0.2, "Fe": 0.8, "O": 3}),
-    ("Ba0.5Sr0.5Co0.8Fe0.2O3-δ", {}, {"Ba": 0.5, "Sr": 0.5, "Co": 0.8, "Fe": 0.2, "O": 3}),
-    ("(Ba0.85Ca0.15)(Zr0.1Ti0.9)1-x(Cu1/3Nb2/3)xO3", {"x": 0.3},
-     {"Ba": 0.85, "Ca": 0.15, "Zr": 0.07, "Ti": 0.63, "Cu": 0.1, "Nb": 0.2, "O": 3}),
-    ("(Sm1-yNdy)0.52Sr0.48MnO3", {"y": 0.5}, {"Sm": 0.26, "Nd": 0.26, "Sr": 0.48, "Mn": 1, "O": 3}),
-    ("(1-x)Bi2O3-xNb2O5", {"x": 0.25}, {"Bi": 1.5, "Nb": 0.5, "O": 3.5}),
-    ("La(NO3)3·6H2O", {}, {"La": 1, "N": 3, "O": 15, "H": 12}),
-    ("Ni1/3Mn1/3Co1/3(OH)2", {}, {"Ni": 1 / 3, "Mn": 1 / 3, "Co": 1 / 3, "O": 2, "H": 2}),
-    ("CexSr1 - xTiO3", {"x": 0.2}, {"Ce": 0.2, "Sr": 0.8, "Ti": 1, "O": 3}),
-    ("46.6TeO2-18.2ZnO-35.2ZnF2", {}, {"Te": 46.6, "O": 111.4, "Zn": 53.4, "F": 70.4}),
-    ("Li₄Ti₅O₁₂", {}, {"Li": 4, "Ti": 5, "O": 12}),
-    ("Eu3+:Y2O3", {}, {"Y": 2, "O": 3}),
-    ("Y2O3:Eu", {}, {"Y": 2, "O": 3}),
-    ("Sr3Lu1-x(PO4)3:xDy3+", {"x": 0.04}, {"Sr": 3, "Lu": 0.96, "P": 3, "O": 12, "Dy": 0.04}),
-    ("Y-doped ZrO2", {}, {"Zr": 1, "O": 2}),
-    ("5 mol% Y2O3-stabilized ZrO2", {}, {"Zr": 0.95, "Y": 0.1, "O": 2.05}),
-    ("iron(III) oxide", {}, {"Fe": 2, "O": 3}),
-    ("lithium cobalt oxide", {}, {"Li": 1, "Co": 1, "O": 2}),
-    ("titanium dioxide", {}, {"Ti": 1, "O": 2}),
-    ("zinc nitrate hexahydrate", {}, {"Zn": 1, "N": 2, "O": 12, "H": 12}),
-    ("ammonium dihydrogen phosphate", {}, {}),  # not handled: must give a reason, not a guess
-    ("iron oxide", {}, {}),
-    ("YSZ", {}, {}),
-]
-
-
-def _evaluate(expression: str, values: dict[str, float]) -> float:
-    """Value of a gold amount expression (numbers, variables, + - * /)."""
-
-    def walk(node):
-        if isinstance(node, ast.Constant):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            return values.get(node.id, 0.0) if node.id.startswith("del") else values[node.id]
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-            return _OPS[type(node.op)](walk(node.left), walk(node.right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -walk(node.operand)
-        raise ValueError(expression)
-
-    return walk(ast.parse(expression.replace("δ", "del_O"), mode="eval").body)
-
-
-def _gold(material: dict, point: float) -> dict[str, float] | None:
-    variables = {v: point * (i + 1) for i, v in enumerate(material["amounts_vars"])}
-    total: dict[str, float] = {}
-    try:
-        for part in material["composition"]:
-            count = _evaluate(part["amount"], variables)
-            for el, amount in part["elements"].items():
-                total[el] = total.get(el, 0.0) + count * _evaluate(amount, variables)
-    except (ValueError, KeyError, SyntaxError, ZeroDivisionError):
-        return None
-    return {el: n for el, n in total.items() if abs(n) > 1e-9}
-
-
-def _same(ours: dict[str, float], gold: dict[str, float]) -> bool:
-    return ours.keys() == gold.keys() and all(abs(ours[el] - gold[el]) <= TOLERANCE * max(1, gold[el]) for el in gold)
-
-
-def _category(material: dict) -> str:
-    string = material["material_string"]
-    if material["elements_vars"]:
-        return "element variable"
-    if ":" in string or re.search(r"doped|stabili[sz]ed", string, re.I):
-        return "dopant notation"
-    if re.search(r"[a-z]{3,}", string) and not re.fullmatch(r"[A-Z][A-Za-z0-9.()\[\]·/\-+]*", string):
-        return "name"
-    plain = (
-        _PLAIN.fullmatch(string)
-        and all(_is_symbols(run) for run in re.findall(r"[A-Za-z]+", string))
-        and _balanced(string)
-        and not re.search(r"/(?!\d)|(?<!\d)/|\.(?!\d)", string)
-    )
-    if material["amounts_vars"] or "del_O" in json.dumps(material["composition"]):
-        return "variable"
-    return "plain formula" if plain else "other formula"
-
-
-def _is_symbols(run: str) -> bool:
-    return "".join(symbols := re.findall(r"[A-Z][a-z]*", run)) == run and all(s in ELEMENT_SET for s in symbols)
-
-
-def _balanced(string: str) -> bool:
-    depth = []
-    for char in string:
-        if char in "([{":
-            depth.append(")]}"["([{".index(char)])
-        elif char in ")]}" and (not depth or depth.pop() != char):
-            return False
-    return not depth
-
-
-def _read_at(string: str, material: dict, point: float) -> dict[str, float]:
-    stoichiometry = read_material(string).stoichiometry
-    names = list(material["amounts_vars"])
-    values = {v: point * (names.index(v) + 1) if v in names else 0.0 for v in stoichiometry.variables}
-    return stoichiometry.values(values)
-
-
-def bench_kononova(folder: Path, limit: int | None) -> dict:
-    """Share of unique material strings read to the gold composition, per category, with failure reasons."""
-    unique: dict[str, dict] = {}
-    for name in KONONOVA:
-        for reaction in json.load(lzma.open(folder / name))["reactions"]:
-            for material in [reaction["target"], *reaction["precursors"]]:
-                if material["composition"]:
-                    unique.setdefault(material["material_string"], material)
-    items = list(unique.items())[:limit]
-    totals, correct, reasons, examples = Counter(), Counter(), Counter(), {}
-    for string, material in items:
-        category = _category(material)
-        golds = [_gold(material, p) for p in TEST_POINTS]
-        if any(g is None for g in golds):
-            category = "gold not evaluable"
-        totals[category] += 1
-        if category == "gold not evaluable":
-            continue
-        try:
-            ok = all(_same(_read_at(string, material, p), g) for p, g in zip(TEST_POINTS, golds))
-            reason = "different composition"
-        except FormulaError as error:
-            ok, reason = False, re.sub(r"'.*'|\d+", "…", error.reason)
-        if ok:
-            correct[category] += 1
-        else:
-            reasons[f"{category}: {reason}"] += 1
-            examples.setdefault(f"{category}: {reason}", string)
-    evaluable = {c: n for c, n in totals.items() if c != "gold not evaluable"}
-    return {
-        "strings": len(items),
-        "plain_formula_share": correct["plain formula"] / max(1, totals["plain formula"]),
-        "all_strings_share": sum(correct.values()) / max(1, sum(evaluable.values())),
-        "per_category": {c: {"n": n, "correct": correct[c], "share": correct[c] / n} for c, n in totals.items()},
-        "failures": dict(reasons.most_common(25)),
-        "failure_examples": {k: examples[k] for k, _ in reasons.most_common(25)},
-    }
-
-
-def bench_hard_cases() -> dict:
-    """Hard cases: expected compositions, or a reason (empty expectation) — never a guess."""
-    results = []
-    for string, values, expected in HARD_CASES:
-        try:
-            ours = read_material(string).stoichiometry.values({"δ": 0.0, **values})
-        except FormulaError as error:
-            results.append({"string": string, "ok": not expected, "reason": error.reason})
-            continue
-        results.append({"string": string, "ok": bool(expected) and _same(ours, expected), "got": ours})
-    return {"n": len(results), "correct": sum(r["ok"] for r in results), "cases": results}
-
-
-def _norm(s: str) -> str:
-    return re.sub(r"\s+", "", s.lower().replace("−", "-"))
-
-
-def _composition_of(string: str):
-    try:
-        return read_material(string).stoichiometry.composition({"δ": 0.0})
-    except FormulaError:
-        return None
-
-
-def _matches(gold: dict, material: Material, text: str) -> bool:
-    strings = [gold.get(k) for k in ("formula", "name", "acronym") if gold.get(k)]
-    mentions = {_norm(text[a:b]) for a, b in material.mentions} | {_norm(material.formula or "")}
-    if any(_norm(s) in mentions for s in strings):
-        return True
-    return material.composition is not None and any(_composition_of(s) == material.composition for s in strings)
-
-
-def bench_nerre(path: Path, limit: int | None, tagger=None) -> dict:
-    """Recall of gold material records and precision of extracted materials on NERRE abstracts."""
-    gold_n = found = extracted = correct = 0
-    seconds = 0.0
-    for line in path.open().readlines()[:limit]:
-        item = json.loads(line)
-        text = item["prompt"].split("\n\n###")[0]
-        golds = [g for g in json.loads(item["completion"].split("\n\nEND")[0]) if g.get("formula") or g.get("name")]
-        started = time.perf_counter()
-        materials = extract_materials(text, tagger(text) if tagger else None)
-        seconds += time.perf_counter() - started
-        gold_n += len(golds)
-        found += sum(any(_matches(g, m, text) for m in materials) for g in golds)
-        extracted += len(materials)
-        correct += sum(any(_matches(g, m, text) for g in golds) for m in materials)
-    recall, precision = found / max(1, gold_n), correct / max(1, extracted)
-    return {
-        "abstracts": min(limit or 10**9, sum(1 for _ in path.open())),
-        "gold_records": gold_n,
-        "extracted_materials": extracted,
-        "recall": recall,
-        "precision": precision,
-        "f1": 2 * recall * precision / max(1e-9, recall + precision),
-        "seconds": round(seconds, 2),
-    }
 
 
 def main() -> None:
@@ -261,9 +45,9 @@ def main() -> None:
 
         tagger = load(args.ner)
     results = {
-        "kononova": bench_kononova(args.data / "synthesis_recipes", args.limit),
-        "hard_cases": bench_hard_cases(),
-        "nerre_general": bench_nerre(
+        "kononova": kononova_strings(args.data / "synthesis_recipes", args.limit),
+        "hard_cases": hard_cases(),
+        "nerre_general": nerre_materials(
             args.data / "nerre_general_mof" / "general_materials_information_annotations.jsonl", args.limit, tagger
         ),
         "ner_model": str(args.ner) if args.ner else None,

@@ -22,11 +22,9 @@ from pathlib import Path
 
 import psutil
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import machine, write_json  # noqa: E402
-
-from matnlp.config import PRECISIONS, data_dir  # noqa: E402
+from matnlp.config import data_dir
+from matnlp.eval.bench import machine, write_json
+from matnlp.runtime import PRECISIONS
 
 log = logging.getLogger("bench_pipeline")
 

@@ -4,7 +4,8 @@ lexicon operation finder's span F1, condition attachment F1 and material role ac
     .venv/bin/python scripts/bench_synthesis.py [--json bench/synthesis.json] [--ner MODEL_DIR] [--splits ner-test ...]
 
 With ``--ner`` the entities come from ``matnlp.ner.load(MODEL_DIR)`` instead of the gold spans (only ``ner-test``
-is unseen by an NER model trained on ``ner-train``; ``sfex-test`` lies inside ``ner-train``).
+is unseen by an NER model trained on ``ner-train``; ``sfex-test`` lies inside ``ner-train``). The scorers are
+:mod:`matnlp.eval.synthesis`.
 """
 
 from __future__ import annotations
@@ -12,140 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sys
 import time
-from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import write_json  # noqa: E402
-
-from matnlp.config import data_dir  # noqa: E402
-from matnlp.extract.synthesis import CONDITION_KINDS, BratDoc, default_typer, extract_steps, find_operations, gold_roles, held_out_doi, kononova_recipes, read_brat
+from matnlp.config import data_dir
+from matnlp.eval.bench import write_json
+from matnlp.eval.synthesis import score_split, typing_accuracy
 
 log = logging.getLogger("bench_synthesis")
-# Entity label -> which gold pair set its attachment is scored against.
-PAIR_KIND = {
-    "Condition-Unit": "conditions",
-    "Condition-Misc": "conditions",
-    "Number": "number_chains",
-    "Synthesis-Apparatus": "devices",
-}
-
-
-def prf(tp: int, n_pred: int, n_gold: int) -> dict:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
-            "tp": tp, "pred": n_pred, "gold": n_gold}
-
-
-def typing_accuracy(folder: Path) -> dict:
-    """Accuracy of the shipped typer on the held-out DOIs, with the token-majority baseline for comparison."""
-    typer = default_typer()
-    n = ok = ok_token = unseen = ok_unseen = 0
-    per_type: Counter = Counter()
-    per_type_ok: Counter = Counter()
-    for r in kononova_recipes(folder):
-        if not held_out_doi(r.doi):
-            continue
-        style = typer.style(op.token for op in r.operations)
-        for op in r.operations:
-            pred = typer.type(op.token, op.medium, style)
-            n += 1
-            ok += pred == op.type
-            ok_token += typer.type(op.token) == op.type
-            per_type[op.type] += 1
-            per_type_ok[op.type] += pred == op.type
-            if op.token not in typer.vocabulary:
-                unseen += 1
-                ok_unseen += pred == op.type
-    return {
-        "operations": n,
-        "accuracy": round(ok / n, 4),
-        "token_only_accuracy": round(ok_token / n, 4),
-        "unseen_tokens": unseen,
-        "unseen_accuracy": round(ok_unseen / unseen, 4) if unseen else None,
-        "per_type_recall": {t: round(per_type_ok[t] / c, 4) for t, c in per_type.most_common()},
-    }
-
-
-def gold_pairs(doc: BratDoc) -> dict[str, set]:
-    """Gold (mention, operation) span pairs: conditions, number chains and apparatus."""
-    ents = doc.entities
-    span = lambda i: (ents[i].start, ents[i].end)  # noqa: E731
-    cond = {(a, b) for r, a, b in doc.relations if r == "Condition_Of" and ents[b].label == "Operation"}
-    unit_op = dict(cond)
-    chain = {
-        (span(a), span(unit_op[b])) for r, a, b in doc.relations if r == "Number_Of" and b in unit_op
-    }
-    return {
-        "conditions": {(span(a), span(b)) for a, b in cond},
-        "number_chains": chain,
-        "devices": {
-            (span(a), span(b))
-            for r, a, b in doc.relations
-            if r == "Apparatus_Of" and ents[a].label == "Synthesis-Apparatus"
-        },
-    }
-
-
-def predicted_pairs(doc: BratDoc, steps) -> dict[str, set]:
-    """The same pairs read off the extracted steps (a condition span covers its entity and its number)."""
-    ents = list(doc.entities.values())
-    out: dict[str, set] = {"conditions": set(), "number_chains": set(), "devices": set()}
-    for s in steps:
-        op = (s.start, s.end)
-        for kind in CONDITION_KINDS:
-            for c in getattr(s.conditions, kind):
-                for e in ents:
-                    key = PAIR_KIND.get(e.label)
-                    if key and c.start <= e.start and e.end <= c.end:
-                        out[key].add(((e.start, e.end), op))
-    return out
-
-
-def bench_split(folder: Path, names: list[str], tagger=None) -> dict:
-    totals = {k: Counter() for k in ("operations", "conditions", "number_chains", "devices", "targets", "precursors")}
-    roles_ok = roles_n = 0
-    confusion: Counter = Counter()
-    for name in names:
-        doc = read_brat(folder / "data" / f"{name}.txt")
-        gold_ops = {(e.start, e.end) for e in doc.entities.values() if e.label == "Operation"}
-        lex_ops = {(e.start, e.end) for e in find_operations(doc.text)}
-        _count(totals["operations"], lex_ops, gold_ops)
-        entities = tagger(doc.text) if tagger else list(doc.entities.values())
-        steps = extract_steps(doc.text, entities)
-        gold, pred = gold_pairs(doc), predicted_pairs(doc, steps)
-        for k in ("conditions", "number_chains", "devices"):
-            _count(totals[k], pred[k], gold[k])
-        g_roles = gold_roles(doc)
-        p_roles = {(m.start, m.end): m.role for s in steps for m in s.materials}
-        for span, role in g_roles.items():
-            got = p_roles.get(span, "none")
-            roles_ok += got == role
-            roles_n += 1
-            confusion[f"{role}->{got}"] += 1
-        for key, role in (("targets", "target"), ("precursors", "precursor")):
-            pred = {s for s, r in p_roles.items() if r == role}
-            _count(totals[key], pred, {s for s, r in g_roles.items() if r == role})
-    result = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
-    result["operations"]["finder"] = "lexicon (Kononova vocabulary, filtered/extended on MSPT sfex-train)"
-    result["material_roles"] = {
-        "accuracy": round(roles_ok / roles_n, 4) if roles_n else None,
-        "materials": roles_n,
-        "majority_baseline": round(max(Counter(k.split("->")[0] for k in confusion.elements()).values()) / roles_n, 4)
-        if roles_n else None,
-        "confusion": dict(confusion.most_common()),
-    }
-    result["documents"] = len(names)
-    return result
-
-
-def _count(c: Counter, pred: set, gold: set) -> None:
-    c["tp"] += len(pred & gold)
-    c["pred"] += len(pred)
-    c["gold"] += len(gold)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -163,10 +38,8 @@ def main(argv: list[str] | None = None) -> dict:
         tagger = ner.load(args.ner)
     t0 = time.perf_counter()
     results: dict = {"entities": f"ner:{args.ner}" if args.ner else "gold", "mspt": {}}
-    mspt = args.data / "mspt"
     for split in args.splits:
-        names = (mspt / "splits" / f"{split}-fnames.txt").read_text().split()
-        results["mspt"][split] = bench_split(mspt, names, tagger)
+        results["mspt"][split] = score_split(split, args.data / "mspt", tagger)
     results["typing_heldout_doi"] = typing_accuracy(args.data / "synthesis_recipes")
     results["seconds"] = round(time.perf_counter() - t0, 1)
     log.info(json.dumps(results, indent=1))

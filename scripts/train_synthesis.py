@@ -4,7 +4,7 @@
 (token, has mixing medium, recipe style), a recipe-style logistic regression over the recipe's operation tokens
 (solid-state vs sol-gel label conventions), a character n-gram naive Bayes fallback for unseen tokens, and the
 operation finder's lexicon (the Kononova vocabulary, minus words rarely annotated as operations in MSPT train, plus
-words usually annotated so). Only Kononova DOIs outside the held-out fifth (:func:`matnlp.extract.synthesis.held_out_doi`)
+words usually annotated so). Only Kononova DOIs outside the held-out fifth (:func:`matnlp.datasets.kononova.held_out_doi`)
 are used, so ``scripts/bench_synthesis.py`` measures the shipped model on unseen papers.
 
 ``matnlp/extract/data/material_roles.json`` (:class:`matnlp.extract.synthesis.RoleModel`): logistic regression over
@@ -27,7 +27,9 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from matnlp.config import REPO_ROOT, data_dir
-from matnlp.extract.synthesis import ROLES, ROLES_PATH, TYPER_PATH, gold_roles, held_out_doi, kononova_recipes, ngrams, read_brat, role_features, word_spans
+from matnlp.datasets.kononova import held_out_doi, kononova_recipes
+from matnlp.datasets.mspt import gold_roles, split_docs
+from matnlp.extract.synthesis import ROLES, ROLES_PATH, TYPER_PATH, ngrams, role_features, word_spans
 from matnlp.text.tokenize import sentences
 
 log = logging.getLogger("train_synthesis")
@@ -79,10 +81,6 @@ def ngram_model(token_table: dict[str, dict[str, int]]) -> dict:
         log_prob[label][""] = round(math.log(NB_ALPHA / total), 3)
     z = sum(prior.values())
     return {"labels": labels, "log_prior": {k: math.log(prior[k] / z) for k in labels}, "log_prob": log_prob}
-
-
-def mspt_docs(mspt: Path, split: str):
-    return [read_brat(mspt / "data" / f"{n}.txt") for n in (mspt / "splits" / f"{split}-fnames.txt").read_text().split()]
 
 
 def lexicon(vocabulary: set[str], docs) -> list[str]:
@@ -137,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     recipes = [r for r in kononova_recipes(args.data / "synthesis_recipes") if not held_out_doi(r.doi)]
     log.info("training on %d recipes, %d operations", len(recipes), sum(len(r.operations) for r in recipes))
     tables = frequency_tables(recipes)
-    train_docs = mspt_docs(args.data / "mspt", ROLE_SPLIT)
+    train_docs = split_docs(ROLE_SPLIT, args.data / "mspt")
     model = {
         "format": "matnlp.operation_types/1",
         "source": "Kononova et al. 2019 solid-state (2019-12-03) and sol-gel (2020-07-13) datasets, train DOIs",

@@ -1,20 +1,13 @@
 """Material strings and materials in text: doping, names, variables, abbreviations, offsets; real-data bars."""
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 from matnlp.chem import Composition, parse_material, read_material
+from matnlp.eval.materials import HARD_CASES, hard_cases, kononova_strings, nerre_materials
 from matnlp.extract.materials import extract_materials
 from matnlp.types import Entity
-
-_spec = importlib.util.spec_from_file_location(
-    "bench_materials", Path(__file__).parent.parent / "scripts" / "bench_materials.py"
-)
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
 
 TEXT = (
     "We compare lithium iron phosphate (LFP) with La0.6Sr0.4Co0.2Fe0.8O3−δ (LSCF) cathodes. "
@@ -25,15 +18,21 @@ TEXT = (
 )
 
 
-@pytest.mark.parametrize(("string", "values", "expected"), [(s, v, e) for s, v, e in bench.HARD_CASES if e])
+@pytest.mark.parametrize(("string", "values", "expected"), [(s, v, e) for s, v, e in HARD_CASES if e])
 def test_hard_cases(string, values, expected):
     assert read_material(string).stoichiometry.composition({"δ": 0.0, **values}) == Composition(expected)
 
 
-@pytest.mark.parametrize("string", [s for s, _, e in bench.HARD_CASES if not e])
+@pytest.mark.parametrize("string", [s for s, _, e in HARD_CASES if not e])
 def test_hard_cases_without_formula_give_reasons(string):
     [material] = parse_material(string)
     assert material.formula is None and material.composition is None and material.reason
+
+
+def test_hard_cases_scorer_counts_every_case():
+    result = hard_cases()
+    assert result["n"] == len(HARD_CASES) == len(result["cases"])
+    assert result["correct"] == result["n"]  # every expected composition read, every unreadable one a reason
 
 
 def test_dopants_are_kept_apart():
@@ -81,7 +80,8 @@ def test_extract_materials_from_text():
     assert [TEXT[a:b] for a, b in lfp.mentions] == ["lithium iron phosphate", "LFP", "LFP"]
     d = lfp.to_dict()
     assert d["composition"] == {"Fe": 1.0, "Li": 1.0, "O": 4.0, "P": 1.0} and "reason" not in d
-    json.dumps([m.to_dict() for m in materials])
+    dicts = [m.to_dict() for m in materials]
+    assert json.loads(json.dumps(dicts, allow_nan=False)) == dicts
 
 
 def test_extract_materials_from_entities_merges_same_composition():
@@ -98,7 +98,8 @@ def test_extract_materials_from_entities_merges_same_composition():
 
 def test_kononova_slice(data):
     """Bar: ≥ 0.95 of the plain formulas (measured 0.992 on all 27,948 unique strings)."""
-    result = bench.bench_kononova(data / "synthesis_recipes", 4000)
+    result = kononova_strings(data / "synthesis_recipes", 4000)
+    assert result["strings"] == 4000 == sum(c["n"] for c in result["per_category"].values())
     assert result["per_category"]["plain formula"]["n"] > 1000
     assert result["plain_formula_share"] >= 0.97
     assert result["all_strings_share"] >= 0.65
@@ -107,6 +108,7 @@ def test_kononova_slice(data):
 def test_nerre_slice(data):
     """Without NER, on 150 abstracts (all 611: recall 0.57, precision 0.48)."""
     path = data / "nerre_general_mof" / "general_materials_information_annotations.jsonl"
-    result = bench.bench_nerre(path, 150)
+    result = nerre_materials(path, 150)
+    assert result["abstracts"] == 150
     assert result["gold_records"] > 150
     assert result["recall"] >= 0.45 and result["precision"] >= 0.38

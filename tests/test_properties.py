@@ -1,14 +1,10 @@
-import sys
-
 import pytest
 
-from matnlp.config import REPO_ROOT
+from matnlp.datasets.mulms import GoldTriple, MulmsDoc, documents, read_xmi
+from matnlp.eval.properties import Counts, gold_entities, metrics, score, score_documents
 from matnlp.extract.properties import expected_dims, extract_properties, find_property_mentions, head_term
 from matnlp.extract.quantities import parse_unit
 from matnlp.types import Entity, Sentence
-
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from mulms import Counts, documents, metrics, read_xmi, score  # noqa: E402
 
 
 def valued(text, entities=None):
@@ -126,24 +122,41 @@ def test_mulms_reader(data):
     assert (t.prop.text, t.value.text, t.units) == ("thickness", "365 µm", ["µm"])
 
 
+def test_triple_scoring_counts():
+    text = "The band gap of TiO2 is 3.2 eV."
+    prop, value = Entity(4, 12, "PROPERTY", "band gap"), Entity(24, 30, "VALUE", "3.2 eV")
+    tio2 = Entity(16, 20, "MAT", "TiO2")
+    props = extract_properties(text)
+    right = MulmsDoc("d", text, [(0, len(text))], [], [GoldTriple(prop, value, ["eV"], [tio2])])
+    c = score(right, props)
+    assert (c.pred, c.gold, c.triple_pred_ok, c.triple_gold_found) == (1, 1, 1, 1)
+    assert (c.material_gold, c.material_ok) == (1, 1)
+    # the same pair with another gold unit: the pair is found, the triple is not
+    wrong_unit = MulmsDoc("d", text, [(0, len(text))], [], [GoldTriple(prop, value, ["meV"])])
+    m = metrics(score(wrong_unit, props))
+    assert m["pair"]["f1"] == 1.0 and m["triple"]["f1"] == 0.0 and m["material_accuracy"] is None
+    total = Counts()
+    total.add(c)
+    total.add(score(wrong_unit, props))
+    assert (total.pred, total.gold, total.triple_gold_found, total.pair_gold_found) == (2, 2, 1, 2)
+
+
 @pytest.fixture(scope="module")
-def dev_scores(data):
-    docs = documents(data / "mulms", "dev")
-    out = {}
-    for setting in ("gold", "lexicon"):
-        total = Counts()
-        for doc in docs:
-            ents = [e for e in doc.entities if e.label in ("PROPERTY", "MAT")] if setting == "gold" else None
-            total.add(score(doc, extract_properties(doc.text, ents)))
-        out[setting] = metrics(total)
-    return out
+def dev_docs(data):
+    return documents(data / "mulms", "dev")
 
 
-def test_mulms_dev_triples(dev_scores):
+@pytest.fixture(scope="module")
+def dev_scores(dev_docs):
+    return {"gold": score_documents(dev_docs, gold_entities), "lexicon": score_documents(dev_docs)}
+
+
+def test_mulms_dev_triples(dev_docs, dev_scores):
     # MuLMS dev (6 docs, 272 gold triples): gold PROPERTY spans triple F1 0.653 (pair 0.764, material 0.65);
     # lexicon finder, no NER: triple P 0.39 R 0.26 F1 0.31. Test split figures: scripts/bench_properties.py.
     gold, lexicon = dev_scores["gold"], dev_scores["lexicon"]
-    assert gold["counts"]["gold"] == 272
+    assert len(dev_docs) == 6 and set(gold["per_document_triple"]) == {d.name for d in dev_docs}
+    assert gold["counts"]["gold"] == lexicon["counts"]["gold"] == 272
     assert gold["triple"]["f1"] >= 0.6 and gold["pair"]["f1"] >= 0.7
     assert gold["material_accuracy"] >= 0.55
     assert lexicon["triple"]["precision"] >= 0.33 and lexicon["triple"]["f1"] >= 0.26

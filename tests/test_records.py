@@ -18,7 +18,8 @@ from matnlp.records import (
     model_hash,
     validate,
 )
-from matnlp.extract.synthesis import extract_steps, read_brat
+from matnlp.datasets.mspt import read_doc as read_brat
+from matnlp.extract.synthesis import extract_steps
 from matnlp.types import Document, Entity, Meta, Source
 
 MSPT_DOC = "101002aenm201300174"

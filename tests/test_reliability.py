@@ -1,5 +1,5 @@
-"""Reliability and security: fuzzing (a small budget of scripts/fuzz.py), crashes found by it, hostile files,
-faults (SIGKILL and resume, full disk, unwritable output, a Dask worker killed) and memory while streaming.
+"""Reliability and security: fuzzing (a small budget of :mod:`matnlp.eval.fuzz`), crashes found by it, hostile
+files, faults (SIGKILL and resume, full disk, unwritable output, a Dask worker killed) and memory while streaming.
 
 The longer runs: ``scripts/fuzz.py`` and ``scripts/bench_reliability.py``.
 """
@@ -15,17 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from matnlp import corpus, ingest as ingest_pkg
+from matnlp.corpus import Corpus, ingest
+from matnlp.errors import IngestError, ModelError, SchemaError
+from matnlp.eval import fuzz, reliability
+from matnlp.ingest import read_file
+from matnlp.runner import run
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "scripts"))
-
-import bench_reliability as bench  # noqa: E402
-import fuzz  # noqa: E402
-
-from matnlp import corpus, ingest as ingest_pkg  # noqa: E402
-from matnlp.corpus import Corpus, ingest  # noqa: E402
-from matnlp.errors import IngestError, ModelError, SchemaError  # noqa: E402
-from matnlp.ingest import read_file  # noqa: E402
-from matnlp.pipeline import run  # noqa: E402
 
 FUZZ_BUDGET = {"reader": 60, "records": 3}
 
@@ -79,7 +76,7 @@ def test_hostile_files_are_neutralized(tmp_path, monkeypatch):
     from matnlp.ingest import walk
 
     monkeypatch.setattr(walk, "MAX_INPUT_BYTES", 1 << 20)
-    results = bench.hostile_trials(tmp_path, bomb_mib=64, pdf_timeout=1)
+    results = reliability.hostile_trials(tmp_path, bomb_mib=64, pdf_timeout=1)
     unsafe = {name: r for name, r in results.items() if not r["neutralized"]}
     assert not unsafe
     for name in ("billion_laughs.xml", "quadratic_blowup.xml"):  # libxml2's amplification limit refuses them
@@ -90,7 +87,7 @@ def test_hostile_files_are_neutralized(tmp_path, monkeypatch):
 
 
 def test_ids_that_look_like_paths_stay_inside_json(tmp_path):
-    result = bench.id_trials(tmp_path)
+    result = reliability.id_trials(tmp_path)
     assert result["files_outside_output"] == [] and result["unexpected_names"] == []
     assert result["records_with_exact_id"] == result["ids"]
 
@@ -98,7 +95,7 @@ def test_ids_that_look_like_paths_stay_inside_json(tmp_path):
 def test_slow_document_is_an_error_entry_in_ingest(tmp_path, monkeypatch):
     import time
 
-    bench.make_papers(tmp_path / "papers", n=2)
+    reliability.make_papers(tmp_path / "papers", n=2)
     real = corpus.processed_lines
     monkeypatch.setattr(corpus, "processed_lines", lambda doc: time.sleep(5) if doc.id == "paper001" else real(doc))
     manifest = ingest([tmp_path / "papers"], tmp_path / "out", timeout=0.5, progress=False)
@@ -167,7 +164,7 @@ def test_model_files_are_never_unpickled_or_executed(tmp_path):
 
 @pytest.mark.parametrize("kind", ["extract", "ingest"])
 def test_sigkill_at_random_moments_then_rerun_gives_the_same_output(tmp_path, kind):
-    result = bench.kill_trials(kind, trials=2, seed=7, root=tmp_path)
+    result = reliability.kill_trials(kind, trials=2, seed=7, root=tmp_path)
     assert result["identical"] == 2, result["runs"]
 
 
@@ -208,8 +205,8 @@ def _fill_disk_under(monkeypatch, root: Path, budget: int):
 
 @pytest.mark.parametrize("budget", [0, 900, 2500])
 def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, monkeypatch, budget):
-    papers = bench.make_papers(tmp_path / "papers", n=6)
-    expected = bench.reference("extract", papers, tmp_path / "reference")
+    papers = reliability.make_papers(tmp_path / "papers", n=6)
+    expected = reliability.reference("extract", papers, tmp_path / "reference")
     out = tmp_path / "out"
     for job in (lambda: ingest([papers], out / "corpus", progress=False),
                 lambda: run([papers], out / "extract", shard_docs=1, progress=False)):
@@ -221,12 +218,12 @@ def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, monkeyp
     for part in (out / "extract" / "parts").glob("part-*.jsonl"):  # finished parts are whole
         assert all(json.loads(line) for line in part.read_text().splitlines())
     run([papers], out / "extract", shard_docs=1, resume=True, progress=False)
-    assert bench.extract_snapshot(out / "extract") == expected
+    assert reliability.extract_snapshot(out / "extract") == expected
 
 
 def test_unwritable_output_is_a_one_line_error(tmp_path):
     (tmp_path / "file").write_text("not a directory")
-    papers = bench.make_papers(tmp_path / "papers", n=1)
+    papers = reliability.make_papers(tmp_path / "papers", n=1)
     for command in ("ingest", "extract"):
         done = subprocess.run([sys.executable, "-m", "matnlp", command, str(papers), "-o", str(tmp_path / "file" / "o")],
                               capture_output=True, text=True, cwd=REPO)
@@ -237,9 +234,9 @@ def _die_once(flag: str) -> None:
     """Installed on every Dask worker: the first document extracted anywhere kills its worker process."""
     import os
 
-    import matnlp.pipeline as pipeline
+    import matnlp.runner as runner
 
-    original = pipeline._extract_item
+    original = runner._extract_item
 
     def extract_item(nlp, item, timeout):
         try:
@@ -248,14 +245,14 @@ def _die_once(flag: str) -> None:
             return original(nlp, item, timeout)
         os._exit(1)
 
-    pipeline._extract_item = extract_item
+    runner._extract_item = extract_item
 
 
 def test_dask_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path):
     from dask.distributed import Client, LocalCluster
 
-    papers = bench.make_papers(tmp_path / "papers", n=8)
-    expected = bench.reference("extract", papers, tmp_path / "reference")
+    papers = reliability.make_papers(tmp_path / "papers", n=8)
+    expected = reliability.reference("extract", papers, tmp_path / "reference")
     flag = tmp_path / "killed-once"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with Client(cluster) as client:
@@ -263,7 +260,7 @@ def test_dask_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path):
             run([papers], tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address, shard_docs=1,
                 progress=False)
     assert flag.exists()
-    assert bench.extract_snapshot(tmp_path / "out") == expected
+    assert reliability.extract_snapshot(tmp_path / "out") == expected
 
 
 # --- limits --------------------------------------------------------------------------------------------------
@@ -281,6 +278,7 @@ def test_size_limits_are_documented_errors(tmp_path, monkeypatch):
 
 
 def test_ingest_memory_stays_flat_as_the_corpus_grows(tmp_path):
-    small, large = bench.ingest_peak(tmp_path, 60, batch_chars=2000), bench.ingest_peak(tmp_path, 600, batch_chars=2000)
+    small = reliability.ingest_peak(tmp_path, 60, batch_chars=2000)
+    large = reliability.ingest_peak(tmp_path, 600, batch_chars=2000)
     assert large < 2 * small, (small, large)  # grows only by paths, dedup keys and bounded caches
 

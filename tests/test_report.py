@@ -1,6 +1,5 @@
-"""scripts/report.py on small real artefacts: corpus, word2vec, NER metrics, extraction output; missing inputs."""
+"""``matnlp report`` on small real artefacts: corpus, word2vec, NER metrics, extraction output; missing inputs."""
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -8,23 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from matnlp.cli import main
 from matnlp.corpus import ingest
 from matnlp.embeddings import TrainConfig, train
 from matnlp.pipeline import ModelPaths
+from matnlp.report import build_report, pca_2d
 from matnlp.runner import run
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("report", ROOT / "scripts" / "report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-report = load_script()
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +43,7 @@ def artefacts(tmp_path_factory, data, tiny_ner_dir):
 
 
 def args_for(paths: dict, out: Path) -> list[str]:
-    argv = ["-o", str(out)]
+    argv = ["-q", "report", "-o", str(out)]
     for name, path in paths.items():
         argv += [f"--{name.replace('_', '-')}", str(path)]
     return argv
@@ -60,7 +51,7 @@ def args_for(paths: dict, out: Path) -> list[str]:
 
 def test_report_from_a_small_run(artefacts, tmp_path):
     out = tmp_path / "out" / "REPORT.md"
-    assert report.main(args_for(artefacts, out)) == 0
+    assert main(args_for(artefacts, out)) == 0
     text = out.read_text()
     assert "Missing" not in text and "Could not read" not in text
     corpus = json.loads((artefacts["corpus"] / "manifest.json").read_text())
@@ -81,7 +72,7 @@ def test_report_from_a_small_run(artefacts, tmp_path):
 def test_projection_is_the_top_principal_plane():
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(50, 8)) * [10, 5, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]
-    xy = report.pca_2d(vectors)
+    xy = pca_2d(vectors)
     assert xy.shape == (50, 2)
     assert abs(xy.mean(axis=0)).max() < 1e-9
     assert xy[:, 0].var() >= xy[:, 1].var()
@@ -94,8 +85,17 @@ def test_missing_and_corrupt_artefacts_are_lines_not_crashes(artefacts, tmp_path
     paths = {"corpus": tmp_path / "nope", "w2v": tmp_path / "nope", "ner": broken,
              "synthesis_ner": tmp_path / "nope", "records": tmp_path / "nope"}
     out = tmp_path / "REPORT.md"
-    assert report.main(args_for(paths, out)) == 0
+    assert main(args_for(paths, out)) == 0
     text = out.read_text()
     assert text.count("_Missing: ") == 4
     assert f"_Could not read {broken}: JSONDecodeError" in text
     assert not list(tmp_path.glob("*.png"))
+
+
+def test_sections_not_requested(tmp_path):
+    out = build_report(tmp_path / "sub" / "REPORT.md")
+    text = out.read_text(encoding="utf-8")
+    assert out == tmp_path / "sub" / "REPORT.md" and text.startswith("# matnlp run report\n")
+    assert [line for line in text.splitlines() if line.startswith("## ")] == [
+        "## Corpus", "## Word embeddings", "## Matscholar NER", "## Synthesis NER (MSPT)", "## Extraction"]
+    assert text.count("_Not requested._") == 5

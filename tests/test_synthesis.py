@@ -1,11 +1,11 @@
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-from matnlp.config import REPO_ROOT
-from matnlp.extract.synthesis import CONDITION_KINDS, default_typer, extract_steps, find_operations, held_out_doi, kononova_recipes, read_brat
+from matnlp.datasets.kononova import held_out_doi, kononova_recipes
+from matnlp.datasets.mspt import gold_roles, read_doc, split_names
+from matnlp.eval.synthesis import score_split
+from matnlp.extract.synthesis import CONDITION_KINDS, default_typer, extract_steps, find_operations
 from matnlp.types import Entity
 
 TEXT = (
@@ -13,13 +13,6 @@ TEXT = (
     "ethanol for 6 h. The mixture was dried at 80 °C overnight and then calcined at 700–750 °C for 10 h under "
     "5% H2/Ar with a heating rate of 5 °C min−1. The powder was pressed into pellets at 200 MPa."
 )
-
-
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_synthesis", REPO_ROOT / "scripts" / "bench_synthesis.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_lexicon_fallback_steps():
@@ -52,7 +45,7 @@ def test_record_shape_is_json():
     assert set(d) == {"operation", "type", "start", "end", "conditions", "materials"}
     assert set(d["conditions"]) == set(CONDITION_KINDS)
     assert d["conditions"]["time"][0]["value"] == 10 and d["conditions"]["time"][0]["unit"] == "h"
-    json.dumps(d)
+    assert json.loads(json.dumps(d)) == d
 
 
 def test_entities_given():
@@ -75,11 +68,18 @@ def test_no_operations_and_empty_text():
     assert extract_steps("The band gap is 1.2 eV.") == []
 
 
-def test_read_brat_offsets(data):
-    doc = read_brat(data / "mspt" / "data" / "101002adma200903953.txt")
-    assert all(doc.text[e.start : e.end] == e.text for e in doc.entities.values() if ";" not in e.text)
+def test_read_mspt_doc(data):
+    doc = read_doc(data / "mspt" / "data" / "101002adma200903953.txt")
+    assert doc.id == "101002adma200903953" and doc.text.startswith("10.1002/adma.200903953\n")
     assert any(r == "Condition_Of" for r, _, _ in doc.relations)
-    assert all(t in doc.entities for t in doc.events)
+    # relations and event arguments point at entities: event ids are resolved to their trigger entities
+    assert all(a in doc.entities and b in doc.entities for _, a, b in doc.relations)
+    assert all(doc.entities[t].label == "Operation" for t in doc.events)
+    assert all(a in doc.entities for args in doc.events.values() for _, a in args)
+    roles = gold_roles(doc)
+    materials = {(e.start, e.end) for e in doc.entities.values() if e.label == "Material"}
+    assert roles and set(roles) <= materials
+    assert set(roles.values()) <= {"target", "precursor", "solvent", "atmosphere", "participant"}
 
 
 @pytest.fixture(scope="module")
@@ -106,11 +106,14 @@ def test_ngram_fallback_unseen_tokens():
 
 @pytest.fixture(scope="module")
 def mspt_test(data):
-    return bench().bench_split(data / "mspt", (data / "mspt" / "splits" / "ner-test-fnames.txt").read_text().split())
+    return score_split("ner-test", data / "mspt")
 
 
 def test_mspt_attachment_and_roles(mspt_test):
-    # measured on ner-test (15 docs, gold entities): conditions 0.96, number chains 0.97, roles 0.77, ops 0.77
+    # measured on ner-test (15 docs, gold entities): conditions 0.96, number chains 0.97, roles 0.77, ops 0.76
+    assert mspt_test["documents"] == len(split_names("ner-test")) == 15
+    assert (mspt_test["conditions"]["gold"], mspt_test["operations"]["gold"]) == (107, 242)
+    assert mspt_test["material_roles"]["materials"] == 269
     assert mspt_test["conditions"]["f1"] >= 0.9
     assert mspt_test["number_chains"]["f1"] >= 0.9
     assert mspt_test["devices"]["f1"] >= 0.85
@@ -120,7 +123,7 @@ def test_mspt_attachment_and_roles(mspt_test):
 
 
 def test_lexicon_finder_spans(data):
-    doc = read_brat(data / "mspt" / "data" / "101002adma200903953.txt")
+    doc = read_doc(data / "mspt" / "data" / "101002adma200903953.txt")
     found = find_operations(doc.text)
     assert all(doc.text[e.start : e.end] == e.text for e in found)
     assert {"dried", "calcined", "sintered"} <= {e.text for e in found}

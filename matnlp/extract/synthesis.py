@@ -5,7 +5,7 @@
 ordered :class:`SynthesisStep` objects. Without entities, operations come from the Kononova operation vocabulary and
 conditions from :mod:`matnlp.extract.quantities` plus small atmosphere/medium/device lexicons.
 
-Operation typing uses ``data/operation_types.json`` (built by ``scripts/train_operation_types.py``): type counts per
+Operation typing uses ``data/operation_types.json`` (built by ``scripts/train_synthesis.py``): type counts per
 (token, mixing medium present, recipe style); the style (solid-state or sol-gel label conventions of the Kononova
 datasets) is predicted from all operation tokens of the text; unseen tokens fall back to a character n-gram naive
 Bayes model.
@@ -13,9 +13,7 @@ Bayes model.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import lzma
 import math
 import re
 from bisect import bisect_right
@@ -24,18 +22,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .quantities import Quantity, parse_quantities
-from ..text.tokenize import sentences
+from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
+from .quantities import Quantity, parse_quantities
 
 TYPER_PATH = Path(__file__).parent / "data" / "operation_types.json"
 ROLES_PATH = Path(__file__).parent / "data" / "material_roles.json"
-KONONOVA_FILES = {
-    "solid-state": "solid-state_dataset_2019-12-03.json.xz",
-    "sol-gel": "sol-gel_dataset_20200713.json.xz",
-}
-# The solid-state file calls plain mixing "Mixing"; the sol-gel file "MixingOperation".
-_TYPE_ALIASES = {"Mixing": "MixingOperation"}
 MIXING_TYPES = frozenset({"MixingOperation", "LiquidGrinding", "SolutionMixing"})
 CONDITION_KINDS = ("temperature", "time", "atmosphere", "pressure", "heating_rate", "medium", "device", "other")
 ROLES = ("target", "precursor", "solvent", "atmosphere", "participant")
@@ -117,43 +109,7 @@ class SynthesisStep:
         }
 
 
-# ---------------------------------------------------------------------------------------- Kononova training data
-
-
-@dataclass(slots=True)
-class KononovaOperation:
-    token: str  # lower-cased
-    type: str
-    medium: bool  # a mixing medium was recorded for it
-
-
-@dataclass(slots=True)
-class KononovaRecipe:
-    doi: str
-    style: str  # "solid-state" or "sol-gel"
-    operations: list[KononovaOperation]
-
-
-def kononova_recipes(folder: Path) -> Iterable[KononovaRecipe]:
-    """Recipes of both Kononova datasets with their (token, type, medium) operations."""
-    for style, name in KONONOVA_FILES.items():
-        with lzma.open(Path(folder) / name, "rt", encoding="utf-8") as f:
-            reactions = json.load(f)["reactions"]
-        for r in reactions:
-            ops = [
-                KononovaOperation(o["token"].lower(), _TYPE_ALIASES.get(o["type"], o["type"]), _has_medium(o))
-                for o in r["operations"]
-            ]
-            yield KononovaRecipe(r["doi"], style, ops)
-
-
-def _has_medium(op: dict) -> bool:
-    return bool((op.get("conditions") or {}).get("mixing_media"))
-
-
-def held_out_doi(doi: str) -> bool:
-    """The fixed evaluation fifth of DOIs (hash based, so both datasets split the same paper the same way)."""
-    return int(hashlib.md5(doi.encode()).hexdigest(), 16) % 5 == 0
+# ------------------------------------------------------------------------------------------- typer features
 
 
 def ngrams(token: str) -> list[str]:
@@ -470,15 +426,16 @@ def default_roles() -> RoleModel:
 def extract_steps(
     text: str,
     entities: Sequence[Entity] | None = None,
+    sentences: Sequence[Sentence] | None = None,
+    *,
     typer: OperationTyper | None = None,
     within: Sequence[tuple[int, int]] | None = None,
-    sents: Sequence[Sentence] | None = None,
 ) -> list[SynthesisStep]:
     """Ordered synthesis steps of ``text``. ``entities`` are MSPT-labelled spans (tagger or gold); with ``None``
-    the lexicon operation finder and the text condition finder are used instead. ``within`` restricts steps and
-    their conditions to those spans (e.g. :func:`synthesis_spans`); ``sents`` reuses an existing tokenization."""
+    the lexicon operation finder and the text condition finder are used instead. ``sentences`` reuses an existing
+    tokenization; ``within`` restricts steps and their conditions to those spans (e.g. :func:`synthesis_spans`)."""
     typer = typer or default_typer()
-    bounds = [s.start for s in (sents if sents is not None else sentences(text))]
+    bounds = [s.start for s in (sentences if sentences is not None else split_sentences(text))]
     if entities is None:
         ops = find_operations(text, typer)
         mentions = conditions_from_text(text, skip=[(o.start, o.end) for o in ops])
@@ -506,12 +463,13 @@ _PROCESS_KINDS = frozenset({"temperature", "time", "heating_rate", "atmosphere",
 
 
 def synthesis_spans(
-    text: str, sents: Sequence[Sentence] | None = None, typer: OperationTyper | None = None, min_operations: int = 2
+    text: str, sentences: Sequence[Sentence] | None = None, *, typer: OperationTyper | None = None,
+    min_operations: int = 2,
 ) -> list[tuple[int, int]]:
     """Spans of ``text`` that read as synthesis procedures: runs of sentences (gaps of one sentence allowed) that
     each hold a lexicon operation and a process condition (temperature, time, atmosphere, medium, …), with at least
     ``min_operations`` operations in the run. Lets the pipeline skip results, discussion and references."""
-    sents = list(sents if sents is not None else sentences(text))
+    sents = list(sentences if sentences is not None else split_sentences(text))
     if not sents:
         return []
     ops = find_operations(text, typer)
@@ -560,71 +518,3 @@ def _add(step: SynthesisStep, m: _Mention) -> None:
             step.conditions.add(role_kind, Condition(m.payload.text, m.start, m.end))
     else:
         step.conditions.add(m.kind, m.payload)
-
-
-# -------------------------------------------------------------------------------------------- MSPT gold reader
-
-
-@dataclass(slots=True)
-class BratDoc:
-    """An MSPT paper: text, text-bound entities by id, relations ``(type, arg1, arg2)`` and operation events
-    ``{trigger id: [(role, argument id)]}``."""
-
-    id: str
-    text: str
-    entities: dict[str, Entity]
-    relations: list[tuple[str, str, str]]
-    events: dict[str, list[tuple[str, str]]]
-
-
-_ROLE_OF = {
-    "Recipe_Target": "target",
-    "Recipe_Precursor": "precursor",
-    "Solvent_Material": "solvent",
-    "Atmospheric_Material": "atmosphere",
-    "Participant_Material": "participant",
-}
-
-
-def gold_roles(doc: BratDoc) -> dict[tuple[int, int], str]:
-    """Material span -> most specific gold role (order of :data:`ROLES`) among the operation events it is in."""
-    rank = {r: i for i, r in enumerate(ROLES)}
-    roles: dict[tuple[int, int], str] = {}
-    for args in doc.events.values():
-        for role, arg in args:
-            e = doc.entities[arg]
-            if role in _ROLE_OF and e.label == "Material":
-                key, new = (e.start, e.end), _ROLE_OF[role]
-                if key not in roles or rank[new] < rank[roles[key]]:
-                    roles[key] = new
-    return roles
-
-
-def read_brat(txt_path: Path) -> BratDoc:
-    """Read ``<id>.txt`` and its ``<id>.ann`` (event ids in relations are resolved to their trigger entities)."""
-    txt_path = Path(txt_path)
-    text = txt_path.read_text(encoding="utf-8")
-    entities: dict[str, Entity] = {}
-    triggers: dict[str, str] = {}
-    raw_events: list[tuple[str, list[str]]] = []
-    raw_rel: list[list[str]] = []
-    for line in txt_path.with_suffix(".ann").read_text(encoding="utf-8").splitlines():
-        ident, _, rest = line.partition("\t")
-        if ident.startswith("T"):
-            head, _, surface = rest.partition("\t")
-            label, *offsets = head.replace(";", " ").split()
-            a, b = int(offsets[0]), int(offsets[-1])
-            entities[ident] = Entity(a, b, label, text[a:b])
-        elif ident.startswith("E"):
-            trigger, *args = rest.split()
-            triggers[ident] = trigger.split(":")[1]
-            raw_events.append((triggers[ident], args))
-        elif ident.startswith("R"):
-            raw_rel.append(rest.split())
-
-    def resolve(x: str) -> str:
-        return triggers.get(x, x)
-
-    events = {t: [(r, resolve(a)) for r, a in (arg.split(":") for arg in args)] for t, args in raw_events}
-    relations = [(r[0], resolve(r[1].split(":")[1]), resolve(r[2].split(":")[1])) for r in raw_rel]
-    return BratDoc(txt_path.stem, text, entities, relations, events)

@@ -1,8 +1,4 @@
-"""Helpers shared by the ``scripts/bench_*.py`` benchmarks: machine description, JSON results and peak memory.
-
-The scripts import it as a sibling module (``sys.path.insert(0, <scripts dir>)`` then ``from benchlib import ...``),
-which works both for ``python scripts/bench_x.py`` and for tests that load a script from its file.
-"""
+"""Benchmark run helpers: machine description, JSON results and peak memory."""
 
 from __future__ import annotations
 
@@ -14,7 +10,7 @@ import resource
 import sys
 from pathlib import Path
 
-log = logging.getLogger("benchlib")
+log = logging.getLogger("benchlib")  # outside "matnlp": scripts quieting the package still log their outputs
 
 
 def machine() -> dict:

@@ -1,0 +1,99 @@
+"""MuLMS corpus reader (UIMA CAS XMI as plain XML): text, sentences, entities and property–value gold triples.
+
+Gold triple: a ``propertyValue`` relation from a ``PROPERTY`` entity to a ``VALUE`` entity; its units are the texts
+of the ``UNIT`` entities inside the VALUE span (none for a bare number). The material is the ``MAT``
+linked to the property's ``MEASUREMENT`` by ``conditionSampleFeatures`` (``measuresProperty`` chain), if any.
+The default root is ``DATA/mulms`` (``MuLMS_Corpus_Metadata.csv``, ``xmi/NAME.xmi``, ``texts/NAME.txt``).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..config import data_dir
+from ..types import Entity
+
+_NS = {"custom": "http:///webanno/custom.ecore", "cas": "http:///uima/cas.ecore",
+       "type5": "http:///de/tudarmstadt/ukp/dkpro/core/api/segmentation/type.ecore"}
+_ID = "{http://www.omg.org/XMI}id"
+
+
+@dataclass(slots=True)
+class GoldTriple:
+    """A gold PROPERTY –propertyValue→ VALUE pair, the UNIT texts inside the value and the measured materials."""
+
+    prop: Entity
+    value: Entity
+    units: list[str]
+    materials: list[Entity] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MulmsDoc:
+    name: str
+    text: str
+    sentences: list[tuple[int, int]]
+    entities: list[Entity]
+    triples: list[GoldTriple]
+
+
+def root_dir(root: str | Path | None = None) -> Path:
+    """``root``, or ``DATA/mulms``."""
+    return Path(root) if root is not None else data_dir() / "mulms"
+
+
+def splits(root: str | Path | None = None) -> dict[str, str]:
+    """Document name -> split (train1–train5, dev, test) from the corpus metadata."""
+    with open(root_dir(root) / "MuLMS_Corpus_Metadata.csv", encoding="utf-8") as f:
+        return {row["name"]: row["set"] for row in csv.DictReader(f)}
+
+
+def documents(root: str | Path | None = None, split: str = "test") -> list[MulmsDoc]:
+    """The MuLMS documents of one split (``split`` is a prefix: ``train`` selects train1–train5), by name."""
+    names = sorted(n for n, s in splits(root).items() if s.startswith(split))
+    return [read_xmi(root_dir(root) / "xmi" / f"{n}.xmi") for n in names]
+
+
+def _entity(el, text: str) -> Entity:
+    a, b = int(el.get("begin")), int(el.get("end"))
+    return Entity(a, b, el.get("value"), text[a:b])
+
+
+def read_xmi(path: str | Path) -> MulmsDoc:
+    """Read one MuLMS XMI file."""
+    path = Path(path)
+    root = etree.parse(str(path))
+    text = root.find(".//cas:Sofa", _NS).get("sofaString")
+    sents = [(int(s.get("begin")), int(s.get("end"))) for s in root.iterfind(".//type5:Sentence", _NS)]
+    by_id = {el.get(_ID): _entity(el, text) for el in root.iterfind(".//custom:MatSci_Entity", _NS)}
+    rels: dict[str, list[tuple[Entity, Entity]]] = defaultdict(list)
+    for r in root.iterfind(".//custom:MatSci_Relations", _NS):
+        gov, dep = by_id.get(r.get("Governor")), by_id.get(r.get("Dependent"))
+        if gov is not None and dep is not None:
+            rels[r.get("RelationType")].append((gov, dep))
+    entities = sorted(by_id.values(), key=lambda e: (e.start, -e.end))
+    return MulmsDoc(path.stem, text, sorted(sents), entities, _triples(entities, rels))
+
+
+def _triples(entities: list[Entity], rels: dict[str, list[tuple[Entity, Entity]]]) -> list[GoldTriple]:
+    units = [e for e in entities if e.label == "UNIT"]
+    measured: dict[int, list[int]] = defaultdict(list)  # id(property) -> id(measurement)
+    for meas, prop in rels["measuresProperty"]:
+        measured[id(prop)].append(id(meas))
+    samples: dict[int, list[Entity]] = defaultdict(list)
+    for meas, mat in rels["conditionSampleFeatures"]:
+        if mat.label == "MAT":
+            samples[id(meas)].append(mat)
+    out = []
+    for prop, value in rels["propertyValue"]:
+        if prop.label != "PROPERTY" or value.label != "VALUE":
+            continue
+        inside = [u.text for u in units if value.start <= u.start and u.end <= value.end]
+        mats = [m for meas in measured[id(prop)] for m in samples[meas]]
+        out.append(GoldTriple(prop, value, inside, mats))
+    return out

@@ -1,0 +1,63 @@
+"""NERRE (Dagdelen et al. 2024) general-materials and MOF abstracts: JSONL lines of a ``prompt`` (title, newline,
+abstract, then ``\\n\\n###``) and a ``completion`` (a JSON list of material records, then ``\\n\\nEND``); and the
+doping abstracts (``raw_data.json``). Default folders: ``DATA/nerre_general_mof``, ``DATA/nerre_doping``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import data_dir
+
+GENERAL = "general_materials_information_annotations.jsonl"
+MOF = "mof_annotations.jsonl"
+
+
+@dataclass(slots=True)
+class NerreAbstract:
+    """One annotated abstract: ``text`` is the prompt up to ``###`` (title line, then the abstract)."""
+
+    text: str
+    completion: str
+
+    @property
+    def title(self) -> str:
+        return self.text.partition("\n")[0]
+
+    @property
+    def abstract(self) -> str:
+        return self.text.partition("\n")[2]
+
+    def records(self) -> list[dict]:
+        """The gold material records of the completion (``formula``, ``name``, ``acronym``, ...)."""
+        return json.loads(self.completion.split("\n\nEND")[0])
+
+
+def general_mof_dir(folder: str | Path | None = None) -> Path:
+    """``folder``, or ``DATA/nerre_general_mof``."""
+    return Path(folder) if folder is not None else data_dir() / "nerre_general_mof"
+
+
+def read_annotations(path: str | Path, limit: int | None = None) -> list[NerreAbstract]:
+    """The first ``limit`` (default: all) abstracts of a NERRE annotation JSONL file, in file order."""
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.readlines()[:limit]
+    out = []
+    for line in lines:
+        item = json.loads(line)
+        out.append(NerreAbstract(item["prompt"].split("\n\n###")[0], item["completion"]))
+    return out
+
+
+def general_abstracts(folder: str | Path | None = None, limit: int | None = None) -> list[NerreAbstract]:
+    """The general-materials annotations (``general_materials_information_annotations.jsonl``)."""
+    return read_annotations(general_mof_dir(folder) / GENERAL, limit)
+
+
+def doping_abstracts(folder: str | Path | None = None) -> Iterator[dict]:
+    """The doping abstracts' raw records (``raw_data.json``: ``doi``, ``title``, ``abstract``, ...)."""
+    folder = Path(folder) if folder is not None else data_dir() / "nerre_doping"
+    yield from json.loads((folder / "raw_data.json").read_text(encoding="utf-8"))
