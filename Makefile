@@ -8,27 +8,18 @@ export MATNLP_DATA ?= $(abspath ../shared/data)
 PROFILE ?= quick
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 TEXT_SOURCES := $(wildcard matnlp/ingest/*.py matnlp/text/*.py matnlp/chem/*.py) matnlp/corpus.py
-NER_SOURCES := $(wildcard matnlp/ner/*.py matnlp/text/*.py)
+NER_SOURCES := $(wildcard matnlp/ner/*.py matnlp/text/*.py) matnlp/runtime.py
 
-NER_COMMON := --crf --lr 2e-4 --head-lr-mult 20 --warmup 0.06 --seed 1
 PRETRAIN_ARGS ?= --epochs 1
 ifeq ($(PROFILE),full)
 W2V_ARGS :=
-NER_MATSCHOLAR_ARGS := --epochs 12 --patience 4
-NER_MATSCHOLAR_RUNS := mpnet:1e-4:42 lstm:1e-3:1 lstm:1e-3:2
-NER_MSPT_ARGS := --epochs 12 --patience 0 --warmup 0.1
-NER_MSPT_RUNS := mpnet:1e-4:1 mpnet:1e-4:2 mpnet:1e-4:3 lstm:1e-3:1 lstm:1e-3:2 lstm:1e-3:3
-NER_LSTM_ARGS :=
 else
 W2V_ARGS := --epochs 10
-NER_MATSCHOLAR_ARGS := --epochs 2 --patience 0
-NER_MATSCHOLAR_RUNS := minilm:2e-4:1 lstm:1e-3:1
-NER_MSPT_ARGS := --epochs 4 --patience 0
-NER_MSPT_RUNS := minilm:2e-4:1 lstm:1e-3:1
-NER_LSTM_ARGS := --epochs 10 --patience 0
 endif
-MATSCHOLAR := $(MATNLP_DATA)/matscholar_ner
-MSPT_SPLITS := $(MATNLP_DATA)/mspt/splits
+# NER models are built from the recipes matnlp/ner/recipes/{matscholar,mspt}-{quick,full}.toml (members, their
+# settings and seeds, data); NER_BASE replaces the base of every BERT member.
+NER_PROFILE := $(if $(filter full,$(PROFILE)),full,quick)
+NER_BUILD_ARGS := $(if $(NER_BASE),--base $(NER_BASE))
 
 # Pipeline input: the running text of the shared real data when present, else the bundled sample corpus.
 # Records are extracted from the full papers: SOFC-Exp texts, MSPT procedures and MuLMS texts.
@@ -70,42 +61,21 @@ models/w2v/config.json: corpus/manifest.json $(wildcard matnlp/embeddings/*.py)
 
 w2v: models/w2v/config.json
 
-# $(call ner_runs,OUT,DATA,DEV,TEST,BERT_ARGS,RUNS): one model per BASE:LR:SEED run, a BERT fine-tune from BASE
-# or, for base `lstm`, a word-level BiLSTM-CRF over models/w2v; with several runs OUT is their ensemble.
-# NER_BASE replaces the base of every BERT run.
-define ner_runs
-	rm -rf $(1)-runs
-	for run in $(6); do \
-		IFS=: read base lr seed <<< "$$run"; out=$(1)-runs/$$base-s$$seed; \
-		if [ $$base = lstm ]; then \
-			$(MATNLP) ner train-lstm $(2) -o $$out --embeddings models/w2v $(NER_LSTM_ARGS) --lr $$lr --seed $$seed \
-				|| exit 1; \
-		else \
-			$(MATNLP) ner train $(2) -o $$out $(5) --base $(or $(NER_BASE),$$base) --lr $$lr --seed $$seed || exit 1; \
-		fi; \
-	done
-	rm -rf $(1)
-	if [ $(words $(6)) -gt 1 ]; then $(MATNLP) ner ensemble $(1)-runs/* -o $(1) --dev $(3) --test $(4); \
-	else mv $(1)-runs/* $(1); fi
-	rm -rf $(1)-runs
-endef
+# Each model: its recipe's members trained into models/ner-NAME-runs/ (BERT fine-tunes, and BiLSTM-CRFs over
+# models/w2v), then their ensemble (or the one member) moved into models/ner-NAME.
+models/ner-matscholar/metrics.json: $(VENV)/.installed $(NER_SOURCES) matnlp/ner/recipes/matscholar-$(NER_PROFILE).toml \
+		models/w2v/config.json
+	$(MATNLP) ner build matscholar-$(NER_PROFILE) -o models/ner-matscholar $(NER_BUILD_ARGS)
 
-MATSCHOLAR_DATA := --train $(MATSCHOLAR)/train.txt --dev $(MATSCHOLAR)/dev.txt --test $(MATSCHOLAR)/test.txt
-models/ner-matscholar/metrics.json: $(VENV)/.installed $(NER_SOURCES) models/w2v/config.json
-	$(call ner_runs,models/ner-matscholar,$(MATSCHOLAR_DATA),$(MATSCHOLAR)/dev.txt,$(MATSCHOLAR)/test.txt,\
-		$(NER_COMMON) $(NER_MATSCHOLAR_ARGS),$(NER_MATSCHOLAR_RUNS))
-
-MSPT_DATA := --train $(MSPT_SPLITS)/ner-train-fnames.txt --dev $(MSPT_SPLITS)/ner-dev-fnames.txt \
-	--test $(MSPT_SPLITS)/ner-test-fnames.txt --min-count 20
-models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES) models/w2v/config.json
-	$(call ner_runs,models/ner-mspt,$(MSPT_DATA),$(MSPT_SPLITS)/ner-dev-fnames.txt,\
-		$(MSPT_SPLITS)/ner-test-fnames.txt,$(NER_COMMON) $(NER_MSPT_ARGS),$(NER_MSPT_RUNS))
+models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES) matnlp/ner/recipes/mspt-$(NER_PROFILE).toml \
+		models/w2v/config.json
+	$(MATNLP) ner build mspt-$(NER_PROFILE) -o models/ner-mspt $(NER_BUILD_ARGS)
 
 ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 
 # Optional domain-adaptive masked-LM pretraining of the base encoder on the corpus; fine-tune from it with
 # `make ner NER_BASE=models/minilm-dapt`.
-models/minilm-dapt/config.json: corpus/manifest.json $(VENV)/.installed matnlp/ner/pretrain.py
+models/minilm-dapt/config.json: corpus/manifest.json $(VENV)/.installed matnlp/ner/pretrain.py matnlp/ner/training.py
 	$(MATNLP) ner pretrain corpus -o models/minilm-dapt $(PRETRAIN_ARGS)
 
 ner-pretrain: models/minilm-dapt/config.json
@@ -115,8 +85,8 @@ out/records/manifest.json: $(NER_MODELS) $(wildcard matnlp/*.py)
 
 records: out/records/manifest.json
 
-out/REPORT.md: out/records/manifest.json models/w2v/config.json scripts/report.py
-	$(PY) scripts/report.py --corpus corpus --w2v models/w2v --ner models/ner-matscholar \
+out/REPORT.md: out/records/manifest.json models/w2v/config.json matnlp/report.py matnlp/cli/report.py
+	$(MATNLP) report --corpus corpus --w2v models/w2v --ner models/ner-matscholar \
 		--synthesis-ner models/ner-mspt --records out/records -o $@
 
 pipeline: out/REPORT.md

@@ -4,8 +4,6 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-PRECISIONS = ("auto", "fp32", "bf16", "int8")
-"""Model precisions: ``auto`` picks bf16 where the hardware runs it fast; int8 is CPU inference only."""
 #: Seconds one paper may take (reading, normalizing, tokenizing; in ``extract`` also extraction) before it is an
 #: error entry; the one default of ``ingest``, ``extract`` and the API.
 DOCUMENT_TIMEOUT = 120.0

@@ -25,11 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import machine, peak_rss_mib, write_json  # noqa: E402
-
-from matnlp.config import data_dir  # noqa: E402
+from matnlp.config import data_dir
+from matnlp.eval.bench import machine, peak_rss_mib, write_json
 
 log = logging.getLogger("bench_ner")
 
@@ -67,7 +64,7 @@ def _summary(name: str, out: Path, settings, train_ex: list, metrics: dict) -> d
 def lstm_task(name: str, train_spec, dev_spec, test_spec, out: Path, args, **overrides) -> dict:
     """Train a word-level BiLSTM-CRF over ``args.embeddings``, select on dev, score test once."""
     from matnlp.ner.data import load_examples
-    from matnlp.ner.lstm import LSTMSettings, train_lstm
+    from matnlp.ner.train_lstm import LSTMSettings, train_lstm
 
     train_ex = load_examples(train_spec)[: args.limit]
     dev_ex, test_ex = load_examples(dev_spec), load_examples(test_spec)
@@ -152,10 +149,12 @@ def run_mode(
 def _run_pipeline(model_dir: str, sentences: list[list[str]], batch_size: int, bf16: bool):
     """HF pipeline on space-joined sentences; each word takes the label of the token starting at it (argmax)."""
     import torch
-    from transformers import pipeline
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
 
     dtype = torch.bfloat16 if bf16 else torch.float32
-    pipe = pipeline("token-classification", model=model_dir, device="cpu", aggregation_strategy="none", dtype=dtype)
+    model = AutoModelForTokenClassification.from_pretrained(model_dir, dtype=dtype, local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+    pipe = pipeline("token-classification", model=model, tokenizer=tokenizer, device="cpu", aggregation_strategy="none")
     texts, starts = [], []
     for words in sentences:
         pos, offs = 0, []

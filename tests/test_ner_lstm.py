@@ -14,9 +14,10 @@ from matnlp.ner import load
 from matnlp.ner.crf import CRF
 from matnlp.ner.data import read_conll
 from matnlp.ner.evaluate import evaluate, score
-from matnlp.ner.lstm import PAD, UNK, VOCAB_FILE, LSTMSettings, WordLSTM, build_vocab, train_lstm
-from matnlp.ner.predict import MEMBERS
-from matnlp.ner.train import META_FILE, TrainSettings, save_model
+from matnlp.ner.lstm import PAD, UNK, WordLSTM
+from matnlp.ner.modeldir import MEMBERS, META_FILE, VOCAB_FILE
+from matnlp.ner.train import TrainSettings, save_model
+from matnlp.ner.train_lstm import LSTMSettings, build_vocab, train_lstm
 from matnlp.text.processing import process_word
 
 from test_ner_model import RAW, one_thread, tiny_model  # noqa: F401 (one_thread: autouse fixture)

@@ -17,8 +17,11 @@ from matnlp.ner.bases import resolve_base
 from matnlp.ner.crf import CRF
 from matnlp.ner.data import read_conll
 from matnlp.ner.evaluate import evaluate, score
+from matnlp.ner.modeldir import META_FILE
 from matnlp.ner.predict import Tagger
-from matnlp.ner.train import META_FILE, TrainSettings, prepare_labels, resolve_precision, train
+from matnlp.ner.train import TrainSettings, train
+from matnlp.ner.training import prepare_labels
+from matnlp.runtime import resolve_precision
 
 RAW = [
     "LiFePO4 was annealed at 700 °C for 5 h under Ar.",

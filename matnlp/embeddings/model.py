@@ -12,8 +12,6 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from ..errors import ConfigError, ModelError
-
-
 from .evaluate import evaluate_analogies, evaluate_thermoelectric
 from .phrases import PhraseModel, is_barrier
 

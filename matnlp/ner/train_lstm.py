@@ -1,0 +1,182 @@
+"""Train the word-level BiLSTM-CRF of :mod:`matnlp.ner.lstm`: vocabulary and initial vectors from Word2vec
+embeddings, Adam on the CRF loss, the epoch with the best dev micro-F1 kept."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..errors import ConfigError
+from ..runtime import DEVICE_HELP, DEVICES, resolve_device
+from ..text.processing import process_word
+from .data import Example
+from .evaluate import evaluate
+from .labels import check_known
+from .lstm import PAD, UNK, Vocab, WordLSTM
+from .modeldir import BILSTM_CRF, METRICS_FILE, PROCESSING, TRAINING_ARGS_FILE, scheme_meta
+from .predict import Tagger
+from .training import check_processing, final_scores, prepare_labels, restrict_examples
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LSTMSettings:
+    """Hyper-parameters of a BiLSTM-CRF (stored with the model as ``training_args.json``)."""
+
+    embeddings: str | None = field(default=None, metadata={
+        "help": "matnlp embeddings dir (`matnlp embeddings train`) for the word vectors; without it they start random"})
+    epochs: int = field(default=40, metadata={"help": "most epochs (the best on dev is kept)"})
+    lr: float = field(default=1e-3, metadata={"help": "Adam learning rate"})
+    batch_size: int = field(default=16, metadata={"help": "sentences per batch"})
+    hidden: int = field(default=256, metadata={"help": "LSTM units per direction"})
+    char_dim: int = field(default=32, metadata={"help": "size of the character embeddings"})
+    char_filters: int = field(default=64, metadata={"help": "character-CNN filters (word features)"})
+    max_word_chars: int = field(default=30, metadata={"help": "characters of a word the character CNN reads"})
+    dropout: float = field(default=0.5, metadata={"help": "dropout on the LSTM input and output"})
+    word_dropout: float = field(default=0.05, metadata={
+        "help": "share of training words replaced by the unknown word"})
+    patience: int = field(default=8, metadata={"help": "early-stopping patience in epochs (0: off)"})
+    seed: int = field(default=42, metadata={"help": "random seed"})
+    processing: str = field(default="none", metadata={
+        "help": "text processing the model expects at predict time", "choices": PROCESSING})
+    min_count: int = field(default=1, metadata={"help": "keep entity types with at least this many mentions"})
+    types: list[str] | None = field(default=None, metadata={
+        "help": "entity types to learn (default: those of the training data, see --min-count)"})
+    device: str = field(default="auto", metadata={"help": DEVICE_HELP, "choices": DEVICES})
+    progress: bool = field(default=True, metadata={"help": "progress bar"})
+
+
+def build_vocab(examples: Sequence[Example], vectors=None) -> tuple[Vocab, np.ndarray | None]:
+    """The vocabulary (embedding words first, then training words they lack) and the initial word vectors:
+    the embeddings' rows, and random rows of the same scale for the other words (``None`` without embeddings)."""
+    keys = dict.fromkeys(process_word(w) for e in examples for w in e.words)
+    chars = dict.fromkeys(c for e in examples for w in e.words for c in w)
+    known = list(vectors.index_to_key) if vectors is not None else []
+    words = [PAD, UNK] + known + [k for k in keys if vectors is None or k not in vectors.key_to_index]
+    vocab = Vocab(words, [PAD, UNK] + list(chars))
+    if vectors is None:
+        return vocab, None
+    table = np.asarray(vectors.vectors, dtype=np.float32)
+    scale = float(table.std())
+    rng = np.random.default_rng(0)
+    init = rng.normal(0.0, scale, (len(words), table.shape[1])).astype(np.float32)
+    init[0] = 0.0
+    init[2 : 2 + len(table)] = table
+    log.info("vocabulary: %d embedding words, %d training-only words", len(known), len(words) - 2 - len(known))
+    return vocab, init
+
+
+def train_lstm(
+    train_examples: list[Example],
+    dev_examples: list[Example],
+    out_dir: str | Path,
+    settings: LSTMSettings,
+    test_examples: list[Example] | None = None,
+) -> dict:
+    """Train a BiLSTM-CRF, keep the epoch with the best dev micro-F1 (every epoch, the last kept, without dev),
+    save the model dir and return its metrics."""
+    from tqdm.auto import tqdm
+
+    if not train_examples:
+        raise ConfigError("training data must be non-empty")
+    check_processing(settings.processing)
+    random.seed(settings.seed)
+    torch.manual_seed(settings.seed)
+    device = resolve_device(settings.device)
+    labels = prepare_labels(train_examples, settings)
+    train_examples, dev_examples = restrict_examples(train_examples, labels), restrict_examples(dev_examples, labels)
+    check_known((e.tags for e in train_examples), labels, "training data")
+    model = _new_model(train_examples, labels, settings).to(device)
+    meta = _meta(labels, settings)
+    label2id = {lab: i for i, lab in enumerate(labels)}
+    optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
+    history, best, best_state, stale = [], -1.0, None, 0
+    started = time.perf_counter()
+    for epoch in tqdm(range(1, settings.epochs + 1), desc="BiLSTM-CRF epochs", disable=not settings.progress):
+        loss = _epoch(model, optimizer, train_examples, label2id, settings)
+        if not dev_examples:
+            continue
+        model.eval()
+        f1 = evaluate(Tagger(model, None, meta, device, crf=model.crf), dev_examples, unknown="ignore")["micro"]["f1"]
+        history.append({"epoch": epoch, "loss": round(loss, 4), "eval_f1": f1})
+        log.info("epoch %d: loss %.4f, dev micro-F1 %.4f", epoch, loss, f1)
+        if f1 > best:
+            best, best_state, stale = f1, copy.deepcopy(model.state_dict()), 0
+        elif settings.patience and (stale := stale + 1) >= settings.patience:
+            break
+    elapsed = time.perf_counter() - started
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    out_dir = Path(out_dir)
+    model.save(out_dir, meta)
+    (out_dir / TRAINING_ARGS_FILE).write_text(json.dumps(asdict(settings), indent=2))
+    metrics = {"train_seconds": round(elapsed, 1)}
+    if dev_examples:
+        metrics.update(best_dev_f1=best, dev_history=history)
+    metrics.update(final_scores(out_dir, dev_examples, test_examples, settings.device, "fp32"))
+    (out_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
+    return metrics
+
+
+def _new_model(examples: list[Example], labels: list[str], settings: LSTMSettings) -> WordLSTM:
+    vectors = None
+    if settings.embeddings:
+        from ..embeddings import load as load_embeddings
+
+        vectors = load_embeddings(settings.embeddings).wv
+    vocab, init = build_vocab(examples, vectors)
+    config = {
+        "word_dim": init.shape[1] if init is not None else 100,
+        **{k: getattr(settings, k) for k in ("char_dim", "char_filters", "hidden", "dropout", "max_word_chars")},
+    }
+    model = WordLSTM(config, labels, vocab)
+    if init is not None:
+        with torch.no_grad():
+            model.words.weight.copy_(torch.from_numpy(init))
+    return model
+
+
+def _meta(labels: list[str], settings: LSTMSettings) -> dict:
+    return {
+        **scheme_meta(labels),
+        "kind": BILSTM_CRF,
+        "processing": settings.processing,
+        "crf": True,
+        "base": f"BiLSTM-CRF over {settings.embeddings or 'random word vectors'}",
+    }
+
+
+def _epoch(model: WordLSTM, optimizer, examples: list[Example], label2id: dict, settings: LSTMSettings) -> float:
+    """One pass over shuffled batches of similar length; returns the mean CRF loss."""
+    model.train()
+    order = sorted(range(len(examples)), key=lambda i: (len(examples[i].words), random.random()))
+    batches = [order[k : k + settings.batch_size] for k in range(0, len(order), settings.batch_size)]
+    random.shuffle(batches)
+    total = 0.0
+    for idx in batches:
+        batch = [examples[i] for i in idx if examples[i].words]
+        if not batch:
+            continue
+        word_ids, char_ids, lengths = model.batch([e.words for e in batch], settings.word_dropout)
+        tags = torch.zeros_like(word_ids)
+        for r, e in enumerate(batch):
+            tags[r, : len(e.tags)] = torch.tensor([label2id[t] for t in e.tags])
+        mask = torch.arange(word_ids.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
+        loss = model.crf.nll(model(word_ids, char_ids, lengths), tags, mask.to(word_ids.device))
+        optimizer.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        optimizer.step()
+        total += float(loss.detach()) * len(batch)
+    return total / max(len(examples), 1)
