@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from . import PRECISION_HELP, PRECISIONS, add_input_options
+from . import add_device_options, add_input_options
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address (default: a LocalCluster)")
     p.add_argument("--resume", action="store_true", help="skip shards finished by an earlier run into OUT_DIR")
     p.add_argument("--shard-size", type=int, default=32, help="documents per shard (default: 32)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
+    add_device_options(p)
     p.set_defaults(func=run)
 
 
