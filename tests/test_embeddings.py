@@ -13,11 +13,11 @@ from matnlp.embeddings import (
     PhraseModel,
     TrainConfig,
     evaluate_analogies,
-    is_barrier,
     load,
-    read_sentences,
     train,
 )
+from matnlp.embeddings.phrases import is_barrier
+from matnlp.embeddings.train import read_sentences
 
 SMALL = dict(vector_size=50, window=5, negative=5, sample=1e-3, alpha=0.025, min_count=3, deterministic=True, seed=7)
 PAIRS = [("silicon", "Si"), ("titanium", "Ti"), ("oxygen", "O"), ("copper", "Cu"), ("iron", "Fe"), ("zinc", "Zn"),

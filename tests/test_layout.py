@@ -152,6 +152,12 @@ def test_stages_import_only_earlier_stages(stage):
     assert bad == set()
 
 
+def test_no_stage_imports_the_scorers_or_the_report():
+    tools = ("matnlp.eval", "matnlp.report")
+    users = [m for m in GRAPH if not m.startswith(tools + ("matnlp.cli",))]
+    assert {(m, w) for m in users for w in GRAPH[m] if w.startswith(tools)} == set()
+
+
 @pytest.mark.parametrize("folder", ["tests", "scripts"])
 def test_tests_and_scripts_import_only_the_package(folder):
     offenders = []

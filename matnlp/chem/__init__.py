@@ -5,6 +5,7 @@ from .elements import DIATOMIC, ELEMENT_NAMES, ELEMENT_SET, ELEMENTS, element_fr
 from .formula import (
     NONSTOICHIOMETRY,
     VARIABLES,
+    Amount,
     Composition,
     FormulaError,
     Stoichiometry,
@@ -16,7 +17,7 @@ from .material import Material, Reading, parse_material, read_material
 from .names import formula_from_name
 
 __all__ = [
-    "DIATOMIC", "ELEMENTS", "ELEMENT_NAMES", "ELEMENT_SET", "NONSTOICHIOMETRY", "VARIABLES", "Composition",
+    "Amount", "DIATOMIC", "ELEMENTS", "ELEMENT_NAMES", "ELEMENT_SET", "NONSTOICHIOMETRY", "VARIABLES", "Composition",
     "FormulaError", "Material", "Reading", "Stoichiometry", "element_from_name", "formula_from_name",
     "is_formula", "parse_formula", "parse_material", "parse_stoichiometry", "read_material",
 ]
