@@ -80,7 +80,7 @@ models/minilm-dapt/config.json: corpus/manifest.json $(VENV)/.installed matnlp/n
 
 ner-pretrain: models/minilm-dapt/config.json
 
-out/records/manifest.json: $(NER_MODELS) $(wildcard matnlp/*.py)
+out/records/manifest.json: $(NER_MODELS) $(wildcard matnlp/*.py matnlp/*/*.py)
 	$(MATNLP) extract $(EXTRACT_INPUTS) -o out/records $(EXTRACT_MODELS) --workers $(WORKERS) --format parquet
 
 records: out/records/manifest.json

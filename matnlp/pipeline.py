@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError, IngestError
-from .extract.materials import extract_materials
-from .extract.properties import extract_properties
-from .extract.synthesis import extract_steps, synthesis_spans
+from .extractors.materials import extract_materials
+from .extractors.properties import extract_properties
+from .extractors.synthesis import extract_steps, synthesis_spans
 from .ingest import build_document, parse_file
 from .records import Provenance, Record, build_record
 from .text.tokenize import tokenize_document

@@ -1,14 +1,14 @@
 """Build the shipped synthesis models (JSON) from the Kononova datasets and the MSPT ``sfex-train`` documents.
 
-``matnlp/extract/data/operation_types.json`` (:class:`matnlp.extract.synthesis.OperationTyper`): a frequency table keyed by
+``matnlp/extractors/data/operation_types.json`` (:class:`matnlp.extractors.synthesis.OperationTyper`): a frequency table keyed by
 (token, has mixing medium, recipe style), a recipe-style logistic regression over the recipe's operation tokens
 (solid-state vs sol-gel label conventions), a character n-gram naive Bayes fallback for unseen tokens, and the
 operation finder's lexicon (the Kononova vocabulary, minus words rarely annotated as operations in MSPT train, plus
 words usually annotated so). Only Kononova DOIs outside the held-out fifth (:func:`matnlp.datasets.kononova.held_out_doi`)
 are used, so ``scripts/bench_synthesis.py`` measures the shipped model on unseen papers.
 
-``matnlp/extract/data/material_roles.json`` (:class:`matnlp.extract.synthesis.RoleModel`): logistic regression over
-:func:`matnlp.extract.synthesis.role_features` of the MSPT ``sfex-train`` event arguments (disjoint from ``ner-test`` and
+``matnlp/extractors/data/material_roles.json`` (:class:`matnlp.extractors.synthesis.RoleModel`): logistic regression over
+:func:`matnlp.extractors.synthesis.role_features` of the MSPT ``sfex-train`` event arguments (disjoint from ``ner-test`` and
 ``sfex-test``).
 
     .venv/bin/python scripts/train_synthesis.py [--data DIR]
@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from matnlp.config import REPO_ROOT, data_dir
 from matnlp.datasets.kononova import held_out_doi, kononova_recipes
 from matnlp.datasets.mspt import gold_roles, split_docs
-from matnlp.extract.synthesis import ROLES, ROLES_PATH, TYPER_PATH, ngrams, role_features, word_spans
+from matnlp.extractors.synthesis import ROLES, ROLES_PATH, TYPER_PATH, ngrams, role_features, word_spans
 from matnlp.text.tokenize import sentences
 
 log = logging.getLogger("train_synthesis")

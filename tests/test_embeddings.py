@@ -217,7 +217,7 @@ def test_cli(model_dir, tmp_path, capsys, data):
 
 
 def test_batched_engine_corpus_encoding_and_chunks(tmp_path):
-    from matnlp import sgns
+    from matnlp.embeddings import sgns
 
     corpus = tmp_path / "s.txt"
     corpus.write_text("the band_gap of CoLiO2\n\nunknown words only\nCoLiO2 the\n", encoding="utf-8")

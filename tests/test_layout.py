@@ -131,13 +131,13 @@ def test_inference_never_imports_training(module):
 
 # Each stage may import only stages before it in the data flow.
 LOWER_STAGES = {
-    "matnlp.chem": {"matnlp.ingest", "matnlp.corpus", "matnlp.extract", "matnlp.ner", "matnlp.pipeline",
+    "matnlp.chem": {"matnlp.ingest", "matnlp.corpus", "matnlp.extractors", "matnlp.ner", "matnlp.pipeline",
                     "matnlp.runner", "matnlp.records", "matnlp.embeddings"},
-    "matnlp.text": {"matnlp.ingest", "matnlp.corpus", "matnlp.extract", "matnlp.ner", "matnlp.pipeline",
+    "matnlp.text": {"matnlp.ingest", "matnlp.corpus", "matnlp.extractors", "matnlp.ner", "matnlp.pipeline",
                     "matnlp.runner", "matnlp.records", "matnlp.embeddings"},
-    "matnlp.ingest": {"matnlp.corpus", "matnlp.extract", "matnlp.ner", "matnlp.pipeline", "matnlp.runner",
+    "matnlp.ingest": {"matnlp.corpus", "matnlp.extractors", "matnlp.ner", "matnlp.pipeline", "matnlp.runner",
                       "matnlp.records", "matnlp.embeddings"},
-    "matnlp.extract": {"matnlp.corpus", "matnlp.ner", "matnlp.pipeline", "matnlp.runner", "matnlp.records",
+    "matnlp.extractors": {"matnlp.corpus", "matnlp.ner", "matnlp.pipeline", "matnlp.runner", "matnlp.records",
                        "matnlp.embeddings"},
     "matnlp.pipeline": {"matnlp.runner", "matnlp.cli"},
 }
@@ -150,6 +150,13 @@ def test_stages_import_only_earlier_stages(stage):
     bad = {(m, w) for m in members for w in GRAPH[m]
            if any(w == f or w.startswith(f + ".") for f in LOWER_STAGES[stage])}
     assert bad == set()
+
+
+def test_no_module_shadows_a_public_name():
+    """Importing a submodule binds its name on the package, so a module named like an API function replaces it."""
+    import matnlp
+
+    assert not {name.split(".")[1] for name in MODULES if name.count(".") >= 1} & set(matnlp.__all__)
 
 
 def test_no_stage_imports_the_scorers_or_the_report():

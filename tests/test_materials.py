@@ -6,7 +6,7 @@ import pytest
 
 from matnlp.chem import Composition, parse_material, read_material
 from matnlp.eval.materials import HARD_CASES, hard_cases, kononova_strings, nerre_materials
-from matnlp.extract.materials import extract_materials
+from matnlp.extractors.materials import extract_materials
 from matnlp.types import Entity
 
 TEXT = (

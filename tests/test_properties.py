@@ -2,8 +2,8 @@ import pytest
 
 from matnlp.datasets.mulms import GoldTriple, MulmsDoc, documents, read_xmi
 from matnlp.eval.properties import Counts, gold_entities, metrics, score, score_documents
-from matnlp.extract.properties import expected_dims, extract_properties, find_property_mentions, head_term
-from matnlp.extract.quantities import parse_unit
+from matnlp.extractors.properties import expected_dims, extract_properties, find_property_mentions, head_term
+from matnlp.extractors.quantities import parse_unit
 from matnlp.types import Entity, Sentence
 
 

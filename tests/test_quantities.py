@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matnlp.extract.quantities import parse_number, parse_quantities, parse_unit
+from matnlp.extractors.quantities import parse_number, parse_quantities, parse_unit
 
 
 def one(text):

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from matnlp.chem import Material
-from matnlp.extract.materials import extract_materials
+from matnlp.extractors.materials import extract_materials
 from matnlp.errors import SchemaError
-from matnlp.extract.properties import extract_properties
+from matnlp.extractors.properties import extract_properties
 from matnlp.records import (
     ERRORS,
     RECORDS,
@@ -19,7 +19,7 @@ from matnlp.records import (
     validate,
 )
 from matnlp.datasets.mspt import read_doc as read_brat
-from matnlp.extract.synthesis import extract_steps
+from matnlp.extractors.synthesis import extract_steps
 from matnlp.types import Document, Entity, Meta, Source
 
 MSPT_DOC = "101002aenm201300174"

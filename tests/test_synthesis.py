@@ -5,7 +5,7 @@ import pytest
 from matnlp.datasets.kononova import held_out_doi, kononova_recipes
 from matnlp.datasets.mspt import gold_roles, read_doc, split_names
 from matnlp.eval.synthesis import score_split
-from matnlp.extract.synthesis import CONDITION_KINDS, default_typer, extract_steps, find_operations
+from matnlp.extractors.synthesis import CONDITION_KINDS, default_typer, extract_steps, find_operations
 from matnlp.types import Entity
 
 TEXT = (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import data_dir
-from ..extract.synthesis import ROLES
+from ..extractors.synthesis import ROLES
 from ..types import Entity
 from .brat import read_document
 from .ner import read_name_list
@@ -31,7 +31,7 @@ class BratDoc:
     events: dict[str, list[tuple[str, str]]]
 
 
-#: MSPT event argument role -> recipe role (one of :data:`matnlp.extract.synthesis.ROLES`).
+#: MSPT event argument role -> recipe role (one of :data:`matnlp.extractors.synthesis.ROLES`).
 ROLE_OF = {
     "Recipe_Target": "target",
     "Recipe_Precursor": "precursor",

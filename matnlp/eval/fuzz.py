@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from .. import chem
 from ..config import REPO_ROOT
 from ..extract import quantities
-from ..extract.materials import extract_materials
-from ..extract.properties import extract_properties
-from ..extract.synthesis import extract_steps
+from ..extractors.materials import extract_materials
+from ..extractors.properties import extract_properties
+from ..extractors.synthesis import extract_steps
 from ..ingest import deadline, read_file
 from ..text import normalize, tokenize
 from ..types import Document

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..chem import ELEMENT_SET, FormulaError, Material, read_material
 from ..datasets.kononova import reactions
 from ..datasets.nerre import general_abstracts, read_annotations
-from ..extract.materials import extract_materials
+from ..extractors.materials import extract_materials
 
 TEST_POINTS = (0.1237, 0.0371)
 TOLERANCE = 2e-3

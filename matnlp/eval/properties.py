@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..datasets.mulms import MulmsDoc
-from ..extract.materials import MATERIAL_LABELS
-from ..extract.properties import Property, extract_properties
-from ..extract.quantities import parse_unit
+from ..extractors.materials import MATERIAL_LABELS
+from ..extractors.properties import Property, extract_properties
+from ..extractors.quantities import parse_unit
 from ..types import Entity
 
 #: Gold entity labels given to the extractor in the ``gold_properties`` setting.

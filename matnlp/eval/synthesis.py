@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..datasets.kononova import held_out_doi, kononova_recipes
 from ..datasets.mspt import BratDoc, gold_roles, split_docs
-from ..extract.synthesis import CONDITION_KINDS, default_typer, extract_steps, find_operations
+from ..extractors.synthesis import CONDITION_KINDS, default_typer, extract_steps, find_operations
 
 # Entity label -> which gold pair set its attachment is scored against.
 PAIR_KIND = {

@@ -3,7 +3,7 @@
 :func:`extract_steps` takes a synthesis text and MSPT-labelled entity spans (``Operation``, ``Material``,
 ``Number``, ``Condition-Unit``, ``Condition-Misc``, ``Synthesis-Apparatus``, … from the NER model or gold) and returns
 ordered :class:`SynthesisStep` objects. Without entities, operations come from the Kononova operation vocabulary and
-conditions from :mod:`matnlp.extract.quantities` plus small atmosphere/medium/device lexicons.
+conditions from :mod:`matnlp.extractors.quantities` plus small atmosphere/medium/device lexicons.
 
 Operation typing uses ``data/operation_types.json`` (built by ``scripts/train_synthesis.py``): type counts per
 (token, mixing medium present, recipe style); the style (solid-state or sol-gel label conventions of the Kononova

@@ -1,7 +1,7 @@
 """Property–value–unit extraction: property mentions linked to quantities and to the material they describe.
 
 Property mentions are ``PRO``/``PROPERTY`` entities from a tagger, or, without entities, matches of a lexicon of
-common property names (:data:`LEXICON`). Numbers, ranges, errors and units come from :mod:`matnlp.extract.quantities`.
+common property names (:data:`LEXICON`). Numbers, ranges, errors and units come from :mod:`matnlp.extractors.quantities`.
 Each property takes the best quantity of its sentence: near it (after it, or just before it as in ``a 365 µm
 thick film``), with a unit whose dimension fits the property (band gap ↔ energy, conductivity ↔ S/cm, read from
 the head word of the property name); a quantity after ``at``/``under``/``for`` … is a measurement condition
@@ -86,7 +86,7 @@ class Evidence:
 
 @dataclass(slots=True)
 class Property:
-    """A property with its value (a :class:`~matnlp.extract.quantities.Quantity`, possibly a range or ``± error``),
+    """A property with its value (a :class:`~matnlp.extractors.quantities.Quantity`, possibly a range or ``± error``),
     canonical unit, the material it describes and the measurement conditions given with it."""
 
     name: str
@@ -293,7 +293,7 @@ def _material_for(text: str, p: Entity, mats: Sequence[Entity]) -> Entity | None
 
 
 def material_mentions(text: str, sentences: Sequence[Sentence]) -> list[Entity]:
-    """Mentions of the materials found by :func:`matnlp.extract.materials.extract_materials` as ``MAT`` entities."""
+    """Mentions of the materials found by :func:`matnlp.extractors.materials.extract_materials` as ``MAT`` entities."""
     spans = {span for m in extract_materials(text, sentences=sentences) for span in m.mentions}
     return [Entity(a, b, "MAT", text[a:b]) for a, b in sorted(spans)]
 
