@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from matnlp.chem import Composition, parse_material, read_material
+from matnlp.chem import Composition, parse_formula, parse_material, read_material
 from matnlp.eval.materials import HARD_CASES, hard_cases, kononova_strings, nerre_materials
 from matnlp.extractors.materials import extract_materials
 from matnlp.types import Entity
@@ -112,3 +112,54 @@ def test_nerre_slice(data):
     assert result["abstracts"] == 150
     assert result["gold_records"] > 150
     assert result["recall"] >= 0.45 and result["precision"] >= 0.38
+
+
+@pytest.mark.parametrize(("written", "formula", "note"), [
+    ("2H-MoTe2", "MoTe2", "2H polytype"),
+    ("4H-SiC", "SiC", "4H polytype"),
+    ("α-Cu(IO3)2", "Cu(IO3)2", "α phase"),
+    ("γ-Al2O3", "Al2O3", "γ phase"),
+    ("t-ZrO2", "ZrO2", "t phase"),
+    ("Co3O4 (99.99%)", "Co3O4", "purity 99.99%"),
+    ("Li2CO3, 99.9%", "Li2CO3", "purity 99.9%"),
+    ("MAPbI3", "(CH3NH3)PbI3", "MA = CH3NH3"),
+])
+def test_prefixes_purities_and_organic_cations_are_read(written, formula, note):
+    (material,) = parse_material(written)
+    assert (material.formula, material.note) == (formula, note)
+    assert material.composition == parse_formula(formula)
+
+
+def test_mixed_cation_perovskite_composition():
+    (material,) = parse_material("FA0.85MA0.15PbI3")
+    assert material.composition == Composition({"C": 1, "H": 5.15, "N": 1.85, "Pb": 1, "I": 3})
+
+
+@pytest.mark.parametrize(("written", "reason"), [
+    ("SOFC", "an acronym, not a formula"), ("SOFCs", "an acronym, not a formula"), ("CSC", "an acronym, not a formula"),
+    ("BSCF", "an acronym, not a formula"), ("Sr:Cr", "a ratio of elements, not a material"),
+])
+def test_acronyms_and_ratios_get_no_composition(written, reason):
+    (material,) = parse_material(written)
+    assert material.composition is None and material.reason == reason
+
+
+def test_capital_molecules_keep_their_formula():
+    assert parse_material("KOH")[0].composition == Composition({"K": 1, "O": 1, "H": 1})
+    assert parse_material("CO")[0].composition == Composition({"C": 1, "O": 1})
+
+
+def test_tagged_spans_are_made_whole():
+    """Tagger spans as the Matscholar model gives them on these sentences (measured with the quick model)."""
+    text = ("Eu2+-doped SrAl2O4 and Li1+xNi1-xO2 (x = 0.1, 0.2) were made from Co (99%), Ni (99.9%) bought from "
+            "Alfa Aesar, heated in a quartz tube. Fax: +41-27-606-5807.")
+    tagged = ["SrAl2O4", "Li1+xNi1-xO2 (x = 0.1, 0.2)", "Co (99%), Ni (99.9%)", "Alfa", "quartz",
+              "Fax: +41-27-606-5807"]
+    entities = [Entity(text.index(t), text.index(t) + len(t), "MAT", t) for t in tagged]
+    materials = extract_materials(text, entities)
+    found = {(m.formula, tuple(m.dopants or ())) for m in materials}
+    assert found == {("SrAl2O4", ("Eu",)), ("Li1.1Ni0.9O2", ()), ("Li1.2Ni0.8O2", ()), ("Co", ()), ("Ni", ())}
+    doped = next(m for m in materials if m.dopants)
+    assert [text[a:b] for a, b in doped.mentions] == ["Eu2+-doped SrAl2O4"]
+    nickel = next(m for m in materials if m.formula == "Ni")
+    assert [text[a:b] for a, b in nickel.mentions] == ["Ni (99.9%)"] and nickel.note == "purity 99.9%"

@@ -32,6 +32,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _DIVISOR = re.compile(r"/(\d+(?:\.\d+)?)")
 ELEMENT_TOKEN = re.compile(r"[A-Z][a-z]*")
 ROMAN_VALENCE = re.compile(r"II+|^IV$|^VI$|\((?:IV|V?I{0,3})\)")
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _PLAIN_TOKEN = re.compile(r"[A-Z(\[{][A-Za-z0-9.()\[\]{}·•⋅∙*]*")
 #: Letters read as stoichiometry variables after an amount or an element (``Li1+xCoO2``, ``SrTi1-xFexO3-δ``).
 VARIABLES = frozenset("xyzwδαβγε")
@@ -406,10 +407,12 @@ def is_formula(token: str) -> bool:
     formulas), must not look like a roman-numeral valence (``II``, ``(IV)``), must parse without charge and have at
     least two elements, except the diatomic gases ``O2``, ``N2``, ``H2``, ``F2``, ``Cl2``. Single element symbols
     (``In``, ``As``, ``Co``) are elements, not formulas; plural acronyms ending in a synthetic element
-    (``CNTs``) are not formulas.
+    (``CNTs``) and other plural acronyms (``SOFCs``: S, O, F, Cs) are not formulas.
     """
     if token in DIATOMIC:
         return True
+    if _PLURAL_ACRONYM.fullmatch(token):
+        return False
     if not _PLAIN_TOKEN.fullmatch(token) or not any(c.isdigit() or c.islower() for c in token) or ROMAN_VALENCE.search(token):
         return False
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -36,11 +36,34 @@ _DOPED = re.compile(
 )
 _DOPANT_ITEM = re.compile(r"(?P<amount>\d*\.?\d*[xyz]?)(?P<element>[A-Z][a-z]?)(?P<charge>\d?\+)?")
 _NAME_WORD = re.compile(r"[a-z]{3,}")
+#: Polytype (``2H-``, ``4H-``, ``1T'-``) and phase (``α-``, ``γ-``, ``t-``, ``m-``, ``h-``, ``c-``, ``a-``) prefixes.
+_PREFIX = re.compile(r"(?P<prefix>\d{1,2}[HRTCMO]['′]?|[αβγδεζηθκλστφχω]|alpha|beta|gamma|delta|[tmhcoa])[-‐‑](?=[A-Z(\[])")
+#: A purity written after the material: ``Co3O4 (99.99%)``, ``Li2CO3, 99.9%``.
+_PURITY = re.compile(r"\s*(?:\(\s*|,\s*)(?P<purity>\d{2}(?:\.\d+)?\s*%)\s*\)?$")
+#: All-capital strings (and their plurals) are acronyms (``SOFC``, ``BSCF``, ``CNTs``), not formulas ...
+_ACRONYM = re.compile(r"[A-Z]{3,}s?|[A-Z]{2,}s")
+#: ... except these molecules, written in capitals.
+CAPITAL_FORMULAS = frozenset({"KOH", "HCN", "KCN", "HNO3", "NaOH"})
+#: Organic cations of hybrid perovskites, written as abbreviations (``MAPbI3``, ``FA0.85MA0.15PbI3``).
+ORGANIC_CATIONS = {"MA": "CH3NH3", "FA": "CH(NH2)2", "EA": "CH3CH2NH3", "GA": "C(NH2)3", "BA": "C4H9NH3",
+                   "PEA": "C6H5C2H4NH3"}
+_ORGANIC = re.compile(r"(?<![A-Za-z])(PEA|MA|FA|EA|GA|BA)(?=[A-Z(\[\d])")
 
 
 def _read_formula(text: str) -> Reading:
     plain = _SPACED_SIGN.sub(r"\1", text)
-    return Reading(parse_stoichiometry(plain), plain)
+    cations = dict.fromkeys(_ORGANIC.findall(plain))
+    if not cations:
+        return Reading(parse_stoichiometry(plain), plain)
+    expanded = _ORGANIC.sub(lambda m: f"({ORGANIC_CATIONS[m[1]]})", plain)
+    note = ", ".join(f"{c} = {ORGANIC_CATIONS[c]}" for c in cations)
+    return Reading(parse_stoichiometry(expanded), expanded, note=note)
+
+
+def _with_note(reading: Reading, note: str | None) -> Reading:
+    if not note:
+        return reading
+    return replace(reading, note="; ".join(n for n in (note, reading.note) if n))
 
 
 def _read_name(text: str) -> Reading:
@@ -88,6 +111,8 @@ def _read_colon(text: str) -> Reading:
         items, host_text = _dopant_items(left), right
     if items is None:
         raise FormulaError(text, "no element dopant on either side of ':'")
+    if _dopant_items(host_text) is not None and not any(m.group("amount") for m in items):
+        raise FormulaError(text, "a ratio of elements, not a material")
     host = read_material(host_text)
     amounts = dict(host.stoichiometry.amounts)
     dosed = [m for m in items if m.group("amount")]
@@ -101,8 +126,22 @@ def _read_colon(text: str) -> Reading:
 @lru_cache(maxsize=65536)
 def read_material(text: str) -> Reading:
     """Read a material string: a formula (variables kept symbolic), a chemical name, or a doping notation
-    (``Eu3+:Y2O3``, ``Y-doped ZrO2``). Raises :class:`FormulaError` with the reason; never guesses."""
+    (``Eu3+:Y2O3``, ``Y-doped ZrO2``). A purity (``(99.99%)``) and a polytype or phase prefix (``2H-``, ``α-``) are
+    kept in the note, out of the formula; acronyms (``SOFC``, ``BSCF``) and element ratios (``Sr:Cr``) are not
+    materials. Raises :class:`FormulaError` with the reason; never guesses."""
     text = " ".join(text.split())
+    notes = []
+    if purity := _PURITY.search(text):
+        text, notes = text[: purity.start()], [f"purity {purity['purity'].replace(' ', '')}"]
+    if prefix := _PREFIX.match(text):
+        text = text[prefix.end():]
+        notes.append(f"{prefix['prefix']} {'polytype' if prefix['prefix'][0].isdigit() else 'phase'}")
+    if _ACRONYM.fullmatch(text) and text not in CAPITAL_FORMULAS:
+        raise FormulaError(text, "an acronym, not a formula")
+    return _with_note(_read_plain(text), "; ".join(notes))
+
+
+def _read_plain(text: str) -> Reading:
     if ":" in text:
         return _read_colon(text)
     if _DOPED.fullmatch(text):

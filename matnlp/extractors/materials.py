@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,15 +65,28 @@ def _definitions(text: str) -> list[_Definition]:
     return found
 
 
-def _choose(definitions: list[_Definition], start: int, sentence: tuple[int, int]) -> dict[str, _Definition]:
-    """Per variable, the definition nearest the mention in its sentence, else the only valued one in the text."""
+class _Definitions:
+    """The definitions of a text indexed per variable (sorted by start), so that choosing the definitions of a
+    mention looks at those of its sentence only, not at every definition of the text."""
+
+    def __init__(self, definitions: list[_Definition]):
+        self.by_variable: dict[str, tuple[list[int], list[tuple[int, _Definition]]]] = {}
+        for variable in VARIABLES:
+            own = sorted(((d.start, i), d) for i, d in enumerate(definitions) if d.variable == variable)
+            self.by_variable[variable] = ([k[0] for k, _ in own], [(k[1], d) for k, d in own])
+        self.valued = {v: [d for _, d in sorted(pairs) if d.values] for v, (_, pairs) in self.by_variable.items()}
+
+
+def _choose(definitions: _Definitions, start: int, sentence: tuple[int, int]) -> dict[str, _Definition]:
+    """Per variable, the definition nearest the mention in its sentence (the first in the text's definition order
+    on a tie), else the only valued one in the text."""
     chosen: dict[str, _Definition] = {}
     for variable in VARIABLES:
-        own = [d for d in definitions if d.variable == variable]
-        local = [d for d in own if sentence[0] <= d.start < sentence[1]]
-        valued = [d for d in own if d.values]
+        starts, pairs = definitions.by_variable[variable]
+        local = pairs[bisect_left(starts, sentence[0]) : bisect_left(starts, sentence[1])]
+        valued = definitions.valued[variable]
         if local:
-            chosen[variable] = min(local, key=lambda d: abs(d.start - start))
+            chosen[variable] = min(local, key=lambda p: (abs(p[1].start - start), p[0]))[1]
         elif len(valued) == 1:
             chosen[variable] = valued[0]
     return chosen
@@ -143,6 +157,88 @@ def _sentence_spans(text: str, sentences) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in sentences] or [(0, len(text))]
 
 
+class _Sentences:
+    """The sentence of a position: by bisection when the spans are sorted and disjoint (as a tokenizer's are),
+    else the first span holding it."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [a for a, _ in spans]
+        self.sorted = all(a <= b for a, b in spans) and all(
+            b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
+
+    def of(self, start: int, default: tuple[int, int]) -> tuple[int, int]:
+        if not self.sorted:
+            return next(((a, b) for a, b in self.spans if a <= start < b), default)
+        i = bisect_right(self.starts, start) - 1
+        return self.spans[i] if i >= 0 and start < self.spans[i][1] else default
+
+
+_VENDOR = re.compile(
+    r"\b(?:Sigma[\s-]*Aldrich|Aldrich|Alfa[\s-]*Aesar|Merck|Fisher(?:\s+Scientific)?|Acros(?:\s+Organics)?|Kanto|Wako|"
+    r"Strem|Thermo(?:\s+Fisher)?|Macklin|Aladdin|Sinopharm|Tokyo\s+Chemical(?:\s+Industry)?|TCI|Junsei|Daejung|"
+    r"Samchun|Kojundo|Nacalai|Inframat|American\s+Elements|Johnson\s+Matthey|Avantor|VWR|Honeywell|Riedel[\s-]de[\s-]Ha[eë]n|"
+    r"Solaronix|Dyesol|Greatcell|Ossila|Lumtec|Xi'?an\s+Polymer|Nanografi|Sigma)\b"
+)
+#: Equipment after a material word: ``quartz tube``, ``alumina crucible``, ``Teflon-lined autoclave``.
+_EQUIPMENT_AFTER = re.compile(
+    r"[\s-]*(?:lined\s+)?(?:stainless[\s-]steel\s+)?(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|"
+    r"reactors?|ovens?|mortars?|jars?|vials?|flasks?|dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?)\b",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"\b(?:Fax|Tel|Phone|E-?mail)\b|@|\+\d{1,3}[-\s(]", re.IGNORECASE)
+_TOP_LEVEL_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
+
+def _not_a_material(text: str, start: int, end: int, vendors: list[tuple[int, int]]) -> bool:
+    """Vendors (``Alfa Aesar``), contact details and equipment (``quartz tube``) tagged as materials."""
+    return (any(a < end and start < b for a, b in vendors) or bool(_CONTACT.search(text, start, end))
+            or bool(_EQUIPMENT_AFTER.match(text, end)))
+
+
+def _reads(chunk: str) -> bool:
+    try:
+        read_material(chunk)
+    except FormulaError:
+        return False
+    return True
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The items of a tagged list (``Co (99%), Ni (99.9%)``) when every item reads as a material, else the span."""
+    cuts, depth = [start], 0
+    for i in range(start, end):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(text[i], 0)
+        if depth == 0 and (m := _TOP_LEVEL_SEPARATOR.match(text, i, end)):
+            cuts += [i, m.end()]
+    if len(cuts) == 1:
+        return [(start, end)]
+    items = list(zip(cuts[::2], [*cuts[1::2], end]))
+    return items if all(b > a and _reads(text[a:b]) for a, b in items) else [(start, end)]
+
+
+def _tagged_spans(text: str, tagged: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tagger material spans made whole: lists split into items; vendors, contacts and equipment dropped; a span
+    inside a doping phrase or formula the finder reads (``Eu2+-doped SrAl2O4``) widened to it, and a span that does
+    not read narrowed to the formulas inside it (``Li1+xNi1-xO2 (x = 0.1, 0.2)``)."""
+    found = _candidate_spans(text) if tagged else []
+    vendors = [m.span() for m in _VENDOR.finditer(text)]
+    spans: set[tuple[int, int]] = set()
+    for start, end in tagged:
+        for a, b in _list_items(text, start, end):
+            if _not_a_material(text, a, b, vendors):
+                continue
+            outer = [(c, d) for c, d in found if c <= a and b <= d and (c, d) != (a, b)]
+            inner = [(c, d) for c, d in found if a <= c and d <= b]
+            if outer:
+                spans.update(outer)
+            elif inner and not _reads(text[a:b]):
+                spans.update(inner)
+            else:
+                spans.add((a, b))
+    return sorted(spans)
+
+
 def extract_materials(text: str, entities=None, sentences=None) -> list[Material]:
     """Materials mentioned in ``text``, from MAT entities when given (``matnlp.types.Entity``), else found by
     the formula finder and the name lexicon. Variables are valued from definitions in the same sentence
@@ -152,9 +248,9 @@ def extract_materials(text: str, entities=None, sentences=None) -> list[Material
     if entities is None:
         spans = _candidate_spans(text)
     else:
-        spans = [(e.start, e.end) for e in entities if e.label in MATERIAL_LABELS]
-    sentence_spans = _sentence_spans(text, sentences)
-    definitions = _definitions(text)
+        spans = _tagged_spans(text, [(e.start, e.end) for e in entities if e.label in MATERIAL_LABELS])
+    sentence_spans = _Sentences(_sentence_spans(text, sentences))
+    definitions = _Definitions(_definitions(text))
     merged: dict[Any, Material] = {}
     abbreviations: dict[str, list[Any]] = {}
     for start, end in spans:
@@ -162,11 +258,13 @@ def extract_materials(text: str, entities=None, sentences=None) -> list[Material
         follow = _ABBREVIATION.match(text, end)
         if follow and keys and not _looks_like_formula(follow.group(1)):
             abbreviations.setdefault(follow.group(1), keys)
+    known = {key: set(material.mentions) for key, material in merged.items()}
     for abbreviation, keys in abbreviations.items():
         for match in re.finditer(rf"\b{re.escape(abbreviation)}s?\b", text):
             for key in keys:
-                if match.span() not in merged[key].mentions:
+                if match.span() not in known[key]:
                     merged[key].mentions.append(match.span())
+                    known[key].add(match.span())
     materials = list(merged.values())
     for material in materials:
         material.mentions.sort()
@@ -181,7 +279,7 @@ def _add_mention(merged, text, span, sentence_spans, definitions, abbreviations)
         for key in abbreviations[mention]:
             merged[key].mentions.append(span)
         return []
-    sentence = next(((a, b) for a, b in sentence_spans if a <= start < b), span)
+    sentence = sentence_spans.of(start, span)
     chosen = _choose(definitions, start, sentence)
     keys = []
     for material in parse_material(mention, {v: d.values for v, d in chosen.items() if d.values}):
