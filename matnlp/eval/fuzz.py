@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from .. import chem
 from ..config import REPO_ROOT
-from ..extract import quantities
+from ..extractors import quantities
 from ..extractors.materials import extract_materials
 from ..extractors.properties import extract_properties
 from ..extractors.synthesis import extract_steps
