@@ -20,9 +20,12 @@ from pathlib import Path
 from ..errors import IngestError
 from ..text.normalize import normalize
 from ..text.tokenize import tokenize_document
-from ..types import Document, Section, Source
+from ..types import Caption, Document, Matter, Paragraph, Section, Source, Table
 from ..config import DOCUMENT_TIMEOUT
-from .base import MAX_INPUT_BYTES, MAX_PDF_BYTES, MAX_TEXT_CHARS, Block, Parsed, deadline
+from .base import (
+    FRONT_KINDS, MAX_INPUT_BYTES, MAX_PDF_BYTES, MAX_TEXT_CHARS, TEXT_KINDS, Block, Parsed, deadline, structure,
+)
+from .tables import columns_and_units
 from .registry import MULTI_RECORD, REGISTRY, sniff
 from .walk import NOT_PAPERS, inner_name, iter_inputs, load_bytes
 
@@ -54,8 +57,11 @@ def parse_file(path, timeout: float | None = DOCUMENT_TIMEOUT) -> Iterator[tuple
         source = Source(str(path), fmt, hashlib.sha256(data).hexdigest())
         for index, item in enumerate(_timed(REGISTRY[fmt](data, path), timeout, "reader")):
             produced = True
-            yield item if isinstance(item, IngestError) else (
-                item, replace(source, record=index if fmt in MULTI_RECORD else None))
+            if isinstance(item, IngestError):
+                yield item
+            else:
+                record = item.record if item.record is not None else index if fmt in MULTI_RECORD else None
+                yield item, replace(source, record=record)
     except IngestError as exc:
         produced = True
         yield exc
@@ -97,29 +103,75 @@ def read_file(path, timeout: float | None = DOCUMENT_TIMEOUT) -> list[Document |
 
 
 def assemble(parsed: Parsed, source: Source) -> Document:
-    """Normalized, sectioned, tokenized Document from a reader's blocks.
+    """Normalized, structured, tokenized Document from a reader's blocks.
 
-    Blocks are normalized one by one and joined with blank lines; title, abstract and headings become Sections.
-    The id is the DOI if known, else the source's id, else the file stem (``stem#record`` in multi-record files).
+    Headings are split into number and title and the parts they open routed (:func:`.base.structure`); a second
+    copy (the same text up to spacing) of a title, abstract, caption or table is dropped. Running-text blocks (title, abstract,
+    headings, paragraphs, captions) are normalized one by one and joined with blank lines into ``text``, each kept
+    as a Paragraph span, captions also as Captions; title, abstract and headings become Sections (a section runs to
+    the next heading of the same or a higher level). Tables, front and back matter are normalized and carried
+    beside the text. The id is the DOI if known, else the source's id, else the file stem (``stem#record`` in
+    multi-record files).
     """
-    spans: list[tuple[str, str, int, int]] = []
+    spans: list[tuple[Block, str, int, int]] = []
+    tables: list[Table] = []
+    front: list[Matter] = []
+    back: list[Matter] = []
+    seen: dict[str, str] = {}  # text without spacing -> kind of the first block with it
     pos = 0
-    for block in parsed.blocks:
+    for block in structure(list(parsed.blocks)):
         text = normalize(block.text).strip()
-        if text:
-            pos += 2 if spans else 0
-            spans.append((block.kind, text, pos, pos + len(text)))
-            pos += len(text)
+        key = "".join(text.split()).casefold()
+        if block.kind in TEXT_KINDS | {"table"}:
+            if block.kind != "heading" and len(key) >= 30:
+                if key in seen and {block.kind, seen[key]} & _UNIQUE_KINDS:
+                    continue  # the same abstract, title or caption twice (metadata and body, a repeated float)
+                seen.setdefault(key, block.kind)
+            start = end = None
+            if text:
+                pos += 2 if spans else 0
+                start, end = pos, pos + len(text)
+                spans.append((block, text, start, end))
+                pos = end
+            if block.kind == "table":
+                tables.append(_table(block, text, start, end))
+        elif text:
+            (front if block.kind in FRONT_KINDS else back).append(Matter(block.kind, text))
     text = "\n\n".join(span[1] for span in spans)
     if not text:
         raise IngestError(source.path, "no text content")
     if len(text) > MAX_TEXT_CHARS:
         raise IngestError(source.path, f"document text exceeds limit of {MAX_TEXT_CHARS} characters")
-    meta = replace(parsed.meta, extra=dict(parsed.meta.extra))
+    meta = replace(parsed.meta, extra=dict(parsed.meta.extra), authors=[
+        a for a in dict.fromkeys(normalize(a).strip() for a in parsed.meta.authors) if a])
+    meta.title = normalize(meta.title).strip() or None if meta.title else None
+    meta.journal = normalize(meta.journal).strip() or None if meta.journal else None
     if meta.title is None:
-        meta.title = next((t for kind, t, _, _ in spans if kind == "title"), None)
-    doc = Document(_doc_id(parsed, source), text, source, meta, _sections(spans))
+        meta.title = next((t for block, t, _, _ in spans if block.kind == "title"), None)
+    paragraphs = [Paragraph(start, end, "caption" if block.kind == "table" else block.kind)
+                  for block, _, start, end in spans]
+    captions = [Caption(start, end, "table" if block.kind == "table" or block.of == "table" else "figure",
+                        normalize(block.label).strip() or None if block.label else None)
+                for block, _, start, end in spans if block.kind in ("caption", "table")]
+    doc = Document(_doc_id(parsed, source), text, source, meta, _sections(spans), paragraphs=paragraphs,
+                   captions=captions, tables=tables, front_matter=front, back_matter=back)
     return tokenize_document(doc)
+
+
+#: Kinds of block that a paper has once: a second copy (up to spacing) is an extraction artefact. Two equal
+#: paragraphs are left alone (a plain-text paper may repeat a sentence).
+_UNIQUE_KINDS = frozenset({"title", "abstract", "caption", "table"})
+
+
+def _table(block: Block, caption: str, start: int | None, end: int | None) -> Table:
+    raw = block.table
+    clean = lambda rows: [[" ".join(normalize(cell).split()) for cell in row] for row in rows]  # noqa: E731
+    header, rows = (clean(raw.header), clean(raw.rows)) if raw else ([], [])
+    width = max((len(r) for r in header + rows), default=0)
+    columns, units = columns_and_units(header, width)
+    footnotes = [f for f in (" ".join(normalize(f).split()) for f in (raw.footnotes if raw else [])) if f]
+    label = normalize(block.label).strip() or None if block.label else None
+    return Table(label, caption, header, rows, columns, units, footnotes, start, end)
 
 
 def _doc_id(parsed: Parsed, source: Source) -> str:
@@ -129,21 +181,26 @@ def _doc_id(parsed: Parsed, source: Source) -> str:
     return stem if source.record is None else f"{stem}#{source.record}"
 
 
-def _sections(spans: list[tuple[str, str, int, int]]) -> list[Section]:
-    """Title and (merged consecutive) abstract blocks, and each heading up to the next structural block."""
+def _sections(spans: list[tuple[Block, str, int, int]]) -> list[Section]:
+    """Title, (merged consecutive) abstract blocks, and each heading up to the next heading of the same or a
+    higher level (or the next title/abstract block)."""
     sections: list[Section] = []
-    heading: Section | None = None
+    open_: list[Section] = []  # headings whose section is still running
     previous = None
-    for kind, text, start, end in spans:
+    for block, text, start, end in spans:
+        kind = block.kind
         if kind == "abstract" and previous == "abstract":
             sections[-1].end = end
         elif kind in ("title", "abstract"):
             sections.append(Section(kind.capitalize(), start, end))
-            heading = None
+            open_ = []
         elif kind == "heading":
-            heading = Section(text, start, end)
+            open_ = [s for s in open_ if (s.level or 1) < block.level]
+            heading = Section(text, start, end, block.number, block.level)
             sections.append(heading)
-        elif heading is not None:
-            heading.end = end
+            open_.append(heading)
+        else:
+            for section in open_:
+                section.end = end
         previous = kind
     return sections

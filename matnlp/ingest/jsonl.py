@@ -11,8 +11,9 @@ from ..errors import IngestError
 from ..types import Meta
 from .base import Block, Parsed, match_doi
 
-#: Record fields read as body text, in this order (a string or a list of strings / ``{"text": ...}`` objects).
-BODY_FIELDS = ("text", "body", "full_text", "paragraphs")
+#: Record fields read as body text, in this order: a string, or a list of strings / ``{"text": ...}`` objects; an
+#: object's ``section`` (or ``heading``/``title``) starts a heading when it changes (S2ORC-style ``body_text``).
+BODY_FIELDS = ("text", "body", "full_text", "paragraphs", "body_text", "sections")
 PAPER_FIELDS = frozenset(("id", "doi", "title", "abstract", *BODY_FIELDS))
 # Lone surrogates (``"\ud800"`` escapes) are valid JSON but not encodable as UTF-8.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -85,7 +86,7 @@ def parse_record(record: Any, path, where: str) -> Parsed:
     blocks = [Block("title", record["title"])] if _text(record.get("title")) else []
     blocks += [Block("abstract", t) for t in _texts(record.get("abstract"))]
     for name in BODY_FIELDS:
-        blocks += [Block("paragraph", t) for t in _texts(record.get(name))]
+        blocks += _body(record.get(name))
     if not any(b.kind != "title" for b in blocks):
         raise IngestError(path, f"{where}: no text in any of " + ", ".join(("abstract", *BODY_FIELDS)))
     doi = match_doi(str(record.get("doi") or ""))
@@ -98,6 +99,23 @@ def parse_record(record: Any, path, where: str) -> Parsed:
     )
     source_id = record.get("id")
     return Parsed(blocks, meta, id=str(source_id) if source_id not in (None, "") else None)
+
+
+def _body(value: Any) -> list[Block]:
+    """Paragraph blocks of a body field, with a heading block wherever an item's section changes."""
+    blocks: list[Block] = []
+    section = None
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            heading = next((item[k] for k in ("section", "heading", "title") if _text(item.get(k))), None)
+            if heading is not None and heading != section:
+                section = heading
+                blocks.append(Block("heading", heading))
+            texts = _texts(item.get("text")) + _texts(item.get("paragraphs"))
+        else:
+            texts = _texts(item)
+        blocks += [Block("paragraph", t) for t in texts]
+    return blocks
 
 
 def _text(value: Any) -> bool:

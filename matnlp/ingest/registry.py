@@ -34,6 +34,7 @@ MULTI_RECORD = frozenset({"jsonl"})
 JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".xml": "xml", ".nxml": "xml", ".pdf": "pdf"}
 _LEADING = b"\xef\xbb\xbf \t\r\n"
+_PROLOG = re.compile(rb"^(?:\s*(?:<\?[^>]*\?>|<!--.*?-->))*\s*", re.DOTALL)
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -43,7 +44,9 @@ def sniff(data: bytes, name: str) -> str:
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head[:1] == b"<":
-        return "html" if re.match(rb"<(!doctype\s+html|html[\s>])", head.lower()) else SUFFIX_FORMATS.get(suffix, "xml")
+        # XHTML (RSC pages) opens with an XML declaration, comments or processing instructions before <!DOCTYPE html>
+        markup = _PROLOG.sub(b"", head).lower()
+        return "html" if re.match(rb"<(!doctype\s+html|html[\s>])", markup) else SUFFIX_FORMATS.get(suffix, "xml")
     if head[:1] == b"{" or suffix in JSON_SUFFIXES:
         return "jsonl"
     if suffix in SUFFIX_FORMATS:

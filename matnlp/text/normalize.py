@@ -9,7 +9,8 @@ came from, so raw offsets can always be recovered. Steps, in order:
    otherwise (``Y-\\ndoped``) the hyphen stays and only the line break goes (``Y-doped``).
 3. **Characters**: NFKC per character (ligatures ``ﬁ`` → ``fi``, full-width forms, ``℃`` → ``°C``, ``Å`` (U+212B)
    → ``Å``, micro sign ``µ`` → Greek ``μ``, no-break and thin spaces → space) with chemistry-aware exceptions:
-   ordinal/ring signs used as degrees (``º``, ``˚``) → ``°``; non-breaking hyphens → ``-``. Unicode sub- and
+   ordinal/ring signs used as degrees (``º``, ``˚``) → ``°``, and a white bullet or ring operator before C or F
+   (``1000 ◦C``, ``25∘F``, as PDF-to-text and some XML give it) → ``°``; non-breaking hyphens → ``-``. Unicode sub- and
    superscript digits are folded too, deliberately: ``Li₂O`` → ``Li2O`` (a formula the tokenizer and parser know)
    and ``cm⁻²`` → ``cm−2`` (superscript minus becomes U+2212, the form mat2vec's unit list uses). Format characters
    (soft hyphen, zero-width spaces/joiners, bidi controls, BOM) and control characters are removed; ``\\r\\n``
@@ -54,6 +55,8 @@ _MOJIBAKE_HINT = re.compile(
 _WORD = re.compile(r"\S+\s*|\s+")
 _SPECIAL_CHAR = re.compile(r"[^\t\n\x20-\x7e]")
 _COMBINING_RUN = re.compile(r"[^\W\d_][\u0300-\u036f]+")
+# A white bullet (U+25E6) or ring operator (U+2218) used as a degree sign: before C/F, not before a word.
+_RING_DEGREE = re.compile(r"[\u25e6\u2218](?= ?[CF](?![^\W\d_]))")
 _WHITESPACE = re.compile(r"^[ \t\n]+|[ \t\n]+$|[ \t]*\n[ \t\n]*|[ \t]{2,}|\t")
 _REPLACEMENTS = {
     "\u00ba": "°",
@@ -133,6 +136,8 @@ def _char_edits(text: str) -> list[Edit]:
         fixed = _fix_char(char)
         if fixed != char:
             edits.append((match.start(), match.end(), fixed))
+    for match in _RING_DEGREE.finditer(text):
+        edits.append((match.start(), match.end(), "°"))
     for match in _COMBINING_RUN.finditer(text):
         composed = unicodedata.normalize("NFC", match.group())
         if composed != match.group():
