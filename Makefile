@@ -52,7 +52,7 @@ build/papers.jsonl: scripts/prepare_text_corpus.py $(VENV)/.installed
 	$(PY) scripts/prepare_text_corpus.py -o $@
 
 corpus/manifest.json: $(PAPERS) $(VENV)/.installed $(TEXT_SOURCES)
-	$(MATNLP) ingest $(PAPERS) -o corpus --workers $(WORKERS)
+	$(MATNLP) ingest $(PAPERS) -o corpus --workers $(WORKERS) --overwrite
 
 corpus: corpus/manifest.json
 
@@ -81,7 +81,7 @@ models/minilm-dapt/config.json: corpus/manifest.json $(VENV)/.installed matnlp/n
 ner-pretrain: models/minilm-dapt/config.json
 
 out/records/manifest.json: $(NER_MODELS) $(wildcard matnlp/*.py matnlp/*/*.py)
-	$(MATNLP) extract $(EXTRACT_INPUTS) -o out/records $(EXTRACT_MODELS) --workers $(WORKERS) --format parquet
+	$(MATNLP) extract $(EXTRACT_INPUTS) -o out/records $(EXTRACT_MODELS) --workers $(WORKERS) --format parquet --overwrite
 
 records: out/records/manifest.json
 

@@ -1,6 +1,7 @@
 """matnlp: a text-mining pipeline for materials science.
 
-``nlp = matnlp.load(ner="models/ner-matscholar")``; ``record = nlp("text")``; ``matnlp.extract(text_or_path)``.
+``nlp = matnlp.load(ner="models/ner-matscholar")``; ``record = nlp("text")``; ``nlp.file(path)``;
+``matnlp.extract(text)``; ``matnlp.extract_file(path)``.
 The public names are imported on first use, so ``import matnlp`` (and the CLI) stays fast.
 """
 
@@ -12,6 +13,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "extract": "pipeline",
+    "extract_file": "pipeline",
     "load": "pipeline",
     "Pipeline": "pipeline",
     "Document": "types",

@@ -32,7 +32,8 @@ from tqdm import tqdm
 from . import __version__
 from .errors import ConfigError, IngestError
 from .ingest import DOCUMENT_TIMEOUT, Block, Parsed, build_document, deadline, iter_inputs, parse_file
-from .io import ERRORS, MANIFEST, atomic_path, error_entry, write_json_atomic
+from .io import (ERRORS, MANIFEST, atomic_path, check_output_dir, check_positive, error_entry,
+                 output_lock, write_json_atomic)
 from .types import Document, Source
 
 log = logging.getLogger(__name__)
@@ -236,15 +237,30 @@ def ingest(
     progress: bool = True,
     batch_chars: int = 200_000,
     timeout: float | None = DOCUMENT_TIMEOUT,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Turn papers (files and directories) into a corpus directory; returns the manifest. A document that takes
-    longer than ``timeout`` seconds to build becomes an error entry."""
+    longer than ``timeout`` seconds to build becomes an error entry.
+
+    The settings and inputs are checked before ``out_dir`` is touched; the folder is then locked for the run
+    (:func:`matnlp.io.output_lock`: a second run into it is refused) and must be empty unless ``overwrite`` replaces
+    the corpus it holds."""
+    check_positive(workers=workers, shard_size=shard_size, batch_chars=batch_chars, timeout=timeout)
+    inputs = list(inputs)
     files = list(iter_inputs([Path(p) for p in inputs], include=include, exclude=exclude))
     if not files:
         raise ConfigError(f"no input files found in {', '.join(map(str, inputs))} (include={include}, exclude={exclude})")
     config = {"inputs": [str(p) for p in inputs], "include": list(include), "exclude": list(exclude),
               "workers": workers, "shard_size": shard_size, "timeout": timeout}
-    writer = CorpusWriter(Path(out_dir), shard_size=shard_size)
+    out = Path(out_dir)
+    with output_lock(out):
+        check_output_dir(out, overwrite=overwrite)
+        return _ingest(files, out, config, workers, shard_size, progress, batch_chars, timeout)
+
+
+def _ingest(files: list[Path], out: Path, config: dict[str, Any], workers: int, shard_size: int, progress: bool,
+            batch_chars: int, timeout: float | None) -> dict[str, Any]:
+    writer = CorpusWriter(out, shard_size=shard_size)
     try:
         with tqdm(total=len(files), unit="file", desc="ingest", disable=not progress) as bar:
             for built in _built(_batches(files, batch_chars, writer.counts), workers, timeout):

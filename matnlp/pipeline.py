@@ -4,19 +4,25 @@ in :mod:`matnlp.runner`."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
+from .config import DOCUMENT_TIMEOUT
 from .errors import ConfigError, IngestError
 from .extractors.materials import extract_materials
 from .extractors.properties import extract_properties
 from .extractors.synthesis import extract_steps, synthesis_spans
-from .ingest import build_document, parse_file
+from .ingest import MAX_TEXT_CHARS, build_document, deadline, parse_file
+from .io import check_positive
 from .records import Provenance, Record, build_record
 from .text.tokenize import tokenize_document
 from .types import Document, Entity, Source
@@ -34,33 +40,71 @@ class ModelPaths:
     device: str = "auto"
     precision: str = "auto"
 
+    def check(self) -> ModelPaths:
+        """Raise :class:`~matnlp.errors.ModelError` naming a model directory that is missing or broken (files,
+        sizes, weights header, labels; :func:`matnlp.ner.modeldir.check_model_dir`), before any work starts."""
+        from .ner.modeldir import check_model_dir
+
+        for path in (self.ner, self.synthesis):
+            if path:
+                check_model_dir(path)
+        return self
+
 
 class Pipeline:
-    """Loaded models plus the per-document extraction. ``nlp(text_or_path)`` → :class:`Record`.
+    """Loaded models plus the per-document extraction: ``nlp(text)`` → :class:`Record`; ``nlp.file(path)`` for a
+    file, ``nlp.text(text)`` for a string that is text whatever it looks like.
 
     Without an NER model, materials and properties come from the formula/name finders and the property lexicon;
     without a synthesis model, operations come from the Kononova operation lexicon.
+
+    Limits, as in ``matnlp extract``: a document may take ``timeout`` seconds (default
+    :data:`matnlp.config.DOCUMENT_TIMEOUT`; ``None``: no limit; enforced in the main thread only), else
+    ``TimeoutError``; a text over ``max_chars`` characters (default :data:`MAX_TEXT_CHARS`) is refused with an
+    :class:`~matnlp.errors.IngestError` before any work.
     """
 
     def __init__(self, ner: str | Path | None = None, synthesis: str | Path | None = None, device: str = "auto",
-                 precision: str = "auto"):
+                 precision: str = "auto", timeout: float | None = DOCUMENT_TIMEOUT, max_chars: int = MAX_TEXT_CHARS):
         from . import ner as ner_models
 
-        self.paths = ModelPaths(_str(ner), _str(synthesis), device, precision)
+        check_positive(timeout=timeout, max_chars=max_chars)
+        self.timeout, self.max_chars = timeout, max_chars
+        self.paths = ModelPaths(_str(ner), _str(synthesis), device, precision).check()
         self.ner = ner_models.load(ner, device=device, precision=precision) if ner else None
         self.synthesis = ner_models.load(synthesis, device=device, precision=precision) if synthesis else None
         roles = {"ner": ner, "synthesis": synthesis}
         self.provenance = Provenance.now({role: path for role, path in roles.items() if path})
 
     def __call__(self, item: str | Path | Document) -> Record:
-        """Record of one text, file path or Document (a file with several papers: its first one)."""
-        return self.record(to_document(item))
+        """Record of one text, file or Document. A ``pathlib.Path`` is a file; a string is text unless it looks
+        like a file path (short, no whitespace, a path separator or a file extension): then it is that file, and
+        :class:`FileNotFoundError` when there is none (:meth:`text` takes any string as text)."""
+        with deadline(self.timeout, _what(item)):
+            return self.record(to_document(item, self.max_chars))
+
+    def text(self, text: str) -> Record:
+        """Record of ``text``, kept exactly as given (entity offsets index it), whatever it looks like."""
+        if not isinstance(text, str):
+            raise ConfigError(f"expected text (str), got {type(text).__name__}")
+        with deadline(self.timeout, "text"):
+            return self.record(text_document(text, self.max_chars))
+
+    def file(self, path: str | Path) -> Record:
+        """Record of the paper in the file ``path`` (read and normalized like ``matnlp ingest``; of a file with
+        several papers, the first, with a warning: :meth:`pipe` over :func:`file_documents`, or
+        :func:`matnlp.runner.run`, gives them all)."""
+        with deadline(self.timeout, str(path)):
+            return self.record(file_document(path, self.max_chars))
 
     def pipe(self, items: Iterable[str | Path | Document], batch_size: int = 16) -> Iterator[Record]:
-        """Records of many texts/paths/Documents, streamed; NER runs batched across ``batch_size`` documents."""
+        """Records of many texts/paths/Documents (each taken as by :meth:`__call__`), streamed; NER runs batched
+        across ``batch_size`` documents, which share ``batch_size`` times the per-document deadline."""
+        check_positive(batch_size=batch_size)
         batch: list[Document] = []
         for item in items:
-            batch.append(to_document(item))
+            with deadline(self.timeout, _what(item)):
+                batch.append(to_document(item, self.max_chars))
             if len(batch) >= batch_size:
                 yield from self.records(batch)
                 batch = []
@@ -72,11 +116,16 @@ class Pipeline:
         return self.records([doc])[0]
 
     def records(self, docs: list[Document]) -> list[Record]:
-        """Extraction of several Documents, NER batched across them."""
-        entities = self._tag(self.ner, docs, [None] * len(docs))
-        spans = [synthesis_spans(d.text, d.sentences) for d in docs]
-        ops = self._tag(self.synthesis, docs, spans) if self.synthesis else [None] * len(docs)
-        return [self._record(d, e if self.ner else None, s, o) for d, e, s, o in zip(docs, entities, spans, ops)]
+        """Extraction of several Documents, NER batched across them, within ``timeout`` seconds per document."""
+        for doc in docs:
+            _check_size(len(doc.text), self.max_chars, doc.source.path)
+        limit = self.timeout * len(docs) if self.timeout else None
+        with deadline(limit, docs[0].id if len(docs) == 1 else f"{len(docs)} documents"):
+            entities = self._tag(self.ner, docs, [None] * len(docs))
+            spans = [synthesis_spans(d.text, d.sentences) for d in docs]
+            ops = self._tag(self.synthesis, docs, spans) if self.synthesis else [None] * len(docs)
+            return [self._record(d, e if self.ner else None, s, o)
+                    for d, e, s, o in zip(docs, entities, spans, ops)]
 
     def _record(self, doc: Document, entities: list[Entity] | None, spans, ops: list[Entity] | None) -> Record:
         materials = extract_materials(doc.text, entities, doc.sentences)
@@ -89,41 +138,110 @@ class Pipeline:
         """Tagger entities per document, only on sentences inside ``within`` spans where those are given."""
         if tagger is None:
             return [[] for _ in docs]
-        sents = [
-            d.sentences if spans is None else [s for s in d.sentences if any(a <= s.start < b for a, b in spans)]
-            for d, spans in zip(docs, within)
-        ]
+        sents = [d.sentences if spans is None else _within(d.sentences, spans) for d, spans in zip(docs, within)]
         return tagger.tag_sentences([d.text for d in docs], sents)
+
+
+def _within(sentences: list, spans: list[tuple[int, int]]) -> list:
+    """The sentences that start inside one of ``spans``: by bisection, not a scan of all the spans per sentence.
+    A start lies in a span iff, among the spans starting at or before it, the furthest end lies beyond it."""
+    spans = sorted(spans)
+    starts = [a for a, _ in spans]
+    ends = list(accumulate((b for _, b in spans), max))
+    out = []
+    for s in sentences:
+        i = bisect_right(starts, s.start) - 1
+        if i >= 0 and s.start < ends[i]:
+            out.append(s)
+    return out
 
 
 def _str(path: str | Path | None) -> str | None:
     return None if path is None else str(path)
 
 
-def to_document(item: str | Path | Document) -> Document:
-    """A Document from a Document, an existing file path (read and normalized like ``matnlp ingest``), or a
-    text string (kept exactly as given, so entity offsets index the caller's string)."""
+#: Longest string that may be a file path (PATH_MAX); a longer one is always text.
+MAX_PATH_CHARS = 4096
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
+
+
+def looks_like_path(text: str) -> bool:
+    """Whether a string reads as a file path rather than text: short, without whitespace, and with a path
+    separator or a file extension (``papers/a.txt``, ``paper.xml``; not ``LiFePO4`` or ``3.2eV``)."""
+    return (0 < len(text) <= MAX_PATH_CHARS and not any(c.isspace() for c in text)
+            and ("/" in text or os.sep in text or bool(_EXTENSION.search(text))))
+
+
+def to_document(item: str | Path | Document, max_chars: int = MAX_TEXT_CHARS) -> Document:
+    """A Document from a Document, a file (a ``pathlib.Path``, or a string that :func:`looks_like_path`: read and
+    normalized like ``matnlp ingest``; :class:`FileNotFoundError` when it does not exist), or a text string (kept
+    exactly as given, so entity offsets index the caller's string)."""
     if isinstance(item, Document):
         return item
-    if isinstance(item, Path) or (isinstance(item, str) and "\n" not in item and len(item) < 4096
-                                  and os.path.isfile(item)):
-        first = next(iter(parse_file(item)))
-        if isinstance(first, IngestError):
-            raise first
-        doc = build_document(first)
-        if isinstance(doc, IngestError):
-            raise doc
-        return doc
+    if isinstance(item, Path) or (isinstance(item, str) and looks_like_path(item)):
+        return file_document(item, max_chars)
     if not isinstance(item, str):
         raise ConfigError(f"expected text, a path or a Document, got {type(item).__name__}")
-    digest = hashlib.sha256(item.encode("utf-8")).hexdigest()
-    return tokenize_document(Document(f"text-{digest[:12]}", item, Source("<string>", "string", digest)))
+    return text_document(item, max_chars)
+
+
+def text_document(text: str, max_chars: int = MAX_TEXT_CHARS) -> Document:
+    """The Document of a text string, kept exactly as given (offsets index it)."""
+    _check_size(len(text), max_chars, "<string>")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return tokenize_document(Document(f"text-{digest[:12]}", text, Source("<string>", "string", digest)))
+
+
+def file_documents(path: str | Path) -> Iterator[Document]:
+    """The Documents of every paper in the file ``path``; a file that cannot be read raises its
+    :class:`~matnlp.errors.IngestError` (:class:`FileNotFoundError` / :class:`IsADirectoryError` when it is not
+    a file)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(errno.ENOENT, "no such file (to extract a string as text, use Pipeline.text)",
+                                str(path))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a directory, not a paper: for folders use matnlp.runner.run (or "
+                                "`matnlp extract`)", str(path))
+    for item in parse_file(path):
+        doc = build_document(item)
+        if isinstance(doc, IngestError):
+            raise doc
+        yield doc
+
+
+def file_document(path: str | Path, max_chars: int = MAX_TEXT_CHARS) -> Document:
+    """The Document of the first paper in the file ``path`` (a warning names how to get the others)."""
+    papers = file_documents(path)
+    doc = next(papers)
+    if next(papers, None) is not None:
+        log.warning("%s holds several papers; this is the first: Pipeline.pipe(file_documents(path)) or "
+                    "matnlp.runner.run give them all", path)
+    _check_size(len(doc.text), max_chars, str(path))
+    return doc
+
+
+def _check_size(chars: int, max_chars: int | None, what: str) -> None:
+    if max_chars and chars > max_chars:
+        raise IngestError(what, f"text of {chars} characters exceeds the limit of {max_chars} (MAX_TEXT_CHARS); "
+                                f"split it, or raise the pipeline's max_chars")
+
+
+def _what(item) -> str:
+    """How a deadline names an item."""
+    if isinstance(item, Document):
+        return item.id
+    if isinstance(item, Path) or (isinstance(item, str) and looks_like_path(item)):
+        return str(item)
+    return "text"
 
 
 def load(ner: str | Path | None = None, synthesis: str | Path | None = None, device: str = "auto",
-         precision: str = "auto") -> Pipeline:
-    """A :class:`Pipeline` with the given model directories (each optional)."""
-    return Pipeline(ner=ner, synthesis=synthesis, device=device, precision=precision)
+         precision: str = "auto", timeout: float | None = DOCUMENT_TIMEOUT,
+         max_chars: int = MAX_TEXT_CHARS) -> Pipeline:
+    """A :class:`Pipeline` with the given model directories (each optional) and limits per document."""
+    return Pipeline(ner=ner, synthesis=synthesis, device=device, precision=precision, timeout=timeout,
+                    max_chars=max_chars)
 
 
 @lru_cache(maxsize=1)
@@ -136,5 +254,12 @@ def default_pipeline() -> Pipeline:
 
 
 def extract(item: str | Path | Document) -> Record:
-    """Record of one text, path or Document with the default pipeline (see :func:`default_pipeline`)."""
+    """Record of one text (or a ``pathlib.Path`` or Document) with the default pipeline (see
+    :func:`default_pipeline` and :meth:`Pipeline.__call__`: a string that looks like a file path is read as that
+    file, and one naming no file raises :class:`FileNotFoundError` rather than becoming text)."""
     return default_pipeline()(item)
+
+
+def extract_file(path: str | Path) -> Record:
+    """Record of the paper in the file ``path`` with the default pipeline (see :meth:`Pipeline.file`)."""
+    return default_pipeline().file(path)

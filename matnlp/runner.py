@@ -20,7 +20,8 @@ from tqdm import tqdm
 from .corpus import WARM_UP_TEXT, warm_up
 from .errors import ConfigError, IngestError, SchemaError
 from .ingest import DOCUMENT_TIMEOUT, Parsed, build_document, deadline, iter_inputs, parse_file
-from .io import atomic_open, error_entry, write_json_atomic
+from .io import (MANIFEST, atomic_open, check_output_dir, check_positive, error_entry, output_lock,
+                 write_json_atomic)
 from .pipeline import ModelPaths, Pipeline
 from .records import Provenance, RecordWriter, check_offsets, validate
 from .types import Source
@@ -41,7 +42,8 @@ def _worker_pipeline(paths: ModelPaths, threads: int | None) -> Pipeline:
 
         torch.set_num_threads(threads)
     warm_up()
-    nlp = Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, precision=paths.precision)
+    nlp = Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, precision=paths.precision,
+                   timeout=None)  # the run's own deadline covers each document (extract_shard)
     nlp(WARM_UP_TEXT)
     return nlp
 
@@ -82,9 +84,12 @@ def _extract_item(nlp: Pipeline, item: Item, timeout: float | None) -> dict[str,
         return {"error": {"id": ident, "source": source.path, "stage": stage, "error": kind, "message": str(exc)}}
 
 
-def _shards(files: list[Path], shard_docs: int) -> Iterator[list[Item]]:
+def _shards(files: list[Path], shard_docs: int, counts: dict[str, int] | None = None) -> Iterator[list[Item]]:
+    """Shards of ``shard_docs`` items of the files in order; ``counts["files"]`` counts the files begun."""
+    counts = {} if counts is None else counts
     shard: list[Item] = []
     for path in files:
+        counts["files"] = counts.get("files", 0) + 1
         for item in parse_file(path):
             shard.append(error_entry(item) if isinstance(item, IngestError) else item)
             if len(shard) >= shard_docs:
@@ -183,6 +188,10 @@ def _prepare_parts(out: Path, config: dict[str, Any], resume: bool) -> None:
     """Create ``parts/``; on resume check that the run's settings match, else start clean."""
     parts = out / PARTS
     stamp = parts / "config.json"
+    manifest = out / MANIFEST
+    if resume and manifest.is_file() and not stamp.is_file():
+        raise ConfigError(f"{out} holds output that is not a resumable extract run ({MANIFEST} without "
+                          f"{PARTS}/config.json); use --overwrite or another output folder")
     if resume and stamp.is_file():
         previous = json.loads(stamp.read_text(encoding="utf-8"))
         if previous != config:
@@ -225,35 +234,60 @@ def run(
     include: tuple[str, ...] = ("*",),
     exclude: tuple[str, ...] = (),
     progress: bool = True,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
-    """Extract records from papers into ``out_dir``; returns the manifest (inputs == records + errors)."""
+    """Extract records from papers into ``out_dir``; returns the manifest (inputs == records + errors).
+
+    Everything is checked before the output folder is touched: the settings, the inputs and the model directories.
+    The folder is then locked for the run (:func:`matnlp.io.output_lock`: a second run into it is refused) and must
+    be empty, unless ``resume`` continues the run it holds or ``overwrite`` replaces its outputs."""
+    check_positive(workers=workers, shard_docs=shard_docs, timeout=timeout)
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"engine must be 'local' or 'dask', not {engine!r}")
+    if resume and overwrite:
+        raise ConfigError("--resume continues the run in the output folder, --overwrite replaces it: give one")
     inputs = [Path(p) for p in inputs]
     files = list(iter_inputs(inputs, include=include, exclude=exclude))
     if not files:
         raise ConfigError(f"no input files found in {', '.join(map(str, inputs))}")
+    models.check()
     out = Path(out_dir)
+    with output_lock(out):
+        check_output_dir(out, resume=resume, overwrite=overwrite, resumable=True)
+        return _run(files, out, models, engine, workers, scheduler, resume, parquet, shard_docs, timeout, progress)
+
+
+def _run(files: list[Path], out: Path, models: ModelPaths, engine: str, workers: int, scheduler: str | None,
+         resume: bool, parquet: bool, shard_docs: int, timeout: float | None, progress: bool) -> dict[str, Any]:
     config = {"inputs": [str(p) for p in files], "models": asdict(models), "shard_docs": shard_docs,
               "timeout": timeout}
     _prepare_parts(out, config, resume)
     started = time.perf_counter()
-    counts = {"shards": 0, "skipped": 0}
+    counts = {"shards": 0, "skipped": 0, "files": 0, "papers": 0}
+    bar = tqdm(total=len(files), unit="paper", desc="extract", disable=not progress)
 
     def jobs() -> Iterator[tuple[int, list[Item]]]:
-        for index, items in enumerate(_shards(files, shard_docs)):
+        for index, items in enumerate(_shards(files, shard_docs, counts)):
             counts["shards"] += 1
+            counts["papers"] += len(items)
+            bar.total = counts["papers"] + len(files) - counts["files"]  # exact once every file is read
             if _part_path(out, index).is_file():
                 counts["skipped"] += 1
+                bar.update(len(items))
             else:
                 yield index, items
 
-    backend = _DaskEngine(workers, scheduler) if engine == "dask" else _LocalEngine(workers)
-    try:
-        with tqdm(unit="shard", desc="extract", disable=not progress) as bar:
+    errors = 0
+    with bar:
+        backend = _DaskEngine(workers, scheduler) if engine == "dask" else _LocalEngine(workers)
+        try:
             for index, lines in backend.map(jobs(), models, timeout):
                 _write_part(out, index, lines)
-                bar.update(1)
-    finally:
-        backend.close()
+                errors += sum("error" in line for line in lines)
+                bar.set_postfix(errors=errors, refresh=False)
+                bar.update(len(lines))
+        finally:
+            backend.close()
     if counts["skipped"]:
         log.info("resumed: %d of %d shards were already done", counts["skipped"], counts["shards"])
     roles = {"ner": models.ner, "synthesis": models.synthesis}

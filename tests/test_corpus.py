@@ -107,3 +107,37 @@ def test_parallel_run_equals_serial_run(tmp_path, data):
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
     serial, parallel = list(Corpus(tmp_path / "serial")), list(Corpus(tmp_path / "parallel"))
     assert len(serial) == 40 and serial == parallel
+
+
+def test_broken_links_and_fifos_are_error_lines_not_skipped(tmp_path):
+    """Every input ends as one document/record or one error line (issue 18: these were skipped without a word)."""
+    import os
+    import threading
+
+    from matnlp.runner import run
+
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "a.txt").write_text("LiFePO4 was annealed at 700 °C for 5 h.")
+    (papers / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    os.mkfifo(papers / "pipe.txt")
+    finished = threading.Event()
+
+    def unblock():  # a reader opening the fifo for reading would wait for a writer: give it none unless it hangs
+        if not finished.wait(60):
+            with open(papers / "pipe.txt", "w"):
+                pass
+
+    threading.Thread(target=unblock, daemon=True).start()
+    try:
+        manifest = ingest([papers], tmp_path / "corpus", progress=False)
+        records = run([papers], tmp_path / "records", progress=False)
+    finally:
+        finished.set()
+    assert (manifest["inputs"], manifest["documents"], manifest["errors"]) == (3, 1, 2)
+    assert (records["inputs"], records["records"], records["errors"]) == (3, 1, 2)
+    for errors in (Corpus(tmp_path / "corpus").errors(),
+                   [json.loads(line) for line in (tmp_path / "records" / "errors.jsonl").read_text().splitlines()]):
+        messages = {e["source"].rsplit("/", 1)[-1]: e["message"] for e in errors}
+        assert "broken symbolic link" in messages["gone.txt"] and "deleted.txt" in messages["gone.txt"]
+        assert "not a regular file (a fifo)" in messages["pipe.txt"]

@@ -147,13 +147,55 @@ def test_exports_round_trip_to_identical_vectors(emb, tmp_path, fmt, name):
     assert np.array_equal(np.asarray(back.wv.vectors), np.asarray(emb.wv.vectors))
 
 
-def test_material_table_round_trips(emb, tmp_path):
+def test_vector_table_round_trips_every_word(emb, tmp_path):
+    """The table holds every word, flagged ``is_material`` (issue 18: it held only the material rows, silently)."""
+    import pandas as pd
+
     materials = emb.materials()
     assert {"O2Ti", "CoLiO2", "Si"} <= set(materials) and "band_gap" not in materials
     for name in ("m.parquet", "m.csv"):
-        back = load(emb.export("parquet", tmp_path / name))
-        assert back.wv.index_to_key == materials
-        assert np.array_equal(back.wv["O2Ti"], emb.wv["O2Ti"])
+        path = emb.export("parquet", tmp_path / name)
+        back = load(path)
+        assert back.wv.index_to_key == emb.wv.index_to_key
+        assert np.array_equal(back.wv["O2Ti"], emb.wv["O2Ti"]) and np.array_equal(back.counts(), emb.counts())
+        table = pd.read_parquet(path) if name.endswith("parquet") else pd.read_csv(path)
+        assert len(table) == len(emb) and table.loc[table["is_material"], "word"].tolist() == materials
+
+
+@pytest.mark.parametrize("fmt,name", [("word2vec-bin", "vectors.word2vec-bin"), ("word2vec-bin", "vectors.txt"),
+                                      ("word2vec-txt", "vectors.word2vec-txt"), ("word2vec-txt", "vectors.bin"),
+                                      ("word2vec-bin", "vectors")])
+def test_word2vec_exports_read_back_whatever_their_name(emb, tmp_path, fmt, name):
+    back = load(emb.export(fmt, tmp_path / name))
+    assert back.wv.index_to_key == emb.wv.index_to_key
+    assert np.allclose(np.asarray(back.wv.vectors), np.asarray(emb.wv.vectors), atol=1e-6)
+
+
+@pytest.mark.parametrize("fmt,name", [("word2vec-txt", "v.txt"), ("word2vec-bin", "v.bin"), ("npy", "npy"),
+                                      ("parquet", "v.parquet")])
+def test_exports_keep_the_phrase_model(emb, tmp_path, fmt, name):
+    """Queries of exported vectors equal the model folder's (issue 18: the phrase model was not exported)."""
+    from matnlp.embeddings.model import phrases_path
+
+    path = emb.export(fmt, tmp_path / name)
+    assert phrases_path(path).is_file()
+    back = load(path)
+    assert back.resolve("band gap") == emb.resolve("band gap") == ["band_gap"]
+    assert back.similar("band gap", n=5)[0][0] == emb.similar("band gap", n=5)[0][0]
+    phrases_path(path).unlink()
+    assert load(path).resolve("band gap") != ["band_gap"]  # why it must travel with the vectors
+
+
+def test_saved_files_get_the_umask_mode(emb, tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        emb.save(tmp_path / "saved")
+    finally:
+        os.umask(old)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "saved").iterdir()}
+    assert set(modes.values()) == {0o644}, modes
 
 
 def test_kv_files_are_not_unpickled_unless_trusted(emb, tmp_path):

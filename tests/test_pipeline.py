@@ -139,3 +139,81 @@ def test_model_run_in_worker_processes(tiny_ner_dir, papers, tmp_path):
     records = [json.loads(line) for line in (tmp_path / "records.jsonl").read_text().splitlines()]
     assert any(r["entities"] for r in records)
     assert manifest["provenance"]["models"]["ner"]["path"] == str(tiny_ner_dir)
+
+
+# --- explicit text and file API, limits (issue 18) -----------------------------------------------------------
+
+
+def test_a_mistyped_path_is_an_error_not_text(monkeypatch):
+    import matnlp
+    from matnlp.pipeline import default_pipeline
+
+    root = os.path.join(os.path.dirname(__file__), "..")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("MATNLP_MODELS", "no-models-here")
+    default_pipeline.cache_clear()
+    try:
+        for typo in ("corpora/sample/lfp_solid_state.tx", "lfp_solid_state.txt", "corpora\\sample\\x.txt"):
+            with pytest.raises(FileNotFoundError, match="no such file"):
+                matnlp.extract(typo)
+            with pytest.raises(FileNotFoundError):
+                matnlp.extract_file(typo)
+        with pytest.raises(IsADirectoryError, match="matnlp.runner.run"):
+            matnlp.extract("corpora/sample")
+        with pytest.raises(IsADirectoryError):
+            matnlp.extract_file("corpora/sample")
+        from pathlib import Path
+
+        path = "corpora/sample/lfp_solid_state.txt"
+        by_file = matnlp.extract_file(path)
+        assert by_file.meta.title.startswith("Carbon-coated LiFePO4") and by_file.source.path == path
+        assert matnlp.extract(Path(path)).to_dict()["materials"] == by_file.to_dict()["materials"]
+        assert matnlp.extract(path).meta.title == by_file.meta.title  # an existing path string: that file
+        nlp = default_pipeline()
+        assert nlp.text(path).source.path == "<string>" and nlp.text(path).entities == []  # text, as asked
+        assert nlp.file(Path(path)).meta.title == by_file.meta.title
+        for text in ("LiFePO4", "3.2eV", "TiO2 has a band gap of 3.2 eV.", "e.g. see Fig. 2/3"):
+            assert matnlp.extract(text).source.path == "<string>"
+    finally:
+        default_pipeline.cache_clear()
+
+
+def test_the_api_has_the_cli_limits(monkeypatch):
+    import time
+
+    import matnlp.pipeline as pipeline
+    from matnlp.config import DOCUMENT_TIMEOUT
+    from matnlp.errors import IngestError
+    from matnlp.ingest import MAX_TEXT_CHARS
+
+    nlp = Pipeline()
+    assert (nlp.timeout, nlp.max_chars) == (DOCUMENT_TIMEOUT, MAX_TEXT_CHARS)
+    small = Pipeline(max_chars=1000)
+    with pytest.raises(IngestError, match="exceeds the limit of 1000"):
+        small("Al2O3 was sintered. " * 100)
+    with pytest.raises(IngestError, match="exceeds the limit of 1000"):
+        list(small.pipe([SAMPLE, "Al2O3 was sintered. " * 100]))
+    real = pipeline.extract_materials
+    monkeypatch.setattr(pipeline, "extract_materials", lambda *a: time.sleep(5) or real(*a))
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match="gave up after 0.5 s"):
+        Pipeline(timeout=0.5)(SAMPLE)
+    assert time.monotonic() - started < 4
+    assert Pipeline(timeout=None).text(SAMPLE).materials  # no limit
+    with pytest.raises(Exception, match="positive"):
+        Pipeline(timeout=-1)
+
+
+def test_progress_counts_papers_of_the_total_and_errors(papers, tmp_path, capsys):
+    manifest = run([papers], tmp_path / "out", workers=1, shard_docs=4, progress=True)
+    bar = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    total = manifest["inputs"]
+    assert f"{total}/{total}" in bar and "paper" in bar and f"errors={manifest['errors']}" in bar, bar
+
+
+def test_quiet_hides_the_weight_loading_bars(tiny_ner_dir):
+    command = [sys.executable, "-m", "matnlp", "ner", "predict", str(tiny_ner_dir), SAMPLE, "--device", "cpu"]
+    loud = subprocess.run(command, capture_output=True, text=True, check=True)
+    quiet = subprocess.run(command[:3] + ["-q"] + command[3:], capture_output=True, text=True, check=True)
+    assert "Loading weights" in loud.stderr  # transformers' tqdm bar, without -q
+    assert "Loading weights" not in quiet.stderr and quiet.stdout == loud.stdout

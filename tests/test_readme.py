@@ -47,7 +47,7 @@ def test_public_api_is_imported_lazily():
     """``import matnlp`` (the CLI's first import) loads no stage module; the public names resolve on use."""
     code = ("import sys, matnlp\n"
             "assert not [m for m in sys.modules if m.startswith('matnlp.') or m in ('torch', 'spacy')], sys.modules\n"
-            "from matnlp import Document, Entity, Pipeline, Record, extract, load, __version__\n"
+            "from matnlp import Document, Entity, Pipeline, Record, extract, extract_file, load, __version__\n"
             "assert load.__module__ == 'matnlp.pipeline' and Record.__module__ == 'matnlp.records'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -68,3 +68,15 @@ def test_readme_example(line, code, expect, workdir, monkeypatch, capsys):
         default_pipeline.cache_clear()
     out = capsys.readouterr().out
     assert expect in out, out
+
+
+def test_readme_names_every_label_and_the_language(data):
+    """The labels of both models' training data, each named in the README, and the models' language (issue 18)."""
+    matscholar = {line.split()[-1][2:] for line in (data / "matscholar_ner" / "train.txt").read_text().splitlines()
+                  if line.split() and line.split()[-1].startswith("B-")}
+    mspt = {line.split("\t")[1].split()[0] for ann in (data / "mspt" / "data").glob("*.ann")
+            for line in ann.read_text(encoding="utf-8").splitlines() if line.startswith("T")}
+    assert len(matscholar) == 7 and len(mspt) == 21
+    section = README.split("## Entity labels", 1)[1].split("\n## ", 1)[0]
+    assert not [label for label in matscholar | mspt if f"`{label}`" not in section]
+    assert "English" in section

@@ -81,3 +81,35 @@ def test_factory_found_through_the_entry_point(tiny_ner_dir):
     local = spacy.blank("en")
     local.add_pipe("matnlp_ner", config={"model": str(tiny_ner_dir), "device": "cpu"})
     assert json.loads(out.stdout) == [[e.start_char, e.end_char, e.label_] for e in local(SENTENCES[0]).ents]
+
+
+def test_saved_pipeline_is_portable(tiny_ner_dir, tmp_path, monkeypatch):
+    """The saved pipeline holds the model (issue 18: it held only the path, so spacy.load failed elsewhere)."""
+    import shutil
+
+    model = tmp_path / "models" / "ner"
+    shutil.copytree(tiny_ner_dir, model)
+    monkeypatch.chdir(tmp_path)
+    original = spacy.blank("en")
+    original.add_pipe("matnlp_ner", config={"model": "models/ner", "device": "cpu"})  # a relative path
+    expected = [spans(original(text)) for text in SENTENCES]
+    original.to_disk(tmp_path / "saved")
+    shutil.rmtree(model)  # the model is gone from where the config points
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    shutil.move(tmp_path / "saved", elsewhere / "moved")
+    loaded = spacy.load("moved")
+    assert [spans(loaded(text)) for text in SENTENCES] == expected
+    assert (elsewhere / "moved" / "matnlp_ner" / "model" / "matnlp_ner.json").is_file()
+    loaded.to_disk(elsewhere / "again")  # saving a loaded pipeline copies its model along again
+    assert [spans(doc) for doc in spacy.load(elsewhere / "again").pipe(SENTENCES)] == expected
+
+
+def test_a_missing_model_is_named(tmp_path):
+    from matnlp.errors import ModelError
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("matnlp_ner", config={"model": str(tmp_path / "nope")})
+    with pytest.raises(ModelError, match="nope: model directory not found"):
+        nlp("LiFePO4")

@@ -7,6 +7,7 @@ settings dataclass in a heavy module (:func:`add_settings_options`) are added on
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import importlib
 import logging
@@ -14,7 +15,7 @@ import os
 import sys
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .. import __version__
 from ..config import DOCUMENT_TIMEOUT
@@ -99,6 +100,28 @@ def settings_from_args(cls: type, args: argparse.Namespace, **values):
     return cls(**{**given, **values})
 
 
+def positive_int(value: str) -> int:
+    """An argparse type: an integer of at least 1 (``--workers 0`` is a usage error, exit 2)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def positive_float(value: str) -> float:
+    """An argparse type: a finite number above 0 (``--timeout -5`` is a usage error, exit 2)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {value}")
+    return number
+
+
 def add_device_options(p: argparse.ArgumentParser, precision: bool = True) -> None:
     """``--device`` and (for inference) ``--precision``."""
     p.add_argument("--device", choices=DEVICES, default="auto", help=DEVICE_HELP)
@@ -109,13 +132,18 @@ def add_device_options(p: argparse.ArgumentParser, precision: bool = True) -> No
 def add_input_options(p: argparse.ArgumentParser, output: str) -> None:
     """The options every paper-reading command shares: inputs, output directory, workers, name filters."""
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories (walked recursively)")
-    p.add_argument("-o", "--output", required=True, metavar=output, help="directory to write")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel processes (default: all cores)")
+    p.add_argument("-o", "--output", required=True, metavar=output,
+                   help="directory to write: new or empty (see --overwrite); locked while the run writes it")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the outputs of an earlier run in the output directory (default: a non-empty one "
+                   "is refused)")
+    p.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
+                   help="parallel processes (default: all cores)")
     p.add_argument("--include", action="append", metavar="GLOB",
                    help="only files whose name matches (repeatable; default: all)")
     p.add_argument("--exclude", action="append", metavar="GLOB", default=[],
                    help="skip files whose name matches (repeatable)")
-    p.add_argument("--timeout", type=float, default=DOCUMENT_TIMEOUT,
+    p.add_argument("--timeout", type=positive_float, default=DOCUMENT_TIMEOUT,
                    help=f"seconds per document before it is an error (default: {DOCUMENT_TIMEOUT:g})")
 
 
@@ -145,12 +173,43 @@ def setup_logging(level: int) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
 
 
+PROGRESS_ENV = "HF_HUB_DISABLE_PROGRESS_BARS"
+
+
+@contextlib.contextmanager
+def quiet_progress(quiet: bool) -> Iterator[None]:
+    """With ``quiet``, no progress bars of Hugging Face libraries (transformers' "Loading weights"): the
+    environment variable they read at import (inherited by worker processes) is set, and
+    ``transformers.utils.logging.disable_progress_bar()`` called where transformers is already imported; both are
+    restored afterwards."""
+    if not quiet:
+        yield
+        return
+    previous = os.environ.get(PROGRESS_ENV)
+    os.environ[PROGRESS_ENV] = "1"
+    hf = sys.modules.get("transformers.utils.logging")
+    enabled = hf.is_progress_bar_enabled() if hf is not None else previous is None  # what to restore
+    if hf is not None:
+        hf.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(PROGRESS_ENV, None)
+        else:
+            os.environ[PROGRESS_ENV] = previous
+        hf = sys.modules.get("transformers.utils.logging")
+        if hf is not None and enabled:
+            hf.enable_progress_bar()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``matnlp`` console script; returns the process exit code."""
     args = build_parser().parse_args(argv)
     setup_logging(logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO))
     try:
-        return int(args.func(args) or 0)
+        with quiet_progress(args.quiet):
+            return int(args.func(args) or 0)
     except MatnlpError as exc:
         log.error("%s", exc)
         return 2

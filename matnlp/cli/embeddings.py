@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..config import data_dir
-from . import add_settings_options, settings_from_args
+from . import add_settings_options, positive_int, settings_from_args
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def register(subparsers) -> None:
     similar = sub.add_parser("similar", help="words most similar to WORD (typed as in papers: LiCoO2, band gap)")
     _model_args(similar)
     similar.add_argument("word")
-    similar.add_argument("-n", type=int, default=10, help="number of answers (default 10)")
+    similar.add_argument("-n", type=positive_int, default=10, help="number of answers (default 10)")
     similar.set_defaults(func=cmd_similar)
 
     analogy = sub.add_parser("analogy", help="A is to B as C is to ?")
@@ -31,7 +31,7 @@ def register(subparsers) -> None:
     analogy.add_argument("a")
     analogy.add_argument("b")
     analogy.add_argument("c")
-    analogy.add_argument("-n", type=int, default=10, help="number of answers (default 10)")
+    analogy.add_argument("-n", type=positive_int, default=10, help="number of answers (default 10)")
     analogy.set_defaults(func=cmd_analogy)
 
     evaluate = sub.add_parser("eval", help="analogy accuracy and thermoelectric ranking correlation")
@@ -41,17 +41,22 @@ def register(subparsers) -> None:
     evaluate.add_argument("--thermoelectric", type=Path,
                           default=data_dir() / "mat2vec" / "TE_data_used_in_paper.json",
                           help="mat2vec thermoelectric table; '' to skip")
-    evaluate.add_argument("--restrict-vocab", type=int, default=300_000,
+    evaluate.add_argument("--restrict-vocab", type=positive_int, default=300_000,
                           help="only the N most frequent words answer analogies (default 300000)")
     evaluate.add_argument("--json", type=Path, help="also write the full results as JSON here")
     evaluate.set_defaults(func=cmd_eval)
 
     export = sub.add_parser("export", help="write vectors as kv, word2vec txt/bin, npy + vocab.tsv or a parquet "
-                                           "table of material vectors")
+                                           "table of every word (with an is_material column)",
+                            description="Write the vectors in another format. The phrase model goes beside them "
+                            "(OUTPUT.phrases.json; phrases.json in an npy folder): `similar`, `analogy` and "
+                            "matnlp.embeddings.load read it back, so 'band gap' means band_gap as with the model "
+                            "folder. A word2vec file's format is read from its content, whatever its name.")
     _model_args(export)
     export.add_argument("--format", "-f", choices=FORMATS, required=True)
     export.add_argument("-o", "--output", type=Path, required=True,
-                        help="output file (a directory for npy; parquet falls back to CSV without pyarrow)")
+                        help="output file (a directory for npy; parquet falls back to CSV without pyarrow, and a "
+                             ".csv name writes CSV)")
     export.set_defaults(func=cmd_export)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from . import add_device_options, add_input_options
+from . import add_device_options, add_input_options, positive_int
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (default: local)")
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address (default: a LocalCluster)")
-    p.add_argument("--resume", action="store_true", help="skip shards finished by an earlier run into OUT_DIR")
-    p.add_argument("--shard-size", type=int, default=32, help="documents per shard (default: 32)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run in OUT_DIR: skip its finished shards (same inputs and settings)")
+    p.add_argument("--shard-size", type=positive_int, default=32, help="documents per shard (default: 32)")
     add_device_options(p)
     p.set_defaults(func=run)
 
@@ -39,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     models = ModelPaths(args.ner, args.synthesis_model, args.device, args.precision)
     manifest = run_pipeline(
         args.inputs, args.output, models, engine=args.engine, workers=args.workers, scheduler=args.scheduler,
-        resume=args.resume, parquet=args.format == "parquet", shard_docs=args.shard_size, timeout=args.timeout,
+        resume=args.resume, overwrite=args.overwrite, parquet=args.format == "parquet", shard_docs=args.shard_size,
+        timeout=args.timeout,
         include=tuple(args.include or ("*",)), exclude=tuple(args.exclude), progress=not args.quiet,
     )
     log.info("%d inputs: %d records, %d errors -> %s", manifest["inputs"], manifest["records"],

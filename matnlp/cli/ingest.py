@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from . import add_input_options
+from . import add_input_options, positive_int
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "one document or one error line; duplicates (same DOI or same text) are counted and skipped.",
     )
     add_input_options(p, "CORPUS_DIR")
-    p.add_argument("--shard-size", type=int, default=500, help="documents per shard (default: 500)")
+    p.add_argument("--shard-size", type=positive_int, default=500, help="documents per shard (default: 500)")
     p.set_defaults(func=run)
 
 
@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         shard_size=args.shard_size,
         progress=not args.quiet,
         timeout=args.timeout,
+        overwrite=args.overwrite,
     )
     log.info(
         "%d inputs from %d files: %d documents, %d errors, %d duplicates; %d sentences, %d tokens -> %s",

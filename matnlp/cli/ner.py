@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..ner.bases import BASE_HELP
-from . import add_device_options, add_settings_options, settings_from_args, setup_logging
+from . import add_device_options, add_settings_options, positive_int, settings_from_args, setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _add_data_args(p) -> None:
     p.add_argument("--test", help="test data, scored once at the end into metrics.json")
     p.add_argument("--brat-dir", help="brat directory for split lists (default: found beside the list)")
     p.add_argument("-o", "--out", required=True, help="output model directory")
-    p.add_argument("--limit", type=int, help="use only the first N training sentences")
+    p.add_argument("--limit", type=positive_int, help="use only the first N training sentences")
 
 
 def _register_train(sub) -> None:
@@ -73,7 +73,7 @@ def _register_eval(sub) -> None:
     p.add_argument("--brat-dir", help="brat directory for split lists")
     p.add_argument("--json", help="write the full report as JSON here")
     p.add_argument("--ignore-unknown", action="store_true", help="map gold labels the model lacks to O")
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=positive_int, default=32)
     add_device_options(p)
     p.set_defaults(func=cmd_eval)
 
@@ -84,7 +84,7 @@ def _register_predict(sub) -> None:
     p.add_argument("text", nargs="*", help="texts to tag")
     p.add_argument("--input", help="text file (one text a line) or JSONL with a 'text' field")
     p.add_argument("--output", help="write JSONL here instead of stdout")
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=positive_int, default=32)
     add_device_options(p)
     p.set_defaults(func=cmd_predict)
 

@@ -12,6 +12,12 @@ Model directory written by :func:`train`::
     model.kv.vectors.npy   the vector matrix (plain ``.npy``, memory-mapped by :meth:`Embeddings.load`)
     phrases.json           the phrase model: connector words and the phrasegrams of every pass, with scores
 
+Exports (:func:`export`: kv, word2vec text or binary, npy + vocab.tsv, a Parquet table of every word with an
+``is_material`` column) keep the phrase model beside the vectors, in ``FILE.phrases.json`` (``phrases.json`` in an
+npy folder): :func:`load` reads it back, so ``band gap`` resolves to ``band_gap`` as with the model directory.
+Other tools: apply the phrase model, or join the words of a known phrase with ``_``. A word2vec file's format (text
+or binary) is read from its content, whatever its name.
+
 Safety: ``.kv`` files are pickles, and unpickling runs code. :meth:`Embeddings.load` and :func:`load` never
 unpickle: a model directory is read from ``vocab.tsv`` + ``model.kv.vectors.npy`` (``allow_pickle=False``), and
 foreign files are read from word2vec text/binary, ``.npy`` + ``vocab.tsv`` or Parquet/CSV. A bare ``.kv`` file is

@@ -12,6 +12,7 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from ..errors import ConfigError, ModelError
+from ..io import share_files
 from .evaluate import evaluate_analogies, evaluate_thermoelectric
 from .phrases import PhraseModel, is_barrier
 
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 FORMAT = "matnlp.w2v/1"
 CONFIG, VOCAB, KV, PHRASES = "config.json", "vocab.tsv", "model.kv", "phrases.json"
+PHRASES_SUFFIX = ".phrases.json"
+"""An export ``FILE`` keeps its phrase model in ``FILE.phrases.json`` (:func:`phrases_path`)."""
 VECTORS = KV + ".vectors.npy"
 EXPORT_FORMATS = ("kv", "word2vec-txt", "word2vec-bin", "npy", "parquet")
 
@@ -79,6 +82,7 @@ class Embeddings:
         if self.phrases is not None:
             self.phrases.save(out / PHRASES)
         (out / CONFIG).write_text(json.dumps(self.config, indent=1, default=str), encoding="utf-8")
+        share_files(out)  # the umask's mode for every file, whatever wrote it
         self.path = out
         return out
 
@@ -193,11 +197,27 @@ def _keyed(words: list[str], vectors: np.ndarray, counts: np.ndarray | None = No
 
 
 def load(path: str | Path, trust_pickle: bool = False) -> Embeddings:
-    """Embeddings from a model directory or any export (word2vec txt/bin, npy + vocab.tsv, parquet/csv, kv).
+    """Embeddings from a model directory or any export (word2vec txt/bin, npy + vocab.tsv, parquet/csv, kv), with
+    the phrase model an export keeps beside its vectors (:func:`phrases_path`), so queries resolve as in the model
+    directory.
 
     ``.kv`` files are pickles: they load only with ``trust_pickle=True``.
     """
     path = Path(path)
+    emb = _load_vectors(path, trust_pickle)
+    if emb.phrases is None and not (path / CONFIG).is_file() and phrases_path(path).is_file():
+        emb.phrases = PhraseModel.load(phrases_path(path))
+    return emb
+
+
+def phrases_path(export: str | Path) -> Path:
+    """Where an export keeps the phrase model of its vectors: ``FILE.phrases.json`` beside a file,
+    ``phrases.json`` inside an npy folder."""
+    export = Path(export)
+    return export / PHRASES if export.is_dir() else export.with_name(export.name + PHRASES_SUFFIX)
+
+
+def _load_vectors(path: Path, trust_pickle: bool) -> Embeddings:
     if path.is_dir():
         if (path / CONFIG).is_file():
             return Embeddings.load(path)
@@ -217,17 +237,41 @@ def load(path: str | Path, trust_pickle: bool = False) -> Embeddings:
         return Embeddings(_from_arrays(path, path.with_name(VOCAB)), path=path)
     if suffix in (".parquet", ".csv"):
         return Embeddings(_read_table(path), path=path)
+    binary = _is_binary_word2vec(path)
     try:
-        wv = KeyedVectors.load_word2vec_format(str(path), binary=suffix == ".bin")
-    except (ValueError, EOFError, IndexError, OSError) as exc:
-        raise ModelError(f"{path}: not a word2vec {'binary' if suffix == '.bin' else 'text'} file ({exc})") from exc
+        wv = KeyedVectors.load_word2vec_format(str(path), binary=binary)
+    except (ValueError, EOFError, IndexError, OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: not a word2vec {'binary' if binary else 'text'} file ({exc})") from exc
     return Embeddings(wv, path=path)
+
+
+def _is_binary_word2vec(path: Path) -> bool:
+    """Whether a word2vec file is the binary format, from its content (whatever its name): after the
+    ``count dims`` header line, the text format is UTF-8 text, the binary one raw float32 bytes."""
+    import codecs
+
+    try:
+        with open(path, "rb") as handle:
+            handle.readline()
+            chunk = handle.read(4096)
+    except OSError as exc:
+        raise ModelError(f"{path}: unreadable ({exc})") from exc
+    if b"\x00" in chunk:
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(chunk, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 # --------------------------------------------------------------------------------------------------- export
 
 def export(emb: Embeddings, fmt: str, out: str | Path) -> Path:
-    """Write ``emb`` as ``fmt``: kv | word2vec-txt | word2vec-bin | npy (dir) | parquet (material table)."""
+    """Write ``emb`` as ``fmt``: kv | word2vec-txt | word2vec-bin | npy (dir) | parquet (a table of every word,
+    :func:`vector_table`); returns the written path. The phrase model goes beside the vectors
+    (:func:`phrases_path`), where :func:`load` finds it: without it ``band gap`` would be two words, not the
+    ``band_gap`` the vectors were trained on."""
     out = Path(out)
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
@@ -235,27 +279,38 @@ def export(emb: Embeddings, fmt: str, out: str | Path) -> Path:
         out.mkdir(parents=True, exist_ok=True)
         np.save(out / "vectors.npy", np.asarray(emb.wv.vectors), allow_pickle=False)
         _write_vocab(emb.wv, out / VOCAB)
-        return out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "kv":
-        emb.wv.save(str(out), separately=["vectors"])
-    elif fmt.startswith("word2vec"):
-        emb.wv.save_word2vec_format(str(out), binary=fmt == "word2vec-bin")
     else:
-        return _write_table(material_table(emb), out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "kv":
+            emb.wv.save(str(out), separately=["vectors"])
+        elif fmt.startswith("word2vec"):
+            emb.wv.save_word2vec_format(str(out), binary=fmt == "word2vec-bin")
+        else:
+            out = _write_table(vector_table(emb), out)
+    if emb.phrases is not None:
+        emb.phrases.save(phrases_path(out))
+    else:
+        phrases_path(out).unlink(missing_ok=True)  # a stale one from an earlier export would change queries
     return out
 
 
-def material_table(emb: Embeddings):
-    """pandas DataFrame of material vectors: ``formula``, ``count``, ``v0``..``v{d-1}``."""
+def vector_table(emb: Embeddings):
+    """pandas DataFrame of every word's vector, in vocabulary order: ``word``, ``count``, ``is_material``
+    (an element symbol or a normalized formula, :meth:`Embeddings.materials`), ``v0``..``v{d-1}``."""
     import pandas as pd
 
-    words = emb.materials()
-    index = [emb.wv.key_to_index[w] for w in words]
-    counts = emb.counts()[index]
-    vectors = np.asarray(emb.wv.vectors)[index]
+    materials = set(emb.materials())
+    vectors = np.asarray(emb.wv.vectors)
     columns = {f"v{i}": vectors[:, i] for i in range(vectors.shape[1])}
-    return pd.DataFrame({"formula": words, "count": counts, **columns})
+    words = list(emb.wv.index_to_key)
+    return pd.DataFrame({"word": words, "count": emb.counts(), "is_material": [w in materials for w in words],
+                         **columns})
+
+
+def material_table(emb: Embeddings):
+    """The material rows of :func:`vector_table` (element symbols and formulas, most frequent first)."""
+    table = vector_table(emb)
+    return table[table["is_material"]].reset_index(drop=True)
 
 
 def _write_table(frame, out: Path) -> Path:
@@ -274,12 +329,14 @@ def _read_table(path: Path) -> KeyedVectors:
     import pandas as pd
 
     try:
-        frame = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+        frame = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(
+            path, keep_default_na=False, dtype={"word": str, "formula": str})  # the words "NA", "null" are words
     except Exception as exc:  # pandas raises many types for bad files
         raise ModelError(f"{path}: unreadable vector table ({exc})") from exc
     dims = [c for c in frame.columns if c.startswith("v") and c[1:].isdigit()]
-    if "formula" not in frame or not dims:
-        raise ModelError(f"{path}: expected columns formula, count, v0..vN")
+    key = "word" if "word" in frame else "formula"  # "formula": tables of material rows only, written before
+    if key not in frame or not dims:
+        raise ModelError(f"{path}: expected columns word, count, is_material, v0..vN")
     vectors = frame[sorted(dims, key=lambda c: int(c[1:]))].to_numpy(np.float32)
     counts = frame["count"].to_numpy() if "count" in frame else None
-    return _keyed(frame["formula"].astype(str).tolist(), vectors, counts)
+    return _keyed(frame[key].astype(str).tolist(), vectors, counts)

@@ -1,10 +1,12 @@
-"""Reliability and security trials: SIGKILL/resume of ``matnlp extract`` and ``matnlp ingest``, hostile files,
-path-like ids and the memory of ingest while streaming.
+"""Reliability and security trials: SIGKILL/resume and concurrent runs of ``matnlp extract`` and ``matnlp ingest``,
+hostile files, path-like ids and the memory of ingest while streaming.
 
 Kill/resume: the command is killed at a random moment, then resumed (extract) or rerun (ingest); the output must
-be identical to an uninterrupted run. Hostile files: external entities, entity expansion, XInclude, remote
-DTDs/scripts, a gzip bomb and a slow PDF must be neutralized. ``tests/test_reliability.py`` runs these helpers on
-a small budget, ``scripts/bench_reliability.py`` on the full one.
+be identical to an uninterrupted run. Concurrent runs: a second run into the folder of a running one must be
+refused, and the first one's output must be identical to a solo run. Hostile files: external entities, entity
+expansion, XInclude, remote DTDs/scripts, a gzip bomb and a slow PDF must be neutralized.
+``tests/test_reliability.py`` runs these helpers on a small budget, ``scripts/bench_reliability.py`` on the full
+one.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..config import REPO_ROOT
 from ..corpus import Corpus, ingest, warm_up
 from ..errors import IngestError
 from ..ingest import read_file
+from ..io import LOCK
 from ..runner import run
 
 SECRET = "TOP-SECRET-7f3a9c"
@@ -81,20 +84,23 @@ def reference(kind: str, papers: Path, out: Path) -> dict:
     return ingest_snapshot(out)
 
 
-def _command(kind: str, papers: Path, out: Path) -> list[str]:
+def _command(kind: str, papers: Path, out: Path, *extra: str) -> list[str]:
     sizes = ["--shard-size", "1" if kind == "extract" else "2"]
-    return [sys.executable, "-m", "matnlp", "-q", kind, str(papers), "-o", str(out), "--workers", "1", *sizes]
+    return [sys.executable, "-m", "matnlp", "-q", kind, str(papers), "-o", str(out), "--workers", "1", *sizes,
+            *extra]
 
 
 def kill_trial(kind: str, papers: Path, out: Path, delay: float) -> dict:
     """Run ``matnlp KIND`` as a process group, SIGKILL it after ``delay`` seconds, then finish the job (extract:
-    ``--resume``; ingest: a plain rerun). An ingest goes into a directory already holding a finished corpus of
-    other papers. Returns the snapshot of what looked finished right after the kill (None when nothing did: a
-    manifest is written last) and of the finished output."""
+    ``--resume``; ingest: a rerun with ``--overwrite``). An ingest goes into a directory already holding a finished
+    corpus of other papers (``--overwrite``). The killed run's lock is stale and taken over by the rerun. Returns
+    the snapshot of what looked finished right after the kill (None when nothing did: a manifest is written last)
+    and of the finished output."""
+    extra = ["--overwrite"] if kind == "ingest" else []
     if kind == "ingest":
         ingest([papers / "abstracts.jsonl"], out, workers=1, progress=False)
     snapshot = extract_snapshot if kind == "extract" else ingest_snapshot
-    proc = subprocess.Popen(_command(kind, papers, out), start_new_session=True, cwd=REPO_ROOT,
+    proc = subprocess.Popen(_command(kind, papers, out, *extra), start_new_session=True, cwd=REPO_ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         proc.wait(timeout=delay)
@@ -104,8 +110,8 @@ def kill_trial(kind: str, papers: Path, out: Path, delay: float) -> dict:
         proc.wait()
         finished = False
     after_kill = snapshot(out) if (out / "manifest.json").is_file() else None
-    resume = ["--resume"] if kind == "extract" else []
-    subprocess.run([*_command(kind, papers, out), *resume], check=True, cwd=REPO_ROOT,
+    resume = ["--resume"] if kind == "extract" else extra
+    subprocess.run(_command(kind, papers, out, *resume), check=True, cwd=REPO_ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return {"killed": not finished, "delay": round(delay, 2), "after_kill": after_kill, "snapshot": snapshot(out)}
 
@@ -129,6 +135,67 @@ def kill_trials(kind: str, trials: int, seed: int, root: Path) -> dict:
         results.append(outcome)
     return {"trials": trials, "killed": sum(r["killed"] for r in results),
             "identical": sum(r["identical"] for r in results), "run_seconds": round(duration, 1), "runs": results}
+
+
+# ------------------------------------------------------------------------------------------- concurrent runs
+
+#: What the second run of a concurrent trial adds to its command, trial after trial: a plain run, one that would
+#: replace the folder, and (extract) one that would continue it. The lock refuses all three.
+SECOND_RUN_OPTIONS = {"extract": ([], ["--overwrite"], ["--resume"]), "ingest": ([], ["--overwrite"])}
+
+
+def concurrent_trial(kind: str, papers: Path, out: Path, delay: float, second: list[str]) -> dict:
+    """Start ``matnlp KIND`` into ``out``, and ``delay`` seconds after it has taken the folder's lock a second one
+    into the same folder (with the options ``second``). The second must be refused (exit 2, naming the first's
+    pid) without touching the folder; the first must finish (exit 0). Returns both exit codes, whether the second
+    ran while the first was running, its message and the first's output snapshot."""
+    snapshot = extract_snapshot if kind == "extract" else ingest_snapshot
+    first = subprocess.Popen(_command(kind, papers, out), start_new_session=True, cwd=REPO_ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        lock = out / LOCK
+        waited = time.monotonic() + 120
+        while first.poll() is None and not lock.exists() and time.monotonic() < waited:
+            time.sleep(0.01)
+        time.sleep(delay)
+        started_while_running = first.poll() is None
+        done = subprocess.run(_command(kind, papers, out, *second), cwd=REPO_ROOT, capture_output=True, text=True,
+                              timeout=300)
+        overlapped = started_while_running and first.poll() is None
+        first_stderr = first.communicate(timeout=300)[1]
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+    message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+    return {"delay": round(delay, 2), "second_options": second, "overlapped": overlapped,
+            "second_exit": done.returncode, "second_names_holder": f"pid {first.pid}" in message,
+            "second_message": message[-300:], "first_exit": first.returncode, "first_stderr": first_stderr[-300:],
+            "snapshot": snapshot(out) if (out / "manifest.json").is_file() else None}
+
+
+def concurrent_trials(kind: str, trials: int, seed: int, root: Path) -> dict:
+    """``trials`` concurrent-run trials of ``matnlp KIND`` (:func:`concurrent_trial`), the second run started at a
+    random moment of the first one's run (from when it holds the lock); counts the trials where the second was
+    refused and the first's output is complete and identical to a solo run's."""
+    papers = make_papers(root / "papers")
+    expected = reference(kind, papers, root / f"{kind}-solo")
+    start = time.perf_counter()
+    subprocess.run(_command(kind, papers, root / f"{kind}-timed"), check=True, cwd=REPO_ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    duration = time.perf_counter() - start
+    rng = random.Random(seed)
+    options = SECOND_RUN_OPTIONS[kind]
+    results = []
+    for trial in range(trials):
+        outcome = concurrent_trial(kind, papers, root / f"{kind}-trial{trial}", rng.uniform(0, duration / 4),
+                                   options[trial % len(options)])
+        outcome["refused"] = outcome["second_exit"] == 2 and outcome["second_names_holder"]
+        outcome["identical"] = outcome["first_exit"] == 0 and outcome.pop("snapshot") == expected
+        results.append(outcome)
+    return {"trials": trials, "overlapped": sum(r["overlapped"] for r in results),
+            "refused": sum(r["refused"] for r in results), "identical": sum(r["identical"] for r in results),
+            "run_seconds": round(duration, 1), "runs": results}
 
 
 # --------------------------------------------------------------------------------------------- hostile files

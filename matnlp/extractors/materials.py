@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,9 +191,49 @@ _CONTACT = re.compile(r"\b(?:Fax|Tel|Phone|E-?mail)\b|@|\+\d{1,3}[-\s(]", re.IGN
 _TOP_LEVEL_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
-def _not_a_material(text: str, start: int, end: int, vendors: list[tuple[int, int]]) -> bool:
+class _SortedSpans:
+    """Spans in text order, queried by bisection instead of a scan of all of them per query (a long text has
+    thousands): each query gives what the scan in its docstring gives. Spans that are not sorted and disjoint
+    (each ending at or before the next one's start) are scanned."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [c for c, _ in spans]
+        self.disjoint = all(c <= d for c, d in spans) and all(d1 <= c2 for (_, d1), (c2, _) in zip(spans, spans[1:]))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """``any(c < end and start < d for c, d in spans)``"""
+        if not self.disjoint:
+            return any(c < end and start < d for c, d in self.spans)
+        i = bisect_right(self.starts, start) - 1  # the last span starting at or before start, then the next ones
+        for c, d in self.spans[max(i, 0) : i + 3]:
+            if c < end and start < d:
+                return True
+        return False
+
+    def containing(self, a: int, b: int) -> list[tuple[int, int]]:
+        """``[(c, d) for c, d in spans if c <= a and b <= d]``"""
+        if not self.disjoint:
+            return [(c, d) for c, d in self.spans if c <= a and b <= d]
+        i = bisect_right(self.starts, a) - 1
+        k = i
+        while k >= 0 and self.spans[k][1] >= b:  # ends grow with the index: those reaching b are a run
+            k -= 1
+        return self.spans[k + 1 : i + 1]
+
+    def inside(self, a: int, b: int) -> list[tuple[int, int]]:
+        """``[(c, d) for c, d in spans if a <= c and d <= b]``"""
+        if not self.disjoint:
+            return [(c, d) for c, d in self.spans if a <= c and d <= b]
+        lo = hi = bisect_left(self.starts, a)
+        while hi < len(self.spans) and self.spans[hi][1] <= b:
+            hi += 1
+        return self.spans[lo:hi]
+
+
+def _not_a_material(text: str, start: int, end: int, vendors: _SortedSpans) -> bool:
     """Vendors (``Alfa Aesar``), contact details and equipment (``quartz tube``) tagged as materials."""
-    return (any(a < end and start < b for a, b in vendors) or bool(_CONTACT.search(text, start, end))
+    return (vendors.overlaps(start, end) or bool(_CONTACT.search(text, start, end))
             or bool(_EQUIPMENT_AFTER.match(text, end)))
 
 
@@ -221,15 +262,15 @@ def _tagged_spans(text: str, tagged: list[tuple[int, int]]) -> list[tuple[int, i
     """Tagger material spans made whole: lists split into items; vendors, contacts and equipment dropped; a span
     inside a doping phrase or formula the finder reads (``Eu2+-doped SrAl2O4``) widened to it, and a span that does
     not read narrowed to the formulas inside it (``Li1+xNi1-xO2 (x = 0.1, 0.2)``)."""
-    found = _candidate_spans(text) if tagged else []
-    vendors = [m.span() for m in _VENDOR.finditer(text)]
+    found = _SortedSpans(_candidate_spans(text) if tagged else [])
+    vendors = _SortedSpans([m.span() for m in _VENDOR.finditer(text)])
     spans: set[tuple[int, int]] = set()
     for start, end in tagged:
         for a, b in _list_items(text, start, end):
             if _not_a_material(text, a, b, vendors):
                 continue
-            outer = [(c, d) for c, d in found if c <= a and b <= d and (c, d) != (a, b)]
-            inner = [(c, d) for c, d in found if a <= c and d <= b]
+            outer = [(c, d) for c, d in found.containing(a, b) if (c, d) != (a, b)]
+            inner = found.inside(a, b)
             if outer:
                 spans.update(outer)
             elif inner and not _reads(text[a:b]):
@@ -260,7 +301,7 @@ def extract_materials(text: str, entities=None, sentences=None) -> list[Material
             abbreviations.setdefault(follow.group(1), keys)
     known = {key: set(material.mentions) for key, material in merged.items()}
     for abbreviation, keys in abbreviations.items():
-        for match in re.finditer(rf"\b{re.escape(abbreviation)}s?\b", text):
+        for match in _occurrences(text, abbreviation):
             for key in keys:
                 if match.span() not in known[key]:
                     merged[key].mentions.append(match.span())
@@ -269,6 +310,19 @@ def extract_materials(text: str, entities=None, sentences=None) -> list[Material
     for material in materials:
         material.mentions.sort()
     return materials
+
+
+def _occurrences(text: str, abbreviation: str) -> Iterator[re.Match]:
+    """The matches of ``\\bABBREVIATIONs?\\b`` in ``text``, as ``re.finditer`` finds them (leftmost, not
+    overlapping), tried only where ``str.find`` sees the abbreviation: a regex that starts with ``\\b`` has no
+    literal prefix to skip ahead with, so ``finditer`` tries every position of the text for every abbreviation."""
+    pattern = re.compile(rf"\b{re.escape(abbreviation)}s?\b")
+    pos = 0
+    while (at := text.find(abbreviation, pos)) != -1:
+        match = pattern.match(text, at)
+        if match:
+            yield match
+        pos = match.end() if match else at + 1
 
 
 def _add_mention(merged, text, span, sentence_spans, definitions, abbreviations) -> list[Any]:

@@ -344,7 +344,7 @@ def _quantity_at(text: str, m: re.Match) -> Quantity:
 
 def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -> Quantity | None:
     sep = _RANGE_RE.match(text, pos)
-    if not sep or (sep.group().strip() == "and" and not _BETWEEN_RE.search(text, 0, m.start())):
+    if not sep or (sep.group().strip() == "and" and not _between_before(text, m.start())):
         return None
     m2 = _NUM_RE.match(text, sep.end())
     if not m2:
@@ -356,6 +356,16 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     if high < low:
         return None
     return _make((low + high) / 2, unit2, m.start(), uend if unit2 else end, low=low, high=high)
+
+
+def _between_before(text: str, pos: int) -> bool:
+    """Whether ``text[:pos]`` ends with ``between`` and whitespace (``between 5 and 10``). Only the whitespace run
+    before ``pos`` and the word before it are looked at: searching all of ``text[:pos]`` made every number
+    followed by ``and`` cost the length of the text before it (quadratic in long documents)."""
+    start = pos
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return start < pos and _BETWEEN_RE.search(text, max(0, start - len("between")), pos) is not None
 
 
 def _make(value, unit: Unit | None, start: int, end: int, **kw) -> Quantity:

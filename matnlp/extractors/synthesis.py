@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 from ..text.tokenize import sentences as split_sentences
@@ -284,13 +285,25 @@ def conditions_from_text(text: str, skip: Sequence[tuple[int, int]] = ()) -> lis
 
 
 def _without_overlaps(found: list[_Mention], skip: Sequence[tuple[int, int]]) -> list[_Mention]:
-    """Keep the longest of overlapping mentions, and none overlapping a ``skip`` span."""
-    taken = list(skip)
+    """Keep the longest of overlapping mentions, and none overlapping a ``skip`` span.
+
+    The spans taken so far are kept sorted by start, so a mention is checked against the few that can overlap it
+    (starting at most the longest span's length before it), not against all of them."""
+    taken = sorted((a, b) for a, b in skip)
+    longest = max((b - a for a, b in taken), default=0)
     out = []
     for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
-        if all(m.end <= a or m.start >= b for a, b in taken):
+        i = bisect_left(taken, (m.start - longest,))
+        overlaps = False
+        while i < len(taken) and taken[i][0] < m.end:
+            if taken[i][1] > m.start:
+                overlaps = True
+                break
+            i += 1
+        if not overlaps:
             out.append(m)
-            taken.append((m.start, m.end))
+            insort(taken, (m.start, m.end))
+            longest = max(longest, m.end - m.start)
     return sorted(out, key=lambda m: m.start)
 
 
@@ -443,8 +456,9 @@ def extract_steps(
         ops = sorted((e for e in entities if e.label == "Operation"), key=lambda e: e.start)
         mentions = conditions_from_entities(text, entities) + _material_mentions(text, entities, ops, bounds)
     if within is not None:
-        ops = [o for o in ops if _inside(o.start, o.end, within)]
-        mentions = [m for m in mentions if _inside(m.start, m.end, within)]
+        inside = _containment(within)
+        ops = [o for o in ops if inside(o.start, o.end)]
+        mentions = [m for m in mentions if inside(m.start, m.end)]
     steps = [SynthesisStep(o.text, "", o.start, o.end) for o in ops]
     for m, i in zip(mentions, attach([(m.start, m.end) for m in mentions], ops, bounds), strict=True):
         if i is not None:
@@ -457,6 +471,20 @@ def extract_steps(
 
 def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b for a, b in spans)
+
+
+def _containment(spans: Sequence[tuple[int, int]]):
+    """``inside(start, end)``: whether one of ``spans`` holds the span, by bisection instead of a scan of all the
+    spans (some span starting at or before ``start`` holds it iff the furthest end among those reaches ``end``)."""
+    spans = sorted((a, b) for a, b in spans)
+    starts = [a for a, _ in spans]
+    ends = list(accumulate((b for _, b in spans), max))
+
+    def inside(start: int, end: int) -> bool:
+        i = bisect_right(starts, start) - 1
+        return i >= 0 and ends[i] >= end
+
+    return inside
 
 
 _PROCESS_KINDS = frozenset({"temperature", "time", "heating_rate", "atmosphere", "pressure", "medium", "device"})

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import glob
 import gzip
+import os
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
@@ -20,8 +23,10 @@ def iter_inputs(paths: Iterable, include: Iterable[str] = ("*",), exclude: Itera
     """Input files, each once, in a deterministic order.
 
     Directories are walked recursively (sorted; hidden entries and :data:`NOT_PAPERS` skipped); a path that does
-    not exist is expanded as a glob, or yielded as is so that reading it reports the missing file. ``include`` and
-    ``exclude`` are glob patterns on file names (not paths).
+    not exist is expanded as a glob, or yielded as is so that reading it reports the missing file. Every entry of a
+    walk that is not a directory is yielded, a broken symbolic link or a fifo too: reading it reports what it is
+    (every input ends as a document or an error, none is skipped unseen). ``include`` and ``exclude`` are glob
+    patterns on file names (not paths).
     """
     include, exclude = tuple(include), tuple(exclude)
     seen: set[Path] = set()
@@ -36,8 +41,8 @@ def _expand(path: Path) -> Iterator[Path]:
     if path.is_dir():
         for found in sorted(path.rglob("*")):
             hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
-            if found.is_file() and not hidden and not any(fnmatch(found.name, p) for p in NOT_PAPERS):
-                yield found
+            if not found.is_dir() and not hidden and not any(fnmatch(found.name, p) for p in NOT_PAPERS):
+                yield found  # also a broken link, a fifo or a socket: load_bytes names it
     elif not path.exists() and glob.has_magic(str(path)):
         for match in sorted(glob.glob(str(path), recursive=True)):
             yield from _expand(Path(match))
@@ -55,9 +60,10 @@ def inner_name(path: Path) -> str:
 
 
 def load_bytes(path: Path) -> bytes:
-    """Content of ``path`` (decompressed when it is gzip), at most :data:`MAX_INPUT_BYTES`; raises IngestError."""
+    """Content of ``path`` (decompressed when it is gzip), at most :data:`MAX_INPUT_BYTES`; raises IngestError,
+    also for a broken symbolic link and for what is not a regular file (a fifo would block the read forever)."""
     try:
-        with open(path, "rb") as fh:
+        with _open_regular(path) as fh:
             magic = fh.read(2)
             fh.seek(0)
             if magic == b"\x1f\x8b":
@@ -69,6 +75,26 @@ def load_bytes(path: Path) -> bytes:
         raise IngestError(path, "is a directory") from None
     except (OSError, EOFError, zlib.error) as exc:
         raise IngestError(path, f"unreadable: {exc}") from None
+
+
+def _open_regular(path: Path):
+    """``path`` opened for binary reading if it is a regular file (opened without blocking, then checked: a fifo
+    swapped in after a check could not block either); IngestError naming what it is otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise IngestError(path, f"broken symbolic link (to {os.readlink(path)}, which does not exist)") from None
+        raise
+    kind = os.fstat(fd).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(fd)
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        what = "a fifo" if stat.S_ISFIFO(kind) else "a socket" if stat.S_ISSOCK(kind) else "a device"
+        raise IngestError(path, f"not a regular file ({what})")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def _bounded(stream, path: Path, what: str) -> bytes:

@@ -291,8 +291,8 @@ def _load_model(path: Path, num_labels: int, device: str, precision: str):
 
     try:
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True)
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"{path}: cannot load model ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 - safetensors and transformers raise their own kinds; all mean a bad dir
+        raise ModelError(f"{path}: cannot load model ({type(exc).__name__}: {exc})") from None
     if model.config.num_labels != num_labels:
         raise ModelError(f"{path}: config has {model.config.num_labels} labels, metadata {num_labels}")
     model.to(device)
@@ -331,5 +331,8 @@ def _load_crf(path: Path, labels: list[str]) -> CRF:
     if not file.is_file():
         raise ModelError(f"{path}: model uses a CRF but {CRF_FILE} is missing")
     crf = CRF(labels)
-    crf.load_state_dict(load_file(str(file)))
+    try:
+        crf.load_state_dict(load_file(str(file)))
+    except Exception as exc:  # noqa: BLE001 - a truncated file or other shapes: a bad model dir
+        raise ModelError(f"{file}: cannot load the CRF ({type(exc).__name__}: {exc})") from None
     return crf
