@@ -172,7 +172,8 @@ def output_lock(out: str | Path) -> Iterator[Path]:
 #: The files and folders ``matnlp ingest`` and ``matnlp extract`` write, which ``--overwrite`` removes (those of
 #: both: a corpus replaced by records leaves no shard behind). The manifest comes first: removed first, an
 #: interrupted ``--overwrite`` never leaves a manifest beside partial files.
-OUTPUTS = (MANIFEST, "records.jsonl", ERRORS, "*.parquet", "parts", "docs-*.jsonl.gz", "sentences.txt", ".*.tmp-*")
+OUTPUTS = (MANIFEST, "records.jsonl", "documents.jsonl.gz", ERRORS, "*.parquet", "parts", "docs-*.jsonl.gz",
+           "sentences.txt", ".*.tmp-*")
 
 
 def check_output_path(out: Path) -> None:

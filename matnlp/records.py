@@ -16,6 +16,7 @@ Every file is written under a temporary name and renamed into place when the wri
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 SCHEMA_ID = "matnlp.record/1"
 SCHEMA_PATH = Path(__file__).with_name("records_schema.json")
 RECORDS = "records.jsonl"
+#: The documents the record offsets slice: one JSON line per record, ``{"id", "text", "sections", "tables", …}``.
+DOCUMENTS = "documents.jsonl.gz"
 
 
 @dataclass(slots=True)
@@ -82,22 +85,44 @@ class Record:
     synthesis: list[dict[str, Any]] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
     schema: str = SCHEMA_ID
+    sections: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """JSON form; every entity, property and step names the section its start lies in."""
+        where = section_finder(self.sections)
+        d = {
             "schema": self.schema, "id": self.id, "source": asdict(self.source), "meta": asdict(self.meta),
-            "entities": [asdict(e) for e in self.entities], "materials": self.materials,
+            "entities": [asdict(e) | {"section": where(e.start)} for e in self.entities], "materials": self.materials,
             "properties": self.properties, "synthesis": self.synthesis, "provenance": asdict(self.provenance),
         }
+        return d | {"sections": self.sections} if self.sections else d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Record:
         """Inverse of :meth:`to_dict` (``to_dict(from_dict(d)) == d`` for a valid record)."""
         return cls(
             id=d["id"], source=Source(**d["source"]), meta=Meta(**d["meta"]),
-            entities=[Entity(**e) for e in d["entities"]], materials=d["materials"], properties=d["properties"],
-            synthesis=d["synthesis"], provenance=Provenance(**d["provenance"]), schema=d["schema"],
+            entities=[Entity(**{k: v for k, v in e.items() if k != "section"}) for e in d["entities"]],
+            materials=d["materials"], properties=d["properties"], synthesis=d["synthesis"],
+            provenance=Provenance(**d["provenance"]), schema=d["schema"], sections=d.get("sections", []),
         )
+
+
+def document_entry(doc: Document) -> dict[str, Any]:
+    """The documents.jsonl.gz line of a document: its id and everything of :meth:`Document.to_dict` except the
+    tokens, so that every record offset can be checked against ``text``."""
+    return {k: v for k, v in doc.to_dict().items() if k != "sentences"}
+
+
+def section_finder(sections: Sequence[dict[str, Any]]):
+    """``where(offset)``: the heading (with its number) of the innermost section holding ``offset``, or ``None``."""
+    def where(offset: int) -> str | None:
+        inside = [s for s in sections if s["start"] <= offset < s["end"]]
+        if not inside:
+            return None
+        s = max(inside, key=lambda s: (s["start"], s.get("level", 1)))
+        return f"{s['number']} {s['title']}" if s.get("number") else s["title"]
+    return where
 
 
 def build_record(
@@ -110,10 +135,15 @@ def build_record(
 ) -> Record:
     """A record from a document and the stage outputs: ``chem.Material``, ``properties.Property`` and
     ``synthesis.SynthesisStep`` objects (anything with a ``to_dict`` giving the schema's form)."""
+    sections = [{"title": s.title, "number": s.number, "level": s.level, "start": s.start, "end": s.end}
+                for s in doc.sections]
+    where = section_finder(sections)
     return Record(
         id=doc.id, source=doc.source, meta=doc.meta, entities=list(entities),
-        materials=[m.to_dict() for m in materials], properties=[p.to_dict() for p in properties],
-        synthesis=[s.to_dict() for s in steps], provenance=provenance,
+        materials=[m.to_dict() for m in materials],
+        properties=[(d := p.to_dict()) | {"section": where(d.get("start", d["evidence"]["start"]))} for p in properties],
+        synthesis=[(d := s.to_dict()) | {"section": where(d["start"])} for s in steps],
+        provenance=provenance, sections=sections,
     )
 
 
@@ -200,16 +230,17 @@ def _parquet_schemas():
     s, i, f = pa.string(), pa.int64(), pa.float64()
     key = [("record_id", s)]
     return {
-        "entities": pa.schema(key + [("start", i), ("end", i), ("label", s), ("text", s), ("score", f)]),
+        "entities": pa.schema(key + [("start", i), ("end", i), ("label", s), ("text", s), ("score", f),
+                                     ("section", s)]),
         "materials": pa.schema(key + [("text", s), ("formula", s), ("composition", s),
                                       ("mentions", pa.list_(pa.list_(i))), ("reason", s)]),
         "properties": pa.schema(key + [
             ("property", s), ("text", s), ("start", i), ("end", i), ("value", f), ("low", f), ("high", f),
             ("error", f), ("unit", s), ("value_start", i), ("value_end", i), ("material", s),
             ("material_start", i), ("material_end", i), ("conditions", s), ("evidence_start", i),
-            ("evidence_end", i), ("evidence_sentence_start", i), ("evidence_sentence_end", i)]),
+            ("evidence_end", i), ("evidence_sentence_start", i), ("evidence_sentence_end", i), ("section", s)]),
         "steps": pa.schema(key + [("step", i), ("operation", s), ("type", s), ("start", i), ("end", i),
-                                  ("conditions", s), ("materials", s)]),
+                                  ("conditions", s), ("materials", s), ("section", s)]),
     }
 
 
@@ -297,6 +328,7 @@ class RecordWriter:
         self.error_stages: Counter = Counter()
         self._records = atomic_path(self.out_dir / RECORDS).open("w", encoding="utf-8")
         self._errors = atomic_path(self.out_dir / ERRORS).open("w", encoding="utf-8")
+        self._documents = gzip.open(atomic_path(self.out_dir / DOCUMENTS), "wt", encoding="utf-8")
         self._tables = _ParquetTables(self.out_dir) if parquet else None
 
     def write(self, record: Record, text: str | None = None) -> bool:
@@ -314,9 +346,12 @@ class RecordWriter:
         self.append(d)
         return True
 
-    def append(self, d: dict[str, Any]) -> None:
-        """Write a record dict that has already been validated (e.g. by a pipeline worker)."""
+    def append(self, d: dict[str, Any], document: dict[str, Any] | None = None) -> None:
+        """Write a record dict that has already been validated (e.g. by a pipeline worker), and the document its
+        offsets slice (:func:`document_entry`) to documents.jsonl.gz."""
         self._records.write(json.dumps(d, ensure_ascii=False) + "\n")
+        if document is not None:
+            self._documents.write(json.dumps(document, ensure_ascii=False) + "\n")
         if self._tables is not None:
             self._tables.add(d)
         self.counts["inputs"] += 1
@@ -336,10 +371,10 @@ class RecordWriter:
 
     def close(self, config: dict[str, Any] | None = None, provenance: Provenance | None = None) -> dict[str, Any]:
         """Move all files into place and write the manifest; returns it."""
-        files = [RECORDS, ERRORS]
-        for handle, name in ((self._records, RECORDS), (self._errors, ERRORS)):
+        files = [RECORDS, ERRORS, DOCUMENTS]
+        for handle, name in ((self._records, RECORDS), (self._errors, ERRORS), (self._documents, DOCUMENTS)):
             handle.close()
-            os.replace(handle.name, self.out_dir / name)
+            os.replace(atomic_path(self.out_dir / name), self.out_dir / name)
         if self._tables is not None:
             files += self._tables.close()
         manifest = {
@@ -353,9 +388,9 @@ class RecordWriter:
 
     def abort(self) -> None:
         """Close and remove the temporary files (nothing is moved into place)."""
-        for handle in (self._records, self._errors):
+        for handle, name in ((self._records, RECORDS), (self._errors, ERRORS), (self._documents, DOCUMENTS)):
             handle.close()
-            Path(handle.name).unlink(missing_ok=True)
+            atomic_path(self.out_dir / name).unlink(missing_ok=True)
         if self._tables is not None:
             self._tables.abort()
 

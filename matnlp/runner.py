@@ -23,7 +23,7 @@ from .ingest import DOCUMENT_TIMEOUT, Parsed, build_document, deadline, iter_inp
 from .io import (MANIFEST, atomic_open, check_output_dir, check_positive, error_entry, output_lock,
                  write_json_atomic)
 from .pipeline import ModelPaths, Pipeline
-from .records import Provenance, RecordWriter, check_offsets, validate
+from .records import Provenance, RecordWriter, check_offsets, document_entry, validate
 from .types import Source
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def _extract_item(nlp: Pipeline, item: Item, timeout: float | None) -> dict[str,
             d = record.to_dict()
             validate(d)
             check_offsets(record, doc.text)
-        return {"record": d}
+        return {"record": d, "document": document_entry(doc)}
     except Exception as exc:  # noqa: BLE001 - one bad paper must not end the run
         log.debug("%s failed at %s", ident, stage, exc_info=True)
         kind = "SchemaError" if isinstance(exc, SchemaError) else type(exc).__name__
@@ -211,7 +211,7 @@ def _merge(out: Path, shards: int, parquet: bool, config: dict[str, Any], proven
                 for line in handle:
                     entry = json.loads(line)
                     if "record" in entry:
-                        writer.append(entry["record"])
+                        writer.append(entry["record"], entry.get("document"))
                     else:
                         writer.append_error(entry["error"])
     except BaseException:

@@ -1,5 +1,6 @@
 """End-to-end extraction: the Pipeline API, local/Dask engines, resumable runs, errors that lose nothing."""
 
+import gzip
 import json
 import os
 import shutil
@@ -7,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -65,6 +67,47 @@ def test_records_validate_and_offsets_slice_the_documents(serial_run, data):
     assert {"HeatingOperation", "MixingOperation"} <= {s["type"] for s in steps}
     assert any(s["conditions"]["temperature"] for s in steps)
     assert sum(len(r["materials"]) for r in mspt) > 30
+
+
+def test_every_offset_is_checkable_against_documents_jsonl(serial_run):
+    """documents.jsonl.gz holds, per record, the text its offsets slice and the sections each part names."""
+    out, _ = serial_run
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
+    with gzip.open(out / "documents.jsonl.gz", "rt", encoding="utf-8") as handle:
+        documents = {d["id"]: d for d in map(json.loads, handle)}
+    assert set(documents) == {r["id"] for r in records}
+
+    for r in records:
+        text = documents[r["id"]]["text"]
+        titles = {f"{s['number']} {s['title']}" if s.get("number") else s["title"] for s in r.get("sections", [])}
+        for e in r["entities"]:
+            assert text[e["start"]:e["end"]] == e["text"]
+        for part in r["entities"] + r["properties"] + r["synthesis"]:
+            assert part["section"] is None or part["section"] in titles
+        for s in r["synthesis"]:
+            assert text[s["start"]:s["end"]] == s["operation"]
+        for p in r["properties"]:
+            assert text[p["evidence"]["start"]:p["evidence"]["end"]]
+        for m in r["materials"]:
+            assert all(text[a:b] for a, b in m["mentions"])
+
+
+def test_parts_name_their_numbered_section(tmp_path):
+    """A plain-text paper with numbered headings: steps and properties name "2.4 Porosity", "2.1 Slurry …"."""
+    paper = Path(__file__).parent / "fixtures" / "ingest" / "plain_paper.txt"
+    manifest = run([paper], tmp_path / "out", progress=False)
+    assert manifest["records"] == 1
+    (record,) = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text().splitlines()]
+    with gzip.open(tmp_path / "out" / "documents.jsonl.gz", "rt", encoding="utf-8") as handle:
+        (document,) = map(json.loads, handle)
+    text = document["text"]
+    assert "2.4" not in text  # heading numbers stay out of the running text
+    sections = {s["title"]: s for s in record["sections"]}
+    assert sections["Porosity"]["number"] == "2.4" and sections["Slurry preparation"]["number"] == "2.1"
+    porosity = sections["Porosity"]
+    steps = [s for s in record["synthesis"] if porosity["start"] <= s["start"] < porosity["end"]]
+    assert steps and {s["section"] for s in steps} == {"2.4 Porosity"}
+    assert {p["section"] for p in record["properties"] if p["property"].lower() == "porosity"} >= {"Abstract"}
 
 
 def test_parallel_and_resumed_runs_equal_the_serial_run(serial_run, papers, tmp_path):
