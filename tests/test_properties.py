@@ -160,3 +160,12 @@ def test_mulms_dev_triples(dev_docs, dev_scores):
     assert gold["triple"]["f1"] >= 0.6 and gold["pair"]["f1"] >= 0.7
     assert gold["material_accuracy"] >= 0.55
     assert lexicon["triple"]["precision"] >= 0.33 and lexicon["triple"]["f1"] >= 0.26
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The refractive index of poly(3-hexylthiophene) films was measured.", [("refractive index", None)]),
+    ("The dielectric constant of 2,5-dimethylfuran blends is 2.6.", [("dielectric constant", 2.6)]),
+    ("The fill factor of P3HT:PC70BM cells reached 0.65.", [("fill factor", 0.65)]),
+])
+def test_digits_of_compound_names_are_not_values(text, expected):
+    assert [(p.to_dict()["property"], p.to_dict()["value"]) for p in extract_properties(text)] == expected

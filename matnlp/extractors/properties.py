@@ -69,6 +69,7 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
 _MAT_AFTER = re.compile(r"\s*(?:of|for|in)\s+(?:(?:the|pure|bulk|as-\w+|undoped|doped|our)\s+){0,2}$")
 _MAT_BEFORE = re.compile(r"(?:'s|’s)?\s*(?:\(\s*(?:with\s+)?(?:a|an|the)?\s*)?$")
 _BRACKETED = re.compile(r"\[[^\[\]]*$")
+_NAME_PART = re.compile(r"(?:[,′']\d+[′']?)*[′']?[-‐][A-Za-z(]")  # "3-hexyl", "2,5-dimethyl", "4′-(…"
 _REFERENCE = re.compile(
     r"\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|Sections?|Schemes?|Steps?)\.?\s*(?:S|\d+\w?,\s*)*$", re.I
 )
@@ -226,11 +227,14 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
 
 
 def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
-    """A bare number that is a citation (``[12]``), a figure/table/equation number or part of a word (``3D``)."""
+    """A bare number that is a citation (``[12]``), a figure/table/equation number or part of a word or name
+    (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
     return bool(
         _BRACKETED.search(text, _window(sent_start, q.start), q.start)
         or _REFERENCE.search(text, _window(sent_start, q.start), q.start)
         or (q.end < len(text) and text[q.end].isalpha())
+        or (q.start > 0 and text[q.start - 1].isalpha())
+        or _NAME_PART.match(text, q.end)
     )
 
 
