@@ -1,21 +1,5 @@
-"""Materials benchmark: Kononova formula parsing and NERRE materials recall/precision.
-
-(a) Kononova solid-state + sol-gel ``material_string`` → gold ``composition``: the share we read to the same
-composition, over unique strings. Gold amounts are expressions (``1-x``, ``0.1-0.1*x``, ``3 - del_O``); both sides
-are compared at two test points of the variables (δ and ``del_O`` are 0), with tolerance 2e-3 (the gold rounds
-1/3 to 0.333). A *plain formula* is a string of formula characters only (letters, digits, ``.`` and ``/`` between digits,
-balanced brackets, hydrate dots) whose every letter run splits into element symbols (so not ``Y2O3powders``,
-``RuO2(s)``, ``WO3(99``), and whose gold has no variables and no element variables. Also reported: all strings, and per category and failure reason.
-
-(b) NERRE general materials abstracts: gold records' ``formula``/``name``/``acronym`` against the materials we
-extract from the abstract (no NER unless ``--ner``). A gold record is found when one of its strings equals a
-mention (normalized: lowercase, no spaces) or reads to the composition of an extracted material; an extracted
-material is correct when it matches a gold record of the same abstract the same way.
-
-Usage: ``python scripts/bench_materials.py [--data DIR] [--out results.json] [--limit N] [--ner MODEL_DIR]``
-
-The scorers are :mod:`matnlp.eval.materials`.
-"""
+"""Materials benchmark: Kononova formula parsing and NERRE materials recall/precision, as defined in
+:mod:`matnlp.eval.materials`; prints the figures and writes them to a JSON file."""
 
 from __future__ import annotations
 

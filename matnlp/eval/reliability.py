@@ -116,14 +116,19 @@ def kill_trial(kind: str, papers: Path, out: Path, delay: float) -> dict:
     return {"killed": not finished, "delay": round(delay, 2), "after_kill": after_kill, "snapshot": snapshot(out)}
 
 
-def kill_trials(kind: str, trials: int, seed: int, root: Path) -> dict:
-    """``trials`` kills at random moments of one uninterrupted CLI run's duration; counts identical outcomes."""
-    papers = make_papers(root / "papers")
-    expected = reference(kind, papers, root / f"{kind}-reference")
+def _timed_reference(kind: str, papers: Path, root: Path, name: str):
+    """The output of one undisturbed run (the expected snapshot) and how long a second such run takes."""
+    expected = reference(kind, papers, root / f"{kind}-{name}")
     start = time.perf_counter()
     subprocess.run(_command(kind, papers, root / f"{kind}-timed"), check=True, cwd=REPO_ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    duration = time.perf_counter() - start
+    return expected, time.perf_counter() - start
+
+
+def kill_trials(kind: str, trials: int, seed: int, root: Path) -> dict:
+    """``trials`` kills at random moments of one uninterrupted CLI run's duration; counts identical outcomes."""
+    papers = make_papers(root / "papers")
+    expected, duration = _timed_reference(kind, papers, root, "reference")
     rng = random.Random(seed)
     results = []
     for trial in range(trials):
@@ -179,11 +184,7 @@ def concurrent_trials(kind: str, trials: int, seed: int, root: Path) -> dict:
     random moment of the first one's run (from when it holds the lock); counts the trials where the second was
     refused and the first's output is complete and identical to a solo run's."""
     papers = make_papers(root / "papers")
-    expected = reference(kind, papers, root / f"{kind}-solo")
-    start = time.perf_counter()
-    subprocess.run(_command(kind, papers, root / f"{kind}-timed"), check=True, cwd=REPO_ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    duration = time.perf_counter() - start
+    expected, duration = _timed_reference(kind, papers, root, "solo")
     rng = random.Random(seed)
     options = SECOND_RUN_OPTIONS[kind]
     results = []
