@@ -36,7 +36,7 @@ from ..runner import run
 SECRET = "TOP-SECRET-7f3a9c"
 #: Every file name ingest and extract write: fixed names and numbered shards, never derived from an id.
 OUTPUT_NAMES = re.compile(r"extract|corpus|parts|(records|errors)\.jsonl|(manifest|config)\.json|sentences\.txt|"
-                          r"part-\d{5}\.jsonl|docs-\d{5}\.jsonl\.gz")
+                          r"part-\d{5}\.jsonl|docs-\d{5}\.jsonl\.gz|documents\.jsonl\.gz")
 
 
 # ------------------------------------------------------------------------------------------------ test corpus
