@@ -61,15 +61,15 @@ def _run_gensim(sentences: str, settings: dict) -> dict:
 
 
 def _run_eval(model_dir: str, analogies: str, te_table: str | None) -> dict:
-    from matnlp.embeddings import Embeddings
+    from matnlp.embeddings import Embeddings, evaluate_analogies, evaluate_thermoelectric
 
     emb = Embeddings.load(model_dir)
-    result = emb.evaluate_analogies(analogies)
+    result = evaluate_analogies(emb.wv, analogies)
     out = {"analogies": {k: result[k] for k in ("restrict_vocab", "vocab", "materials", "grammar", "overall")},
            "sections": {r["section"]: {k: r[k] for k in ("covered", "coverage", "accuracy")}
                         for r in result["sections"]}}
     if te_table:
-        te = emb.evaluate_thermoelectric(te_table)
+        te = evaluate_thermoelectric(emb, te_table)
         out["thermoelectric"] = {k: te[k] for k in ("covered", "covered_with_pf", "spearman", "p_value",
                                                     "known_te_in_top", "top")}
     return out

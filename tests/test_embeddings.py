@@ -13,6 +13,7 @@ from matnlp.embeddings import (
     PhraseModel,
     TrainConfig,
     evaluate_analogies,
+    evaluate_thermoelectric,
     load,
     train,
 )
@@ -216,7 +217,7 @@ def test_analogy_evaluation_matches_gensim(emb, data):
 
 
 def test_thermoelectric_ranking(emb, data):
-    result = emb.evaluate_thermoelectric(data / "mat2vec" / "TE_data_used_in_paper.json")
+    result = evaluate_thermoelectric(emb, data / "mat2vec" / "TE_data_used_in_paper.json")
     assert result["formulas"] == 35681 and 10 < result["covered"] < 1000
     assert result["covered_with_pf"] > 2 and -1 <= result["spearman"] <= 1
     sims = [r["similarity"] for r in result["ranking"]]

@@ -1,5 +1,5 @@
 """Import contracts of the package layout, read from the source with ``ast`` (nothing is imported):
-no import cycle between matnlp modules (lazy imports inside functions count; ``TYPE_CHECKING`` blocks do not),
+no import cycle between matnlp modules (lazy imports inside functions and ``TYPE_CHECKING`` blocks count),
 inference never reaches training code, lower stages never import higher ones, and tests and scripts import
 only ``matnlp.*``, never each other."""
 
@@ -22,23 +22,14 @@ def _module_name(path: Path) -> str:
 MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
-
-
 def _imports(tree: ast.AST, module: str, is_package: bool) -> set[str]:
-    """The matnlp modules one module imports, at any depth except under ``if TYPE_CHECKING:``; a matnlp name
+    """The matnlp modules one module imports, at any depth (``if TYPE_CHECKING:`` blocks too); a matnlp name
     that is no module is kept too, so that :func:`test_every_import_resolves` finds it."""
     package = module if is_package else module.rpartition(".")[0]
     found: set[str] = set()
     stack = [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            stack.extend(node.orelse)
-            continue
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):

@@ -113,12 +113,13 @@ def cmd_analogy(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    from ..embeddings import evaluate_analogies, evaluate_thermoelectric
     from ..errors import ConfigError
 
     emb = _load(args)
     if not args.analogies.is_file():
         raise ConfigError(f"{args.analogies}: no analogy file (set --analogies or MATNLP_DATA)")
-    result = {"analogies": emb.evaluate_analogies(args.analogies, args.restrict_vocab)}
+    result = {"analogies": evaluate_analogies(emb.wv, args.analogies, args.restrict_vocab)}
     a = result["analogies"]
     print(f"analogies (restrict_vocab={a['restrict_vocab']}, vocab={a['vocab']}):")
     print(f"  {'section':<60} {'questions':>9} {'covered':>8} {'coverage':>8} {'accuracy':>8}")
@@ -127,7 +128,7 @@ def cmd_eval(args) -> int:
         print(f"  {row['section'][:60]:<60} {row['questions']:>9} {row['covered']:>8} {_pct(row['coverage'])} "
               f"{_pct(row['accuracy'])}")
     if args.thermoelectric and str(args.thermoelectric) not in ("", "."):
-        te = result["thermoelectric"] = emb.evaluate_thermoelectric(args.thermoelectric)
+        te = result["thermoelectric"] = evaluate_thermoelectric(emb, args.thermoelectric)
         print(f"thermoelectric ranking: {te['covered']}/{te['formulas']} formulas covered, {te['covered_with_pf']} "
               f"with a computed power factor; Spearman {te['spearman']} (p={te['p_value']}); "
               f"{te['known_te_in_top']} known thermoelectrics in the top {te['top']}")

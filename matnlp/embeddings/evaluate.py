@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from gensim.models import KeyedVectors
 
 from ..errors import ConfigError
-
-if TYPE_CHECKING:
-    from .model import Embeddings
+from .model import Embeddings
 
 
 # --------------------------------------------------------------------------------------------------- evaluation

@@ -6,14 +6,12 @@ import difflib
 import json
 import logging
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from gensim.models import KeyedVectors
 
 from ..errors import ConfigError, ModelError
 from ..io import share_files
-from .evaluate import evaluate_analogies, evaluate_thermoelectric
 from .phrases import PhraseModel, is_barrier
 
 log = logging.getLogger(__name__)
@@ -138,14 +136,6 @@ class Embeddings:
         """Corpus counts in vector order (zeros when unknown)."""
         counts = self.wv.expandos.get("count")
         return np.asarray(counts, dtype=np.int64) if counts is not None else np.zeros(len(self.wv), np.int64)
-
-    # ---- evaluation
-    def evaluate_analogies(self, path: str | Path, restrict_vocab: int = 300_000) -> dict[str, Any]:
-        return evaluate_analogies(self.wv, path, restrict_vocab)
-
-    def evaluate_thermoelectric(self, path: str | Path, word: str = "thermoelectric", pf_index: int = 0,
-                                top: int = 20) -> dict[str, Any]:
-        return evaluate_thermoelectric(self, path, word, pf_index, top)
 
     # ---- export
     def export(self, fmt: str, out: str | Path) -> Path:
