@@ -37,7 +37,7 @@ EXTRACT_MODELS :=
 W2V_ARGS += --min-count 1
 endif
 
-.PHONY: venv pipeline corpus w2v ner ner-pretrain records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline bench-reliability fuzz train-synthesis clean
+.PHONY: venv pipeline corpus w2v ner ner-pretrain records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline bench-reliability bench-paragraphs fuzz train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -102,7 +102,7 @@ bench-reliability: venv
 fuzz: venv
 	$(PY) scripts/fuzz.py --examples 5000 --json bench/fuzz.json
 
-bench-extract: bench-synthesis bench-properties bench-materials
+bench-extract: bench-synthesis bench-properties bench-materials bench-paragraphs
 
 bench-pipeline: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 	$(PY) scripts/bench_pipeline.py --ner models/ner-matscholar --synthesis-model models/ner-mspt \
@@ -131,3 +131,6 @@ train-synthesis: venv
 
 clean:
 	rm -rf build corpus models out bench
+
+bench-paragraphs: venv
+	$(PY) scripts/bench_paragraphs.py --json bench/paragraphs.json

@@ -16,11 +16,16 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
+from .confidence import check_confidence, drop_below
 from .config import DOCUMENT_TIMEOUT
 from .errors import ConfigError, IngestError
+from .extractors.doping import attach_dopings, extract_dopings
 from .extractors.materials import extract_materials
 from .extractors.properties import extract_properties
-from .extractors.synthesis import extract_steps, synthesis_spans
+from .extractors.paragraphs import ParagraphClass, synthesis_paragraphs
+from .extractors.recipes import build_recipes
+from .extractors.synthesis import read_synthesis
+from .extractors.tables import extract_table_properties
 from .ingest import MAX_TEXT_CHARS, build_document, deadline, parse_file
 from .io import check_positive
 from .records import Provenance, Record, build_record
@@ -62,14 +67,19 @@ class Pipeline:
     :data:`matnlp.config.DOCUMENT_TIMEOUT`; ``None``: no limit; enforced in the main thread only), else
     ``TimeoutError``; a text over ``max_chars`` characters (default :data:`MAX_TEXT_CHARS`) is refused with an
     :class:`~matnlp.errors.IngestError` before any work.
+
+    Every part gets a ``confidence`` (:mod:`matnlp.confidence`); with ``min_confidence``, parts below it are dropped
+    from the records (:func:`matnlp.confidence.drop_below`).
     """
 
     def __init__(self, ner: str | Path | None = None, synthesis: str | Path | None = None, device: str = "auto",
-                 precision: str = "auto", timeout: float | None = DOCUMENT_TIMEOUT, max_chars: int = MAX_TEXT_CHARS):
+                 precision: str = "auto", timeout: float | None = DOCUMENT_TIMEOUT, max_chars: int = MAX_TEXT_CHARS,
+                 min_confidence: float | None = None):
         from . import ner as ner_models
 
         check_positive(timeout=timeout, max_chars=max_chars)
-        self.timeout, self.max_chars = timeout, max_chars
+        check_confidence(min_confidence)
+        self.timeout, self.max_chars, self.min_confidence = timeout, max_chars, min_confidence
         self.paths = ModelPaths(_str(ner), _str(synthesis), device, precision).check()
         self.ner = ner_models.load(ner, device=device, precision=precision) if ner else None
         self.synthesis = ner_models.load(synthesis, device=device, precision=precision) if synthesis else None
@@ -122,16 +132,29 @@ class Pipeline:
         limit = self.timeout * len(docs) if self.timeout else None
         with deadline(limit, docs[0].id if len(docs) == 1 else f"{len(docs)} documents"):
             entities = self._tag(self.ner, docs, [None] * len(docs))
-            spans = [synthesis_spans(d.text, d.sentences) for d in docs]
+            paragraphs = [synthesis_paragraphs(d) for d in docs]
+            spans = [[(p.start, p.end) for p in ps] for ps in paragraphs]
             ops = self._tag(self.synthesis, docs, spans) if self.synthesis else [None] * len(docs)
-            return [self._record(d, e if self.ner else None, s, o)
-                    for d, e, s, o in zip(docs, entities, spans, ops)]
+            records = [self._record(d, e if self.ner else None, p, o)
+                       for d, e, p, o in zip(docs, entities, paragraphs, ops)]
+        if self.min_confidence is not None:
+            for record in records:
+                drop_below(record, self.min_confidence)
+        return records
 
-    def _record(self, doc: Document, entities: list[Entity] | None, spans, ops: list[Entity] | None) -> Record:
+    def _record(self, doc: Document, entities: list[Entity] | None, paragraphs: list[ParagraphClass],
+                ops: list[Entity] | None) -> Record:
         materials = extract_materials(doc.text, entities, doc.sentences)
-        properties = extract_properties(doc.text, entities, doc.sentences)
-        steps = extract_steps(doc.text, ops, doc.sentences, within=spans)
-        return build_record(doc, self.provenance, entities or [], materials, properties, steps)
+        attach_dopings(materials, extract_dopings(doc.text, doc.sentences))
+        properties = extract_properties(doc.text, entities, doc.sentences) + extract_table_properties(doc.tables)
+        # Steps and recipes only inside the synthesis paragraphs, where the synthesis tagger ran.
+        mentions = [span for m in materials for span in m.mentions]
+        synthesis = read_synthesis(doc.text, ops, doc.sentences, within=[(p.start, p.end) for p in paragraphs],
+                                   materials=mentions)
+        formulas = {span: m.formula for m in materials if m.formula for span in m.mentions}
+        recipes = build_recipes(synthesis, [(p.start, p.end, p.label) for p in paragraphs], formulas)
+        return build_record(doc, self.provenance, entities or [], materials, properties, synthesis.steps,
+                            operations=ops or [], recipes=recipes)
 
     @staticmethod
     def _tag(tagger, docs: list[Document], within: list) -> list[list[Entity]]:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .confidence import annotate
 from .errors import SchemaError
 from .io import ERRORS, MANIFEST, atomic_path, write_json_atomic
 from .types import Document, Entity, Meta, Source
@@ -86,6 +87,9 @@ class Record:
     provenance: Provenance = field(default_factory=Provenance)
     schema: str = SCHEMA_ID
     sections: list[dict[str, Any]] = field(default_factory=list)
+    #: Per synthesis paragraph (``extractors.recipes.Recipe``): targets, precursors, media, steps as indices
+    #: into ``synthesis``, balanced reactions.
+    recipes: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form; every entity, property and step names the section its start lies in."""
@@ -95,7 +99,8 @@ class Record:
             "entities": [asdict(e) | {"section": where(e.start)} for e in self.entities], "materials": self.materials,
             "properties": self.properties, "synthesis": self.synthesis, "provenance": asdict(self.provenance),
         }
-        return d | {"sections": self.sections} if self.sections else d
+        d = d | {"sections": self.sections} if self.sections else d
+        return d | {"recipes": self.recipes} if self.recipes else d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Record:
@@ -105,6 +110,7 @@ class Record:
             entities=[Entity(**{k: v for k, v in e.items() if k != "section"}) for e in d["entities"]],
             materials=d["materials"], properties=d["properties"], synthesis=d["synthesis"],
             provenance=Provenance(**d["provenance"]), schema=d["schema"], sections=d.get("sections", []),
+            recipes=d.get("recipes", []),
         )
 
 
@@ -132,19 +138,25 @@ def build_record(
     materials: Iterable[Any] = (),
     properties: Iterable[Any] = (),
     steps: Iterable[Any] = (),
+    operations: Sequence[Entity] = (),
+    recipes: Iterable[Any] = (),
 ) -> Record:
     """A record from a document and the stage outputs: ``chem.Material``, ``properties.Property`` and
-    ``synthesis.SynthesisStep`` objects (anything with a ``to_dict`` giving the schema's form)."""
+    ``synthesis.SynthesisStep`` and ``recipes.Recipe`` objects (anything with a ``to_dict`` giving the schema's form). Every part gets a
+    ``confidence`` (:func:`matnlp.confidence.annotate`) from the NER ``entities`` and the synthesis model's
+    ``operations``, or from its model-free path."""
     sections = [{"title": s.title, "number": s.number, "level": s.level, "start": s.start, "end": s.end}
                 for s in doc.sections]
     where = section_finder(sections)
-    return Record(
+    record = Record(
         id=doc.id, source=doc.source, meta=doc.meta, entities=list(entities),
         materials=[m.to_dict() for m in materials],
         properties=[(d := p.to_dict()) | {"section": where(d.get("start", d["evidence"]["start"]))} for p in properties],
         synthesis=[(d := s.to_dict()) | {"section": where(d["start"])} for s in steps],
-        provenance=provenance, sections=sections,
+        provenance=provenance, sections=sections, recipes=[r.to_dict() for r in recipes],
     )
+    annotate(record.entities, operations, record.materials, record.properties, record.synthesis)
+    return record
 
 
 # ------------------------------------------------------------------------------------------------ validation
@@ -210,6 +222,25 @@ def offset_problems(record: Record, text: str) -> list[str]:
                 out += _span_problems(text, f"{w}/conditions/{kind}/{j}", c.get("start"), c.get("end"), c.get("text"))
         for j, m in enumerate(s["materials"]):
             out += _span_problems(text, f"{w}/materials/{j}", m.get("start"), m.get("end"), m["text"])
+            for k, a in enumerate(m.get("amounts", [])):
+                out += _span_problems(text, f"{w}/materials/{j}/amounts/{k}", a.get("start"), a.get("end"), a.get("text"))
+    for i, r in enumerate(record.recipes):
+        out += _recipe_problems(text, f"recipes/{i}", r, len(record.synthesis))
+    return out
+
+
+def _recipe_problems(text: str, where: str, recipe: dict[str, Any], n_steps: int) -> list[str]:
+    """Spans of one recipe (paragraph, material mentions, amounts) that do not slice ``text``, and step indices
+    outside the record's ``synthesis``."""
+    out = _span_problems(text, where, recipe["start"], recipe["end"])
+    for part in ("targets", "precursors", "media"):
+        for j, m in enumerate(recipe[part]):
+            for k, (a, b) in enumerate(m["mentions"]):
+                out += _span_problems(text, f"{where}/{part}/{j}/mentions/{k}", a, b)
+            for k, c in enumerate(m["amounts"]):
+                out += _span_problems(text, f"{where}/{part}/{j}/amounts/{k}", c.get("start"), c.get("end"), c.get("text"))
+    out += [f"{where}/steps: index {i} outside synthesis (length {n_steps})" for i in recipe["steps"]
+            if not 0 <= i < n_steps]
     return out
 
 
@@ -231,16 +262,17 @@ def _parquet_schemas():
     key = [("record_id", s)]
     return {
         "entities": pa.schema(key + [("start", i), ("end", i), ("label", s), ("text", s), ("score", f),
-                                     ("section", s)]),
+                                     ("confidence", f), ("section", s)]),
         "materials": pa.schema(key + [("text", s), ("formula", s), ("composition", s),
-                                      ("mentions", pa.list_(pa.list_(i))), ("reason", s)]),
+                                      ("mentions", pa.list_(pa.list_(i))), ("reason", s), ("confidence", f)]),
         "properties": pa.schema(key + [
             ("property", s), ("text", s), ("start", i), ("end", i), ("value", f), ("low", f), ("high", f),
             ("error", f), ("unit", s), ("value_start", i), ("value_end", i), ("material", s),
             ("material_start", i), ("material_end", i), ("conditions", s), ("evidence_start", i),
-            ("evidence_end", i), ("evidence_sentence_start", i), ("evidence_sentence_end", i), ("section", s)]),
+            ("evidence_end", i), ("evidence_sentence_start", i), ("evidence_sentence_end", i), ("section", s),
+            ("confidence", f)]),
         "steps": pa.schema(key + [("step", i), ("operation", s), ("type", s), ("start", i), ("end", i),
-                                  ("conditions", s), ("materials", s), ("section", s)]),
+                                  ("conditions", s), ("materials", s), ("section", s), ("confidence", f)]),
     }
 
 

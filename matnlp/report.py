@@ -1,9 +1,10 @@
 """The run report: ``out/REPORT.md`` and its PNG figures from the artefacts of a pipeline run (``matnlp report``).
 
 Reads (each optional; a missing or unreadable artefact becomes a line saying so): the corpus manifest, the word2vec
-model, the NER model directories' ``metrics.json`` and an extraction output directory (``manifest.json``,
-``records.jsonl``, ``errors.jsonl``). Figures: a 2-D PCA projection of element/material embeddings, per-label F1
-bars for each NER model, entity counts by label.
+model, the NER model directories' ``metrics.json`` and ``calibration.json`` and an extraction output directory
+(``manifest.json``, ``records.jsonl``, ``errors.jsonl``). Figures: a 2-D PCA projection of element/material
+embeddings, per-label F1 bars and a reliability diagram (raw scores and calibrated confidences against the share
+of entities right) for each NER model, entity counts by label.
 
     matnlp report --corpus corpus --w2v models/w2v --ner models/ner-matscholar \
         --synthesis-ner models/ner-mspt --records out/records -o out/REPORT.md
@@ -157,9 +158,43 @@ def ner_section(title: str) -> Callable[[Path, Path], list[str]]:
                        [[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in sorted(labels.items())])
         if "train_seconds" in metrics:
             lines += [f"Training time: {metrics['train_seconds']:.0f} s.", ""]
-        return lines + [plot_f1(splits, title, figures / f"report-f1-{slug(title)}.png"), ""]
+        lines += [plot_f1(splits, title, figures / f"report-f1-{slug(title)}.png"), ""]
+        return lines + calibration_lines(path, title, figures)
 
     return section
+
+
+def calibration_lines(path: Path, title: str, figures: Path) -> list[str]:
+    """The calibration of a model dir (``calibration.json``): expected calibration error of the raw scores and of
+    the confidences per split, the reliability table of the last split and its diagram."""
+    file = path / "calibration.json"
+    if not file.is_file():
+        return [f"_No {file.name}: entity confidences are not calibrated (`matnlp ner calibrate {path}`)._", ""]
+    report = read_json(file)["report"]
+    lines = ["**Confidence calibration** (fitted on dev; expected calibration error, 10 bins):", ""]
+    lines += table(["split", "entities", "share right", "ECE raw score", "ECE confidence"],
+                   [[s, r["entities"], r["accuracy"], r["raw"]["ece"], r["calibrated"]["ece"]]
+                    for s, r in report.items()])
+    shown = "test" if "test" in report else "dev"
+    lines += table([f"confidence bin ({shown})", "entities", "mean confidence", "share right"],
+                   [[f"{b['low']:.1f}–{b['high']:.1f}", b["count"], b["confidence"], b["accuracy"]]
+                    for b in report[shown]["calibrated"]["bins"]])
+    return lines + [plot_reliability(report[shown], f"{title} ({shown})",
+                                      figures / f"report-reliability-{slug(title)}.png"), ""]
+
+
+def plot_reliability(split: dict, title: str, path: Path) -> str:
+    """Reliability diagram: share of entities right against mean raw score and mean confidence, per bin."""
+    fig, ax = pyplot().subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    for kind, name, color in (("raw", "raw score", "tab:red"), ("calibrated", "calibrated confidence", "tab:blue")):
+        bins = split[kind]["bins"]
+        ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", color=color,
+                label=f"{name} (ECE {split[kind]['ece']:.3f})")
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="mean score in bin", ylabel="share of entities right",
+           title=f"{title}: reliability")
+    ax.legend(loc="upper left")
+    return save(fig, path)
 
 
 def plot_f1(splits: dict[str, dict], title: str, path: Path) -> str:
@@ -194,6 +229,9 @@ def records_section(path: Path, figures: Path) -> list[str]:
         lines += [plot_counts(counts["labels"], "Entities by label", figures / "report-entities.png"), ""]
     if counts["steps"]:
         lines += table(["synthesis step type", "count"], counts["steps"].most_common(12))
+    if "min_confidence" in config:
+        dropped = ", ".join(f"{n} {kind}" for kind, n in config["dropped_below_confidence"].items())
+        lines += [f"Parts with confidence below {config['min_confidence']} were dropped: {dropped}.", ""]
     return lines + errors_lines(path / "errors.jsonl", manifest)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from .confidence import Dropped, check_confidence, drop_below
 from .corpus import WARM_UP_TEXT, warm_up
 from .errors import ConfigError, IngestError, SchemaError
 from .ingest import DOCUMENT_TIMEOUT, Parsed, build_document, deadline, iter_inputs, parse_file
@@ -202,21 +203,28 @@ def _prepare_parts(out: Path, config: dict[str, Any], resume: bool) -> None:
     write_json_atomic(stamp, config)
 
 
-def _merge(out: Path, shards: int, parquet: bool, config: dict[str, Any], provenance: Provenance) -> dict[str, Any]:
-    """Merge the part files, in shard order, into records.jsonl / errors.jsonl / manifest.json."""
+def _merge(out: Path, shards: int, parquet: bool, config: dict[str, Any], provenance: Provenance,
+           min_confidence: float | None = None) -> dict[str, Any]:
+    """Merge the part files, in shard order, into records.jsonl / errors.jsonl / manifest.json; with
+    ``min_confidence``, parts below it are dropped from the records and the manifest's config counts them."""
     writer = RecordWriter(out, parquet=parquet)
+    dropped = Dropped()
     try:
         for index in range(shards):
             with _part_path(out, index).open(encoding="utf-8") as handle:
                 for line in handle:
                     entry = json.loads(line)
                     if "record" in entry:
+                        if min_confidence is not None:
+                            dropped.add(drop_below(entry["record"], min_confidence))
                         writer.append(entry["record"], entry.get("document"))
                     else:
                         writer.append_error(entry["error"])
     except BaseException:
         writer.abort()
         raise
+    if min_confidence is not None:
+        config = {**config, "min_confidence": min_confidence, "dropped_below_confidence": asdict(dropped)}
     return writer.close(config=config, provenance=provenance)
 
 
@@ -235,13 +243,16 @@ def run(
     exclude: tuple[str, ...] = (),
     progress: bool = True,
     overwrite: bool = False,
+    min_confidence: float | None = None,
 ) -> dict[str, Any]:
     """Extract records from papers into ``out_dir``; returns the manifest (inputs == records + errors).
 
     Everything is checked before the output folder is touched: the settings, the inputs and the model directories.
     The folder is then locked for the run (:func:`matnlp.io.output_lock`: a second run into it is refused) and must
-    be empty, unless ``resume`` continues the run it holds or ``overwrite`` replaces its outputs."""
+    be empty, unless ``resume`` continues the run it holds or ``overwrite`` replaces its outputs. ``min_confidence``
+    drops the record parts below it (:func:`matnlp.confidence.drop_below`) and says so in the manifest."""
     check_positive(workers=workers, shard_docs=shard_docs, timeout=timeout)
+    check_confidence(min_confidence)
     if engine not in ("local", "dask"):
         raise ConfigError(f"engine must be 'local' or 'dask', not {engine!r}")
     if resume and overwrite:
@@ -254,11 +265,13 @@ def run(
     out = Path(out_dir)
     with output_lock(out):
         check_output_dir(out, resume=resume, overwrite=overwrite, resumable=True)
-        return _run(files, out, models, engine, workers, scheduler, resume, parquet, shard_docs, timeout, progress)
+        return _run(files, out, models, engine, workers, scheduler, resume, parquet, shard_docs, timeout, progress,
+                    min_confidence)
 
 
 def _run(files: list[Path], out: Path, models: ModelPaths, engine: str, workers: int, scheduler: str | None,
-         resume: bool, parquet: bool, shard_docs: int, timeout: float | None, progress: bool) -> dict[str, Any]:
+         resume: bool, parquet: bool, shard_docs: int, timeout: float | None, progress: bool,
+         min_confidence: float | None) -> dict[str, Any]:
     config = {"inputs": [str(p) for p in files], "models": asdict(models), "shard_docs": shard_docs,
               "timeout": timeout}
     _prepare_parts(out, config, resume)
@@ -294,4 +307,4 @@ def _run(files: list[Path], out: Path, models: ModelPaths, engine: str, workers:
     provenance = Provenance.now({role: path for role, path in roles.items() if path})
     run_config = {**config, "engine": engine, "workers": workers,
                   "seconds": round(time.perf_counter() - started, 2), "resumed_shards": counts["skipped"]}
-    return _merge(out, counts["shards"], parquet, run_config, provenance)
+    return _merge(out, counts["shards"], parquet, run_config, provenance, min_confidence)

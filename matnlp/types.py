@@ -169,10 +169,13 @@ class Document:
 
 @dataclass(slots=True)
 class Entity:
-    """A labelled span of ``Document.text`` (or of the text given to a tagger)."""
+    """A labelled span of ``Document.text`` (or of the text given to a tagger). ``score`` is the model's raw score
+    (mean tag probability); ``confidence`` the calibrated probability that the entity is right, when the model has
+    a calibration (:mod:`matnlp.ner.calibrate`)."""
 
     start: int
     end: int
     label: str
     text: str
     score: float = 1.0
+    confidence: float | None = None

@@ -7,8 +7,11 @@ triple when its property span overlaps the gold PROPERTY, its value span the gol
 equals a gold UNIT inside the value; ``pair`` scores the same without the unit; ``material_accuracy`` is the share
 of found gold pairs measured on a MAT whose predicted material overlaps it.
 
-Settings: ``gold_properties`` (gold PROPERTY and MAT spans given: linking quality), ``lexicon`` (no NER: lexicon
-property finder and formula tokens; end to end) and, with ``--ner``, ``ner`` (the tagger's PRO/PROPERTY/MAT spans).
+Settings: ``gold_properties`` (gold PROPERTY and MAT spans given: linking quality), ``lexicon`` (no NER: the
+model-free property finder — learned span tagger plus lexicon — and the materials finder; end to end) and, with
+``--ner``, ``ner`` (the tagger's PRO/PROPERTY/MAT spans). Each setting runs with the learned linker
+(``matnlp.extractors.relations``) and, as the baseline in the same run, ``heuristic`` (hand-weighted value score,
+cued-or-nearest material, lexicon-only property finder).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from matnlp.config import data_dir
 from matnlp.datasets.mulms import documents
 from matnlp.eval.bench import write_json
 from matnlp.eval.properties import gold_entities, score_documents
+from matnlp.extractors.properties import LINKERS
 
 log = logging.getLogger("bench_properties")
 
@@ -43,9 +47,10 @@ def main() -> None:
         settings["ner"] = lambda doc: tagger(doc.text)
     results = {"split": args.split, "documents": [d.name for d in docs]}
     for name, entities in settings.items():
-        results[name] = score_documents(docs, entities)
-        log.info("%s: triple %s pair %s material %s", name, results[name]["triple"], results[name]["pair"],
-                 results[name]["material_accuracy"])
+        results[name] = {linker: score_documents(docs, entities, linker) for linker in LINKERS}
+        for linker, r in results[name].items():
+            log.info("%s/%s: triple %s pair F1 %.4f material %s", name, linker, r["triple"], r["pair"]["f1"],
+                     r["material_accuracy"])
     if args.json:
         write_json(args.json, results, indent=1)
 

@@ -13,6 +13,7 @@ from matnlp.chem import (
     is_formula,
     parse_formula,
     parse_stoichiometry,
+    read_material,
 )
 
 
@@ -246,3 +247,36 @@ def test_names_that_fix_no_formula_give_reasons(name, reason):
     with pytest.raises(FormulaError) as info:
         formula_from_name(name)
     assert info.value.reason == reason
+
+
+@pytest.mark.parametrize(("written", "formula", "note"), [
+    ("nano-TiO2", "TiO2", "nano"),
+    ("nano-sized ZnO", "ZnO", "nano-sized"),
+    ("Fe2O3 (≥99%)", "Fe2O3", "purity 99%"),
+    ("NiO (99.9%, Sigma-Aldrich)", "NiO", "purity 99.9%; Sigma-Aldrich"),
+    ("Li2CO3 (Alfa Aesar, 99%)", "Li2CO3", "purity 99%; Alfa Aesar"),
+    ("Co3O4 (purity 99.99%)", "Co3O4", "purity 99.99%"),
+    ("α-Fe2O3 (99.9%)", "Fe2O3", "purity 99.9%; α phase"),
+])
+def test_size_words_and_purities_stay_out_of_the_formula(written, formula, note):
+    reading = read_material(written)
+    assert reading.formula == formula and reading.note == note
+
+
+@pytest.mark.parametrize(("written", "composition"), [
+    ("CuSO4.5H2O", {"Cu": 1, "S": 1, "O": 9, "H": 10}),
+    ("Co(NO3)2.6H2O", {"Co": 1, "N": 2, "O": 12, "H": 12}),
+    ("La0.5H2O", {"La": 0.5, "H": 2, "O": 1}),  # a decimal amount, not a hydrate dot
+])
+def test_a_full_stop_before_water_is_a_hydrate_dot(written, composition):
+    assert read_material(written).stoichiometry.composition() == Composition(composition)
+
+
+@pytest.mark.parametrize(("name", "formula"), [
+    ("barium zirconate", "BaZrO3"), ("yttrium vanadate", "YVO4"), ("lanthanum gallate", "LaGaO3"),
+    ("gadolinia", "Gd2O3"),
+])
+def test_electrolyte_and_oxide_names(name, formula):
+    """Oxoanion salts are trivial names here: ``vanadate``, ``titanate``, ``zirconate`` alone fix no formula
+    (NH4VO3 / YVO4, Li2TiO3 / Li4Ti5O12, BaZrO3 / La2Zr2O7)."""
+    assert formula_from_name(name) == formula

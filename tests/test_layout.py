@@ -138,6 +138,8 @@ LOWER_STAGES = {
     "matnlp.extractors": {"matnlp.corpus", "matnlp.ner", "matnlp.pipeline", "matnlp.runner", "matnlp.records",
                        "matnlp.embeddings"},
     "matnlp.pipeline": {"matnlp.runner", "matnlp.cli"},
+    "matnlp.confidence": {"matnlp.ner", "matnlp.records", "matnlp.pipeline", "matnlp.runner", "matnlp.corpus",
+                          "matnlp.embeddings", "matnlp.cli"},
 }
 
 

@@ -5,7 +5,14 @@ import json
 import pytest
 
 from matnlp.chem import Composition, parse_formula, parse_material, read_material
-from matnlp.eval.materials import HARD_CASES, hard_cases, kononova_strings, nerre_materials
+from matnlp.eval.materials import (
+    HARD_CASES,
+    decorated_formulas,
+    hard_cases,
+    kononova_strings,
+    nerre_materials,
+    sofc_abbreviations,
+)
 from matnlp.extractors.materials import extract_materials
 from matnlp.types import Entity
 
@@ -163,3 +170,33 @@ def test_tagged_spans_are_made_whole():
     assert [text[a:b] for a, b in doped.mentions] == ["Eu2+-doped SrAl2O4"]
     nickel = next(m for m in materials if m.formula == "Ni")
     assert [text[a:b] for a, b in nickel.mentions] == ["Ni (99.9%)"] and nickel.note == "purity 99.9%"
+
+
+def test_sofc_abbreviations_resolve_to_their_definitions():
+    """Material acronyms defined as ``long form (ACR)`` become mentions of the defined material (on all 45 SOFC-Exp
+    papers: 100 of 110 definitions, 2607 of 2652 occurrences; on the first 15: 29 of 33, 1125 of 1153); method
+    acronyms never become materials."""
+    result = sofc_abbreviations(papers=15)
+    assert result["papers"] == 15 and result["defined"] >= 30
+    assert result["resolved"] >= 0.85 * result["defined"]
+    assert result["merged_mentions"] >= 0.95 * result["occurrences"]
+    assert result["not_material_mentions"] == 0
+
+
+def test_sofc_long_forms_carry_host_and_dopant():
+    text = ("The most used ceramics are yttria stabilized zirconia (YSZ) and gadolinia doped ceria (GDC); "
+            "Pt/yttria-stabilized zirconia and yttrium-doped barium zirconate (BZY) were compared. YSZ and BZY differ.")
+    materials = {m.text: m for m in extract_materials(text)}
+    ysz, gdc, bzy = (materials[k] for k in ("yttria stabilized zirconia", "gadolinia doped ceria",
+                                              "yttrium-doped barium zirconate"))
+    assert (ysz.formula, ysz.dopants) == ("ZrO2", ["Y2O3"]) and (gdc.formula, gdc.dopants) == ("CeO2", ["Gd2O3"])
+    assert (bzy.formula, bzy.dopants) == ("BaZrO3", ["Y"])
+    assert [text[a:b] for a, b in bzy.mentions] == ["yttrium-doped barium zirconate", "BZY", "BZY"]
+    assert len(ysz.mentions) == 4 and "Pt" not in str([m.dopants for m in materials.values()])
+
+
+def test_decorated_plain_formulas_keep_their_composition():
+    """Kononova plain formulas with prefixes, purities and hydrates added as papers write them (first 2000; all
+    9,956: 0.992)."""
+    result = decorated_formulas(limit=2000)
+    assert result["strings"] > 1900 and result["share"] >= 0.97

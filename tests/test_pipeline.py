@@ -93,7 +93,7 @@ def test_every_offset_is_checkable_against_documents_jsonl(serial_run):
 
 
 def test_parts_name_their_numbered_section(tmp_path):
-    """A plain-text paper with numbered headings: steps and properties name "2.4 Porosity", "2.1 Slurry …"."""
+    """A plain-text paper with numbered headings: steps and properties name "2.1 Slurry preparation", …"""
     paper = Path(__file__).parent / "fixtures" / "ingest" / "plain_paper.txt"
     manifest = run([paper], tmp_path / "out", progress=False)
     assert manifest["records"] == 1
@@ -104,9 +104,9 @@ def test_parts_name_their_numbered_section(tmp_path):
     assert "2.4" not in text  # heading numbers stay out of the running text
     sections = {s["title"]: s for s in record["sections"]}
     assert sections["Porosity"]["number"] == "2.4" and sections["Slurry preparation"]["number"] == "2.1"
-    porosity = sections["Porosity"]
-    steps = [s for s in record["synthesis"] if porosity["start"] <= s["start"] < porosity["end"]]
-    assert steps and {s["section"] for s in steps} == {"2.4 Porosity"}
+    slurry = sections["Slurry preparation"]
+    steps = [s for s in record["synthesis"] if slurry["start"] <= s["start"] < slurry["end"]]
+    assert steps and {s["section"] for s in steps} == {"2.1 Slurry preparation"}
     assert {p["section"] for p in record["properties"] if p["property"].lower() == "porosity"} >= {"Abstract"}
 
 

@@ -1,3 +1,4 @@
+import json
 import math
 
 import pytest
@@ -138,3 +139,77 @@ def test_never_crashes_and_spans_slice(text):
 def test_arbitrary_unicode(text):
     for q in parse_quantities(text):
         assert 0 <= q.start < q.end <= len(text)
+
+
+# ----------------------------------------------------------------------------- issue 16: units on real text
+
+
+def _snippet(path, anchor, before=0, after=0):
+    text = path.read_text(encoding="utf-8")
+    i = text.index(anchor)
+    return text[max(0, i - before) : i + len(anchor) + after]
+
+
+@pytest.fixture(scope="module")
+def general_abstracts_text(data):
+    lines = (data / "nerre_general_mof" / "general_materials_information_annotations.jsonl").read_text(
+        encoding="utf-8").splitlines()
+    return "\n".join(json.loads(line)["prompt"] for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("path", "anchor", "span", "unit", "kind"),
+    [
+        # Seebeck coefficient with µ (U+03BC) and a middle dot, and a range written "from ∼30 to ∼300"
+        ("sofc_exp_texts/texts/PMC5706185.txt", "from ∼30 to ∼300 μV·K−1", "30 to ∼300 μV·K−1", "µV K-1",
+         "seebeck_coefficient"),
+        # cm2/Vs: the denominator is one group
+        ("mulms/texts/oastm_09.txt", "0.066cm2/Vs", "0.066cm2/Vs", "cm2 V-1 s-1", "mobility"),
+        # PDF text: U+25E6 for the degree sign, "(cid:0)" for the minus of an exponent
+        ("mulms/texts/pemfc_13.txt", "100 mS cm(cid:0) 1", "100 mS cm(cid:0) 1", "mS cm-1", "conductivity"),
+    ],
+)
+def test_real_units(data, path, anchor, span, unit, kind):
+    text = _snippet(data / path, anchor)
+    (q,) = [q for q in parse_quantities(text) if q.unit is not None]
+    assert (text[q.start : q.end], q.unit, q.kind) == (span, unit, kind)
+
+
+@pytest.mark.parametrize(
+    ("anchor", "span", "unit", "kind"),
+    [
+        ("0.3-0.5 W/mK", "0.3-0.5 W/mK", "W m-1 K-1", "thermal_conductivity"),  # W/mK is not watts
+        ("at 2C rate", "2C rate", "C-rate", "c_rate"),  # a C-rate after a discharge capacity
+    ],
+)
+def test_real_units_in_abstracts(general_abstracts_text, anchor, span, unit, kind):
+    i = general_abstracts_text.index(anchor)
+    text = general_abstracts_text[max(0, i - 120) : i + len(anchor)]
+    q = parse_quantities(text)[-1]
+    assert (text[q.start : q.end], q.unit, q.kind) == (span, unit, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("230 µV/K", "µV K-1"), ("230 μV/K", "µV K-1"), ("1.5 W/(m K)", "W m-1 K-1"), ("1.5 W/(m·K)", "W m-1 K-1"),
+        ("1.5 W m−1 K−1", "W m-1 K-1"), ("1.5 W/mK", "W m-1 K-1"), ("100 cm2/Vs", "cm2 V-1 s-1"),
+        ("100 cm2 V−1 s−1", "cm2 V-1 s-1"), ("0.1 S cm−1", "S cm-1"), ("160 mA h g−1", "mAh g-1"),
+        ("160 mAh/g", "mAh g-1"), ("231 mAh g–1", "mAh g-1"), ("60 ◦C", "°C"), ("73 mN m(cid:0) 1", "mN m-1"),
+    ],
+)
+def test_compound_units_parse_whole(text, unit):
+    q = one(text)
+    assert q.unit == unit and parse_unit(unit).text == unit
+
+
+def test_c_rate_needs_a_cue():
+    qs = parse_quantities("The cells were discharged at 0.1 C and 5 C.")
+    assert [(q.value, q.unit) for q in qs] == [(0.1, "C-rate"), (5.0, "C-rate")]
+    # no charge/discharge/rate cue, or a number too large for a C-rate: no unit (not coulombs, not °C)
+    assert parse_quantities("The sample 0.1 C was used.")[0].unit is None
+    assert parse_quantities("The discharge cell was heated at 500 C.")[0].unit is None
+    # "Sr 3d3/2" is an electron state, not days cubed
+    assert parse_quantities("the doublet of Sr 3d3/2 and Sr 3d5/2 states")[0].unit is None
+    # "100 sccm N2" is a flow of nitrogen, not sccm·newton²
+    assert [q.unit for q in parse_quantities("a flow of 100 sccm N2")] == ["sccm"]

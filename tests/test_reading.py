@@ -322,3 +322,37 @@ def test_old_shards_still_load():
          "sections": [{"title": "Title", "start": 0, "end": 4}], "sentences": []}
     doc = Document.from_dict(d)
     assert doc.tables == [] and doc.sections[0].number is None and doc.sections[0].level == 1
+
+
+# --- reference lists run into the text of flattened plain-text exports (SOFC-Exp) ------------------------------
+
+
+def test_numbered_reference_run_leaves_the_last_paragraph(data):
+    doc = only_doc(data / "sofc_exp_texts" / "texts" / "PMC3730159.txt")
+    refs = [m.text for m in doc.back_matter if m.kind == "references"]
+    assert len(refs) >= 95 and refs[0].startswith("1 WagnerC Adsorbed atomic species")
+    assert "WagnerC" not in doc.text and "Advances in Catalysis 1970" not in doc.text
+    assert "is gratefully acknowledged." in doc.text  # the text before the list stays
+    assert "Figure 1 Catalyst structure schematic drawing." in doc.text  # and the captions after it
+
+
+def test_reference_list_printed_line_by_line_leaves_the_text(data):
+    doc = only_doc(data / "sofc_exp_texts" / "texts" / "PMC4495617.txt")
+    refs = [m.text for m in doc.back_matter if m.kind == "references"]
+    assert len(refs) >= 30 and any(r.startswith("DongX. et al. Single layer fuel cell") for r in refs)
+    assert "DongX. et al." not in doc.text and "Power Sources. 249, 270–276 (2014)" not in doc.text
+    assert "Prof Bin Zhu acknowledges the support" in doc.text
+
+
+def test_reference_run_cut_before_author_contributions(data):
+    doc = only_doc(data / "sofc_exp_texts" / "texts" / "PMC5331335.txt")
+    assert "IwaharaH., EsakaT." not in doc.text
+    assert "J.-H.L. advised in the interpretation of data regarding the electrochemical properties." in doc.text
+
+
+def test_body_citations_are_not_a_reference_run(data):
+    doc = only_doc(data / "sofc_exp_texts" / "texts" / "PMC3564701.txt")
+    body = doc.text[:doc.text.index("Acknowledgments")]
+    assert "Shim et al. demonstrated that a fuel cell employing a 40-nm-thick yttria-stabilized zirconia" in body
+    assert not [m for m in doc.back_matter if m.kind == "references" and "Shim et al." in m.text]
+    assert "O’HayreR ChaSW" not in doc.text

@@ -10,6 +10,10 @@ import pytest
 from matnlp.cli import main
 from matnlp.corpus import ingest
 from matnlp.embeddings import TrainConfig, train
+from matnlp.ner import load
+from matnlp.ner.calibrate import calibrate
+from matnlp.ner.data import load_examples
+from matnlp.ner.modeldir import CALIBRATION_FILE
 from matnlp.pipeline import ModelPaths
 from matnlp.report import build_report, pca_2d
 from matnlp.runner import run
@@ -33,10 +37,12 @@ def artefacts(tmp_path_factory, data, tiny_ner_dir):
     repeated.write_text((root / "corpus" / "sentences.txt").read_text(encoding="utf-8") * 20, encoding="utf-8")
     train(repeated, root / "w2v", TrainConfig(vector_size=24, window=4, min_count=3, negative=3, epochs=2,
                                              deterministic=True, seed=3))
-    mspt = root / "ner-mspt"  # a model dir whose metrics carry a test split too
+    mspt = root / "ner-mspt"  # a model dir whose metrics carry a test split too, and a calibration
     mspt.mkdir()
     metrics = json.loads((tiny_ner_dir / "metrics.json").read_text())
     (mspt / "metrics.json").write_text(json.dumps({**metrics, "test": metrics["dev"]}))
+    examples = load_examples(str(data / "matscholar_ner" / "dev.txt"))
+    calibrate(load(tiny_ner_dir, device="cpu"), examples[:100], examples[100:200]).save(mspt / CALIBRATION_FILE)
     run([papers], root / "records", ModelPaths(ner=str(tiny_ner_dir)), shard_docs=4, progress=False)
     return {"corpus": root / "corpus", "w2v": root / "w2v", "ner": tiny_ner_dir, "synthesis_ner": mspt,
             "records": root / "records"}
@@ -63,10 +69,21 @@ def test_report_from_a_small_run(artefacts, tmp_path):
     assert "nearest to **band gap**: " in text and "band gap**: (not in" not in text
     assert "_No test split scored for this model; per-label figures are on dev._" in text  # tiny_ner_dir: dev only
     figures = ["report-embeddings.png", "report-f1-matscholar-ner.png", "report-f1-synthesis-ner-mspt.png",
-               "report-entities.png"]
+               "report-entities.png", "report-reliability-synthesis-ner-mspt.png"]
     for name in figures:
         assert f"]({name})" in text
         assert (out.parent / name).read_bytes().startswith(PNG)
+
+
+def test_report_shows_the_calibration_of_the_models(artefacts, tmp_path):
+    text = build_report(tmp_path / "REPORT.md", ner=artefacts["ner"], synthesis_ner=artefacts["synthesis_ner"]
+                        ).read_text()
+    report = json.loads((artefacts["synthesis_ner"] / CALIBRATION_FILE).read_text())["report"]
+    assert "_No calibration.json: entity confidences are not calibrated" in text  # the Matscholar model has none
+    test = report["test"]
+    assert f"| test | {test['entities']} | {test['accuracy']:.3f} | {test['raw']['ece']:.3f} | " in text
+    first = test["calibrated"]["bins"][0]
+    assert f"| {first['low']:.1f}–{first['high']:.1f} | {first['count']} | {first['confidence']:.3f} |" in text
 
 
 def test_projection_is_the_top_principal_plane():

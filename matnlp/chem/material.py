@@ -38,8 +38,16 @@ _DOPANT_ITEM = re.compile(r"(?P<amount>\d*\.?\d*[xyz]?)(?P<element>[A-Z][a-z]?)(
 _NAME_WORD = re.compile(r"[a-z]{3,}")
 #: Polytype (``2H-``, ``4H-``, ``1T'-``) and phase (``α-``, ``γ-``, ``t-``, ``m-``, ``h-``, ``c-``, ``a-``) prefixes.
 _PREFIX = re.compile(r"(?P<prefix>\d{1,2}[HRTCMO]['′]?|[αβγδεζηθκλστφχω]|alpha|beta|gamma|delta|[tmhcoa])[-‐‑](?=[A-Z(\[])")
+#: A size or texture word before the material: ``nano-TiO2``, ``nano-sized ZnO``, ``nanocrystalline CeO2``.
+_MORPHOLOGY = re.compile(r"(?P<morphology>(?:nano|micro|meso)(?:[-‐]?(?:sized|crystalline|porous|structured))?)"
+                         r"[-‐‑ ](?=[A-Z(\[])", re.IGNORECASE)
+#: ``CuSO4.5H2O``: a full stop before a water count is a hydrate dot, not a decimal point.
+_HYDRATE_DOT = re.compile(r"(?:(?<=[A-Za-z)\]][1-9])|(?<=[A-Za-z)\]]))\.(?=\d{0,2}H2O$)")
 #: A purity written after the material: ``Co3O4 (99.99%)``, ``Li2CO3, 99.9%``.
-_PURITY = re.compile(r"\s*(?:\(\s*|,\s*)(?P<purity>\d{2}(?:\.\d+)?\s*%)\s*\)?$")
+_PURITY = re.compile(
+    r"\s*(?:\((?P<before>[^()]*?,\s*)?|,\s*)(?:purity\s*(?:of\s*)?)?[≥>~]?\s*(?P<purity>\d{2}(?:\.\d+)?\s*(?:wt\s*)?%)"
+    r"(?:\s*(?:purity|pure))?(?P<after>\s*,[^()]*)?\s*\)?$"
+)
 #: All-capital strings (and their plurals) are acronyms (``SOFC``, ``BSCF``, ``CNTs``), not formulas ...
 _ACRONYM = re.compile(r"[A-Z]{3,}s?|[A-Z]{2,}s")
 #: ... except these molecules, written in capitals.
@@ -126,16 +134,21 @@ def _read_colon(text: str) -> Reading:
 @lru_cache(maxsize=65536)
 def read_material(text: str) -> Reading:
     """Read a material string: a formula (variables kept symbolic), a chemical name, or a doping notation
-    (``Eu3+:Y2O3``, ``Y-doped ZrO2``). A purity (``(99.99%)``) and a polytype or phase prefix (``2H-``, ``α-``) are
-    kept in the note, out of the formula; acronyms (``SOFC``, ``BSCF``) and element ratios (``Sr:Cr``) are not
-    materials. Raises :class:`FormulaError` with the reason; never guesses."""
+    (``Eu3+:Y2O3``, ``Y-doped ZrO2``). A purity (``(99.99%)``, ``(Alfa Aesar, ≥99%)``), a size word (``nano-``)
+    and a polytype or phase prefix (``2H-``, ``α-``) are kept in the note, out of the formula; ``CuSO4.5H2O`` is a
+    hydrate; acronyms (``SOFC``, ``BSCF``) and element ratios (``Sr:Cr``) are not materials. Raises :class:`FormulaError` with the reason; never guesses."""
     text = " ".join(text.split())
     notes = []
     if purity := _PURITY.search(text):
-        text, notes = text[: purity.start()], [f"purity {purity['purity'].replace(' ', '')}"]
+        extra = [x.strip(" ,") for x in (purity["before"], purity["after"]) if x and x.strip(" ,")]
+        text, notes = text[: purity.start()], [f"purity {purity['purity'].replace(' ', '')}", *extra]
+    if morphology := _MORPHOLOGY.match(text):
+        text = text[morphology.end():]
+        notes.append(morphology["morphology"])
     if prefix := _PREFIX.match(text):
         text = text[prefix.end():]
         notes.append(f"{prefix['prefix']} {'polytype' if prefix['prefix'][0].isdigit() else 'phase'}")
+    text = _HYDRATE_DOT.sub("·", text)
     if _ACRONYM.fullmatch(text) and text not in CAPITAL_FORMULAS:
         raise FormulaError(text, "an acronym, not a formula")
     return _with_note(_read_plain(text), "; ".join(notes))
@@ -161,10 +174,30 @@ def _read_plain(text: str) -> Reading:
 # --- materials in text --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Dopant:
+    """A dopant found with its host in a sentence: the dopant mention (``element``: its symbol when it names one
+    element), the host mention it was linked to, and the link's probability."""
+
+    text: str
+    element: str | None
+    start: int
+    end: int
+    host: str
+    host_start: int
+    host_end: int
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "element": self.element, "start": self.start, "end": self.end,
+                "host": self.host, "host_start": self.host_start, "host_end": self.host_end, "score": self.score}
+
+
 @dataclass(slots=True)
 class Material:
     """A material of a document: its formula and composition (``None`` with a ``reason`` when they cannot be
-    known), the variable values used, dopants, and every mention as a ``[start, end)`` span of the text."""
+    known), the variable values used, dopants read from the notation (``dopants``) or linked in the text
+    (``dopings``), and every mention as a ``[start, end)`` span of the text."""
 
     text: str
     formula: str | None
@@ -174,6 +207,7 @@ class Material:
     variables: dict[str, float] | None = None
     dopants: list[str] | None = None
     note: str | None = None
+    dopings: list[Dopant] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form as in the record schema; optional fields only when set."""
@@ -184,6 +218,7 @@ class Material:
             "mentions": [list(m) for m in self.mentions],
         }
         optional = {"reason": self.reason, "variables": self.variables, "dopants": self.dopants, "note": self.note}
+        optional["dopings"] = [x.to_dict() for x in self.dopings]
         return d | {k: v for k, v in optional.items() if v}
 
 

@@ -31,7 +31,12 @@ TRIVIAL_NAMES: dict[str, str] = {
     "cadmium sulfide": "CdS", "zinc sulfide": "ZnS", "lead sulfide": "PbS", "indium phosphide": "InP",
     "niobium pentoxide": "Nb2O5", "vanadium pentoxide": "V2O5", "tantalum pentoxide": "Ta2O5",
     "phosphorus pentoxide": "P2O5", "yttrium aluminum garnet": "Y3Al5O12", "yttrium aluminium garnet": "Y3Al5O12",
-    "yttrium iron garnet": "Y3Fe5O12", "spinel": "MgAl2O4",
+    "yttrium iron garnet": "Y3Fe5O12", "spinel": "MgAl2O4", "gadolinia": "Gd2O3", "scandia": "Sc2O3",
+    "samaria": "Sm2O3", "calcia": "CaO", "lanthana": "La2O3", "baria": "BaO", "strontia": "SrO",
+    "barium zirconate": "BaZrO3", "barium cerate": "BaCeO3", "strontium cerate": "SrCeO3",
+    "strontium zirconate": "SrZrO3", "lanthanum gallate": "LaGaO3", "yttrium vanadate": "YVO4",
+    "lanthanum manganite": "LaMnO3",
+    "lanthanum cobaltite": "LaCoO3", "lanthanum ferrite": "LaFeO3", "lanthanum chromite": "LaCrO3",
 }
 #: Cations by name with one common oxidation state; other metals need a roman numeral (``iron(III) oxide``).
 _COMMON_STATES: dict[str, int] = {

@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue the run in OUT_DIR: skip its finished shards (same inputs and settings)")
     p.add_argument("--shard-size", type=positive_int, default=32, help="documents per shard (default: 32)")
+    p.add_argument("--min-confidence", type=float, metavar="X",
+                   help="drop entities, materials, properties and steps whose confidence is below X (0-1); the "
+                   "manifest counts them (parts of unknown confidence are kept)")
     add_device_options(p)
     p.set_defaults(func=run)
 
@@ -43,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         resume=args.resume, overwrite=args.overwrite, parquet=args.format == "parquet", shard_docs=args.shard_size,
         timeout=args.timeout,
         include=tuple(args.include or ("*",)), exclude=tuple(args.exclude), progress=not args.quiet,
+        min_confidence=args.min_confidence,
     )
     log.info("%d inputs: %d records, %d errors -> %s", manifest["inputs"], manifest["records"],
              manifest["errors"], args.output)

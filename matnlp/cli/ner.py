@@ -1,6 +1,6 @@
-"""``matnlp ner train | train-lstm | eval | predict | ensemble | pretrain | build``: fine-tune, score, apply and
-combine BERT NER models (and word-level BiLSTM-CRF members), adapt their base encoder to the domain, and build a
-shipped model from its recipe."""
+"""``matnlp ner train | train-lstm | eval | predict | ensemble | pretrain | build | calibrate``: fine-tune, score,
+apply and combine BERT NER models (and word-level BiLSTM-CRF members), adapt their base encoder to the domain, build
+a shipped model from its recipe, and calibrate its entity confidences on dev data."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from ..errors import ModelError
 from ..ner.bases import BASE_HELP
 from . import add_device_options, add_settings_options, positive_int, settings_from_args, setup_logging
 
@@ -33,6 +34,7 @@ def register(subparsers) -> None:
     _register_ensemble(sub)
     _register_pretrain(sub)
     _register_build(sub)
+    _register_calibrate(sub)
 
 
 def _data_help() -> str:
@@ -122,6 +124,22 @@ def _register_build(sub) -> None:
     p.add_argument("--embeddings", help="Word2vec model dir of every BiLSTM-CRF member instead of the recipe's")
     add_device_options(p, precision=False)
     p.set_defaults(func=cmd_build)
+
+
+def _register_calibrate(sub) -> None:
+    p = sub.add_parser(
+        "calibrate", help="fit the map from raw entity score to confidence on dev data (MODEL_DIR/calibration.json)",
+        description="Tag the dev data, fit per label the map from raw entity score to the probability that the "
+        "entity is exactly right, and write it to MODEL_DIR/calibration.json with the expected calibration error "
+        "and reliability table before/after on dev and test. `ner build` does this at the end.")
+    p.add_argument("model", help="model directory")
+    data = p.add_mutually_exclusive_group(required=True)
+    data.add_argument("--recipe", help="take --dev and --test from this recipe's [data] (the model's own recipe)")
+    data.add_argument("--dev", help=_data_help())
+    p.add_argument("--test", help="test data, reported once (not used for fitting)")
+    p.add_argument("--brat-dir", help="brat directory for split lists")
+    add_device_options(p, precision=False)
+    p.set_defaults(func=cmd_calibrate)
 
 
 def _load_training_data(args):
@@ -216,16 +234,48 @@ def cmd_build(args: argparse.Namespace) -> int:
             pool.submit(_train_member, member.kind, member.settings, recipe.data, str(runs / member.name),
                         logging.getLogger().level).result()
     shutil.rmtree(out, ignore_errors=True)
+    dev, test = (load_examples(spec, recipe.data.brat_dir) if spec else None
+                 for spec in (recipe.data.dev, recipe.data.test))
     if recipe.ensemble:
         build([runs / name for name in sorted(m.name for m in recipe.members)], out)
-        dev, test = (load_examples(spec, recipe.data.brat_dir) if spec else None
-                     for spec in (recipe.data.dev, recipe.data.test))
         metrics = score(out, dev, test, args.device)
     else:
         (runs / recipe.members[0].name).rename(out)
         metrics = json.loads((out / METRICS_FILE).read_text())
     shutil.rmtree(runs)
     _print_scores(metrics)
+    if dev:
+        try:
+            calibrate_dir(out, dev, test, args.device)
+        except ModelError as exc:  # a model that finds nothing on dev keeps raw scores; it is still a model
+            log.warning("%s: %s; confidences stay uncalibrated", out, exc)
+    return 0
+
+
+def calibrate_dir(model_dir: str | Path, dev, test, device: str) -> dict:
+    """Calibrate the model in ``model_dir`` on ``dev`` (reported on ``test``) into its ``calibration.json``; returns
+    the report."""
+    from ..ner import load
+    from ..ner.calibrate import calibrate
+    from ..ner.modeldir import CALIBRATION_FILE
+
+    calibration = calibrate(load(model_dir, device=device), dev, test)
+    calibration.save(Path(model_dir) / CALIBRATION_FILE)
+    return calibration.report
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from ..ner.data import load_examples
+    from ..ner.recipe import load_recipe
+
+    dev, test, brat_dir = args.dev, args.test, args.brat_dir
+    if args.recipe:
+        data = load_recipe(args.recipe).data
+        dev, test, brat_dir = data.dev, test or data.test, brat_dir or data.brat_dir
+    report = calibrate_dir(args.model, load_examples(dev, brat_dir), load_examples(test, brat_dir) if test else None,
+                           args.device)
+    print(json.dumps({split: {"entities": r["entities"], "accuracy": r["accuracy"], "ece_raw": r["raw"]["ece"],
+                              "ece_calibrated": r["calibrated"]["ece"]} for split, r in report.items()}, indent=2))
     return 0
 
 

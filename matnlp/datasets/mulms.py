@@ -40,6 +40,9 @@ class MulmsDoc:
     sentences: list[tuple[int, int]]
     entities: list[Entity]
     triples: list[GoldTriple]
+    #: (start, end) of every PROPERTY measured on a MAT -> those MATs (the material gold of the triples, for all
+    #: properties, valued or not).
+    property_materials: dict[tuple[int, int], list[Entity]] = field(default_factory=dict)
 
 
 def root_dir(root: str | Path | None = None) -> Path:
@@ -77,23 +80,32 @@ def read_xmi(path: str | Path) -> MulmsDoc:
         if gov is not None and dep is not None:
             rels[r.get("RelationType")].append((gov, dep))
     entities = sorted(by_id.values(), key=lambda e: (e.start, -e.end))
-    return MulmsDoc(path.stem, text, sorted(sents), entities, _triples(entities, rels))
+    materials = _property_materials(rels)
+    return MulmsDoc(path.stem, text, sorted(sents), entities, _triples(entities, rels, materials),
+                    {(p.start, p.end): ms for p, ms in materials.values()})
 
 
-def _triples(entities: list[Entity], rels: dict[str, list[tuple[Entity, Entity]]]) -> list[GoldTriple]:
-    units = [e for e in entities if e.label == "UNIT"]
-    measured: dict[int, list[int]] = defaultdict(list)  # id(property) -> id(measurement)
-    for meas, prop in rels["measuresProperty"]:
-        measured[id(prop)].append(id(meas))
+def _property_materials(rels: dict[str, list[tuple[Entity, Entity]]]) -> dict[int, tuple[Entity, list[Entity]]]:
+    """id(PROPERTY) -> (the property, the MATs of its measurements): MEASUREMENT –measuresProperty→ PROPERTY and
+    MEASUREMENT –conditionSampleFeatures→ MAT."""
     samples: dict[int, list[Entity]] = defaultdict(list)
     for meas, mat in rels["conditionSampleFeatures"]:
         if mat.label == "MAT":
             samples[id(meas)].append(mat)
+    out: dict[int, tuple[Entity, list[Entity]]] = {}
+    for meas, prop in rels["measuresProperty"]:
+        if prop.label == "PROPERTY" and samples[id(meas)]:
+            out.setdefault(id(prop), (prop, []))[1].extend(samples[id(meas)])
+    return out
+
+
+def _triples(entities: list[Entity], rels: dict[str, list[tuple[Entity, Entity]]],
+             materials: dict[int, tuple[Entity, list[Entity]]]) -> list[GoldTriple]:
+    units = [e for e in entities if e.label == "UNIT"]
     out = []
     for prop, value in rels["propertyValue"]:
         if prop.label != "PROPERTY" or value.label != "VALUE":
             continue
         inside = [u.text for u in units if value.start <= u.start and u.end <= value.end]
-        mats = [m for meas in measured[id(prop)] for m in samples[meas]]
-        out.append(GoldTriple(prop, value, inside, mats))
+        out.append(GoldTriple(prop, value, inside, list(materials.get(id(prop), (prop, []))[1])))
     return out

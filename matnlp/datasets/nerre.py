@@ -61,3 +61,28 @@ def doping_abstracts(folder: str | Path | None = None) -> Iterator[dict]:
     """The doping abstracts' raw records (``raw_data.json``: ``doi``, ``title``, ``abstract``, ...)."""
     folder = Path(folder) if folder is not None else data_dir() / "nerre_doping"
     yield from json.loads((folder / "raw_data.json").read_text(encoding="utf-8"))
+
+
+@dataclass(slots=True)
+class DopingSentence:
+    """One sentence of the NERRE doping split: host (``basemats``) and dopant strings by id (strings, not spans:
+    located in ``text`` by the reader's user), ``links`` dopant id → host ids, and whether it is ``relevant``
+    (the sentences the paper scores)."""
+
+    doi: str
+    text: str
+    hosts: dict[str, str]
+    dopants: dict[str, str]
+    links: dict[str, list[str]]
+    relevant: bool
+
+
+def doping_sentences(split: str, folder: str | Path | None = None) -> list[DopingSentence]:
+    """The sentences of ``split`` (``train`` or ``test``: ``DATA/nerre_doping/{split}.json``), in file order."""
+    folder = Path(folder) if folder is not None else data_dir() / "nerre_doping"
+    docs = json.loads((folder / f"{split}.json").read_text(encoding="utf-8"))
+    return [
+        DopingSentence(doc["doi"], s["sentence_text"], s["basemats"], s["dopants"], s["dopants2basemats"] or {},
+                       s["relevant"])
+        for doc in docs for s in doc["doping_sentences"]
+    ]

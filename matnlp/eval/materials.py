@@ -5,7 +5,11 @@ composition, over unique strings. Gold amounts are expressions (``1-x``, ``0.1-0
 are compared at two test points of the variables (δ and ``del_O`` are 0), with tolerance 2e-3 (the gold rounds
 1/3 to 0.333). A *plain formula* is a string of formula characters only (letters, digits, ``.`` and ``/`` between digits,
 balanced brackets, hydrate dots) whose every letter run splits into element symbols (so not ``Y2O3powders``,
-``RuO2(s)``, ``WO3(99``), and whose gold has no variables and no element variables. Also reported: all strings, and per category and failure reason.
+``RuO2(s)``, ``WO3(99``), and whose gold has no variables and no element variables. Hydrates written with a full
+stop (``SrCl2.6H2O``) are a category of their own: the gold misreads them as decimals. Also reported: all strings, and per category and failure reason.
+
+Decorated formulas: the same plain formulas with phase/polytype prefixes, size words, purities and hydrates added
+as papers write them (:func:`decorated_formulas`).
 
 (b) NERRE general materials abstracts: gold records' ``formula``/``name``/``acronym`` against the materials we
 extract from the abstract (no NER unless a tagger is given). A gold record is found when one of its strings equals a
@@ -24,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..chem import ELEMENT_SET, FormulaError, Material, read_material
+from ..config import data_dir
 from ..datasets.kononova import reactions
 from ..datasets.nerre import general_abstracts, read_annotations
 from ..extractors.materials import extract_materials
@@ -31,6 +36,8 @@ from ..extractors.materials import extract_materials
 TEST_POINTS = (0.1237, 0.0371)
 TOLERANCE = 2e-3
 _PLAIN = re.compile(r"[A-Za-z0-9.()\[\]{}·•⋅∙*/]+")
+#: ``SrCl2.6H2O``: the gold reads ``2.6`` as a decimal (Cl 2.6, H 2, O 1); we read a hydrate, so these are apart.
+_DOTTED_HYDRATE = re.compile(r"(?:[A-Za-z)\]][1-9]|[A-Za-z)\]])\.\d{0,2}H2O$")
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
 #: Hard cases with the compositions they must read to (variables at their given values).
@@ -102,6 +109,8 @@ def _category(material: dict) -> str:
     string = material["material_string"]
     if material["elements_vars"]:
         return "element variable"
+    if _DOTTED_HYDRATE.search(string):
+        return "dotted hydrate"
     if ":" in string or re.search(r"doped|stabili[sz]ed", string, re.I):
         return "dopant notation"
     if re.search(r"[a-z]{3,}", string) and not re.fullmatch(r"[A-Z][A-Za-z0-9.()\[\]·/\-+]*", string):
@@ -175,6 +184,83 @@ def kononova_strings(folder: str | Path | None = None, limit: int | None = None)
         "failures": dict(reasons.most_common(25)),
         "failure_examples": {k: examples[k] for k, _ in reasons.most_common(25)},
     }
+
+
+#: How papers decorate a plain formula: phase and polytype prefixes, size words, purities (with vendors), hydrates.
+PREFIXES = ("", "α-", "β-", "γ-", "2H-", "δ-", "nano-", "1T-", "nano-sized ")
+PURITIES = ("", " (99.99%)", ", 99.9%", " (≥99%)", " (Alfa Aesar, 99.5%)", " (99.9%, Sigma-Aldrich)", " (purity 99.8%)")
+HYDRATES = ((0, ""), (5, "·5H2O"), (6, ".6H2O"), (2, "·2H2O"))
+
+
+def decorated_formulas(folder: str | Path | None = None, limit: int | None = None) -> dict:
+    """Share of the plain formulas of :func:`kononova_strings` read to their gold composition once decorated as in
+    papers: string ``i`` gets prefix ``i mod 9``, purity ``i mod 7`` and hydrate ``i mod 4`` of :data:`PREFIXES`,
+    :data:`PURITIES` and :data:`HYDRATES` (the gold gains the water), so every combination occurs."""
+    unique: dict[str, dict] = {}
+    for _, reaction in reactions(folder):
+        for material in [reaction["target"], *reaction["precursors"]]:
+            if material["composition"] and _category(material) == "plain formula":
+                unique.setdefault(material["material_string"], material)
+        if limit is not None and len(unique) >= limit:
+            break
+    n = correct = 0
+    failures: Counter = Counter()
+    for i, (string, material) in enumerate(list(unique.items())[:limit]):
+        gold = _gold(material, TEST_POINTS[0])
+        if gold is None:
+            continue
+        water, hydrate = HYDRATES[i % len(HYDRATES)]
+        if hydrate.startswith(".") and re.search(r"\d\d$|\.\d+$", string):
+            hydrate = "·" + hydrate[1:]  # O12.6H2O is O12.6 H2 O: papers write the dot only after a symbol or one digit
+        prefix = "" if string[:1].isdigit() else PREFIXES[i % len(PREFIXES)]  # no phase before a mixture count
+        decorated = f"{prefix}{string}{hydrate}{PURITIES[i % len(PURITIES)]}"
+        gold = dict(gold)
+        if water:
+            gold["H"], gold["O"] = gold.get("H", 0.0) + 2 * water, gold.get("O", 0.0) + water
+        n += 1
+        try:
+            ok = _same(read_material(decorated).stoichiometry.values({}), gold)
+        except FormulaError:
+            ok = False
+        correct += ok
+        if not ok and len(failures) < 20:
+            failures[decorated] += 1
+    return {"strings": n, "correct": correct, "share": correct / max(1, n), "failure_examples": list(failures)}
+
+
+#: Material abbreviations of the SOFC papers, and acronyms of methods and concepts that are never materials.
+SOFC_MATERIAL_ACRONYMS = ("YSZ GDC LSCF LSM LSGM SDC LSC BSCF CGO ScSZ LSCM LSF STF BZY LDC SSC BCFZY PBMCo "
+                          "AAO").split()
+NOT_MATERIALS = "SOFC SOFCs SOEC XRD SEM TEM EIS TPB MIEC OCV ASR XPS ORR CSC ISSC EDX TGA".split()
+
+
+def sofc_abbreviations(folder: str | Path | None = None, papers: int | None = None) -> dict:
+    """Abbreviations of the SOFC-Exp texts (``folder``: ``DATA/sofc_exp_texts``; ``papers``: the first N in name
+    order): of the material acronyms of
+    :data:`SOFC_MATERIAL_ACRONYMS` defined in a paper as ``… (ACR)``, how many become mentions of a material, and
+    how many of their occurrences are merged into it; and how often an acronym of :data:`NOT_MATERIALS` is a
+    material mention (should be never)."""
+    folder = Path(folder) if folder is not None else data_dir() / "sofc_exp_texts"
+    defined = resolved = occurrences = merged = not_materials = 0
+    missed = []
+    paths = sorted((folder / "texts").glob("*.txt"))[:papers]
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        mentions = [(text[a:b].removesuffix("s"), m) for m in extract_materials(text) for a, b in m.mentions]
+        not_materials += sum(1 for t, _ in mentions if t in NOT_MATERIALS or t + "s" in NOT_MATERIALS)
+        for acronym in SOFC_MATERIAL_ACRONYMS:
+            if not re.search(rf"\(\s*{acronym}\s*\)", text):
+                continue
+            defined += 1
+            occurrences += len(re.findall(rf"\b{acronym}s?\b", text))
+            found = sum(1 for t, _ in mentions if t == acronym)
+            resolved += found > 0
+            merged += found
+            if not found:
+                missed.append(f"{path.stem}: {acronym}")
+    return {"papers": len(paths), "defined": defined, "resolved": resolved,
+            "occurrences": occurrences, "merged_mentions": merged, "not_material_mentions": not_materials,
+            "missed": missed}
 
 
 def hard_cases() -> dict:

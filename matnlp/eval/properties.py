@@ -95,14 +95,16 @@ def gold_entities(doc: MulmsDoc) -> list[Entity]:
     return [e for e in doc.entities if e.label in GOLD_LABELS]
 
 
-def score_documents(docs: Iterable[MulmsDoc], entities: Callable[[MulmsDoc], list[Entity]] | None = None) -> dict:
+def score_documents(docs: Iterable[MulmsDoc], entities: Callable[[MulmsDoc], list[Entity]] | None = None,
+                    linker: str = "learned") -> dict:
     """:func:`metrics` over ``docs`` with properties extracted from ``entities(doc)`` (``None``: the lexicon
-    finder), plus the seconds taken and each document's triple scores."""
+    finder) with ``linker`` (see :func:`extract_properties`), plus the seconds taken and each document's triple
+    scores."""
     total = Counts()
     t0 = time.perf_counter()
     per_doc = {}
     for doc in docs:
-        props = extract_properties(doc.text, entities(doc) if entities else None)
+        props = extract_properties(doc.text, entities(doc) if entities else None, linker=linker)
         c = score(doc, props)
         per_doc[doc.name] = metrics(c)["triple"]
         total.add(c)

@@ -1,5 +1,6 @@
-"""Synthesis scoring: operation typing on held-out Kononova DOIs, and on MSPT papers (gold ``.ann``) the lexicon
-operation finder's span F1, condition attachment F1 and material role accuracy.
+"""Synthesis scoring: operation typing, reaction agreement and snippet target/precursor F1 on held-out Kononova
+DOIs, and on MSPT papers (gold ``.ann``) the lexicon operation finder's span F1, condition and amount attachment
+F1, target/precursor F1 and material role accuracy.
 
 Entities come from the gold spans, or from a tagger (``matnlp.ner.load(MODEL_DIR)``): only ``ner-test`` is unseen
 by an NER model trained on ``ner-train`` (``sfex-test`` lies inside ``ner-train``).
@@ -11,9 +12,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..datasets.kononova import held_out_doi, kononova_recipes
+from ..chem import FormulaError, read_material
+from ..chem.reaction import BalanceError, balance, species_composition
+from ..datasets.kononova import held_out_doi, kononova_recipes, reactions
 from ..datasets.mspt import BratDoc, gold_roles, split_docs
-from ..extractors.synthesis import CONDITION_KINDS, default_typer, extract_steps, find_operations
+from ..extractors.materials import extract_materials
+from ..extractors.recipes import build_recipes
+from ..extractors.synthesis import CONDITION_KINDS, default_typer, find_operations, read_synthesis
 
 # Entity label -> which gold pair set its attachment is scored against.
 PAIR_KIND = {
@@ -65,7 +70,8 @@ def typing_accuracy(folder: str | Path | None = None) -> dict:
 
 
 def gold_pairs(doc: BratDoc) -> dict[str, set]:
-    """Gold (mention, operation) span pairs: conditions, number chains and apparatus."""
+    """Gold (mention, operation) span pairs: conditions, number chains and apparatus; and (amount unit, material)
+    pairs."""
     ents = doc.entities
     span = lambda i: (ents[i].start, ents[i].end)  # noqa: E731
     cond = {(a, b) for r, a, b in doc.relations if r == "Condition_Of" and ents[b].label == "Operation"}
@@ -74,6 +80,10 @@ def gold_pairs(doc: BratDoc) -> dict[str, set]:
         (span(a), span(unit_op[b])) for r, a, b in doc.relations if r == "Number_Of" and b in unit_op
     }
     return {
+        "amounts": {
+            (span(a), span(b)) for r, a, b in doc.relations
+            if r == "Amount_Of" and ents[a].label == "Amount-Unit" and ents[b].label == "Material"
+        },
         "conditions": {(span(a), span(b)) for a, b in cond},
         "number_chains": chain,
         "devices": {
@@ -85,10 +95,15 @@ def gold_pairs(doc: BratDoc) -> dict[str, set]:
 
 
 def predicted_pairs(doc: BratDoc, steps) -> dict[str, set]:
-    """The same pairs read off the extracted steps (a condition span covers its entity and its number)."""
+    """The same pairs read off the extracted steps (a condition or amount span covers its entity and its
+    number)."""
     ents = list(doc.entities.values())
-    out: dict[str, set] = {"conditions": set(), "number_chains": set(), "devices": set()}
+    units = [e for e in ents if e.label == "Amount-Unit"]
+    out: dict[str, set] = {"conditions": set(), "number_chains": set(), "devices": set(), "amounts": set()}
     for s in steps:
+        for m in s.materials:
+            out["amounts"] |= {((u.start, u.end), (m.start, m.end)) for a in m.amounts for u in units
+                               if a.start <= u.start and u.end <= a.end}
         op = (s.start, s.end)
         for kind in CONDITION_KINDS:
             for c in getattr(s.conditions, kind):
@@ -103,7 +118,8 @@ def score_documents(docs: Iterable[BratDoc], tagger: Callable | None = None) -> 
     """Operations (lexicon finder vs gold spans), condition/number/device attachment, targets and precursors
     (P/R/F1) and material role accuracy with its confusion, over MSPT papers; entities from ``tagger(text)`` or,
     without one, the gold spans."""
-    totals = {k: Counter() for k in ("operations", "conditions", "number_chains", "devices", "targets", "precursors")}
+    totals = {k: Counter() for k in ("operations", "conditions", "number_chains", "devices", "amounts", "targets",
+                                     "precursors")}
     roles_ok = roles_n = documents = 0
     confusion: Counter = Counter()
     for doc in docs:
@@ -112,12 +128,12 @@ def score_documents(docs: Iterable[BratDoc], tagger: Callable | None = None) -> 
         lex_ops = {(e.start, e.end) for e in find_operations(doc.text)}
         _count(totals["operations"], lex_ops, gold_ops)
         entities = tagger(doc.text) if tagger else list(doc.entities.values())
-        steps = extract_steps(doc.text, entities)
-        gold, pred = gold_pairs(doc), predicted_pairs(doc, steps)
-        for k in ("conditions", "number_chains", "devices"):
+        reading = read_synthesis(doc.text, entities)
+        gold, pred = gold_pairs(doc), predicted_pairs(doc, reading.steps)
+        for k in ("conditions", "number_chains", "devices", "amounts"):
             _count(totals[k], pred[k], gold[k])
         g_roles = gold_roles(doc)
-        p_roles = {(m.start, m.end): m.role for s in steps for m in s.materials}
+        p_roles = {(m.start, m.end): m.role for m in reading.materials}  # what recipes are built from
         for span, role in g_roles.items():
             got = p_roles.get(span, "none")
             roles_ok += got == role
@@ -149,3 +165,97 @@ def _count(c: Counter, pred: set, gold: set) -> None:
     c["tp"] += len(pred & gold)
     c["pred"] += len(pred)
     c["gold"] += len(gold)
+
+
+# ------------------------------------------------------------------------------------------ Kononova records
+
+
+def _numeric_reaction(r: dict) -> dict | None:
+    """Species key -> coefficient of a Kononova ``reaction``, or ``None`` when a coefficient is symbolic or a
+    species does not read."""
+    try:
+        return {_species_key(m["material"]): float(m["amount"])
+                for m in r["reaction"]["left_side"] + r["reaction"]["right_side"]}
+    except (ValueError, BalanceError):
+        return None
+
+
+def _species_key(formula: str) -> tuple:
+    c = species_composition(formula)
+    return tuple(sorted((el, round(n, 3)) for el, n in c.items())), c.charge
+
+
+def _host(formula: str) -> str:
+    """The formula a material string reads as (dopants, purities and phase prefixes apart), else itself."""
+    try:
+        return read_material(formula).formula
+    except FormulaError:
+        return formula
+
+
+def reaction_agreement(folder: str | Path | None = None, style: str | None = None, every: int = 1) -> dict:
+    """On the held-out Kononova DOIs with a numeric ``reaction``: does :func:`balance` of the record's precursor
+    and target formulas (the target read by :func:`matnlp.chem.read_material`, as recipes do, so ``Sr2MgSi2O7:Eu2+``
+    is its host) give the same species and coefficients (within 1 %, or 0.001)? ``style`` limits it to one
+    dataset, ``every`` to every n-th held-out record (for quick tests)."""
+    counts: Counter = Counter()
+    problems: Counter = Counter()
+    held_out = (r for _, r in reactions(folder, style) if held_out_doi(r["doi"]))
+    for i, r in enumerate(held_out):
+        if i % every:
+            continue
+        gold = _numeric_reaction(r)
+        if gold is None:
+            counts["symbolic"] += 1
+            continue
+        counts["reactions"] += 1
+        try:
+            got = balance([p["material_formula"] for p in r["precursors"]], _host(r["target"]["material_formula"]))
+        except BalanceError as exc:
+            counts["cannot_balance"] += 1
+            problems[exc.reason.split(":")[0].split("'")[0].strip()] += 1
+            continue
+        mine = {_species_key(f): c for f, c in got.coefficients().items()}
+        same = mine.keys() == gold.keys() and all(abs(mine[k] - g) <= max(1e-3, 0.01 * abs(g)) for k, g in gold.items())
+        counts["agree" if same else "differ"] += 1
+    n, balanced = counts["reactions"], counts["agree"] + counts["differ"]
+    return {
+        **dict(counts),
+        "agreement": round(counts["agree"] / n, 4) if n else None,
+        "agreement_when_balanced": round(counts["agree"] / balanced, 4) if balanced else None,
+        "cannot_balance_reasons": dict(problems.most_common(8)),
+    }
+
+
+def snippet_roles(folder: str | Path | None = None) -> dict:
+    """Target and precursor P/R/F1 of the model-free recipe reader on the held-out Kononova ``paragraph_string``
+    snippets (the first and last ~50 characters of a paragraph joined by `` <...> ``, not the paragraph). Gold:
+    the record's target and precursor strings that occur in the snippet (records sharing a snippet pooled); only
+    snippets with at least one are scored. Predicted: the mention texts of the recipe's targets/precursors."""
+    gold: dict[str, dict[str, set]] = {}
+    for _, r in reactions(folder):
+        if not held_out_doi(r["doi"]):
+            continue
+        text = r["paragraph_string"]
+        g = gold.setdefault(text, {"targets": set(), "precursors": set()})
+        g["targets"] |= {t for t in r["targets_string"] if t and t in text}
+        g["precursors"] |= {p["material_string"] for p in r["precursors"] if p["material_string"] in text}
+    totals = {k: Counter() for k in ("targets", "precursors")}
+    snippets = 0
+    for text, g in gold.items():
+        if not (g["targets"] or g["precursors"]):
+            continue
+        snippets += 1
+        mentions = [span for m in extract_materials(text) for span in m.mentions]
+        recipes = build_recipes(read_synthesis(text, materials=mentions), [(0, len(text), "snippet")])
+        for part in ("targets", "precursors"):
+            pred = {text[a:b] for rec in recipes for m in getattr(rec, part) for a, b in m.mentions}
+            if g[part]:
+                _count(totals[part], pred, g[part])
+            else:  # no gold of this part in the snippet: predictions can be neither right nor wrong
+                continue
+    out = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
+    out["snippets"] = snippets
+    out["measures"] = ("model-free reader (materials finder + role model) on truncated snippets; gold = record "
+                       "strings found in the snippet")
+    return out

@@ -23,10 +23,16 @@ _ASSIGNMENT = re.compile(rf"\b([xyzδ])\s*=\s*({_NUM}(?:\s*(?:,|and|or|&)\s*{_NU
 _RANGE = re.compile(
     rf"{_NUM}\s*[≤<⩽]=?\s*([xyzδ])\s*[≤<⩽]=?\s*{_NUM}|\b([xyzδ])\s*=\s*{_NUM}\s*[-–−~]\s*{_NUM}|\b([xyzδ])\s*[≤<⩽]\s*{_NUM}"
 )
-_ABBREVIATION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\s*\)")
+#: ``long form (ABBR)``, also after a spaced non-stoichiometry the finder leaves out (``La0.6Sr0.4CoO3 − δ (LSC)``).
+_ABBREVIATION = re.compile(r"(?:\s*[-−–+]\s*[δx])?\s*\(\s*([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\s*\)")
 _CHUNK = re.compile(r"[^\s,;]+")
+_NEXT_WORD = re.compile(r"\s+[a-z]{4,}\b")
+#: ``Y-doped ZrO2``, ``yttria stabilized zirconia``, ``Er/Yb-codoped``; not ``Pt/yttria-stabilized`` (an electrode on
+#: an electrolyte): a ``/`` joins element dopants only.
 _DOPED_SPAN = re.compile(
-    r"(?:\d+(?:\.\d+)?\s*(?:mol|at|wt)\s*\.?\s*%\s*)?[^\s(),;]+?-(?:co-?)?(?:doped|substituted|stabilized|stabilised)"
+    r"(?:\d+(?:\.\d+)?\s*(?:mol|at|wt)\s*\.?\s*%\s*)?(?:(?:[A-Z][a-z]?\d?\+?/)+[A-Z][a-z]?\d?\+?|[^\s(),;/]+?)"
+    r"[-\s](?:co-?)?"
+    r"(?:doped|substituted|stabilized|stabilised)"
     r"\s+[^\s,;]*[^\s,;.)]",
     re.IGNORECASE,
 )
@@ -94,8 +100,12 @@ def _choose(definitions: _Definitions, start: int, sentence: tuple[int, int]) ->
 
 
 def _strip_chunk(text: str, start: int) -> tuple[str, int]:
-    """Trim sentence punctuation and unbalanced brackets around a whitespace-delimited chunk."""
+    """Trim sentence punctuation, unbalanced brackets and one pair enclosing the whole chunk (``(YVO4:Eu3+)``)
+    around a whitespace-delimited chunk."""
     while text:
+        if text[0] in OPEN and text[-1] == OPEN[text[0]] and _closes_at_end(text):
+            text, start = text[1:-1], start + 1
+            continue
         if text[-1] in ".:" or (text[-1] in ")]}" and text.count(text[-1]) > text.count(_closing_to_open(text[-1]))):
             text = text[:-1]
         elif text[0] in "([{" and text.count(text[0]) > text.count(OPEN[text[0]]):
@@ -103,6 +113,16 @@ def _strip_chunk(text: str, start: int) -> tuple[str, int]:
         else:
             return text, start
     return text, start
+
+
+def _closes_at_end(text: str) -> bool:
+    """Whether the bracket opening ``text`` closes at its last character."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += (char in OPEN) - (char in ")]}")
+        if depth == 0:
+            return i == len(text) - 1
+    return False
 
 
 def _closing_to_open(char: str) -> str:
@@ -114,7 +134,8 @@ def _looks_like_formula(chunk: str) -> bool:
     charge, a digit or lowercase letter, and is not a bond or pair of bare symbols (``Si-O``, ``Pt-Ru``)."""
     if chunk in DIATOMIC:
         return True
-    if not chunk[:1].isupper() or not any(c.isdigit() or c.islower() for c in chunk) or ROMAN_VALENCE.search(chunk):
+    if not re.match(r"[(\[]?[A-Z]", chunk) or not any(c.isdigit() or c.islower() for c in chunk) or (
+            ROMAN_VALENCE.search(chunk)):
         return False
     try:
         reading = read_material(chunk)
@@ -136,11 +157,12 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
             taken[start:end] = b"\x01" * (end - start)
 
     for match in _DOPED_SPAN.finditer(text):
-        try:
-            read_material(match.group())
-        except FormulaError:
+        start, end = match.span()
+        if (two := _NEXT_WORD.match(text, end)) and _reads(text[start:two.end()]):
+            end = two.end()  # a two-word host name: yttrium-doped barium zirconate
+        elif not _reads(text[start:end]):
             continue
-        add(*match.span())
+        add(start, end)
     for match in _NAMES.finditer(text):
         add(*match.span())
     for match in _CHUNK.finditer(text):

@@ -1,13 +1,19 @@
 """Property–value–unit extraction: property mentions linked to quantities and to the material they describe.
 
-Property mentions are ``PRO``/``PROPERTY`` entities from a tagger, or, without entities, matches of a lexicon of
-common property names (:data:`LEXICON`). Numbers, ranges, errors and units come from :mod:`matnlp.extractors.quantities`.
-Each property takes the best quantity of its sentence: near it (after it, or just before it as in ``a 365 µm
-thick film``), with a unit whose dimension fits the property (band gap ↔ energy, conductivity ↔ S/cm, read from
-the head word of the property name); a quantity after ``at``/``under``/``for`` … is a measurement condition
-(``0.03 S/cm at 800 °C``) and is attached as such. The material is the one named by a cue (``band gap of TiO2``,
-``TiO2 (band gap 3.2 eV)``, ``TiO2's``), else the nearest material mention of the sentence: ``MAT`` entities, or
-formula tokens (:func:`matnlp.chem.is_formula`) when there are none.
+Property mentions are ``PRO``/``PROPERTY`` entities from a tagger, or, without entities, the spans of the learned
+property tagger of :mod:`.relations` plus matches of a lexicon of common property names (:data:`LEXICON`).
+Numbers, ranges, errors and units come from :mod:`matnlp.extractors.quantities`.
+Property → value and property → material links are chosen in each sentence by the learned pair scorers of
+:mod:`.relations` (trained on MuLMS relations): pairs above the value threshold, best first, one property per
+quantity, lists extended; the material is the most probable material mention of the sentence (``MAT`` entities,
+or the materials finder when there are none). The ``heuristic`` linker (the fallback without models) takes the
+nearest quantity with a unit whose dimension fits the property (band gap ↔ energy, read from the head word of the
+name) and the material named by a cue (``band gap of TiO2``, ``TiO2 (band gap 3.2 eV)``, ``TiO2's``), else the
+nearest. Whichever linker, a value must fit the property (:func:`compatible`): a unit of the right dimension, or a
+bare number only for a dimensionless property (:data:`DIMENSIONLESS`) or a symbol (``Kt = 1.75``); heading,
+citation, figure/table/sample, list, year and model numbers are never values (:func:`_not_a_value`). Conditions
+(:class:`Condition`, with kind and span) attach to the valued property they qualify: quantities after ``at``/
+``under``/``for`` … (``0.03 S/cm at 800 °C``, ``at a current density of 0.5 A cm−2``) and atmospheres (``in H2``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
 from .materials import MATERIAL_LABELS, extract_materials
 from .quantities import Quantity, parse_quantities, parse_unit
+from .relations import Scorers, default_scorers, default_tagger, material_features, value_features
 
 PROPERTY_LABELS = frozenset({"PRO", "PROPERTY"})
 
@@ -41,7 +48,7 @@ LEXICON: dict[str, str] = {
     "radius": "nm", "wavelength": "nm", "roughness": "nm", "surface area": "m2/g|m2|cm2", "area": "cm2",
     "hardness": "GPa|1", "modulus": "GPa", "strength": "MPa", "stress": "MPa", "strain": "%|1",
     "elongation": "%", "melting point": "K", "temperature": "K", "Tg": "K", "Tc": "K", "time": "s",
-    "duration": "s", "pressure": "Pa", "voltage": "V", "potential": "V", "overpotential": "V", "current": "A",
+    "duration": "s", "pressure": "Pa", "voltage": "V", "potential": "V", "overpotential": "V", "current": "A|A/cm2",
     "power": "W", "frequency": "Hz", "scan rate": "mV/s", "heating rate": "K/min", "flow rate": "sccm|mL/min",
     "strain rate": "s-1", "efficiency": "%|1", "yield": "%", "transmittance": "%", "relative humidity": "%",
     "humidity": "%", "RH": "%", "loading": "mg/cm2|wt%", "content": "wt%", "concentration": "M|%",
@@ -50,6 +57,21 @@ LEXICON: dict[str, str] = {
     "coefficient of thermal expansion": "K-1", "specific heat": "J g-1 K-1", "tafel slope": "mV",
     "dielectric constant": "1", "permittivity": "1", "refractive index": "1", "fill factor": "%|1",
 }
+# Properties known to be dimensionless (a bare number is a value of them), as words of a property name; a property
+# outside the lexicon that names none of these (and is no symbol such as ``Kt``, ``P/P0``) needs a unit.
+DIMENSIONLESS = (
+    "ratio", "ratios", "factor", "factors", "number", "numbers", "index", "indices", "ZT", "figure of merit",
+    "efficiency", "yield", "fraction", "coefficient", "statistic", "degrees of freedom", "error", "errors",
+    "difference", "differences", "deviation", "threshold", "points", "cycles", "count", "order", "x",
+    "pH", "selectivity", "stoichiometry", "valence", "permittivity", "dielectric constant", "refractive index",
+    "transference number", "coordination number", "Poisson's ratio", "fill factor", "p-value", "exponent", "parameter",
+)
+_DIMENSIONLESS_RE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, DIMENSIONLESS)) + r")s?$", re.I)
+# What may follow the head noun of a property name: trailing symbols ("Kt", "(CETs)", "α", "r0"), an "of …" tail.
+_SYMBOL_TAIL = re.compile(r"(?:\s+\(?(?=[^\s()]*[A-Z\dα-ωΑ-Ω])[^\s()]{1,8}\)?)+$")
+_GENERIC_TAIL = re.compile(r"\s+(?:values?|levels?|data)$", re.I)  # "potential values" is a potential
+_OF_TAIL = re.compile(r"\s+(?:of|in|for|between)(?:\s.*)?$", re.S)
+_SYMBOL = re.compile(r"[^\W\d_]{1,2}[\w/,]{0,4}")  # "t", "Kt", "T0", "P/P0", "Ntot": assigned with "="
 # Words that extend a lexicon match to the left ("optical band gap", "specific discharge capacity").
 _MODIFIERS = (
     "optical direct indirect ionic electrical electronic proton protonic thermal lattice specific discharge charge "
@@ -58,20 +80,50 @@ _MODIFIERS = (
     "open-circuit short-circuit onset saturation tensile yield compressive flexural elastic Young's bulk shear "
     "Vickers surface sheet carrier electron hole operating measured"
 ).split()
-_CONDITION_CUE = re.compile(r"\b(?:at|under|after|for|during|upon|over|in|with)\s+(?:a|an|the|about|ca\.)?\s*$")
+_CONDITION_CUE = re.compile(
+    r"\b(?:at|under|after|for|during|upon|over|in|with)\s+(?:(?:a|an|the|about|ca\.|approximately|around|~)\s*)?"
+    r"(?:(?:constant|fixed|applied|cell|current|operating|measurement|testing|bias|temperature|voltage|potential|"
+    r"density|pressure|rate|scan|flow|frequency|load)\s+){0,3}(?:of\s+|=\s*)?(?:about\s+|~\s*)?$", re.I
+)
+# An atmosphere named after "in"/"under"/"with" ("in H2", "under flowing humidified 3% H2O–H2", "with wet H2").
+_GAS = (r"(?:\d+(?:\.\d+)?\s*(?:vol\.?\s*)?%\s*)?(?:synthetic air|air|H2O|H2|O2|N2|Ar|He|CO2|CO|CH4|NH3|H2S|"
+        r"argon|nitrogen|oxygen|hydrogen|helium|vacuum)(?![\w-])")
+_ATMOSPHERE = re.compile(
+    rf"\b(?:in|under|with)\s+(?:(?:a|an|flowing|dry|wet|humidified|humid|pure|static|ambient|stagnant)\s+)*"
+    rf"(?P<gas>{_GAS}(?:\s*(?:[/–+-]|and)\s*{_GAS})*)(?:\s+(?:atmosphere|flow|gas|fuel))?"
+)
 # Linking score = characters between property and value + these penalties (tuned on the MuLMS train split).
 PENALTY = {"before": 5, "unitless": 15, "condition": 15}
 _AFTER_CUE_MAX = 150  # characters between a property and a following value
 MAX_SENTENCE = 3000  # longer "sentences" are linked in pieces of this many characters
 _BEFORE_MAX = 40  # characters a value may lie before its property ("365 µm thick")
+#: Candidate windows (characters before, after a property) of the learned linker.
+LEARNED_WINDOW = (80, 250)
+#: Linkers of :func:`extract_properties`: the pair scorers of :mod:`.relations`, or the hand-weighted score.
+LINKERS = ("learned", "heuristic")
 _BEFORE_CUE = re.compile(r"^[\s-]*(?:\w+[\s-]+)?$")  # at most one word between: "365 µm thick", "3.2 eV band gap"
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
 _MAT_AFTER = re.compile(r"\s*(?:of|for|in)\s+(?:(?:the|pure|bulk|as-\w+|undoped|doped|our)\s+){0,2}$")
 _MAT_BEFORE = re.compile(r"(?:'s|’s)?\s*(?:\(\s*(?:with\s+)?(?:a|an|the)?\s*)?$")
 _BRACKETED = re.compile(r"\[[^\[\]]*$")
+# Never-values among bare numbers (issue #16): a heading number ("3.4 Porosity", "3.1.1.The" at a line or
+# sentence start or after a layout gap), a superscript-style citation list ("cells 12,13"), an enumerator
+# ("(1) the", "; 2) the"), a year, an instrument model number after a capitalized name ("Dimension 3100"), a
+# member of a ratio.
+_LINE_START = re.compile(r"(?:\n[ \t]*|[ \t]{3})$")  # a new line, or a layout gap of PDF text
+_HEADING_AFTER = re.compile(r"(?:\.\d+)*\.?[ \t]*[A-Z][a-z]")
+_SECTION_NUMBER = re.compile(r"(?:\.\d+)+\.?(?![\d.,])")  # "Porosity 3.4.5." in a list of contents
+_CITE_LIST = re.compile(r"(?:,\d{1,3})+(?:[–-]\d{1,3})?(?![\d.])")
+_ENUM_BEFORE = re.compile(r"[:;]\s*\(?$")
+_MODEL_BEFORE = re.compile(r"\b[A-Z][\w/]*-?\s$")
+_YEARS = range(1900, 2040)
+# A member of a ratio ("4:1:1", "La:Sr ratio of 0.85:0.15") is not a value on its own.
+_RATIO_PART, _RATIO_PART_BEFORE = re.compile(r"\s?:\s?\d"), re.compile(r"\d\s?:\s?$")
 _NAME_PART = re.compile(r"(?:[,′']\d+[′']?)*[′']?[-‐][A-Za-z(]")  # "3-hexyl", "2,5-dimethyl", "4′-(…"
 _REFERENCE = re.compile(
-    r"\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|Sections?|Schemes?|Steps?)\.?\s*(?:S|\d+\w?,\s*)*$", re.I
+    r"(?:\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|References?|Sections?|Schemes?|Steps?|Samples?|"
+    r"Specimens?|Entry|Entries|Runs?|Batch(?:es)?|Chapters?|Appendix)\.?|\b(?:Nos?|Vols?|pp?)\.|#)"
+    r"\s*\(?(?:S|\d+\w?,\s*)*$", re.I
 )
 
 
@@ -86,6 +138,32 @@ class Evidence:
 
 
 @dataclass(slots=True)
+class Condition:
+    """A measurement condition given with a property value: a quantity (``800 °C``, ``0.7 V``, ``0.5 A cm−2``)
+    or an atmosphere (``in H2``), with its kind (the quantity's kind, e.g. ``temperature``, ``voltage``,
+    ``current_density``; ``atmosphere``) and its span, ``text == document.text[start:end]`` (no span for one read
+    from a table header, which is not in the text)."""
+
+    kind: str
+    text: str
+    start: int | None
+    end: int | None
+    quantity: Quantity | None = None
+
+    @property
+    def value(self) -> float | None:
+        return self.quantity.value if self.quantity else None
+
+    @property
+    def unit(self) -> str | None:
+        return self.quantity.unit if self.quantity else None
+
+    def to_dict(self) -> dict:
+        q = self.quantity.to_dict() if self.quantity else {"value": None, "unit": None}
+        return {"kind": self.kind, "text": self.text, **q, "start": self.start, "end": self.end}
+
+
+@dataclass(slots=True)
 class Property:
     """A property with its value (a :class:`~matnlp.extractors.quantities.Quantity`, possibly a range or ``± error``),
     canonical unit, the material it describes and the measurement conditions given with it."""
@@ -96,7 +174,7 @@ class Property:
     material: Entity | None
     evidence: Evidence
     mention: Entity
-    conditions: list[Quantity] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Flat JSON form (the ``properties`` part of a record)."""
@@ -118,20 +196,32 @@ class Property:
 
 
 def _term(t: str) -> str:
-    """Regex for a lexicon term; terms with capitals (``ZT``, ``Tg``, ``RH``) match case-sensitively."""
-    return f"(?-i:{re.escape(t)})" if any(c.isupper() for c in t) else re.escape(t)
+    """Regex for a lexicon term; terms with capitals (``ZT``, ``Tg``, ``RH``) match case-sensitively, spaces match
+    any whitespace."""
+    body = re.escape(t).replace(r"\ ", r"\s+")
+    return f"(?-i:{body})" if any(c.isupper() for c in t) else body
 
 
 _TERMS = "|".join(_term(t) for t in sorted(LEXICON, key=len, reverse=True))
 _MODS = "|".join(re.escape(m) for m in _MODIFIERS)
-_MENTION_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODS})[\s-]+){{0,2}}(?:{_TERMS})(?![\w-])", re.IGNORECASE)
 _HEAD_RE = re.compile(rf"(?<![\w-])(?:{_TERMS})(?![\w-])", re.IGNORECASE)
+_MENTION_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODS})[\s-]+){{0,2}}(?:{_TERMS})(?![\w-])", re.IGNORECASE)
 _KEYS = {t.lower(): t for t in LEXICON}
 
 
-def find_property_mentions(text: str) -> list[Entity]:
-    """Lexicon property mentions of ``text`` as ``PRO`` entities (used when no tagger is given)."""
-    return [Entity(m.start(), m.end(), "PRO", m.group()) for m in _MENTION_RE.finditer(text)]
+#: Lower-cased words of the lexicon terms (a feature of the property tagger).
+LEXICON_WORDS = frozenset(w for t in LEXICON for w in t.lower().split() if w != "of")
+
+
+def find_property_mentions(text: str, learned: bool = True) -> list[Entity]:
+    """Property mentions of ``text`` as ``PRO`` entities (used when no NER entities are given): the lexicon
+    matches (score 1) and the spans of the learned property tagger of :mod:`.relations` that overlap none of them
+    (scored by their mean inside probability); only the lexicon matches without a tagger model or with
+    ``learned=False``."""
+    lexicon = [(m.start(), m.end()) for m in _MENTION_RE.finditer(text)]
+    tagger = default_tagger() if learned else None
+    spans = tagger.mentions(text, LEXICON_WORDS, lexicon) if tagger is not None else [(a, b, 1.0) for a, b in lexicon]
+    return [Entity(a, b, "PRO", text[a:b], score) for a, b, score in spans]
 
 
 def head_term(name: str) -> str | None:
@@ -143,11 +233,26 @@ def head_term(name: str) -> str | None:
 
 @cache
 def expected_dims(name: str) -> frozenset[tuple[int, ...]] | None:
-    """Unit dimensions a property accepts (``()`` marks dimensionless), or ``None`` when unknown."""
-    head = head_term(name)
-    if head is None:
-        return None
-    return frozenset(() if u == "1" else _dims_of(parse_unit(u).dims) for u in LEXICON[head].split("|"))
+    """Unit dimensions a property accepts (``()`` marks dimensionless), or ``None`` when unknown. They are read
+    from the head of the name (:func:`_head_forms`); a lexicon term that does not end it (``temperature
+    gradient``; ``threshold voltages`` is a voltage, not the dimensionless ``threshold``) says nothing."""
+    forms = list(_head_forms(name))
+    for form in forms:
+        head = head_term(form)
+        if head is not None and form.lower().endswith(head.lower()):
+            return frozenset(() if u == "1" else _dims_of(parse_unit(u).dims) for u in LEXICON[head].split("|"))
+    return frozenset({()}) if any(_DIMENSIONLESS_RE.search(f) for f in forms) else None
+
+
+def _head_forms(name: str) -> Iterator[str]:
+    """The name less trailing symbols (``Young's modulus E``, ``factor Kt``) and ``values``, first also less an
+    ``of``/``in`` … tail (``ratio of H2 to O2``; ``degrees of freedom`` whole), each also in the singular."""
+    bare = _GENERIC_TAIL.sub("", _SYMBOL_TAIL.sub("", name).strip())
+    for phrase in (_OF_TAIL.sub("", bare).strip(), bare):
+        yield phrase
+        for plural, singular in (("ies", "y"), ("es", ""), ("s", "")):
+            if phrase.endswith(plural):
+                yield phrase[: -len(plural)] + singular
 
 
 def canonical_name(text: str) -> str:
@@ -174,9 +279,12 @@ def _dims(q: Quantity) -> tuple[int, ...] | None:
 
 def compatible(name: str, q: Quantity) -> bool:
     """Whether quantity ``q`` can be a value of property ``name``: its unit dimension is one the property accepts
-    (a bare number only for dimensionless properties); properties not in the lexicon take any quantity."""
+    (a bare number only for dimensionless properties, :data:`DIMENSIONLESS`); a property of unknown dimension
+    takes any quantity with a unit, and a bare number only when it is a symbol (``Kt = 1.75``)."""
     want, got = expected_dims(name), _dims(q)
-    return want is None or got is None or got in want
+    if want is None:
+        return q.unit is not None or bool(_SYMBOL.fullmatch(name.strip()))
+    return got is None or got in want
 
 
 def _window(sent_start: int, pos: int, width: int = 60) -> int:
@@ -184,7 +292,9 @@ def _window(sent_start: int, pos: int, width: int = 60) -> int:
     return max(sent_start, pos - width)
 
 
-def _is_condition(text: str, q: Quantity, sent_start: int) -> bool:
+def _is_condition(text: str, q: Quantity | Entity, sent_start: int) -> bool:
+    """Whether a quantity (or a property mention) follows a condition cue: ``at 800 °C``, ``under 0.7 V``, ``at a
+    current density of 0.5 A cm−2``."""
     return bool(_CONDITION_CUE.search(text, _window(sent_start, q.start), q.start))
 
 
@@ -227,26 +337,56 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
 
 
 def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
-    """A bare number that is a citation (``[12]``), a figure/table/equation number or part of a word or name
-    (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
+    """A bare number that is a citation (``[12]``, ``ref. 12``, ``cells 12,13``), a figure/table/equation/sample
+    number, a heading or list number, a year, a model number, a member of a ratio (``4:1:1``) or part of a word
+    or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
+    win = _window(sent_start, q.start)
+    raw = text[q.start : q.end]
+    integer = raw.isdigit()
+    first = q.start - sent_start <= 8 and not text[sent_start : q.start].strip(" \t\n(")  # opens the sentence
     return bool(
-        _BRACKETED.search(text, _window(sent_start, q.start), q.start)
-        or _REFERENCE.search(text, _window(sent_start, q.start), q.start)
+        _BRACKETED.search(text, win, q.start)
+        or _REFERENCE.search(text, win, q.start)
         or (q.end < len(text) and text[q.end].isalpha())
         or (q.start > 0 and text[q.start - 1].isalpha())
         or _NAME_PART.match(text, q.end)
+        or ((first or _LINE_START.search(text, win, q.start)) and _HEADING_AFTER.match(text, q.end))
+        or _SECTION_NUMBER.match(text, q.end)
+        or (integer and _CITE_LIST.match(text, q.end))
+        or (integer and text.startswith(")", q.end) and (first or _ENUM_BEFORE.search(text, win, q.start)))
+        or (integer and len(raw) == 4 and int(raw) in _YEARS)
+        or (integer and len(raw) >= 3 and _MODEL_BEFORE.search(text, win, q.start))
+        or _RATIO_PART.match(text, q.end) or _RATIO_PART_BEFORE.search(text, win, q.start)
     )
 
 
-def _link_values(text: str, props: list[Entity], qs: list[Quantity], sent: Sentence) -> dict[int, list[Quantity]]:
-    """Property index -> its values: best pairs first, one property per quantity, lists extended."""
+def value_pairs(text: str, props: list[Entity], qs: list[Quantity], sent: Sentence) -> list[tuple[int, int, dict]]:
+    """Candidate (property index, quantity index, features) pairs of a sentence for the learned value linker: the
+    quantities within :data:`LEARNED_WINDOW` that are :func:`compatible` with the property."""
     starts = [q.start for q in qs]
-    pairs = []
+    before, after = LEARNED_WINDOW
+    out = []
     for i, p in enumerate(props):
-        for j in range(bisect_left(starts, p.start - _BEFORE_MAX), bisect_right(starts, p.end + _AFTER_CUE_MAX)):
-            score = _pair_score(text, p, qs[j], sent.start)
-            if score is not None:
-                pairs.append((score, i, j))
+        for j in range(bisect_left(starts, p.start - before), bisect_right(starts, p.end + after)):
+            q = qs[j]
+            if q.start < p.end and p.start < q.end or not compatible(p.text, q):
+                continue
+            feats = value_features(text, p, q, props, qs, dims_known=expected_dims(p.text) is not None,
+                                   sent_start=sent.start)
+            out.append((i, j, feats))
+    return out
+
+
+def _link_values(text: str, props: list[Entity], qs: list[Quantity], sent: Sentence, scorers: Scorers | None
+                 ) -> dict[int, list[Quantity]]:
+    """Property index -> its values: best pairs first (learned probability, or the heuristic score without
+    ``scorers``), one property per quantity, lists extended."""
+    if scorers is not None:
+        cands = value_pairs(text, props, qs, sent)
+        probs = scorers.value.probabilities([f for _, _, f in cands])
+        pairs = [(-pr, i, j) for pr, (i, j, _) in zip(probs, cands) if pr >= scorers.value.threshold]
+    else:
+        pairs = _heuristic_pairs(text, props, qs, sent)
     taken_p: dict[int, list[Quantity]] = {}
     taken_q: set[int] = set()
     for _, i, j in sorted(pairs):
@@ -260,6 +400,19 @@ def _link_values(text: str, props: list[Entity], qs: list[Quantity], sent: Sente
             k += 1
     _more_values(props, qs, taken_p, taken_q)
     return taken_p
+
+
+def _heuristic_pairs(text: str, props: list[Entity], qs: list[Quantity], sent: Sentence
+                     ) -> list[tuple[float, int, int]]:
+    """(score, property index, quantity index) of the pairs :func:`_pair_score` accepts."""
+    starts = [q.start for q in qs]
+    pairs = []
+    for i, p in enumerate(props):
+        for j in range(bisect_left(starts, p.start - _BEFORE_MAX), bisect_right(starts, p.end + _AFTER_CUE_MAX)):
+            score = _pair_score(text, p, qs[j], sent.start)
+            if score is not None:
+                pairs.append((score, i, j))
+    return pairs
 
 
 def _more_values(props: list[Entity], qs: list[Quantity], taken_p: dict[int, list[Quantity]], taken_q: set[int]
@@ -284,8 +437,25 @@ def _continues(text: str, a: Quantity, b: Quantity) -> bool:
     return a.unit == b.unit and bool(_LIST_SEP.fullmatch(text, a.end, b.start))
 
 
+def material_pairs(text: str, props: list[Entity], mats: list[Entity]) -> list[tuple[int, int, dict]]:
+    """Candidate (property index, material index, features) pairs of a sentence for the learned material linker."""
+    return [(i, k, material_features(text, p, m, props, mats))
+            for i, p in enumerate(props) for k, m in enumerate(mats) if m.end <= p.start or p.end <= m.start]
+
+
+def _learned_materials(text: str, props: list[Entity], mats: list[Entity], scorers: Scorers) -> dict[int, Entity]:
+    """Property index -> its most probable material of the sentence."""
+    cands = material_pairs(text, props, mats)
+    best: dict[int, tuple[float, Entity]] = {}
+    for pr, (i, k, _) in zip(scorers.material.probabilities([f for _, _, f in cands]), cands):
+        if i not in best or pr > best[i][0]:
+            best[i] = (pr, mats[k])
+    return {i: m for i, (_, m) in best.items()}
+
+
 def _material_for(text: str, p: Entity, mats: Sequence[Entity]) -> Entity | None:
-    """The material named by a cue (``band gap of TiO2``, ``TiO2 (band gap``, ``TiO2's``), else the nearest."""
+    """Heuristic linker: the material named by a cue (``band gap of TiO2``, ``TiO2 (band gap``, ``TiO2's``), else
+    the nearest."""
     for m in mats:
         if m.start >= p.end and _MAT_AFTER.fullmatch(text, p.end, m.start):
             return m
@@ -302,21 +472,59 @@ def material_mentions(text: str, sentences: Sequence[Sentence]) -> list[Entity]:
     return [Entity(a, b, "MAT", text[a:b]) for a, b in sorted(spans)]
 
 
-def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity]) -> list[Property]:
+def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity],
+                         scorers: Scorers | None) -> list[Property]:
     qs = _sentence_quantities(text, sent, props + mats)
-    values = _link_values(text, props, qs, sent)
+    values = _link_values(text, props, qs, sent, scorers)
+    learned = _learned_materials(text, props, mats, scorers) if scorers is not None else {}
     out = []
     for i, p in enumerate(props):
-        material = _material_for(text, p, mats)
-        out.extend(_property(p, q, material, sent) for q in values.get(i) or [None])
-    linked = {id(q) for v in values.values() for q in v}
-    valued = [p for p in out if p.value is not None]
-    for c in qs:
-        if id(c) not in linked and _is_condition(text, c, sent.start):
-            before = [p for p in valued if p.value.end <= c.start]
-            if before:
-                max(before, key=lambda p: p.value.end).conditions.append(c)
+        material = learned.get(i) if scorers is not None else _material_for(text, p, mats)
+        out.extend(_property(p, q, material, sent) for q in _admissible(p, values.get(i, [])) or [None])
+    _attach_conditions(text, sent, qs, out)
     return out
+
+
+def _admissible(p: Entity, values: list[Quantity]) -> list[Quantity]:
+    """The linked values that may be values of ``p`` (:func:`compatible`): whichever linker paired them, a bare
+    number is no value of a property that needs a unit, nor a temperature one of a band gap."""
+    return [q for q in values if compatible(p.text, q)]
+
+
+def _attach_conditions(text: str, sent: Sentence, qs: list[Quantity], props: list[Property]) -> None:
+    """Give each condition of the sentence to the valued property it qualifies: the nearest one before it, else
+    (``At 800 °C, the power density …``) the nearest after it. Conditions are the quantities after a condition cue
+    (``at 800 °C``, ``at a current density of 0.5 A cm−2``) that are no property's value, the values of condition
+    properties so cued (``at a temperature of 800 °C`` keeps its own record too) and atmospheres (``in H2``)."""
+    valued = [p for p in props if p.value is not None]
+    if not valued:
+        return
+    values = {id(p.value): p for p in valued}
+    conds: list[Condition] = []
+    for q in qs:
+        cued = _is_condition(text, values[id(q)].mention if id(q) in values else q, sent.start)
+        listed = bool(conds) and conds[-1].quantity is not None and _LIST_SEP.fullmatch(text, conds[-1].end, q.start)
+        if cued or (listed and id(q) not in values):  # "at 0.7 V and 750 °C"
+            conds.append(Condition(q.kind or "other", text[q.start : q.end], q.start, q.end, q))
+    conds += [Condition("atmosphere", m.group("gas"), m.start("gas"), m.end("gas"))
+              for m in _ATMOSPHERE.finditer(text, sent.start, sent.end)]
+    owners = [p for p in valued if not _is_condition(text, p.mention, sent.start)] or valued
+    for c in conds:
+        owner = _condition_owner(c, owners)
+        if owner is not None:
+            owner.conditions.append(c)
+    for p in valued:
+        p.conditions.sort(key=lambda c: c.start)
+
+
+def _condition_owner(c: Condition, valued: list[Property]) -> Property | None:
+    """The valued property a condition qualifies (never the property whose value it is)."""
+    others = [p for p in valued if p.value.start != c.start and not (p.value.start <= c.start < p.value.end)]
+    before = [p for p in others if p.value.end <= c.start]
+    if before:
+        return max(before, key=lambda p: p.value.end)
+    after = [p for p in others if p.value.start >= c.end]
+    return min(after, key=lambda p: p.value.start) if after else None
 
 
 def _property(p: Entity, q: Quantity | None, material: Entity | None, sent: Sentence) -> Property:
@@ -348,14 +556,21 @@ def _inside(items: list[Entity], starts: list[int], sent: Sentence) -> list[Enti
 
 
 def extract_properties(
-    text: str, entities: Sequence[Entity] | None = None, sentences: Sequence[Sentence] | None = None
+    text: str, entities: Sequence[Entity] | None = None, sentences: Sequence[Sentence] | None = None, *,
+    linker: str = "learned",
 ) -> list[Property]:
     """Properties of ``text`` in order. ``entities`` are tagger (or gold) spans: ``PRO``/``PROPERTY`` give the
     property mentions and ``MAT`` the materials; with ``None`` the lexicon and formula tokens are used.
-    ``sentences`` default to :func:`matnlp.text.tokenize.sentences` of the text."""
+    ``sentences`` default to :func:`matnlp.text.tokenize.sentences` of the text. ``linker``: ``learned`` (the
+    :mod:`.relations` models: property tagger, value and material pair scorers; each falls back to the heuristic
+    when its model is not shipped) or ``heuristic`` (lexicon mentions, the hand-weighted :func:`_pair_score`, the
+    cued or nearest material)."""
+    if linker not in LINKERS:
+        raise ValueError(f"linker must be one of {LINKERS}, not {linker!r}")
+    scorers = default_scorers() if linker == "learned" else None
     sents = sentences if sentences is not None else split_sentences(text)
     if entities is None:
-        props_all, mats_all = find_property_mentions(text), []
+        props_all, mats_all = find_property_mentions(text, learned=linker == "learned"), []
     else:
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
@@ -366,5 +581,5 @@ def extract_properties(
         props = _inside(props_all, p_starts, sent)
         if props:
             mats = _inside(mats_all, m_starts, sent)
-            out.extend(_sentence_properties(text, sent, props, mats))
+            out.extend(_sentence_properties(text, sent, props, mats, scorers))
     return out

@@ -2,7 +2,10 @@
 
 Regex based and dependency free. Handles ``700 °C``, ``700–900 °C``, ``1.2 ± 0.1 eV``, ``10−3 S cm−1`` (a
 flattened superscript: ``10−3`` is 10^-3), ``2.1 × 10−3 S/cm``, ``mW cm^-2``, ``5 °C min−1``, ``cm⁻¹``, ``wt%``.
-Canonical units are atoms joined by spaces with integer exponents: ``"S cm-1"``, ``"mW cm-2"``, ``"°C min-1"``.
+Compound denominators read as one group (``W/(m K)``, ``W/mK``, ``cm2/Vs``); ``0.1 C`` after a charge/discharge
+cue is a ``C-rate``; PDF artefacts (``◦C``, ``cm(cid:0) 2``) and citation superscripts after a full stop
+(``787 °C.5``) do not break a unit. Canonical units are atoms joined by spaces with integer exponents:
+``"S cm-1"``, ``"mW cm-2"``, ``"°C min-1"``.
 Unknown units are not guessed: a number followed by an unknown word has ``unit=None``; :func:`parse_unit` keeps
 the raw string of a unit it cannot read.
 """
@@ -27,6 +30,8 @@ _ENERGY, _PRESSURE, _POWER = _dims(m=2, kg=1, s=-2), _dims(m=-1, kg=1, s=-2), _d
 _CHARGE, _VOLT = _dims(s=1, A=1), _dims(m=2, kg=1, s=-3, A=-1)
 _SIEMENS, _OHM = _dims(m=-2, kg=-1, s=3, A=2), _dims(m=2, kg=1, s=-3, A=-2)
 _VOLUME, _MOLAR = _dims(m=3), _dims(m=-3, mol=1)
+_CAPACITANCE, _FORCE = _dims(m=-2, kg=-1, s=4, A=2), _dims(m=1, kg=1, s=-2)
+C_RATE = "C-rate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,25 +61,33 @@ ATOMS: dict[str, _Atom] = {
     "M": _Atom(1e3, _MOLAR), "mM": _Atom(1, _MOLAR), "µM": _Atom(1e-3, _MOLAR),
     "S": _Atom(1, _SIEMENS), "mS": _Atom(1e-3, _SIEMENS), "µS": _Atom(1e-6, _SIEMENS),
     "Ω": _Atom(1, _OHM), "mΩ": _Atom(1e-3, _OHM), "kΩ": _Atom(1e3, _OHM), "MΩ": _Atom(1e6, _OHM),
-    "V": _Atom(1, _VOLT), "mV": _Atom(1e-3, _VOLT), "kV": _Atom(1e3, _VOLT),
+    "V": _Atom(1, _VOLT), "mV": _Atom(1e-3, _VOLT), "kV": _Atom(1e3, _VOLT), "µV": _Atom(1e-6, _VOLT),
+    "nV": _Atom(1e-9, _VOLT),
     "A": _Atom(1, _CURRENT), "mA": _Atom(1e-3, _CURRENT), "µA": _Atom(1e-6, _CURRENT),
     "nA": _Atom(1e-9, _CURRENT), "Ah": _Atom(3600, _CHARGE), "mAh": _Atom(3.6, _CHARGE),
     "W": _Atom(1, _POWER), "mW": _Atom(1e-3, _POWER), "µW": _Atom(1e-6, _POWER), "kW": _Atom(1e3, _POWER),
+    "MW": _Atom(1e6, _POWER), "nW": _Atom(1e-9, _POWER),
     "Hz": _Atom(1, _dims(s=-1)), "kHz": _Atom(1e3, _dims(s=-1)), "MHz": _Atom(1e6, _dims(s=-1)),
     "GHz": _Atom(1e9, _dims(s=-1)), "rpm": _Atom(1 / 60, _dims(s=-1)),
     "T": _Atom(1, _dims(kg=1, s=-2, A=-1)), "mT": _Atom(1e-3, _dims(kg=1, s=-2, A=-1)),
-    "F": _Atom(1, _dims(m=-2, kg=-1, s=4, A=2)), "mF": _Atom(1e-3, _dims(m=-2, kg=-1, s=4, A=2)),
+    "F": _Atom(1, _CAPACITANCE), "mF": _Atom(1e-3, _CAPACITANCE), "µF": _Atom(1e-6, _CAPACITANCE),
+    "nF": _Atom(1e-9, _CAPACITANCE), "pF": _Atom(1e-12, _CAPACITANCE),
+    # C-rate: a charge/discharge current that empties the nominal capacity in 1 h (per hour); only read as such
+    # after a charge/discharge/rate cue (see _c_rate_at), never from "C" alone (coulomb, carbon, °C).
+    C_RATE: _Atom(1 / 3600, _dims(s=-1)),
     "%": _Atom(1e-2, _NONE), "wt%": _Atom(1e-2, _NONE), "at%": _Atom(1e-2, _NONE),
     "vol%": _Atom(1e-2, _NONE), "mol%": _Atom(1e-2, _NONE), "ppm": _Atom(1e-6, _NONE),
+    "mN": _Atom(1e-3, _FORCE), "kN": _Atom(1e3, _FORCE),  # no bare "N": "100 sccm N2" is nitrogen
     "sccm": _Atom(1e-6 / 60, _dims(m=3, s=-1)), "°": _Atom(math.pi / 180, _NONE),
 }
 
 # Spelling variants -> canonical atom (µ and μ, degree signs, long names).
 _ALIASES = {
     "℃": "°C", "ºC": "°C", "˚C": "°C", "° C": "°C", "oC": "°C", "degC": "°C", "deg C": "°C", "K": "K",
+    "◦C": "°C", "◦ C": "°C", "◦": "°",  # U+25E6 for the degree sign: a common PDF-extraction artefact
     "℉": "°F", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "mins": "min", "minute": "min",
     "minutes": "min", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "day": "d", "days": "d",
-    "weeks": "week", "torr": "Torr", "mtorr": "mTorr", "ml": "mL", "l": "L", "Ohm": "Ω", "ohm": "Ω",
+    "weeks": "week", "kPag": "kPa", "torr": "Torr", "mtorr": "mTorr", "ml": "mL", "l": "L", "Ohm": "Ω", "ohm": "Ω",
     "wt.%": "wt%", "wt %": "wt%", "wt. %": "wt%", "at.%": "at%", "at %": "at%", "at. %": "at%",
     "vol.%": "vol%", "vol %": "vol%", "vol. %": "vol%", "mol.%": "mol%", "mol %": "mol%", "deg": "°",
     "mA h": "mAh", "A h": "Ah", "W h": "Wh", "kW h": "kWh",
@@ -86,18 +99,21 @@ for _sym in list(ATOMS):
 _ALIASES.update({s: s for s in ATOMS})
 
 # Unit words that only count as units right after a number, never inside a compound (too ambiguous alone).
-_LONE_ONLY = frozenset({"d", "l", "deg", "°", "oC"})
+_LONE_ONLY = frozenset({"d", "l", "deg", "°", "◦", "oC"})
 
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _MINUS = "-−–⁻"
 _SPELLINGS = sorted(_ALIASES, key=len, reverse=True)
+# An atom is not followed by a word character or ".5x"; ".5 " and ".56,57 " after it are citation superscripts
+# flattened after a full stop ("787 °C.5 As", "30–180 nm.56,57 For").
 _ATOM_RE = re.compile(
     "(" + "|".join(re.escape(s) for s in _SPELLINGS) + ")"
-    r"(?:\^?(?P<exp>[-−⁻]?[1-4])|(?P<sup>⁻?[¹²³⁴]))?(?![\wµμΩ%°]|[.,]\d)"
+    r"(?:\^?(?P<exp>[-−–⁻]?[1-4])|(?P<sup>⁻?[¹²³⁴])|\(cid:0\) ?(?P<cid>[1-4]))?"
+    r"(?![\wµμΩ%°]|[.,]\d(?![\d,–-]*(?:\s|$)))"
 )
 _SEP_RE = re.compile(r"\s*(/|·|⋅|\*|\bper\b)\s*| (?=\S)")
 _NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-_NUM_RE = re.compile(rf"(?<![\w.,/)\]·]){_NUM}(?:[eE][-+−]?\d+)?")
+_NUM_RE = re.compile(rf"(?<![\w.,/)\]·])(?<!cid:){_NUM}(?:[eE][-+−]?\d+)?")
 _CARET, _SUPERS = r"\^\s*(?P<e1>[-+−]?\d{1,3})", r"(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 _TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
 _POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻])(?P<e3>\d{{1,2}})(?![\d.])")
@@ -105,6 +121,13 @@ _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
 _RANGE_RE = re.compile(r"\s*(?:[–—~]|-|−|to)\s*|\s+and\s+")
 _LIST_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|[–-])\s*")
 _BETWEEN_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_APPROX_RE = re.compile(r"[~∼≈]?\s*")
+# Two-atom denominators written without exponents: "W/mK", "W/m K", "cm2/Vs", "cm2/V s".
+_COMPACT_DENOM_RE = re.compile(r"(m|cm|mm|V)[ ·⋅]?(K|s)(?![\wµμΩ%°])")
+# "0.1 C" is a C-rate only with a charge/discharge/cycling/current-rate cue before it or "rate" after it.
+_C_RATE_RE = re.compile(r"[ \u00a0\u2009\u202f]?C(?![\w°-]|\.\w)(?:[\s-]rates?\b)?")
+_C_RATE_CUE = re.compile(r"(?i)\b(?:dis)?charg|\bcycl|(?<!heating )(?<!cooling )\brates?\b|\bcurrent")
+_C_RATE_MAX = 50  # larger "C" numbers are temperatures written without the degree sign
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +170,8 @@ class Unit:
     @property
     def kind(self) -> str | None:
         """Physical quantity name (``temperature``, ``time``, ``heating_rate``, …) or ``None``."""
+        if self.atoms == ((C_RATE, 1),):
+            return "c_rate"
         return KINDS.get(self.dims) if self.known else None
 
 
@@ -157,7 +182,10 @@ KINDS: dict[tuple[int, ...], str] = {
     _VOLUME: "volume", _AMOUNT: "amount", _MOLAR: "concentration", _dims(s=-1): "frequency",
     _dims(m=3, s=-1): "flow_rate", _CHARGE: "charge", _dims(s=1, A=1, kg=-1): "specific_capacity",
     _dims(m=2, kg=-1): "surface_area", _VOLT: "voltage", _SIEMENS: "conductance", _OHM: "resistance",
-    _POWER: "power", _CURRENT: "current", _NONE: "fraction",
+    _POWER: "power", _CURRENT: "current", _NONE: "fraction", _CAPACITANCE: "capacitance",
+    _dims(m=2, kg=1, s=-3, A=-1, K=-1): "seebeck_coefficient", _dims(m=1, kg=1, s=-3, K=-1): "thermal_conductivity",
+    _dims(kg=-1, s=2, A=1): "mobility", _dims(m=2, kg=1, s=-4, A=-1): "scan_rate", _dims(m=-3): "number_density",
+    _dims(m=-2): "areal_density", _dims(m=-3, kg=1): "density", _dims(m=2, kg=1, s=-2, mol=-1): "molar_energy",
 }
 
 # Preferred SI spelling per dimension (else composed from base units).
@@ -225,11 +253,13 @@ def si_unit(dims: tuple[int, ...]) -> str:
 
 
 def parse_unit(text: str) -> Unit:
-    """Parse a unit string (``"mW cm^-2"``, ``"°C/min"``, ``"S cm−1"``); unknown strings keep ``raw``."""
+    """Parse a unit string (``"mW cm^-2"``, ``"°C/min"``, ``"S cm−1"``, ``"Ω cm"``: a whole string is all unit, so
+    a space always joins atoms); unknown strings keep ``raw``."""
     s = text.strip()
-    atoms, end = _match_unit(s, 0, lone=True)
-    if atoms and end == len(s):
-        return Unit(atoms)
+    for form in (s, re.sub(r"(?<=[^\s/])\s+(?=[^\s/])", "·", s)):
+        atoms, end = _match_unit(form, 0, lone=True)
+        if atoms and end == len(form):
+            return Unit(atoms)
     return Unit(raw=s or None)
 
 
@@ -239,14 +269,20 @@ def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int],
     atoms: list[tuple[str, int]] = []
     end, sign, spaced = pos, 1, False
     while True:
-        m = _ATOM_RE.match(text, pos)
-        if not m or (m.group(1) in _LONE_ONLY and (atoms or not lone)):
-            break
-        exp = _exponent(m.group("exp") or m.group("sup"))
-        if spaced and exp is None and not _spaced_atom_ok(text, m.end()):
-            break
-        atoms.append((_ALIASES[m.group(1)], sign * (exp or 1)))
-        end = m.end()
+        group = _denominator_at(text, pos) if sign < 0 else None
+        if group:
+            atoms.extend((a, -e) for a, e in group[0])
+            end = group[1]
+        else:
+            m = _ATOM_RE.match(text, pos)
+            if not m or (m.group(1) in _LONE_ONLY and (atoms or not lone)):
+                break
+            exp = _exponent(m.group("exp") or m.group("sup") or (m.group("cid") and "-" + m.group("cid")))
+            if (spaced and exp is None and not _spaced_atom_ok(text, m.end())) or (
+                    exp is not None and m.group(1) in _LONE_ONLY):  # "Sr 3d3/2" is no days cubed
+                break
+            atoms.append((_ALIASES[m.group(1)], sign * (exp or 1)))
+            end = m.end()
         sep = _SEP_RE.match(text, end)
         if not sep:
             break
@@ -255,13 +291,32 @@ def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int],
     return _merge(atoms), end
 
 
+def _denominator_at(text: str, pos: int) -> tuple[tuple[tuple[str, int], ...], int] | None:
+    """A product that follows ``/`` as one group: ``(m K)``, ``(m·K)``, ``mK``, ``m K``, ``Vs``, ``V s``, so that
+    ``W/(m K)`` and ``W/mK`` read W m-1 K-1 and ``cm2/Vs`` cm2 V-1 s-1. Returns the atoms and the end."""
+    m = _COMPACT_DENOM_RE.match(text, pos)
+    if m:
+        return ((m.group(1), 1), (m.group(2), 1)), m.end()
+    if not text.startswith("(", pos):
+        return None
+    close = text.find(")", pos, pos + 24)
+    if close < 0:
+        return None
+    inner = text[pos + 1 : close].strip()
+    m = _COMPACT_DENOM_RE.fullmatch(inner)
+    if m:
+        return ((m.group(1), 1), (m.group(2), 1)), close + 1
+    atoms, end = _match_unit(inner.replace(" ", "·"), 0, lone=False)
+    return (atoms, close + 1) if atoms and end == len(inner) else None
+
+
 def _spaced_atom_ok(text: str, pos: int) -> bool:
     """A space-joined atom without exponent counts only when another atom with an exponent follows (``mA h g-1``)."""
     sep = _SEP_RE.match(text, pos)
     if not sep:
         return False
     m = _ATOM_RE.match(text, sep.end())
-    return bool(m and (m.group("exp") or m.group("sup") or sep.group(1) == "/"))
+    return bool(m and (m.group("exp") or m.group("sup") or m.group("cid") or sep.group(1) == "/"))
 
 
 def _exponent(s: str | None) -> int | None:
@@ -331,6 +386,8 @@ def parse_quantities(text: str) -> list[Quantity]:
 def _quantity_at(text: str, m: re.Match) -> Quantity:
     value, end = _number_at(text, m)
     unit, uend = _unit_at(text, end)
+    if unit is None:
+        unit, uend = _c_rate_at(text, m.start(), end, value)
     err = _ERROR_RE.match(text, uend if unit else end)
     if err:
         unit2, end2 = _unit_at(text, err.end())
@@ -342,11 +399,21 @@ def _quantity_at(text: str, m: re.Match) -> Quantity:
     return _make(value, unit, m.start(), uend if unit else end)
 
 
+def _c_rate_at(text: str, start: int, pos: int, value: float) -> tuple[Unit | None, int]:
+    """A C-rate unit after a number (``0.1 C``, ``1C``, ``2 C rate``) when a cue says so (see ``_C_RATE_RE``)."""
+    c = _C_RATE_RE.match(text, pos)
+    if not c or value > _C_RATE_MAX:
+        return None, pos
+    if "rate" not in c.group() and not _C_RATE_CUE.search(text, max(0, start - 80), start):
+        return None, pos
+    return Unit(((C_RATE, 1),)), c.end()
+
+
 def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -> Quantity | None:
     sep = _RANGE_RE.match(text, pos)
     if not sep or (sep.group().strip() == "and" and not _between_before(text, m.start())):
         return None
-    m2 = _NUM_RE.match(text, sep.end())
+    m2 = _NUM_RE.match(text, _APPROX_RE.match(text, sep.end()).end())  # "from ∼30 to ∼300 μV·K−1"
     if not m2:
         return None
     high, end = _number_at(text, m2)

@@ -69,7 +69,10 @@ class Conditions:
     other: list[Condition] = field(default_factory=list)
 
     def add(self, kind: str, cond: Condition) -> None:
-        getattr(self, kind).append(cond)
+        """Add ``cond`` under ``kind`` unless that span is already there (a lexicon word also read as a material)."""
+        conds = getattr(self, kind)
+        if not any((c.start, c.end) == (cond.start, cond.end) for c in conds):
+            conds.append(cond)
 
     def to_dict(self) -> dict[str, list[dict]]:
         return {k: [c.to_dict() for c in getattr(self, k)] for k in CONDITION_KINDS}
@@ -77,15 +80,18 @@ class Conditions:
 
 @dataclass(slots=True)
 class StepMaterial:
-    """A material mention taking part in a step, with its recipe role (one of :data:`ROLES`)."""
+    """A material mention taking part in a step, with its recipe role (one of :data:`ROLES`) and the amounts
+    that quantify it (``2 g of``, ``0.5 M``, ``(5 mmol)``)."""
 
     text: str
     start: int
     end: int
     role: str
+    amounts: list[Condition] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "role": self.role, "start": self.start, "end": self.end}
+        return {"text": self.text, "role": self.role, "start": self.start, "end": self.end,
+                "amounts": [a.to_dict() for a in self.amounts]}
 
 
 @dataclass(slots=True)
@@ -145,7 +151,11 @@ class OperationTyper:
         return m["positive"] if score > 0 else m["negative"]
 
     def type(self, token: str, medium: bool = False, style: str | None = None) -> str:
-        """Most frequent type of ``token`` in the most specific table that knows it, else the n-gram guess."""
+        """The type of ``token``'s operation class (:data:`OPERATION_CLASSES`), else its most frequent type in the
+        most specific table that knows it, else the n-gram guess."""
+        known = operation_class(token)
+        if known:
+            return known
         for key in _lookup_keys(token):
             for table, k in (("style", f"{key}|{int(medium)}|{style}"), ("medium", f"{key}|{int(medium)}"),
                              ("token", key)):
@@ -163,6 +173,37 @@ class OperationTyper:
             return nb["log_prior"][label] + sum(lp.get(g, lp[""]) for g in grams)
 
         return max(nb["labels"], key=score)
+
+
+#: Operation classes whose type the Kononova tables get wrong or lack: stirring is mixing whatever the style
+#: (the solid-state data call it LiquidGrinding), film forming is shaping, and washing, rinsing, filtering and
+#: centrifuging separate a product (typed MixingOperation there, a type it does not have).
+OPERATION_CLASSES = (
+    (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*"), "MixingOperation"),
+    (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coated|casted|tape[- ]cast\w*|"
+                r"screen[- ]printed|sputtered|deposited"), "ShapingOperation"),
+    (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|decant\w*|separated|"
+                r"collected"), "SeparationOperation"),
+)
+#: Words that report results, use, purchase or cell testing, not synthesis steps ("was measured", "was found",
+#: "increased", "its calcined form", "H2 was fed to the anode", "purchased from"): the lexicon finder skips them
+#: (an MSPT tagger's operations are kept as tagged: its guidelines mark them, and conditions attach to them).
+NON_OPERATIONS = re.compile(
+    r"used|using|measured|measuring|found|increased|increasing|decreased|decreasing|observed|shown|showed|"
+    r"characteri[sz]ed|analy[sz]ed|determined|calculated|recorded|tested|investigated|studied|reduction|forms?|"
+    r"home-made|fed|contacted|fixed|repeated|purchased|received|supplied|bought|detected"
+)
+# A base-form verb after "to" states a purpose ("to obtain the powder", "in order to form"), not a step.
+_PURPOSE = re.compile(r"\bto\s+$")
+_BASE_FORM = re.compile(r"(?:ed|ing|tion|sion|ment|ure)$")
+# "obtained" is a step only as "was obtained by/from/after/via ..." (a synthesis), not "the obtained powder".
+_OBTAINED_STEP = re.compile(r"\s+(?:by|from|after|via|through|upon|on)\b")
+
+
+def operation_class(token: str) -> str | None:
+    """Type of ``token``'s operation class in :data:`OPERATION_CLASSES`, if it is in one."""
+    t = token.lower()
+    return next((kind for rx, kind in OPERATION_CLASSES if rx.fullmatch(t)), None)
 
 
 def _lookup_keys(token: str) -> list[str]:
@@ -203,10 +244,20 @@ _MISC_KINDS = (
 )
 _LEXICON_KINDS = (("atmosphere", _ATMOSPHERE_RE), ("medium", _MEDIUM_RE), ("device", _DEVICE_RE))
 _QUANTITY_KINDS = {"temperature", "time", "pressure", "heating_rate"}
+#: Quantity kinds that say how much of a material (a bare ``%`` is more often a purity, so it is left out).
+AMOUNT_KINDS = frozenset({"mass", "volume", "concentration", "amount", "fraction"})
+# Between an amount and the material it quantifies: "2 g of citric acid", "0.5 M LiNO3", "1 M solution of
+# Na2CO3", "35 mL DI water" / "LiNO3 (0.5 M)", "Li2CO3 (Alfa, 99%, 0.37 g)".
+_AMOUNT_BEFORE = re.compile(
+    r"\s*(?:(?:aqueous\s+)?solution\s+of\s+|of\s+(?:the\s+)?)?(?:(?:DI|de-?ioni[sz]ed|distilled|dry|anhydrous)\s+)?")
+_AMOUNT_AFTER = re.compile(r"\s*(?:[(\[](?:[^()\[\].;]{0,40},\s*)?)?")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 # "heating rate", "sintering temperature": an operation word naming a parameter, not a step.
-_NOMINAL_RE = re.compile(r"\s+(?:rates?|temperatures?|times?|duration|conditions?|process|steps?|procedure)\b")
+_NOMINAL_RE = re.compile(
+    r"\s+(?:rates?|temperatures?|times?|duration|conditions?|process|steps?|procedure|plate|stage|element)\b")
+# "The sintered powders", "the obtained product": a participle after a determiner describes a thing, not a step.
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|each|these|this|those|its|their)\s+$", re.I)
 
 
 # --------------------------------------------------------------------------------------------- operations
@@ -218,8 +269,22 @@ def find_operations(text: str, typer: OperationTyper | None = None) -> list[Enti
     return [
         Entity(a, b, "Operation", text[a:b])
         for a, b, w in word_spans(text)
-        if any(k in vocab for k in _lookup_keys(w)) and not _NOMINAL_RE.match(text, b)
+        if any(k in vocab for k in _lookup_keys(w)) and not _NOMINAL_RE.match(text, b) and _is_step(text, b, w)
     ]
+
+
+def _is_step(text: str, end: int, word: str) -> bool:
+    """Whether a lexicon word ending at ``end`` names a step: not a result or use word, a purpose ("to
+    obtain") or a participle used as an adjective ("the sintered pellets"); "obtained" only when it says how
+    (``was obtained by``)."""
+    if NON_OPERATIONS.fullmatch(word):
+        return False
+    start = end - len(word)
+    if _PURPOSE.search(text, max(0, start - 4), start) and not _BASE_FORM.search(word):
+        return False
+    if word.endswith("ed") and _DETERMINER_BEFORE.search(text, max(0, start - 7), start):
+        return False
+    return word != "obtained" or bool(_OBTAINED_STEP.match(text, end))
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
@@ -262,7 +327,11 @@ def attach(mentions: Sequence[tuple[int, int]], ops: Sequence[Entity], bounds: S
 # ------------------------------------------------------------------------------------------ condition mentions
 
 
-def _kind_of_quantity(q: Quantity) -> str:
+def _kind_of_quantity(q: Quantity, amounts: bool = True) -> str:
+    """Condition kind of a quantity; material amounts are ``amount`` (or ``other`` where ``amounts`` is off)."""
+    if q.kind in AMOUNT_KINDS and q.unit != "%":
+        return "amount" if amounts else "other"
+        return "amount"
     return q.kind if q.kind in _QUANTITY_KINDS else "other"
 
 
@@ -313,8 +382,8 @@ def conditions_from_entities(text: str, entities: Sequence[Entity]) -> list[_Men
     numbers = sorted((e for e in entities if e.label == "Number"), key=lambda e: e.start)
     out = []
     for e in entities:
-        if e.label == "Condition-Unit":
-            out.append(_unit_mention(text, e, numbers))
+        if e.label in ("Condition-Unit", "Amount-Unit"):
+            out.append(_unit_mention(text, e, numbers, e.label == "Amount-Unit"))
         elif e.label == "Condition-Misc":
             out.append(_Mention(_misc_kind(e.text), e.start, e.end, Condition(e.text, e.start, e.end)))
         elif e.label == "Synthesis-Apparatus":
@@ -329,16 +398,17 @@ def paired_number(text: str, unit: Entity, numbers: Sequence[Entity]) -> Entity 
     return before[-1] if before else (after[0] if after else None)
 
 
-def _unit_mention(text: str, unit: Entity, numbers: Sequence[Entity]) -> _Mention:
+def _unit_mention(text: str, unit: Entity, numbers: Sequence[Entity], amount: bool = False) -> _Mention:
     num = paired_number(text, unit, numbers)
     if num is None:
-        return _Mention("other", unit.start, unit.end, Condition(unit.text, unit.start, unit.end))
+        kind = "amount" if amount else "other"
+        return _Mention(kind, unit.start, unit.end, Condition(unit.text, unit.start, unit.end))
     a, b = min(num.start, unit.start), max(num.end, unit.end)
     qs = [q for q in parse_quantities(text[a:b]) if q.unit is not None]
     q = qs[-1] if qs else None
     if q is not None:
         q = Quantity(q.value, q.unit, a + q.start, a + q.end, q.low, q.high, q.error, q._unit)
-    kind = _kind_of_quantity(q) if q else "other"
+    kind = "amount" if amount else (_kind_of_quantity(q, amounts=False) if q else "other")
     return _Mention(kind, a, b, Condition(text[a:b], a, b, q))
 
 
@@ -385,7 +455,7 @@ def material_role(text: str, m: Entity) -> str:
 
 def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[int]) -> dict[str, float]:
     """Features of a material mention for the learned role model: nearby words, the operations before and after
-    it in its sentence, lexicon and shape flags, sentence position and the rule-based role."""
+    it in its sentence, lexicon and shape flags, sentence position, the rule-based role and paper-level cues."""
     sent = bisect_right(bounds, m.start) - 1
     lo = bounds[sent] if sent >= 0 else 0
     hi = bounds[sent + 1] if sent + 1 < len(bounds) else len(text)
@@ -405,7 +475,30 @@ def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[
     f["formula"] = float(bool(re.search(r"[A-Z][a-z]?\d|\)\d", m.text)))
     f["lower"] = float(m.text.islower())
     f["first"] = float(text.find(m.text) == m.start)
+    f.update(_material_cues(text, m))
     return f
+
+
+# Precursor-like names (salts, hydrates, alkoxides, acids) and the words that follow a product ("… nanoparticles").
+_PRECURSOR_CUE = re.compile(
+    r"NO3|CO3|CH3COO|C2H3O2|OAc|Cl\d?|SO4|\(OH\)|·|H2O|nitrate|carbonate|acetate|chloride|hydroxide|sulfate|"
+    r"oxalate|alkoxide|propoxide|butoxide|ethoxide|acetylacetonate|acid", re.I)
+_PRODUCT_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:nano\w*|powders?|(?:thin )?films?|particles|crystals|"
+                            r"composites?|samples?|catalysts?|electrodes?)\b", re.I)
+
+
+def _material_cues(text: str, m: Entity) -> dict[str, float]:
+    """Role cues of a mention beyond its sentence: number of elements, how often the paper names it, whether the
+    title (the first two lines) names it, a precursor-like name, a product word after it."""
+    head = text[: text.find("\n", text.find("\n") + 1)] if text.count("\n", 0, 2000) >= 2 else text[:300]
+    n = text.count(m.text)
+    return {
+        f"elements={min(len(set(re.findall(r'[A-Z][a-z]?', m.text))), 4)}": 1.0,
+        f"count={'1' if n == 1 else '2-3' if n < 4 else '4+'}": 1.0,
+        "in_title": float(m.text in head and m.start >= len(head)),
+        "precursor_name": float(bool(_PRECURSOR_CUE.search(m.text))),
+        "product_after": float(bool(_PRODUCT_AFTER.match(text, m.end))),
+    }
 
 
 class RoleModel:
@@ -436,6 +529,16 @@ def default_roles() -> RoleModel:
 # --------------------------------------------------------------------------------------------------- entry
 
 
+@dataclass(slots=True)
+class Synthesis:
+    """The synthesis reading of ``text``: ordered steps, and every material mention with its role and amounts
+    (also those no operation took), for :mod:`matnlp.extractors.recipes`."""
+
+    text: str
+    steps: list[SynthesisStep]
+    materials: list[StepMaterial]
+
+
 def extract_steps(
     text: str,
     entities: Sequence[Entity] | None = None,
@@ -443,34 +546,124 @@ def extract_steps(
     *,
     typer: OperationTyper | None = None,
     within: Sequence[tuple[int, int]] | None = None,
+    materials: Sequence[tuple[int, int]] = (),
 ) -> list[SynthesisStep]:
-    """Ordered synthesis steps of ``text``. ``entities`` are MSPT-labelled spans (tagger or gold); with ``None``
-    the lexicon operation finder and the text condition finder are used instead. ``sentences`` reuses an existing
-    tokenization; ``within`` restricts steps and their conditions to those spans (e.g. :func:`synthesis_spans`)."""
+    """Ordered synthesis steps of ``text`` (see :func:`read_synthesis`)."""
+    return read_synthesis(text, entities, sentences, typer=typer, within=within, materials=materials).steps
+
+
+def read_synthesis(
+    text: str,
+    entities: Sequence[Entity] | None = None,
+    sentences: Sequence[Sentence] | None = None,
+    *,
+    typer: OperationTyper | None = None,
+    within: Sequence[tuple[int, int]] | None = None,
+    materials: Sequence[tuple[int, int]] = (),
+) -> Synthesis:
+    """Steps and material mentions of ``text``. ``entities`` are MSPT-labelled spans (tagger or gold); with
+    ``None`` the lexicon operation finder and the text condition finder are used instead, and ``materials``
+    (spans, e.g. the mentions of :func:`matnlp.extractors.materials.extract_materials`) are the material mentions.
+    ``sentences`` reuses an existing tokenization; ``within`` restricts everything to those spans (synthesis
+    paragraphs). A heating step with several temperatures in sequence ("500 °C for 5 h followed by 780 °C for
+    15 h") becomes one step per temperature, each with its own conditions."""
     typer = typer or default_typer()
     bounds = [s.start for s in (sentences if sentences is not None else split_sentences(text))]
     if entities is None:
         ops = find_operations(text, typer)
-        mentions = conditions_from_text(text, skip=[(o.start, o.end) for o in ops])
+        mats = [Entity(a, b, "Material", text[a:b]) for a, b in materials]
+        mentions = conditions_from_text(text, skip=[(o.start, o.end) for o in ops] + [(m.start, m.end) for m in mats])
     else:
         ops = sorted((e for e in entities if e.label == "Operation"), key=lambda e: e.start)
-        mentions = conditions_from_entities(text, entities) + _material_mentions(text, entities, ops, bounds)
+        mats = [e for e in entities if e.label == "Material"]
+        mentions = conditions_from_entities(text, entities)
     if within is not None:
         inside = _containment(within)
         ops = [o for o in ops if inside(o.start, o.end)]
+        mats = [m for m in mats if inside(m.start, m.end)]
         mentions = [m for m in mentions if inside(m.start, m.end)]
+    materials_found = _material_mentions(text, mats, ops, bounds)
+    amounts = _attach_amounts(text, [m for m in mentions if m.kind == "amount"], materials_found)
+    # An amount no material took stays a step condition in text mode; MSPT amounts belong to materials only.
+    left = [m for m in mentions if m not in amounts and (entities is None or m.kind != "amount")]
+    mentions = sorted(left + materials_found, key=lambda m: m.start)
     steps = [SynthesisStep(o.text, "", o.start, o.end) for o in ops]
-    for m, i in zip(mentions, attach([(m.start, m.end) for m in mentions], ops, bounds), strict=True):
+    places = attach([(m.start, m.end) for m in mentions], ops, bounds)
+    for m, i in zip(mentions, _modifier_places(text, mentions, ops, places), strict=True):
         if i is not None:
             _add(steps[i], m)
     style = typer.style(o.text for o in ops)
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
-    return steps
+    steps = [part for step in steps for part in split_sequence(text, step)]
+    return Synthesis(text, steps, sorted((m.payload for m in materials_found), key=lambda m: m.start))
 
 
-def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(a <= start and end <= b for a, b in spans)
+# A word condition right before an operation modifies it: "vigorous (magnetic) stirring", "vacuum dried",
+# "without further purification", "slowly added".
+_MODIFIER_GAP = re.compile(r"\s*(?:(?!(?:and|or|then|in|at|under|with|for|to|the|was|were|is|are|by)\b)[A-Za-z-]+\s+)?")
+
+
+def _modifier_places(text: str, mentions: Sequence[_Mention], ops: Sequence[Entity],
+                     places: list[int | None]) -> list[int | None]:
+    """``places`` with each word condition (no quantity) that directly precedes an operation moved onto it."""
+    starts = {o.start: i for i, o in enumerate(ops)}
+    out = list(places)
+    for k, m in enumerate(mentions):
+        if isinstance(m.payload, Condition) and m.payload.quantity is None:
+            gap = _MODIFIER_GAP.match(text, m.end)
+            if gap.end() in starts:
+                out[k] = starts[gap.end()]
+    return out
+
+
+def _attach_amounts(text: str, amounts: Sequence[_Mention], materials: Sequence[_Mention]) -> list[_Mention]:
+    """Put each amount on the material it quantifies (right after it: ``2 g of X``, ``0.5 M X``; else right
+    before it: ``X (0.5 M)``); returns the amounts placed."""
+    by_start = {m.start: m for m in materials}
+    by_end = {m.end: m for m in materials}
+    placed = []
+    for a in amounts:
+        after = _AMOUNT_BEFORE.match(text, a.end)
+        before = next((by_end[e] for e in range(a.start, max(-1, a.start - 45), -1)
+                       if e in by_end and _AMOUNT_AFTER.fullmatch(text, e, a.start)), None)
+        target = by_start.get(after.end()) or before
+        if target is not None:
+            target.payload.amounts.append(a.payload)
+            placed.append(a)
+    return placed
+
+
+# Between two temperatures of one heating step: a sequence, not a list of alternatives ("500, 600 and 700 °C").
+_SEQUENCE_CUE = re.compile(r"\b(?:followed by|then|subsequently|afterwards?|before|after|finally|and again|"
+                           r"further|next)\b", re.I)
+_SPLIT_KINDS = ("temperature", "time", "heating_rate", "pressure")
+_SPLIT_TYPES = frozenset({"HeatingOperation", "DryingOperation"})
+
+
+def split_sequence(text: str, step: SynthesisStep) -> list[SynthesisStep]:
+    """One step per temperature of a heating or drying step whose temperatures follow each other (a time or a
+    sequence word between them); each keeps the times, rates and pressures up to the next temperature, and all
+    share the step's atmosphere, medium and device. Otherwise ``[step]``."""
+    temps = sorted(step.conditions.temperature, key=lambda c: c.start)
+    if step.type not in _SPLIT_TYPES or len(temps) < 2:
+        return [step]
+    times = step.conditions.time
+    for t1, t2 in zip(temps, temps[1:]):
+        between = text[t1.end : t2.start]
+        if not (_SEQUENCE_CUE.search(between) or any(t1.end <= c.start < t2.start for c in times)):
+            return [step]
+    starts = [t.start for t in temps]
+    parts = [SynthesisStep(step.operation, step.type, step.start, step.end) for _ in temps]
+    parts[0].materials = step.materials
+    for kind in CONDITION_KINDS:
+        for c in getattr(step.conditions, kind):
+            if kind in _SPLIT_KINDS:
+                parts[max(0, bisect_right(starts, c.start) - 1)].conditions.add(kind, c)
+            else:
+                for part in parts:
+                    part.conditions.add(kind, c)
+    return parts
 
 
 def _containment(spans: Sequence[tuple[int, int]]):
@@ -496,45 +689,51 @@ def synthesis_spans(
 ) -> list[tuple[int, int]]:
     """Spans of ``text`` that read as synthesis procedures: runs of sentences (gaps of one sentence allowed) that
     each hold a lexicon operation and a process condition (temperature, time, atmosphere, medium, …), with at least
-    ``min_operations`` operations in the run. Lets the pipeline skip results, discussion and references."""
+    ``min_operations`` operations in the run or one heating sentence. Lets the pipeline skip results, discussion and references."""
     sents = list(sentences if sentences is not None else split_sentences(text))
     if not sents:
         return []
     ops = find_operations(text, typer)
     kinds = [m for m in conditions_from_text(text, skip=[(o.start, o.end) for o in ops]) if m.kind in _PROCESS_KINDS]
     starts = [s.start for s in sents]
-    n_ops, has_cond = [0] * len(sents), [False] * len(sents)
+    n_ops = [0] * len(sents)
+    conds: list[set[str]] = [set() for _ in sents]
     for o in ops:
         n_ops[bisect_right(starts, o.start) - 1] += 1
     for m in kinds:
-        has_cond[bisect_right(starts, m.start) - 1] = True
+        conds[bisect_right(starts, m.start) - 1].add(m.kind)
     spans: list[tuple[int, int]] = []
     run: list[int] = []
     for i in range(len(sents)):
-        if n_ops[i] and has_cond[i]:
+        if n_ops[i] and conds[i]:
             if run and i - run[-1] > 2:
-                spans += _run_span(run, sents, n_ops, min_operations)
+                spans += _run_span(run, sents, n_ops, conds, min_operations)
                 run = []
             run.append(i)
-    spans += _run_span(run, sents, n_ops, min_operations)
+    spans += _run_span(run, sents, n_ops, conds, min_operations)
     return spans
 
 
-def _run_span(run: list[int], sents: Sequence[Sentence], n_ops: list[int], min_operations: int) -> list[tuple[int, int]]:
-    if not run or sum(n_ops[run[0] : run[-1] + 1]) < min_operations:
+def _run_span(run: list[int], sents: Sequence[Sentence], n_ops: list[int], conds: list[set[str]],
+              min_operations: int) -> list[tuple[int, int]]:
+    """The span of a run of sentences, if it has ``min_operations`` operations or one heating sentence (an
+    operation with a temperature and a time: "LiFePO4 was annealed at 700 °C for 5 h.")."""
+    if not run:
+        return []
+    heating = any({"temperature", "time"} <= conds[i] for i in run)
+    if sum(n_ops[run[0] : run[-1] + 1]) < min_operations and not heating:
         return []
     return [(sents[run[0]].start, sents[run[-1]].end)]
 
 
 def _material_mentions(
-    text: str, entities: Sequence[Entity], ops: Sequence[Entity], bounds: Sequence[int]
+    text: str, materials: Sequence[Entity], ops: Sequence[Entity], bounds: Sequence[int]
 ) -> list[_Mention]:
     model = default_roles()
-    mats = [e for e in entities if e.label == "Material"]
-    roles = [model.role(role_features(text, e, ops, bounds)) for e in mats]
+    roles = [model.role(role_features(text, e, ops, bounds)) for e in materials]
     return [
         _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, role))
-        for e, role in zip(mats, roles, strict=True)
+        for e, role in zip(materials, roles, strict=True)
     ]
 
 
@@ -544,5 +743,5 @@ def _add(step: SynthesisStep, m: _Mention) -> None:
         role_kind = {"solvent": "medium", "atmosphere": "atmosphere"}.get(m.payload.role)
         if role_kind:
             step.conditions.add(role_kind, Condition(m.payload.text, m.start, m.end))
-    else:
-        step.conditions.add(m.kind, m.payload)
+    else:  # an amount no material took stays a step condition
+        step.conditions.add("other" if m.kind == "amount" else m.kind, m.payload)

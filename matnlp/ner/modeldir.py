@@ -13,7 +13,9 @@ killed midway leaves nothing loadable. The three kinds:
 - an ensemble (:mod:`matnlp.ner.ensemble`): the member dirs under ``members/``, listed in the metadata's
   ``members`` (with ``member_sources``, where they were built from).
 
-Trained models also keep ``training_args.json`` (their settings) and ``metrics.json`` (dev and test scores).
+Trained models also keep ``training_args.json`` (their settings) and ``metrics.json`` (dev and test scores). Any
+kind may hold ``calibration.json`` (:data:`CALIBRATION_FILE`, :mod:`matnlp.ner.calibrate`): the per-label map from
+raw entity score to confidence, fitted on the dev set by ``matnlp ner build`` or ``matnlp ner calibrate``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from ..io import share_files
+from .calibrate import POOLED, Calibration
 
 META_FILE = "matnlp_ner.json"
 CONFIG_FILE = "config.json"
@@ -33,6 +36,7 @@ CRF_FILE = "crf.safetensors"
 VOCAB_FILE = "vocab.json"
 TRAINING_ARGS_FILE = "training_args.json"
 METRICS_FILE = "metrics.json"
+CALIBRATION_FILE = "calibration.json"
 MEMBERS = "members"
 """Subdirectory of an ensemble model dir holding its member model dirs (listed in the metadata's ``members``)."""
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json")
@@ -83,6 +87,20 @@ def is_lstm_dir(path: Path) -> bool:
         return False
 
 
+def read_calibration(path: Path) -> Calibration | None:
+    """The calibration of a model dir (``None`` when it has none); :class:`ModelError` when the file is broken or
+    maps a label the model lacks."""
+    file = path / CALIBRATION_FILE
+    if not file.is_file():
+        return None
+    calibration = Calibration.read(file)
+    types = {lab[2:] for lab in read_meta(path)["labels"] if lab.startswith("B-")}
+    unknown = set(calibration.curves) - {POOLED, *types}
+    if unknown:
+        raise ModelError(f"{file}: maps labels the model lacks ({', '.join(sorted(unknown))})")
+    return calibration
+
+
 def member_dirs(path: Path, meta: dict) -> list[Path]:
     """The checked model dirs an ensemble's metadata lists, or ``[path]`` for a single model."""
     return [check_model_dir(path / MEMBERS / name) for name in meta.get("members") or []] or [path]
@@ -92,7 +110,8 @@ def check_model_dir(path: str | Path) -> Path:
     """Raise :class:`ModelError` naming what is wrong with a model directory, before anything is loaded from it:
     a missing file, an empty or unreadable JSON file, a safetensors file that is truncated or corrupt (header
     unreadable, a tensor's bytes beyond the end of the file or of another size than its shape), labels that are
-    not an IOB2 list or not as many as the config's label head, and (for an ensemble) the same in every member."""
+    not an IOB2 list or not as many as the config's label head, a broken ``calibration.json``, and (for an
+    ensemble) the same in every member."""
     path = Path(path)
     if not path.is_dir():
         raise ModelError(f"{path}: model directory not found" if not path.exists() else
@@ -110,6 +129,7 @@ def check_model_dir(path: str | Path) -> Path:
         raise ModelError(f"{path}: incomplete model directory, missing {', '.join(missing)}")
     meta = read_meta(path)
     labels = _check_labels(path / META_FILE, meta["labels"])
+    read_calibration(path)
     if is_ensemble_dir(path):
         if not meta.get("members"):
             raise ModelError(f"{path / META_FILE}: an ensemble dir that lists no members")

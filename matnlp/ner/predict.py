@@ -1,5 +1,6 @@
 """Load a saved NER model dir (:mod:`matnlp.ner.modeldir`) and tag raw text: entities with character offsets into
-the original text. Models load with ``local_files_only``: nothing is ever downloaded."""
+the original text, a raw score, and a confidence where the dir holds a calibration (:mod:`matnlp.ner.calibrate`).
+Models load with ``local_files_only``: nothing is ever downloaded."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from ..errors import ConfigError, ModelError
 from ..runtime import resolve_device, resolve_precision
 from ..text.tokenize import sentences
 from ..types import Entity, Sentence
+from .calibrate import Calibration, span_score
 from .crf import CRF, Decoder
 from .data import document_context, make_windows, special_ids, window_owners, word_pieces
 from .labels import OUTSIDE, spans
 from .lstm import WordLSTM
-from .modeldir import CRF_FILE, check_model_dir, is_lstm_dir, member_dirs, read_meta
+from .modeldir import CRF_FILE, check_model_dir, is_lstm_dir, member_dirs, read_calibration, read_meta
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +42,19 @@ class Tagger:
     ``model`` is one token-classification model or a list of them (an ensemble: their word emissions are averaged),
     and may include word-level :class:`~matnlp.ner.lstm.WordLSTM` models. ``tokenizer`` is the models' tokenizer,
     or one per model when they come from different bases (``None`` for a WordLSTM); models that share a tokenizer
-    object share its word pieces and windows.
+    object share its word pieces and windows. With a ``calibration``, every entity gets a confidence.
     """
 
     def __init__(
         self, model, tokenizer, meta: dict, device: str = "cpu", batch_size: int = 32, crf: CRF | None = None,
-        precision: str = "fp32",
+        precision: str = "fp32", calibration: Calibration | None = None,
     ):
         models = [m.eval() for m in (model if isinstance(model, list | tuple) else [model])]
         tokenizers = tokenizer if isinstance(tokenizer, list | tuple) else [tokenizer] * len(models)
         if len(tokenizers) != len(models):
             raise ConfigError(f"{len(models)} models but {len(tokenizers)} tokenizers")
         self.precision = precision
+        self.calibration = calibration
         self.meta = meta
         self.labels: list[str] = meta["labels"]
         self.device = device
@@ -95,8 +98,9 @@ class Tagger:
             text = texts[unit.text_index]
             for a, b, label in spans(tags):
                 start, end = unit.offsets[a][0], unit.offsets[b - 1][1]
-                score = float(np.mean(probs[a:b]))
-                result[unit.text_index].append(Entity(start, end, label, text[start:end], round(score, 4)))
+                score = span_score(probs, a, b)
+                confidence = self.calibration(label, score) if self.calibration else None
+                result[unit.text_index].append(Entity(start, end, label, text[start:end], score, confidence))
         return result
 
     def units(self, index: int, text: str, sents: Sequence[Sentence]) -> list[Unit]:
@@ -257,7 +261,7 @@ def load(path: str | Path, device: str = "auto", precision: str = "auto", batch_
         for d, words in zip(dirs, word_level)
     ]
     crf = mean_crf([_load_crf(d, labels) for d in dirs], labels) if meta.get("crf") else None
-    return Tagger(models, tokenizers, meta, device, batch_size, crf, precision)
+    return Tagger(models, tokenizers, meta, device, batch_size, crf, precision, read_calibration(path))
 
 
 def _vocabulary(path: Path) -> dict[str, bytes]:

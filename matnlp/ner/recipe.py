@@ -25,7 +25,8 @@ they train on, and whether the model is their ensemble. The shipped ones live in
     lr = 2e-4
     seed = 1
 
-A member's settings are the defaults, then ``[data] min_count``, then its kind's table, then its own keys.
+A member's settings are the defaults, then ``[data] min_count``, then its kind's table, then its own keys. With
+``[data] dev``, the built model's entity confidences are then calibrated on it (:mod:`matnlp.ner.calibrate`).
 """
 
 from __future__ import annotations

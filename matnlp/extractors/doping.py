@@ -1,0 +1,346 @@
+"""Host–dopant relations in text (``Eu2+-doped SrAl2O4``, ``YVO4:Eu3+``, ``ZnO films doped with Al, Ga and In``).
+
+Two learned linear models (weights in ``data/doping.json``, built by ``scripts/train_doping.py`` from the NERRE doping
+train split): a token tagger (host / dopant / other) over chemistry-aware tokens of each sentence that has a doping
+cue, and a pair scorer over every (dopant, host) pair of tagged mentions in the sentence. Each dopant is linked to
+its best-scoring host when that pair's probability reaches the model's threshold (chosen on a dev part of train).
+Hosts may be generic nouns (``films``, ``samples``), as in the annotations; :func:`attach_dopings` puts the
+dopings whose host is a material mention onto that material.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..chem.elements import ELEMENT_NAMES, ELEMENT_SET
+from ..chem.formula import FormulaError
+from ..chem.material import Dopant, Material, read_material
+
+DOPING_PATH = Path(__file__).parent / "data" / "doping.json"
+LABELS = ("O", "HOST", "DOPANT")
+#: Sentences without one of these words or a colon have no doping relation worth tagging.
+CUE = re.compile(r"dop|substitut|incorporat|activat|:", re.IGNORECASE)
+#: Inside a whitespace chunk: split at ``:``, ``,``, ``;``, ``/`` (not in ``Cu1/3``), at ``-`` before a doping
+#: word or at the chunk's end (``Eu2+-doped``, ``In-,``), and at dashes between element symbols of a list
+#: before a doping word (``N–B–F-tri-doped``, not ``Cu-In-Se``).
+_SPLIT = re.compile(
+    r"[:,;]|(?<!\d)/|/(?!\d)|[-‐–](?=(?:co|tri|bi)?-?dop|substitut|incorporat|activat|contain|based|modified|$)"
+    r"|(?-i:(?:(?<=\b[A-Z])|(?<=\b[A-Z][a-z]))[-‐–](?=(?:[A-Z][a-z]?[-‐–])+(?i:(?:co|tri|bi)?-?dop)))",
+    re.IGNORECASE,
+)
+_CUE_WORD = re.compile(r"(?:co-?)?dop|substitut|incorporat|activat|:$", re.IGNORECASE)
+_ELEMENT_ION = re.compile(r"(?P<element>[A-Z][a-z]?)(?:\d?[+\-−]|\d*\.?\d*[xyz]?)?")
+#: A phase or amount before an element or formula: ``β-NaYF4``, ``0.07Eu3+``.
+_PREFIX = re.compile(r"^(?:[α-ωΑ-Ω]-|\d*\.?\d+(?=[A-Z]))")
+_SHAPE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                       "X" * 26 + "x" * 26 + "9" * 10)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A tagged host or dopant: ``text[start:end]`` and its token range ``[first, last]``."""
+
+    label: str
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class Doping:
+    """A dopant linked to its host in one sentence, with the pair scorer's probability."""
+
+    dopant: str
+    dopant_start: int
+    dopant_end: int
+    host: str
+    host_start: int
+    host_end: int
+    score: float
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Token spans of ``text[start:end]``: whitespace chunks without unbalanced brackets and trailing sentence
+    punctuation, split at doping notation (``ZnO:B`` → ``ZnO``, ``:``, ``B``; ``Eu2+-doped`` → ``Eu2+``, ``-``,
+    ``doped``); separators are tokens of their own."""
+    out: list[tuple[int, int]] = []
+    for chunk in re.finditer(r"\S+", text[start:end] if end is not None else text[start:]):
+        a, b = chunk.start() + start, chunk.end() + start
+        pos = a
+        for sep in _SPLIT.finditer(text, a, b):
+            out += _peel(text, pos, sep.start()) + [sep.span()]
+            pos = sep.end()
+        out += _peel(text, pos, b)
+    return _join_spaced_formulas(text, out)
+
+
+def _join_spaced_formulas(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join formulas written with spaces before their amounts or charge (``TiO 2``, ``Ca 3 Co 4 O 9``, ``Ti 4+``)
+    into one token."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and re.fullmatch(r"\d+(?:\.\d+)?[+\-−]?|[A-Z][a-z]?", text[a:b]):
+            c, _ = out[-1]
+            joined = text[c:b].replace(" ", "")
+            if re.fullmatch(r"[A-Z][A-Za-z0-9.]*", text[c:out[-1][1]].replace(" ", "")) and (
+                    kind(joined) == "element" or (kind(joined) == "formula" and re.search(r"\d", joined))):
+                out[-1] = (c, b)
+                continue
+        out.append((a, b))
+    return out
+
+
+def _peel(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """``text[a:b]`` with unbalanced or wrapping brackets (``(CeO2)``, not ``(Ba,Sr)TiO3``) and trailing
+    punctuation as tokens of their own, so that an appositive abbreviation is a mention of its own."""
+    head, tail = [], []
+    while a < b:
+        if text[a] in "([{\"'" and _unbalanced(text[a:b], text[a]):
+            head.append((a, a + 1))
+            a += 1
+        elif text[b - 1] in ".,;\"'" or (text[b - 1] in ")]}" and _unbalanced(text[a:b], text[b - 1])):
+            tail.append((b - 1, b))
+            b -= 1
+        elif b - a > 2 and _wraps(text[a:b]):
+            head.append((a, a + 1))
+            tail.append((b - 1, b))
+            a, b = a + 1, b - 1
+        else:
+            break
+    return head + ([(a, b)] if a < b else []) + tail[::-1]
+
+
+def _wraps(chunk: str) -> bool:
+    """Whether the chunk's first bracket closes at its last character: ``(CeO2)``, ``([MgO]=5%)``."""
+    close = {"(": ")", "[": "]", "{": "}"}.get(chunk[0])
+    if close is None or chunk[-1] != close:
+        return False
+    depth = 0
+    for i, c in enumerate(chunk):
+        depth += (c == chunk[0]) - (c == close)
+        if depth == 0:
+            return i == len(chunk) - 1
+    return False
+
+
+def _unbalanced(chunk: str, bracket: str) -> bool:
+    pairs = {"(": ")", "[": "]", "{": "}", ")": "(", "]": "[", "}": "{"}
+    if bracket not in pairs:
+        return True
+    return chunk.count(bracket) > chunk.count(pairs[bracket])
+
+
+def kind(word: str) -> str:
+    """A coarse class of a token: element (symbol, ion or name, also with an amount: ``0.07Eu3+``), formula (also
+    with a phase prefix: ``β-NaYF4``), a formula or element before a hyphenated word (``ZnS-phosphor``), acronym,
+    number, punctuation, word."""
+    word = _PREFIX.sub("", word.replace(" ", "")) or word
+    match = _ELEMENT_ION.fullmatch(word)
+    if match and match["element"] in ELEMENT_SET:
+        return "element"
+    if word.lower() in ELEMENT_NAMES:
+        return "element-name"
+    if not word[:1].isalnum():
+        return "punct"
+    if re.fullmatch(r"[\d.,×x−-]+", word):
+        return "number"
+    if _formula(word):
+        return "formula"
+    head, hyphen, _ = word.partition("-")
+    if hyphen and head and (_formula(head) or kind(head) == "element"):
+        return "formula-word"
+    if re.fullmatch(r"[A-Z]{2,}s?", word):
+        return "acronym"
+    return "title" if word[:1].isupper() else "word"
+
+
+def _formula(word: str) -> bool:
+    """Whether ``word`` reads as a formula (``ZnO``, ``BiOI``, ``V2O3``; not the acronyms ``YAG``, ``DFT``)."""
+    if not (word[:1].isupper() and (any(c.isdigit() for c in word) or sum(c.isupper() for c in word) > 1)):
+        return False
+    try:
+        read_material(word)
+    except FormulaError:
+        return False
+    return True
+
+
+def token_features(words: Sequence[str], kinds: Sequence[str], i: int, previous: Sequence[str]) -> dict[str, float]:
+    """Features of token ``i`` for the tagger: the word, its kind, shape and affixes, its neighbours and the labels
+    of the two tokens before it (``previous``: the labels so far, gold when training, predicted when tagging)."""
+    word = words[i]
+    lower = word.lower()
+    f = {"bias": 1.0, f"w={lower}": 1.0, f"k={kinds[i]}": 1.0, f"s={word.translate(_SHAPE)[:6]}": 1.0,
+         f"suf={lower[-3:]}": 1.0, f"pre={lower[:3]}": 1.0}
+    for d in (-3, -2, -1, 1, 2, 3):
+        j = i + d
+        if 0 <= j < len(words):
+            f[f"w{d}={words[j].lower()}"] = 1.0
+            f[f"k{d}={kinds[j]}"] = 1.0
+        else:
+            f[f"w{d}=<edge>"] = 1.0
+    f[f"k={kinds[i]}|w+1={words[i + 1].lower() if i + 1 < len(words) else '<edge>'}"] = 1.0
+    f[f"k={kinds[i]}|w-1={words[i - 1].lower() if i else '<edge>'}"] = 1.0
+    cues = [j - i for j in range(max(0, i - 6), min(len(words), i + 7)) if _CUE_WORD.match(words[j])]
+    for d in sorted(cues, key=abs)[:2]:
+        f[f"cue={d}"] = f[f"cue={d}|{words[i + d].lower()}"] = f[f"cue={d}|k={kinds[i]}"] = 1.0
+    if not cues:
+        f["cue=none"] = 1.0
+    last = previous[i - 1] if i else "<edge>"
+    f[f"L-1={last}"] = f[f"L-1={last}|k={kinds[i]}"] = f[f"L-1={last}|w={lower}"] = 1.0
+    f[f"L-2={previous[i - 2] if i > 1 else '<edge>'}|L-1={last}"] = 1.0
+    return f
+
+
+def pair_features(words: Sequence[str], kinds: Sequence[str], mentions: Sequence[Mention], d: Mention,
+                  h: Mention) -> dict[str, float]:
+    """Features of a (dopant, host) pair for the pair scorer: order, distance, the words between, the mentions
+    between, whether the host is the nearest on its side, its distance rank among all hosts, and the kinds."""
+    before = d.first < h.first
+    lo, hi = (d.last + 1, h.first) if before else (h.last + 1, d.first)
+    between = [w.lower() for w in words[lo:hi]]
+    distance = hi - lo
+    side = [m for m in mentions if m.label == "HOST" and (m.first > d.last if before else m.last < d.first)]
+    nearest = min(side, key=lambda m: abs(m.first - d.first)) if side else None
+    hosts_between = sum(1 for m in mentions if m.label == "HOST" and lo <= m.first < hi)
+    dopants_between = sum(1 for m in mentions if m.label == "DOPANT" and lo <= m.first < hi)
+    order = "d<h" if before else "h<d"
+    gap = {id(m): (m.first - d.last if m.first > d.last else d.first - m.last) for m in mentions if m.label == "HOST"}
+    rank = min(sorted(gap.values()).index(gap[id(h)]), 2)
+    f = {"bias": 1.0, f"order={order}": 1.0, f"dist={min(distance, 8) if distance < 8 else 8 + (distance > 15)}": 1.0,
+         f"hb={min(hosts_between, 2)}": 1.0, f"db={min(dopants_between, 3)}": 1.0,
+         f"nearest={nearest is h}|{order}": 1.0, f"hk={kinds[h.first]}": 1.0, f"dk={kinds[d.first]}": 1.0,
+         f"hosts={min(sum(m.label == 'HOST' for m in mentions), 3)}": 1.0, f"rank={rank}": 1.0,
+         f"rank={rank}|{order}": 1.0}
+    f.update({f"btw={w}": 1.0 for w in between})
+    if distance <= 4:
+        f[f"seq={order}|{' '.join(between)}"] = 1.0
+    return f
+
+
+class _Linear:
+    """Softmax over linear scores; ``weights`` maps a feature to one weight per class."""
+
+    def __init__(self, model: dict):
+        self.classes: list[str] = model["classes"]
+        self.bias: list[float] = model["bias"]
+        self.weights: dict[str, list[float]] = model["weights"]
+
+    def probabilities(self, features: dict[str, float]) -> list[float]:
+        scores = list(self.bias)
+        for name, value in features.items():
+            for k, w in enumerate(self.weights.get(name, ())):
+                scores[k] += w * value
+        if len(scores) == 1:  # binary: one score for the positive class
+            return [1 / (1 + math.exp(-scores[0]))]
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        return [e / sum(exp) for e in exp]
+
+
+class DopingModel:
+    """The token tagger with its outside weight, the pair scorer and the link threshold of ``data/doping.json``."""
+
+    def __init__(self, model: dict):
+        self.tagger = _Linear(model["tagger"])
+        self.linker = _Linear(model["linker"])
+        self.threshold: float = model["threshold"]
+        self.outside_weight: float = model["outside_weight"]
+
+    @classmethod
+    def load(cls, path: str | Path = DOPING_PATH) -> DopingModel:
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def tag(self, words: Sequence[str], kinds: Sequence[str]) -> list[str]:
+        """Labels left to right (the tagger sees the labels before each token): the likeliest after scaling
+        ``O``'s probability by the outside weight, which trades precision for recall."""
+        weight = [self.outside_weight if c == "O" else 1.0 for c in self.tagger.classes]
+        labels: list[str] = []
+        for i in range(len(words)):
+            p = self.tagger.probabilities(token_features(words, kinds, i, labels))
+            labels.append(max(zip(p, weight, self.tagger.classes), key=lambda t: t[0] * t[1])[2])
+        return labels
+
+    def link(self, words, kinds, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention, float]]:
+        """Each dopant with its best host, when that pair's probability reaches the threshold."""
+        hosts = [m for m in mentions if m.label == "HOST"]
+        out = []
+        for d in (m for m in mentions if m.label == "DOPANT"):
+            scored = [(self.linker.probabilities(pair_features(words, kinds, mentions, d, h))[0], h) for h in hosts]
+            if scored:
+                p, h = max(scored, key=lambda t: t[0])
+                if p >= self.threshold:
+                    out.append((d, h, p))
+        return out
+
+
+@cache
+def default_model() -> DopingModel:
+    return DopingModel.load()
+
+
+def mentions(text: str, spans: Sequence[tuple[int, int]], labels: Sequence[str]) -> list[Mention]:
+    """Runs of tokens with the same non-``O`` label, joined across whitespace and across a ``/`` with that label
+    between two tokens with it (``Fe/MgO catalyst``, ``Yb3+/Er3+``), not across other separators."""
+    out: list[Mention] = []
+    for i, ((a, b), label) in enumerate(zip(spans, labels)):
+        if label == "O" or (text[a:b] == "/" and not (0 < i < len(labels) - 1 and labels[i - 1] == label == labels[i + 1])):
+            continue
+        last = out[-1] if out else None
+        if (last and last.label == label and last.last == i - 1
+                and (text[a:b] == "/" or text[last.end - 1] == "/" or not (_separator(text[a:b])
+                                                                          or _separator(text[last.start:last.end])))):
+            out[-1] = Mention(label, last.start, b, last.first, i)
+        else:
+            out.append(Mention(label, a, b, i, i))
+    return out
+
+
+def _separator(word: str) -> bool:
+    return bool(re.fullmatch(r"[:,;/\-‐–()\[\]]", word))
+
+
+def extract_dopings(text: str, sentences=None, *, model: DopingModel | None = None) -> list[Doping]:
+    """Host–dopant pairs in ``text``, per sentence (``sentences``: spans with ``start``/``end``, default the
+    tokenizer's); only sentences with a doping cue (:data:`CUE`) are tagged."""
+    if sentences is None:
+        from ..text.tokenize import sentences as split
+
+        sentences = split(text)
+    model = model or default_model()
+    found = []
+    for s in sentences:
+        if CUE.search(text, s.start, s.end):
+            found += sentence_dopings(text, s.start, s.end, model)
+    return found
+
+
+def sentence_dopings(text: str, start: int, end: int, model: DopingModel) -> list[Doping]:
+    """The dopings of one sentence ``text[start:end]``."""
+    spans = tokens(text, start, end)
+    words = [text[a:b] for a, b in spans]
+    kinds = [kind(w) for w in words]
+    found = mentions(text, spans, model.tag(words, kinds))
+    return [Doping(text[d.start:d.end], d.start, d.end, text[h.start:h.end], h.start, h.end, round(p, 4))
+            for d, h, p in model.link(words, kinds, found)]
+
+
+def attach_dopings(materials: Sequence[Material], dopings: Sequence[Doping]) -> None:
+    """Put each doping on the material with a mention overlapping its host (``Material.dopings``)."""
+    by_mention = sorted(((a, b, m) for m in materials for a, b in m.mentions), key=lambda t: (t[0], t[1]))
+    for d in dopings:
+        for a, b, material in by_mention:
+            if a < d.host_end and d.host_start < b:
+                element = _ELEMENT_ION.fullmatch(d.dopant)
+                symbol = element["element"] if element and element["element"] in ELEMENT_SET else (
+                    ELEMENT_NAMES.get(d.dopant.lower()))
+                material.dopings.append(Dopant(d.dopant, symbol, d.dopant_start, d.dopant_end, d.host, d.host_start,
+                                               d.host_end, d.score))
+                break

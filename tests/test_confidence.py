@@ -1,0 +1,162 @@
+"""Confidence on every record part: entity calibration (fit, file, checker, tagger), part confidences from models
+or measured paths, and ``--min-confidence`` in the API, the runner and the manifest; all on real data."""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matnlp.cli import main
+from matnlp.confidence import PATH_FILE, annotate, drop_below, path_precision
+from matnlp.datasets.mspt import split_docs
+from matnlp.datasets.mulms import documents
+from matnlp.errors import ConfigError, ModelError
+from matnlp.ner.calibrate import POOLED, Calibration, calibrate, expected_calibration_error, fit_curve, reliability
+from matnlp.ner.modeldir import CALIBRATION_FILE, check_model_dir, read_calibration
+from matnlp.pipeline import Pipeline
+from matnlp.records import validate
+from matnlp.types import Entity
+
+PARTS = ("materials", "properties", "synthesis")
+
+
+@pytest.fixture(scope="module")
+def calibrated(tiny_ner_dir, data, tmp_path_factory) -> Path:
+    """A copy of the tiny real-data model, calibrated on 150 real Matscholar dev sentences (reported on test)."""
+    from matnlp.ner import load
+    from matnlp.ner.data import load_examples
+
+    out = tmp_path_factory.mktemp("calibrated") / "model"
+    shutil.copytree(tiny_ner_dir, out)
+    dev = load_examples(str(data / "matscholar_ner" / "dev.txt"))[:150]
+    test = load_examples(str(data / "matscholar_ner" / "test.txt"))[:150]
+    calibrate(load(out, device="cpu"), dev, test).save(out / CALIBRATION_FILE)
+    return out
+
+
+def test_calibration_of_a_real_model_on_real_dev_data(calibrated):
+    cal = read_calibration(check_model_dir(calibrated))
+    dev, test = cal.report["dev"], cal.report["test"]
+    assert dev["entities"] > 50 and test["entities"] > 50
+    assert dev["calibrated"]["ece"] < dev["raw"]["ece"]  # fitted on dev: the map must close the gap there
+    for curve in cal.curves.values():
+        assert np.all(np.diff(curve.x) >= 0) and np.all(np.diff(curve.y) >= 0)
+        assert 0 < min(curve.y) and max(curve.y) < 1  # smoothed: never certain either way
+    assert sum(b["count"] for b in test["calibrated"]["bins"]) == test["entities"]
+
+
+def test_tagger_gives_each_entity_its_calibrated_confidence(calibrated, data):
+    from matnlp.ner import load
+
+    tagger = load(calibrated, device="cpu")
+    text = (data / "mspt" / "data" / sorted(p.name for p in (data / "mspt" / "data").glob("*.txt"))[0]).read_text()
+    entities = tagger(text[:2000])
+    assert entities
+    for e in entities:
+        assert e.confidence == tagger.calibration(e.label, e.score)
+        assert 0 < e.confidence < 1
+
+
+def test_model_parts_take_their_entities_confidence(calibrated, data):
+    doc = documents(data / "mulms", "dev")[0]
+    record = Pipeline(ner=calibrated, device="cpu").text(doc.text[:6000])
+    d = record.to_dict()
+    validate(d)
+    mats = [e for e in record.entities if e.label == "MAT"]
+    for m in d["materials"]:
+        hits = [e.confidence for e in mats for a, b in m["mentions"] if e.start < b and a < e.end]
+        expected = max(hits) if hits else path_precision()["material/finder"].precision
+        assert m["confidence"] == expected
+
+
+def test_pooled_map_recovers_a_known_accuracy_curve():
+    """Synthetic check of the maths (the real-data checks are above): accuracy = score², learnt within 0.05."""
+    rng = np.random.default_rng(1)
+    scores = rng.uniform(0, 1, 5000)
+    correct = rng.uniform(0, 1, 5000) < scores**2
+    curve = fit_curve(scores, correct)
+    assert max(abs(curve(s) - s**2) for s in np.linspace(0.1, 0.9, 9)) < 0.05
+    raw, fitted = reliability(scores, correct), reliability([curve(s) for s in scores], correct)
+    assert expected_calibration_error(fitted) < 0.02 < expected_calibration_error(raw)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["curves"].pop(POOLED), "no pooled map"),
+    (lambda d: d["curves"][POOLED].update(y=[0.9, 0.1]), "non-decreasing"),
+    (lambda d: d["curves"].update(XYZ=d["curves"][POOLED]), "labels the model lacks"),
+])
+def test_a_broken_calibration_is_refused(tmp_path, change, message):
+    (tmp_path / "matnlp_ner.json").write_text(json.dumps({"labels": ["O", "B-MAT", "I-MAT"]}))
+    good = {"curves": {POOLED: {"x": [0.2, 0.8], "y": [0.3, 0.9], "n": 60}}}
+    (tmp_path / CALIBRATION_FILE).write_text(json.dumps(good))
+    assert read_calibration(tmp_path)("MAT", 0.5) == pytest.approx(0.6)
+    change(good)
+    (tmp_path / CALIBRATION_FILE).write_text(json.dumps(good))
+    with pytest.raises(ModelError, match=message):
+        read_calibration(tmp_path)
+
+
+def test_model_free_parts_take_the_measured_path_precision(data):
+    table = path_precision()
+    assert {"material/finder", "property/name", "property/value-unit", "step/lexicon"} <= table.keys()
+    assert json.loads(PATH_FILE.read_text())["paths"]["step/lexicon"]["data"] == "MSPT ner-dev"
+    doc = split_docs("ner-dev", data / "mspt")[0]
+    d = Pipeline().text(doc.text).to_dict()
+    validate(d)
+    assert d["materials"] and d["synthesis"]
+    assert {m["confidence"] for m in d["materials"]} == {table["material/finder"].precision}
+    assert {s["confidence"] for s in d["synthesis"]} == {table["step/lexicon"].precision}
+
+
+def test_a_model_named_property_combines_entity_and_value_path():
+    text = "The band gap of TiO2 is 3.2 eV."
+    prop = {"property": "band gap", "start": 4, "end": 12, "value": 3.2, "unit": "eV", "evidence": {}}
+    step = {"operation": "x", "start": 0, "end": 3}
+    annotate([Entity(4, 12, "PRO", text[4:12], 0.4, 0.7)], [], [], [prop], [step])
+    assert prop["confidence"] == round(0.7 * path_precision()["property/value-unit"].given_name, 4)
+    assert step["confidence"] == path_precision()["step/lexicon"].precision
+
+
+def test_min_confidence_in_the_api(data):
+    text = split_docs("ner-dev", data / "mspt")[1].text
+    full, kept = Pipeline().text(text), Pipeline(min_confidence=0.6).text(text)
+    for kind in PARTS:
+        expected = [p for p in getattr(full, kind) if p["confidence"] >= 0.6]
+        assert getattr(kept, kind) == expected
+    assert len(kept.materials) < len(full.materials)  # the finder path (MuLMS dev precision ~0.5) is below 0.6
+    with pytest.raises(ConfigError):
+        Pipeline(min_confidence=1.5)
+
+
+def test_extract_min_confidence_is_in_the_manifest(data, tmp_path):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    for i, doc in enumerate(split_docs("ner-dev", data / "mspt")[:2]):
+        (papers / f"paper{i}.txt").write_text(doc.text)
+    assert main(["-q", "extract", str(papers), "-o", str(tmp_path / "all")]) == 0
+    assert main(["-q", "extract", str(papers), "-o", str(tmp_path / "sure"), "--min-confidence", "0.6"]) == 0
+    manifest = json.loads((tmp_path / "sure" / "manifest.json").read_text())
+    assert manifest["config"]["min_confidence"] == 0.6
+    full = [json.loads(line) for line in (tmp_path / "all" / "records.jsonl").open()]
+    kept = [json.loads(line) for line in (tmp_path / "sure" / "records.jsonl").open()]
+    for kind in PARTS:
+        assert manifest["config"]["dropped_below_confidence"][kind] == \
+            sum(len(r[kind]) for r in full) - sum(len(r[kind]) for r in kept)
+        assert all(p["confidence"] >= 0.6 for r in kept for p in r[kind])
+    assert manifest["config"]["dropped_below_confidence"]["materials"] > 0
+
+
+def test_drop_below_keeps_parts_of_unknown_confidence():
+    record = {"entities": [{"confidence": None}, {"confidence": 0.2}], "materials": [], "properties": [],
+              "synthesis": [{"confidence": 0.9}]}
+    dropped = drop_below(record, 0.5)
+    assert record["entities"] == [{"confidence": None}] and dropped.entities == 1 and dropped.synthesis == 0
+
+
+def test_a_calibration_round_trips_through_its_file(tmp_path):
+    cal = Calibration({POOLED: fit_curve(np.linspace(0, 1, 90), np.arange(90) % 3 > 0)})
+    cal.save(tmp_path / CALIBRATION_FILE)
+    again = Calibration.read(tmp_path / CALIBRATION_FILE)
+    assert again.curves == cal.curves and again("any label", 0.5) == cal(POOLED, 0.5)

@@ -1,0 +1,67 @@
+import pytest
+
+import matnlp
+from matnlp.extractors.materials import extract_materials
+from matnlp.extractors.recipes import build_recipes
+from matnlp.extractors.synthesis import read_synthesis
+from matnlp.pipeline import to_document
+from matnlp.records import Record, offset_problems, validate
+
+
+@pytest.fixture(scope="module")
+def pbfm(data):
+    """A SOFC-Exp paper with a sol-gel procedure: (PrBa)0.95(Fe0.9Mo0.1)2O5+δ (PBFM) from nitrates."""
+    doc = to_document(data / "sofc_exp_texts" / "texts" / "PMC4673446.txt")
+    return doc, matnlp.load().record(doc)
+
+
+def test_recipe_of_a_real_procedure(pbfm):
+    """The procedure's paragraphs given as one synthesis paragraph (the classifier is tested on its own)."""
+    doc, _ = pbfm
+    text = doc.text
+    a = text.index("Layered perovskite oxide of (PrBa)0.95")
+    b = text.index("to obtain the final material (PBFM).") + len("to obtain the final material (PBFM).")
+    materials = extract_materials(text, None, doc.sentences)
+    formulas = {span: m.formula for m in materials if m.formula for span in m.mentions}
+    reading = read_synthesis(text, None, doc.sentences, within=[(a, b)],
+                             materials=[span for m in materials for span in m.mentions])
+    (recipe,) = build_recipes(reading, [(a, b, "sol-gel")], formulas)
+    assert [(t.text, t.formula) for t in recipe.targets] == [("PBFM", "(PrBa)0.95(Fe0.9Mo0.1)2O5")]  # resolved
+    assert {"Ba(NO3)2", "Fe(NO3)3·9H2O"} <= {p.formula for p in recipe.precursors}
+    assert [m.text for m in recipe.media] == ["nitric acid", "H2"]
+    steps = [reading.steps[i] for i in recipe.steps]
+    assert steps[0].operation == "synthesized" and [s.start for s in steps] == sorted(s.start for s in steps)
+    # "calcined in air at 1000 °C for 10 hours and then in 5% H2 at 900 °C for 5 hours": two paired heating steps
+    calcined = [([c.text for c in s.conditions.temperature], [c.text for c in s.conditions.time])
+                for s in steps if s.operation == "calcined"]
+    assert calcined == [(["1000 °C"], ["10 hours"]), (["900 °C"], ["5 hours"])]
+    # Pr6O11 is not read as a precursor, and the reaction says so instead of writing a wrong equation
+    (reaction,) = recipe.reactions
+    assert (reaction.equation, reaction.problem) == (None, "no precursor supplies Pr")
+
+
+def test_recipes_fit_the_schema_and_the_text(pbfm):
+    doc, record = pbfm
+    assert record.recipes  # the paper has synthesis paragraphs
+    d = record.to_dict()
+    validate(d)
+    assert offset_problems(record, doc.text) == []
+    assert Record.from_dict(d).to_dict() == d
+    broken = Record.from_dict(d)
+    broken.recipes[0]["steps"].append(len(broken.synthesis))
+    assert any("outside synthesis" in p for p in offset_problems(broken, doc.text))
+
+
+def test_recipe_from_a_whole_mspt_procedure(data):
+    """A hydrothermal procedure (MSPT text, no models): precursors with their concentration, ordered steps."""
+    text = (data / "mspt" / "data" / "101016jjallcom201312206.txt").read_text(encoding="utf-8")
+    mentions = [span for m in extract_materials(text) for span in m.mentions]
+    reading = read_synthesis(text, materials=mentions)
+    (recipe,) = build_recipes(reading, [(0, len(text), "hydrothermal")])
+    assert recipe.steps == list(range(len(reading.steps)))
+    assert {"KMnO4", "LiOH"} <= {p.formula for p in recipe.precursors}
+    kmno4 = next(p for p in recipe.precursors if p.formula == "KMnO4")
+    assert [(a.quantity.value, a.quantity.unit) for a in kmno4.amounts] == [(0.1, "M")]
+    assert all(text[c.start : c.end] == c.text for c in kmno4.amounts)
+    assert {reading.steps[i].type for i in recipe.steps if reading.steps[i].operation in ("filtered", "washed")} \
+        == {"SeparationOperation"}
