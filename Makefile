@@ -37,7 +37,7 @@ EXTRACT_MODELS :=
 W2V_ARGS += --min-count 1
 endif
 
-.PHONY: venv pipeline corpus w2v ner ner-pretrain records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline bench-reliability bench-paragraphs fuzz train-synthesis clean
+.PHONY: venv pipeline corpus w2v ner ner-pretrain records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline bench-reliability bench-paragraphs bench-doping bench-calibration fuzz train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -94,7 +94,7 @@ pipeline: out/REPORT.md
 test: venv
 	$(PY) -m pytest -q
 
-bench: bench-ingest bench-embeddings bench-ner bench-extract bench-pipeline bench-reliability
+bench: bench-ingest bench-embeddings bench-ner bench-extract bench-pipeline bench-reliability bench-calibration
 
 bench-reliability: venv
 	$(PY) scripts/bench_reliability.py --examples 1000 --trials 6 --json bench/reliability.json
@@ -102,7 +102,7 @@ bench-reliability: venv
 fuzz: venv
 	$(PY) scripts/fuzz.py --examples 5000 --json bench/fuzz.json
 
-bench-extract: bench-synthesis bench-properties bench-materials bench-paragraphs
+bench-extract: bench-synthesis bench-properties bench-materials bench-paragraphs bench-doping
 
 bench-pipeline: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 	$(PY) scripts/bench_pipeline.py --ner models/ner-matscholar --synthesis-model models/ner-mspt \
@@ -134,3 +134,10 @@ clean:
 
 bench-paragraphs: venv
 	$(PY) scripts/bench_paragraphs.py --json bench/paragraphs.json
+
+bench-doping: venv
+	$(PY) scripts/bench_doping.py --json bench/doping.json
+
+bench-calibration: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
+	$(PY) scripts/bench_calibration.py --json bench/calibration.json \
+		--model models/ner-matscholar:matscholar-$(NER_PROFILE) --model models/ner-mspt:mspt-$(NER_PROFILE)

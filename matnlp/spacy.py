@@ -8,7 +8,8 @@ Registered with ``Language.factory`` when this module is imported; the ``spacy_f
     doc = nlp("LiFePO4 was annealed at 700 °C.")   # doc.ents: (LiFePO4/MAT, annealed/SMT, ...)
 
 The component replaces ``doc.ents`` with the model's entities, each expanded to whole spaCy tokens; where two
-expanded spans overlap, the longer is kept. The model's confidence is ``span._.matnlp_score``. ``nlp.to_disk()``
+expanded spans overlap, the longer is kept. The model's raw score is ``span._.matnlp_score``, its calibrated
+confidence (where the model directory has a ``calibration.json``) ``span._.matnlp_confidence``. ``nlp.to_disk()``
 saves a copy of the model directory with the pipeline, so ``spacy.load()`` works from any folder.
 """
 
@@ -24,6 +25,7 @@ from spacy.util import filter_spans, minibatch
 from .types import Entity
 
 SCORE = "matnlp_score"
+CONFIDENCE = "matnlp_confidence"
 MODEL_DIR = "model"
 """Where a saved pipeline keeps its copy of the model directory: ``PIPELINE/matnlp_ner/model``."""
 CFG_FILE = "cfg.json"
@@ -40,8 +42,9 @@ class MatnlpNER:
     def __init__(self, name: str, model: str, device: str = "auto", batch_size: int = 32, precision: str = "auto"):
         from .ner.modeldir import check_model_dir
 
-        if not Span.has_extension(SCORE):
-            Span.set_extension(SCORE, default=None)
+        for extension in (SCORE, CONFIDENCE):
+            if not Span.has_extension(extension):
+                Span.set_extension(extension, default=None)
         self.name = name
         self.model = model
         self.device, self.batch_size, self.precision = device, batch_size, precision
@@ -111,12 +114,13 @@ def set_entities(doc: Doc, entities: list[Entity]) -> Doc:
         span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
         if span is not None:
             span._.set(SCORE, entity.score)
+            span._.set(CONFIDENCE, entity.confidence)
             spans.append(span)
     doc.ents = filter_spans(spans)
     return doc
 
 
-@Language.factory("matnlp_ner", default_config=DEFAULTS, assigns=["doc.ents", f"span._.{SCORE}"])
+@Language.factory("matnlp_ner", default_config=DEFAULTS, assigns=["doc.ents", f"span._.{SCORE}", f"span._.{CONFIDENCE}"])
 def make_matnlp_ner(
     nlp: Language, name: str, model: str, device: str, batch_size: int, precision: str
 ) -> MatnlpNER:

@@ -1,6 +1,7 @@
 """Material strings and materials in text: doping, names, variables, abbreviations, offsets; real-data bars."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -200,3 +201,55 @@ def test_decorated_plain_formulas_keep_their_composition():
     9,956: 0.992)."""
     result = decorated_formulas(limit=2000)
     assert result["strings"] > 1900 and result["share"] >= 0.97
+
+
+SOFC_TEXTS = Path("/work/shared/data/sofc_exp_texts/texts")
+
+
+def _sofc_line(paper: str, needle: str) -> str:
+    path = SOFC_TEXTS / f"{paper}.txt"
+    if not path.exists():
+        pytest.skip("SOFC-Exp texts not available")
+    return next(line for line in path.read_text(encoding="utf-8").splitlines() if needle in line)
+
+
+def _tagged(text: str, contexts: list[str]) -> list[str]:
+    """Mentions kept when a tagger marks the first word of each context (``Bi et al``) as a material."""
+    entities = [Entity(text.index(c), text.index(c) + len(c.split()[0]), "MAT", c.split()[0]) for c in contexts]
+    return [text[a:b] for m in extract_materials(text, entities) for a, b in m.mentions]
+
+
+def test_citation_numbers_merged_into_formulas_are_cut():
+    """PMC5075869: "CO2 reforming of CH41518 ... in CH420 and"; CH4 is written alone elsewhere in the paper."""
+    _sofc_line("PMC5075869", "CH41518")
+    text = (SOFC_TEXTS / "PMC5075869.txt").read_text(encoding="utf-8")
+    mentions = [text[a:b] for m in extract_materials(text) for a, b in m.mentions]
+    at = text.index("CH41518")
+    assert mentions.count("CH4") > 2 and not any(m.startswith("CH4") and m != "CH4" for m in mentions)
+    assert any(m.formula == "CH4" and (at, at + 3) in m.mentions for m in extract_materials(text))
+
+
+def test_authors_labels_radiation_units_and_instrument_makers_are_not_materials():
+    line = _sofc_line("PMC5331335", "Bi et al.44")
+    assert _tagged(line, ["Bi et al.44", "Sun et al.46"]) == []
+    line = _sofc_line("PMC6461657", "Cu Kα")
+    assert "Cu" not in _tagged(line, ["Cu Kα", "BCFZY-ZnO"])
+    line = _sofc_line("PMC5456866", "CoO6 octahedra")
+    assert "CoO6" not in [line[a:b] for m in extract_materials(line) for a, b in m.mentions]
+    line = _sofc_line("PMC4992832", "Figure S3B")
+    assert _tagged(line, ["S3B, exhibits"]) == []
+    line = _sofc_line("PMC5331335", "Gamry framework")
+    assert _tagged(line, ["Gamry framework"]) == []
+
+
+def test_citation_lists_initials_and_reference_authors_are_cut_or_dropped():
+    path = Path("/work/shared/data/mulms/texts/electrolysis_03.txt")
+    if not path.exists():
+        pytest.skip("MuLMS texts not available")
+    text = path.read_text(encoding="utf-8")
+    line = next(s for s in text.splitlines() if "oxidation state of Ir29,30" in s)
+    assert _tagged(line, ["Ir29,30"]) == ["Ir"]
+    line = next(s for s in text.splitlines() if "Y.J.K" in s)
+    assert _tagged(line, ["Y.J.K"]) == []
+    line = _sofc_line("PMC5700654", "G. Kim , Nat. Mater.")
+    assert _tagged(line, ["Kim , Nat."]) == []

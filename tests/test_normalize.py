@@ -126,3 +126,22 @@ def test_normalize_never_crashes_and_map_is_monotone(raw):
 def test_normalize_is_idempotent_on_its_own_output(raw):
     once = normalize(raw)
     assert normalize(once) == once
+
+
+def test_in_line_hyphenation_of_mulms_texts():
+    """PDF-to-text MuLMS texts keep line-break hyphens with the line break gone; words are rejoined, compounds keep
+    their hyphen, and suspended hyphens and charges stay."""
+    from pathlib import Path
+
+    texts = Path("/work/shared/data/mulms/texts")
+    if not texts.exists():
+        pytest.skip("MuLMS texts not available")
+    pemfc = normalize((texts / "pemfc_13.txt").read_text(encoding="utf-8"))
+    assert "not oxygen concentration." in pemfc and "concen- tration" not in pemfc
+    electrolysis = normalize((texts / "electrolysis_04.txt").read_text(encoding="utf-8"))
+    assert "above problems, as excessive OH- around the anode would thermodynamically" in electrolysis
+    assert "(2) well-defined pore structures" in normalize((texts / "electrolysis_03.txt").read_text(encoding="utf-8"))
+    graphene = normalize((texts / "graphene_01.txt").read_text(encoding="utf-8"))
+    assert "metal-free carbon-based electrocatalysts" in graphene
+    suspended = "solid- and liquid-phase, two- or three-dimensional"
+    assert normalize(suspended) == suspended

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matnlp.extractors.quantities import parse_number, parse_quantities, parse_unit
+from matnlp.extractors.quantities import bounded, parse_number, parse_quantities, parse_unit
 
 
 def one(text):
@@ -213,3 +213,35 @@ def test_c_rate_needs_a_cue():
     assert parse_quantities("the doublet of Sr 3d3/2 and Sr 3d5/2 states")[0].unit is None
     # "100 sccm N2" is a flow of nitrogen, not sccm·newton²
     assert [q.unit for q in parse_quantities("a flow of 100 sccm N2")] == ["sccm"]
+
+
+def _sentence(data, path, anchor, width=160):
+    text = (data / path).read_text(encoding="utf-8")
+    i = text.index(anchor)
+    return text[max(0, i - width) : i + len(anchor)]
+
+
+def test_flattened_pdf_units_and_decades(data):
+    # MuLMS semi_04 / SOFC-Exp texts: superscripts flattened with spaces, Tafel slopes per decade
+    text = _sentence(data, "mulms/texts/semi_04.txt", "channel mobilities of 80–85 cm 2 V −1 s −1", 80)
+    q = parse_quantities(text)[-1]
+    assert (q.low, q.high, q.unit) == (80.0, 85.0, "cm2 V-1 s-1")
+    text = _sentence(data, "mulms/texts/semi_04.txt", "(4–6×10 10 cm −2 eV −1 )", 0)
+    assert parse_quantities(text)[-1].unit == "cm-2 eV-1"
+    assert [q.unit for q in parse_quantities("Tafel slopes of 71 and 93 mV/dec")] == ["mV dec-1"] * 2
+    assert one("66 mV dec(cid:0) 1").unit == "mV dec-1" and one("45 mV dec− 1").unit == "mV dec-1"
+    assert parse_quantities("5 dec")[0].unit is None  # a decade only as a denominator
+
+
+def test_d_is_days_only_in_time_context(data):
+    # "Ce 3d and Gd 4d core levels" (PMC3564701), "Cu 3d orbitals": electron shells, not days
+    text = _sentence(data, "sofc_exp_texts/texts/PMC3564701.txt", "XPS spectra of Ce 3d and Gd 4d core levels", 0)
+    assert [q.unit for q in parse_quantities(text)] == [None, None]
+    assert parse_quantities("the hybridization of Cu 3d orbitals")[0].unit is None
+    assert [parse_quantities(t)[0].unit for t in ("aged for 7 d at 25 °C", "after 200 d")] == ["d", "d"]
+
+
+def test_bound_qualifiers():
+    text = "k*/D* < 100 cm−1, a power density above 1 W cm−2, up to 90% and 5–10 nm"
+    got = [(q.low, q.high) for q in (bounded(text, q) for q in parse_quantities(text))]
+    assert got == [(None, 100.0), (1.0, None), (None, 90.0), (5.0, 10.0)]

@@ -65,3 +65,28 @@ def test_recipe_from_a_whole_mspt_procedure(data):
     assert all(text[c.start : c.end] == c.text for c in kmno4.amounts)
     assert {reading.steps[i].type for i in recipe.steps if reading.steps[i].operation in ("filtered", "washed")} \
         == {"SeparationOperation"}
+
+
+def test_milling_media_and_measurement_paragraphs_make_no_recipe_material(data):
+    """SOFC-Exp PMC3793895: "ball milling … in 2-propanol with ZrO2 balls" (media, not a target or precursor);
+    a paragraph with materials but no synthesis step (a purchase) is no recipe."""
+    line = next(x for x in (data / "sofc_exp_texts" / "texts" / "PMC3793895.txt").read_text(encoding="utf-8")
+                .splitlines() if "with ZrO2 balls" in x)
+    balls, solvent = line.index("ZrO2"), line.index("2-propanol")
+    reading = read_synthesis(line, materials=[(balls, balls + 4), (solvent, solvent + 10)])
+    assert {m.text: m.role for m in reading.materials}["ZrO2"] == "target"  # what the role model says
+    assert reading.steps and build_recipes(reading, [(0, len(line), "solid-state")]) == []  # media only
+    bought = "NiO powder (J.T. Baker) was purchased from Fisher Scientific and used as received."
+    mentions = [s for m in extract_materials(bought) for s in m.mentions]
+    assert build_recipes(read_synthesis(bought, materials=mentions), [(0, len(bought), "solid-state")]) == []
+
+
+def test_oxygen_offset_variable_balances(data):
+    """SOFC-Exp PMC6427619 writes its target BaCe0.9Yb0.1O3−α: α offsets only oxygen, so it is dropped like δ."""
+    from matnlp.chem.reaction import balance
+
+    text = (data / "sofc_exp_texts" / "texts" / "PMC6427619.txt").read_text(encoding="utf-8")
+    target = "BaCe0.9Yb0.1O3−α"
+    assert target in text
+    reaction = balance(["BaCO3", "CeO2", "Yb2O3"], target)
+    assert reaction.coefficients()["CeO2"] == 0.9 and reaction.coefficients()["Yb2O3"] == 0.05

@@ -8,7 +8,7 @@ import pytest
 import spacy
 
 import matnlp.ner
-from matnlp.spacy import SCORE
+from matnlp.spacy import CONFIDENCE, SCORE
 
 SENTENCES = [
     "LiFePO4 was annealed at 700 °C for 5 h under Ar to obtain the olivine phase.",
@@ -39,6 +39,7 @@ def test_entities_match_the_tagger_offsets(nlp, tagger):
     for doc, text in zip(docs, SENTENCES):
         expected = [(e.start, e.end, e.label, e.text) for e in tagger(text)]
         assert spans(doc) == expected  # whole-word entities: spaCy token boundaries change nothing here
+        assert [e._.get(CONFIDENCE) for e in doc.ents] == [e.confidence for e in tagger(text)]
         for ent in doc.ents:
             assert text[ent.start_char : ent.end_char] == ent.text
             assert 0.0 < ent._.get(SCORE) <= 1.0

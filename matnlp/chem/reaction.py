@@ -27,6 +27,9 @@ from .formula import Composition, FormulaError, parse_formula
 OPEN_SPECIES = ("[OH-]", "[NO3-]", "[CH3COO-]", "O2", "H2O", "CO2", "NH3")
 EXTRA_SPECIES = ("NO2", "N2", "H2", "CO", "SO2", "HCl")
 _MAX_DENOMINATOR = 10**6
+#: A Greek letter offsetting the final oxygen amount (``O3−α``): oxygen nonstoichiometry like ``δ``, dropped from
+#: the target (a Latin ``x`` may be a composition variable and is left for the parser to refuse).
+_OXYGEN_OFFSET = re.compile(r"(O\d*(?:\.\d+)?)\s*[−–+-]\s*[αβγε]$")
 _GROUP_SPECIES = {
     "[OH-]": re.compile(r"NO3|CH3COO|C2H3O2|C4H6O4|OAc"),
     "[NO3-]": re.compile(r"NO3"),
@@ -68,6 +71,7 @@ def balance(precursors: Sequence[str], target: str, open_species: Sequence[str] 
             extra_species: Sequence[str] = EXTRA_SPECIES) -> Reaction:
     """The balanced reaction of ``precursors`` (formulas) into one mole of ``target``; raises
     :class:`BalanceError`."""
+    target = _OXYGEN_OFFSET.sub(r"\1", target)
     tgt = species_composition(target)
     comps = {p: species_composition(p) for p in dict.fromkeys(precursors) if p != target}
     core = set(tgt) - VOLATILE or set(tgt)

@@ -167,8 +167,9 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
         add(*match.span())
     for match in _CHUNK.finditer(text):
         chunk, start = _strip_chunk(match.group(), match.start())
-        if chunk and _looks_like_formula(chunk):
-            add(start, start + len(chunk))
+        end = _citation_end(text, start, start + len(chunk)) if chunk else None
+        if end and _looks_like_formula(text[start:end]) and not _not_a_material(text, start, end, _NO_SPANS):
+            add(start, end)
     return sorted(spans)
 
 
@@ -201,7 +202,11 @@ _VENDOR = re.compile(
     r"\b(?:Sigma[\s-]*Aldrich|Aldrich|Alfa[\s-]*Aesar|Merck|Fisher(?:\s+Scientific)?|Acros(?:\s+Organics)?|Kanto|Wako|"
     r"Strem|Thermo(?:\s+Fisher)?|Macklin|Aladdin|Sinopharm|Tokyo\s+Chemical(?:\s+Industry)?|TCI|Junsei|Daejung|"
     r"Samchun|Kojundo|Nacalai|Inframat|American\s+Elements|Johnson\s+Matthey|Avantor|VWR|Honeywell|Riedel[\s-]de[\s-]Ha[eë]n|"
-    r"Solaronix|Dyesol|Greatcell|Ossila|Lumtec|Xi'?an\s+Polymer|Nanografi|Sigma)\b"
+    r"Solaronix|Dyesol|Greatcell|Ossila|Lumtec|Xi'?an\s+Polymer|Nanografi|Sigma|"
+    # instrument makers
+    r"Zahner|ZAHNER|Zennium|Gamry|Autolab|Metrohm|Bio-?[Ll]ogic|Solartron|Princeton\s+Applied(?:\s+Research)?|"
+    r"CH\s+Instruments|BASi|Scribner|Rigaku|Bruker|PANalytical|JEOL|Hitachi|Zeiss|Netzsch|NETZSCH|Micromeritics|"
+    r"Quantachrome|Shimadzu|Horiba|HORIBA|Renishaw|Keithley|Agilent|PerkinElmer|Telio)\b"
 )
 #: Equipment after a material word: ``quartz tube``, ``alumina crucible``, ``Teflon-lined autoclave``.
 _EQUIPMENT_AFTER = re.compile(
@@ -209,6 +214,31 @@ _EQUIPMENT_AFTER = re.compile(
     r"reactors?|ovens?|mortars?|jars?|vials?|flasks?|dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?)\b",
     re.IGNORECASE,
 )
+#: What follows a span that is no material: a structural unit (``BO6 octahedra``), a radiation line (``Cu Kα``),
+#: an author citation (``Bi et al.``, ``Gan, 2018``) or a symbol's value (``Rh = 12 nm``, ``small Rh value``).
+_NOT_MATERIAL_AFTER = re.compile(
+    r"(?<=\b[A-Z][a-z])\s+values?\b"
+    r"|\s*(?:octahedr|tetrahedr|polyhedr|K[αβ]|radiation\b|et\s+al\b|(?:,\s*|\s+\()(?:19|20)\d\d\b|[=≈]\s*[-−]?\d)"
+)
+#: A citation, supplementary label or radiation line as a span, or a figure/table label before it (``Fig. S3``).
+_NOT_MATERIAL = re.compile(
+    r"al\.|.*K[αβ]|S\d+[a-z]?(?:\s*[-–−,]\s*S\d+[a-z]?)*$|[A-Z]\.(?:\s?[A-Z]\.?)+$|.*(?:ORCID|https?:|doi\.org)|s\d{5}-"
+)
+#: A figure/table label, a citation or a quantity whose symbol the span is (``hydrodynamic radii (Rh)``) before it.
+_LABEL_BEFORE = re.compile(
+    r"\b(?:Fig(?:ure)?s?|Tables?|Eqs?|Schemes?|Notes?|et)\.?\s*$"
+    r"|(?:radius|radii|diameters?|thickness|resistances?|constants?|coefficients?|potentials?)\s*\(\s*$",
+    re.IGNORECASE,
+)
+#: An author in a reference list: an initial before the span and a comma after it (``G. Kim , Nat. Mater.``).
+_INITIAL_BEFORE = re.compile(r"(?<![°\w])[A-Z]\.\s*$")
+_COMMA_AFTER = re.compile(r"\s*,")
+#: The integer run at the end of a chunk: a citation number merged into a formula (``CH420``, ``La0.7Sr0.3VO334``)
+#: when the chunk without two or more of its digits is written alone elsewhere, or the run has three or more digits
+#: (journal pages ``F1263``, product codes ``FB2200``); a dot before it (``H2O.19``), a list (``Ir29,30``), a
+#: bracket (``Ni [38,71]``) or a δ before it (``O3−δ1``) marks a citation always.
+_TRAILING_INTEGER = re.compile(r"(?<=[A-Za-z)\]])(\.?)(\d+)$")
+_CITATION_END = re.compile(r"(?<=[A-Za-z)\]])\d+(?:[,–]\d+)+$|(?<=δ)\d+$|\s*\[[\d,\s–−-]+\]$")
 _CONTACT = re.compile(r"\b(?:Fax|Tel|Phone|E-?mail)\b|@|\+\d{1,3}[-\s(]", re.IGNORECASE)
 _TOP_LEVEL_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
@@ -253,10 +283,34 @@ class _SortedSpans:
         return self.spans[lo:hi]
 
 
+_NO_SPANS = _SortedSpans([])
+
+
 def _not_a_material(text: str, start: int, end: int, vendors: _SortedSpans) -> bool:
-    """Vendors (``Alfa Aesar``), contact details and equipment (``quartz tube``) tagged as materials."""
+    """Vendors and instrument makers (``Alfa Aesar``, ``Gamry``), contact details, equipment (``quartz tube``),
+    citations, labels, radiation lines, structural units and variables tagged as materials."""
     return (vendors.overlaps(start, end) or bool(_CONTACT.search(text, start, end))
-            or bool(_EQUIPMENT_AFTER.match(text, end)))
+            or bool(_EQUIPMENT_AFTER.match(text, end)) or bool(_NOT_MATERIAL_AFTER.match(text, end))
+            or bool(_NOT_MATERIAL.match(text, start, end))
+            or bool(_LABEL_BEFORE.search(text, max(0, start - 30), start))
+            or bool(_INITIAL_BEFORE.search(text, max(0, start - 4), start) and _COMMA_AFTER.match(text, end)))
+
+
+def _citation_end(text: str, start: int, end: int) -> int | None:
+    """The end of the span without a citation number merged into it, or None for a page or product code."""
+    if cited := _CITATION_END.search(text, start, end):
+        return cited.start() if cited.start() > start else None
+    match = _TRAILING_INTEGER.search(text, start, end)
+    if not match:
+        return end
+    if match.group(1):
+        return match.start()
+    digits = match.group(2)
+    for cut in range(len(digits) - 2, -1, -1):  # a citation has two digits or more
+        prefix = text[start : match.start(2) + cut]
+        if prefix not in ELEMENT_SET and re.search(rf"(?<![\w.]){re.escape(prefix)}(?![\w.])", text):
+            return match.start(2) + cut
+    return None if len(digits) >= 3 else end
 
 
 def _reads(chunk: str) -> bool:
@@ -289,7 +343,8 @@ def _tagged_spans(text: str, tagged: list[tuple[int, int]]) -> list[tuple[int, i
     spans: set[tuple[int, int]] = set()
     for start, end in tagged:
         for a, b in _list_items(text, start, end):
-            if _not_a_material(text, a, b, vendors):
+            b = _citation_end(text, a, b)
+            if b is None or _not_a_material(text, a, b, vendors):
                 continue
             outer = [(c, d) for c, d in found.containing(a, b) if (c, d) != (a, b)]
             inner = found.inside(a, b)

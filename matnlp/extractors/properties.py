@@ -13,7 +13,11 @@ nearest. Whichever linker, a value must fit the property (:func:`compatible`): a
 bare number only for a dimensionless property (:data:`DIMENSIONLESS`) or a symbol (``Kt = 1.75``); heading,
 citation, figure/table/sample, list, year and model numbers are never values (:func:`_not_a_value`). Conditions
 (:class:`Condition`, with kind and span) attach to the valued property they qualify: quantities after ``at``/
-``under``/``for`` … (``0.03 S/cm at 800 °C``, ``at a current density of 0.5 A cm−2``) and atmospheres (``in H2``).
+``under``/``for`` … (``0.03 S/cm at 800 °C``, ``at a current density of 0.5 A cm−2``) and atmospheres (``in H2``),
+never of the value's own kind; a ``respectively`` list of conditions is shared out over a list of values of the same
+length. Settings of a measurement or protocol (scan rate, CuKα λ, gas flow rate, :func:`is_setting`) get no value,
+a property of unknown dimension takes no temperature or time, and a value after ``<``, ``above``, ``up to`` … is a
+bound (:func:`~matnlp.extractors.quantities.bounded`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from functools import cache
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
 from .materials import MATERIAL_LABELS, extract_materials
-from .quantities import Quantity, parse_quantities, parse_unit
+from .quantities import Quantity, bounded, parse_quantities, parse_unit
 from .relations import Scorers, default_scorers, default_tagger, material_features, value_features
 
 PROPERTY_LABELS = frozenset({"PRO", "PROPERTY"})
@@ -37,7 +41,7 @@ LEXICON: dict[str, str] = {
     "band gap": "eV", "bandgap": "eV", "band-gap": "eV", "energy gap": "eV", "work function": "eV",
     "activation energy": "eV|kJ/mol", "binding energy": "eV", "formation energy": "eV|kJ/mol", "energy": "eV|J",
     "conductivity": "S/cm", "thermal conductivity": "W m-1 K-1", "resistivity": "Ω cm", "resistance": "Ω",
-    "area specific resistance": "Ω cm2", "seebeck coefficient": "µV/K|V/K", "thermopower": "µV/K|V/K",
+    "area specific resistance": "Ω cm2", "ASR": "Ω cm2", "seebeck coefficient": "µV/K|V/K", "thermopower": "µV/K|V/K",
     "power factor": "µW cm-1 K-2|W m-1 K-2", "ZT": "1", "figure of merit": "1",
     "capacity": "mAh/g|mAh", "capacitance": "F/g|F/cm2|F/cm3|F", "energy density": "Wh/kg|Wh/L|Wh/cm2",
     "power density": "W/kg|W/cm2|W/L", "current density": "mA/cm2|A/g", "density": "g/cm3",
@@ -95,6 +99,7 @@ _ATMOSPHERE = re.compile(
 # Linking score = characters between property and value + these penalties (tuned on the MuLMS train split).
 PENALTY = {"before": 5, "unitless": 15, "condition": 15}
 _AFTER_CUE_MAX = 150  # characters between a property and a following value
+_CONDITION_MAX = 150  # characters between a value and a condition it gets
 MAX_SENTENCE = 3000  # longer "sentences" are linked in pieces of this many characters
 _BEFORE_MAX = 40  # characters a value may lie before its property ("365 µm thick")
 #: Candidate windows (characters before, after a property) of the learned linker.
@@ -106,6 +111,24 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
 _MAT_AFTER = re.compile(r"\s*(?:of|for|in)\s+(?:(?:the|pure|bulk|as-\w+|undoped|doped|our)\s+){0,2}$")
 _MAT_BEFORE = re.compile(r"(?:'s|’s)?\s*(?:\(\s*(?:with\s+)?(?:a|an|the)?\s*)?$")
 _BRACKETED = re.compile(r"\[[^\[\]]*$")
+# Settings of a measurement or protocol (issue: audit class 6), never material properties.
+_SETTING_NAME = re.compile(
+    r"(?i)\b(?:(?:scan|sweep|scanning|flow|heating|cooling|ramp|feed|spin|rotation|rotating|stirring)(?:\s+|-)"
+    r"(?:rates?|speeds?)|(?:upper|lower|vertex|cut-?off|switching)\s+(?:potentials?|voltages?|limits?)|"
+    r"potential\s+(?:windows?|ranges?)|voltage\s+(?:windows?|ranges?)|frequency\s+ranges?|(?<!time\s)step\s+sizes?|"
+    r"pixel\s+sizes?|(?:dwell|hold|holding|dwelling|acquisition|exposure|counting)\s+times?|"
+    r"accelerating\s+voltages?|beam\s+(?:energy|current)|spot\s+sizes?|magnifications?|p\s*/\s*p0|"
+    r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?)\b|^p\s*/\s*p0$"
+)
+# Quantity names that are settings in a sentence describing how a measurement was done (:data:`_PROTOCOL_CUE`).
+_PROTOCOL_NAME = re.compile(r"^λ$|(?i:\b(?:temperatures?|times?|durations?|wavelengths?|potentials?|voltages?|"
+                            r"currents?|frequency|frequencies|pressures?|rates?|loads?)$)")
+_PROTOCOL_CUE = re.compile(
+    r"(?i)\b(?:scanned|recorded|collected|acquired|measured\s+(?:at|using|with|under)|using|was\s+set|were\s+set|"
+    r"set\s+to|flow\s+of|purged|degassed|radiation|Kα|K-alpha|spectrometer|diffractometer|analyzer|"
+    r"potentiostat|instrument)\b"
+)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # Never-values among bare numbers (issue #16): a heading number ("3.4 Porosity", "3.1.1.The" at a line or
 # sentence start or after a layout gap), a superscript-style citation list ("cells 12,13"), an enumerator
 # ("(1) the", "; 2) the"), a year, an instrument model number after a capitalized name ("Dimension 3100"), a
@@ -283,8 +306,16 @@ def compatible(name: str, q: Quantity) -> bool:
     takes any quantity with a unit, and a bare number only when it is a symbol (``Kt = 1.75``)."""
     want, got = expected_dims(name), _dims(q)
     if want is None:
+        if got in _SETTING_DIMS and not _TEMPERATURE_NAME.search(name):
+            return False  # "thermal ellipsoids … 200 °C", "morphology … 1000 °C": a condition, not this value
         return q.unit is not None or bool(_SYMBOL.fullmatch(name.strip()))
     return got is None or got in want
+
+
+# Dimensions (temperature, time) a property of unknown dimension never takes, unless its name says it does.
+_SETTING_DIMS = frozenset({_dims_of(parse_unit("K").dims), _dims_of(parse_unit("s").dims)})
+_TEMPERATURE_NAME = re.compile(r"(?i:\b(?:points?|transitions?|onset|temperatures?|isotherm\w*|life(?:time)?|times?|"
+                               r"durations?|periods?|durability|stability|ag(?:e?ing))\b)|^T(?:[A-Z\d]\w{0,2}|[a-z]{1,5})?$")
 
 
 def _window(sent_start: int, pos: int, width: int = 60) -> int:
@@ -480,9 +511,24 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     out = []
     for i, p in enumerate(props):
         material = learned.get(i) if scorers is not None else _material_for(text, p, mats)
-        out.extend(_property(p, q, material, sent) for q in _admissible(p, values.get(i, [])) or [None])
+        vals = [] if is_setting(text, p, sent) else _admissible(p, values.get(i, []))
+        out.extend(_property(p, q, material, sent) for q in vals or [None])
     _attach_conditions(text, sent, qs, out)
+    for prop in out:
+        if prop.value is not None:
+            prop.value = bounded(text, prop.value)
     return out
+
+
+def is_setting(text: str, p: Entity, sent: Sentence) -> bool:
+    """Whether a property mention names a setting of a measurement or protocol rather than a material property: a
+    setting name (:data:`_SETTING_NAME`: scan rate, flow rate, upper potential, pixel size …), or a quantity name
+    such as temperature, time, wavelength, potential or frequency in a sentence that describes how something was
+    measured (``scanned``, ``recorded using``, ``was set to``, ``Cu Kα``)."""
+    name = canonical_name(p.text)
+    if _SETTING_NAME.search(name):
+        return True
+    return bool(_PROTOCOL_NAME.search(name) and _PROTOCOL_CUE.search(text, sent.start, sent.end))
 
 
 def _admissible(p: Entity, values: list[Quantity]) -> list[Quantity]:
@@ -509,6 +555,8 @@ def _attach_conditions(text: str, sent: Sentence, qs: list[Quantity], props: lis
     conds += [Condition("atmosphere", m.group("gas"), m.start("gas"), m.end("gas"))
               for m in _ATMOSPHERE.finditer(text, sent.start, sent.end)]
     owners = [p for p in valued if not _is_condition(text, p.mention, sent.start)] or valued
+    if _RESPECTIVELY.search(text, sent.start, sent.end):
+        conds = _distribute(text, conds, owners)
     for c in conds:
         owner = _condition_owner(c, owners)
         if owner is not None:
@@ -517,13 +565,48 @@ def _attach_conditions(text: str, sent: Sentence, qs: list[Quantity], props: lis
         p.conditions.sort(key=lambda c: c.start)
 
 
+def _runs(text: str, items: list, span) -> list[list]:
+    """Maximal runs of items (in text order) whose spans (``span(item) -> (start, end)``) only list separators
+    join."""
+    runs: list[list] = []
+    for it in sorted(items, key=lambda x: span(x)[0]):
+        if runs and _LIST_SEP.fullmatch(text, span(runs[-1][-1])[1], span(it)[0]):
+            runs[-1].append(it)
+        else:
+            runs.append([it])
+    return runs
+
+
+def _distribute(text: str, conds: list[Condition], owners: list[Property]) -> list[Condition]:
+    """``1.13, 1.86 and 3.2 Ω cm2 at 600, 550 and 500 °C, respectively``: give the i-th condition of a list to the
+    i-th value of a list of the same length; returns the conditions left to attach."""
+    values = [r for r in _runs(text, owners, lambda p: (p.value.start, p.value.end)) if len(r) > 1]
+    left = []
+    for run in _runs(text, [c for c in conds if c.quantity is not None], lambda c: (c.start, c.end)):
+        match = next((r for r in values if len(r) == len(run) and not _same_kind(run[0], r[0])), None
+                     ) if len(run) > 1 else None
+        if match is None:
+            left += run
+            continue
+        for p, c in zip(match, run):
+            p.conditions.append(c)
+    return left + [c for c in conds if c.quantity is None]
+
+
+def _same_kind(c: Condition, p: Property) -> bool:
+    """Whether a quantity condition has the unit dimension of the property's value."""
+    return c.quantity is not None and _dims(c.quantity) == _dims(p.value)
+
+
 def _condition_owner(c: Condition, valued: list[Property]) -> Property | None:
-    """The valued property a condition qualifies (never the property whose value it is)."""
-    others = [p for p in valued if p.value.start != c.start and not (p.value.start <= c.start < p.value.end)]
-    before = [p for p in others if p.value.end <= c.start]
+    """The valued property a condition qualifies: never the property whose value it is, nor one whose value is of
+    the same kind (``cell voltage … from 0.89 V … to 0.3 V``: the other end, no condition), nor one more than
+    :data:`_CONDITION_MAX` characters away (a long list or flattened table row)."""
+    others = [p for p in valued if not (p.value.start <= c.start < p.value.end) and not _same_kind(c, p)]
+    before = [p for p in others if 0 <= c.start - p.value.end <= _CONDITION_MAX]
     if before:
         return max(before, key=lambda p: p.value.end)
-    after = [p for p in others if p.value.start >= c.end]
+    after = [p for p in others if 0 <= p.value.start - c.end <= _CONDITION_MAX]
     return min(after, key=lambda p: p.value.start) if after else None
 
 
@@ -547,6 +630,15 @@ def _bounded(text: str, sents: Sequence[Sentence]) -> Iterator[Sentence]:
             end = cut if cut > start else end
             yield Sentence(start, end)
             start = end
+
+
+def _label_token(text: str, e: Entity) -> bool:
+    """A figure-panel letter (``(c) Performance … 30 ppm``, ``c)``) or an equation token with combining marks
+    (``v̇``): no property mention (a lone letter elsewhere may be a symbol: ``c = 3.9 Å``, ``modulus (E)``)."""
+    name = e.text.strip()
+    if any("\u0300" <= ch <= "\u036f" for ch in name):
+        return True
+    return len(name) == 1 and "a" <= name <= "h" and text[e.end : e.end + 1] == ")"
 
 
 def _inside(items: list[Entity], starts: list[int], sent: Sentence) -> list[Entity]:
@@ -575,6 +667,7 @@ def extract_properties(
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents)
+    props_all = [e for e in props_all if not _label_token(text, e)]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []
     for sent in _bounded(text, sents):

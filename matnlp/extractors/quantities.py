@@ -4,7 +4,8 @@ Regex based and dependency free. Handles ``700 °C``, ``700–900 °C``, ``1.2 �
 flattened superscript: ``10−3`` is 10^-3), ``2.1 × 10−3 S/cm``, ``mW cm^-2``, ``5 °C min−1``, ``cm⁻¹``, ``wt%``.
 Compound denominators read as one group (``W/(m K)``, ``W/mK``, ``cm2/Vs``); ``0.1 C`` after a charge/discharge
 cue is a ``C-rate``; PDF artefacts (``◦C``, ``cm(cid:0) 2``) and citation superscripts after a full stop
-(``787 °C.5``) do not break a unit. Canonical units are atoms joined by spaces with integer exponents:
+(``787 °C.5``) do not break a unit; superscripts flattened with spaces read as exponents (``cm 2 V −1 s −1``,
+``mV dec− 1``); ``d`` is days only in a time context (not ``4d orbitals``). Canonical units are atoms joined by spaces with integer exponents:
 ``"S cm-1"``, ``"mW cm-2"``, ``"°C min-1"``.
 Unknown units are not guessed: a number followed by an unknown word has ``unit=None``; :func:`parse_unit` keeps
 the raw string of a unit it cannot read.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Base dimensions: length, mass, time, temperature, current, amount of substance.
 _BASE = ("m", "kg", "s", "K", "A", "mol")
@@ -79,6 +80,7 @@ ATOMS: dict[str, _Atom] = {
     "vol%": _Atom(1e-2, _NONE), "mol%": _Atom(1e-2, _NONE), "ppm": _Atom(1e-6, _NONE),
     "mN": _Atom(1e-3, _FORCE), "kN": _Atom(1e3, _FORCE),  # no bare "N": "100 sccm N2" is nitrogen
     "sccm": _Atom(1e-6 / 60, _dims(m=3, s=-1)), "°": _Atom(math.pi / 180, _NONE),
+    "dec": _Atom(1, _NONE),  # a decade of current, only as a denominator: "mV/dec" (Tafel slopes)
 }
 
 # Spelling variants -> canonical atom (µ and μ, degree signs, long names).
@@ -100,6 +102,19 @@ _ALIASES.update({s: s for s in ATOMS})
 
 # Unit words that only count as units right after a number, never inside a compound (too ambiguous alone).
 _LONE_ONLY = frozenset({"d", "l", "deg", "°", "◦", "oC"})
+_DENOMINATOR_ONLY = frozenset({"dec"})
+# "d" is days only with a time cue before the number or a space before it, never before orbital/electron words
+# ("4d orbitals", "3d transition metals", "Mo 4d states").
+_ORBITAL_AFTER = re.compile(r"[\s-]*(?:\d*/\d|[-–]?(?:orbitals?|electrons?|states?|bands?|shells?|levels?|"
+                            r"transition|metals?|elements?|ions?|cations?|peaks?|spectr|signal|core|valence|"
+                            r"(?:and|or)\s+\d\w?\s))", re.I)
+_TIME_CUE = re.compile(r"(?i)\b(?:for|after|over|within|during|aged|stored|kept|immersed|period|up to|"
+                       r"days?|weeks?|storage|duration)\b[^.;]{0,30}$")
+# Bounds: "< 100 cm−1", "> 90%", "above 600 °C", "up to 1.2 W cm−2", "less than 5 nm" (a low or high bound only).
+_LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|exceeding|more than|greater than|higher than|larger than|"
+                        r"at least|in excess of))\s*[~∼≈]?\s*$")
+_HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:below|up to|less than|lower than|smaller than|at most|"
+                         r"not exceeding))\s*[~∼≈]?\s*$")
 
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _MINUS = "-−–⁻"
@@ -108,14 +123,15 @@ _SPELLINGS = sorted(_ALIASES, key=len, reverse=True)
 # flattened after a full stop ("787 °C.5 As", "30–180 nm.56,57 For").
 _ATOM_RE = re.compile(
     "(" + "|".join(re.escape(s) for s in _SPELLINGS) + ")"
-    r"(?:\^?(?P<exp>[-−–⁻]?[1-4])|(?P<sup>⁻?[¹²³⁴])|\(cid:0\) ?(?P<cid>[1-4]))?"
+    r"(?:\^?(?P<exp>[-−–⁻] ?[1-4]|[1-4])|(?P<sup>⁻?[¹²³⁴])|\(cid:0\) ?(?P<cid>[1-4])"
+    r"| (?P<spaced>[-−⁻][1-4]|[2-4](?= {1,2}[A-Za-zµμ]{1,3} [-−⁻][1-4])))?"  # flattened PDF superscripts: "cm 2 V −1"
     r"(?![\wµμΩ%°]|[.,]\d(?![\d,–-]*(?:\s|$)))"
 )
-_SEP_RE = re.compile(r"\s*(/|·|⋅|\*|\bper\b)\s*| (?=\S)")
+_SEP_RE = re.compile(r"\s*(/|·|⋅|\*|\bper\b)\s*| {1,2}(?=\S)")
 _NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUM_RE = re.compile(rf"(?<![\w.,/)\]·])(?<!cid:){_NUM}(?:[eE][-+−]?\d+)?")
 _CARET, _SUPERS = r"\^\s*(?P<e1>[-+−]?\d{1,3})", r"(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
-_TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
+_TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
 _POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻])(?P<e3>\d{{1,2}})(?![\d.])")
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
 _RANGE_RE = re.compile(r"\s*(?:[–—~]|-|−|to)\s*|\s+and\s+")
@@ -277,9 +293,11 @@ def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int],
             m = _ATOM_RE.match(text, pos)
             if not m or (m.group(1) in _LONE_ONLY and (atoms or not lone)):
                 break
-            exp = _exponent(m.group("exp") or m.group("sup") or (m.group("cid") and "-" + m.group("cid")))
+            exp = _exponent(m.group("exp") or m.group("sup") or m.group("spaced")
+                            or (m.group("cid") and "-" + m.group("cid")))
             if (spaced and exp is None and not _spaced_atom_ok(text, m.end())) or (
-                    exp is not None and m.group(1) in _LONE_ONLY):  # "Sr 3d3/2" is no days cubed
+                    exp is not None and m.group(1) in _LONE_ONLY) or (  # "Sr 3d3/2" is no days cubed
+                    m.group(1) in _DENOMINATOR_ONLY and (not atoms or sign * (exp or 1) > 0)):
                 break
             atoms.append((_ALIASES[m.group(1)], sign * (exp or 1)))
             end = m.end()
@@ -316,13 +334,13 @@ def _spaced_atom_ok(text: str, pos: int) -> bool:
     if not sep:
         return False
     m = _ATOM_RE.match(text, sep.end())
-    return bool(m and (m.group("exp") or m.group("sup") or m.group("cid") or sep.group(1) == "/"))
+    return bool(m and (m.group("exp") or m.group("sup") or m.group("spaced") or m.group("cid") or sep.group(1) == "/"))
 
 
 def _exponent(s: str | None) -> int | None:
     if not s:
         return None
-    return int(s.translate(_SUPER).replace("−", "-").replace("–", "-"))
+    return int(s.translate(_SUPER).replace("−", "-").replace("–", "-").replace(" ", ""))
 
 
 def _merge(atoms: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
@@ -367,7 +385,16 @@ def _unit_at(text: str, pos: int) -> tuple[Unit | None, int]:
     while i < len(text) and text[i] in " \u00a0\u2009\u202f" and i - pos < 2:
         i += 1
     atoms, end = _match_unit(text, i, lone=True)
+    if atoms == (("d", 1),) and not _days(text, pos, i, end):
+        return None, pos
     return (Unit(atoms), end) if atoms else (None, pos)
+
+
+def _days(text: str, num_end: int, unit_start: int, unit_end: int) -> bool:
+    """Whether the ``d`` after a number is days: not before orbital words, and spaced or after a time cue."""
+    if _ORBITAL_AFTER.match(text, unit_end):
+        return False
+    return unit_start > num_end or bool(_TIME_CUE.search(text, max(0, num_end - 60), num_end))
 
 
 def parse_quantities(text: str) -> list[Quantity]:
@@ -381,6 +408,19 @@ def parse_quantities(text: str) -> list[Quantity]:
         pos = max(q.end, m.end())
     _share_list_units(text, out)
     return out
+
+
+def bounded(text: str, q: Quantity) -> Quantity:
+    """``q`` (a quantity of ``text``) as a high or low bound when a bound qualifier precedes a single number
+    (``< 100 cm−1``, ``> 90%``, ``above 600 °C``, ``up to 1.2 W cm−2``); ``value`` stays the number."""
+    if q.low is not None or q.high is not None or q.error is not None:
+        return q
+    before = text[max(0, q.start - 24) : q.start]
+    if _HIGH_BOUND.search(before):
+        return replace(q, high=q.value)
+    if _LOW_BOUND.search(before):
+        return replace(q, low=q.value)
+    return q
 
 
 def _quantity_at(text: str, m: re.Match) -> Quantity:

@@ -8,6 +8,7 @@ from the learned role model of :mod:`matnlp.extractors.synthesis`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -75,7 +76,8 @@ _PART = {"target": "targets", "precursor": "precursors", "solvent": "media", "at
 def build_recipes(synthesis: Synthesis, paragraphs: Sequence[tuple[int, int, str]],
                   formulas: Mapping[tuple[int, int], str] | None = None) -> list[Recipe]:
     """One :class:`Recipe` per run of ``(start, end, type)`` paragraphs (consecutive paragraphs of one type, with
-    only white space between them, are one procedure) that holds a step or a target or precursor. ``formulas``
+    only white space between them, are one procedure) that holds a step and a target or precursor (milling media
+    and vessels are neither). ``formulas``
     gives the formula of a material mention span where the document knows it (an abbreviation resolved from its
     definition); other mentions are read by :func:`matnlp.chem.read_material`."""
     formulas = formulas or {}
@@ -83,12 +85,17 @@ def build_recipes(synthesis: Synthesis, paragraphs: Sequence[tuple[int, int, str
     for a, b, kind in _runs(synthesis.text, paragraphs):
         recipe = Recipe(a, b, kind, steps=[i for i, s in enumerate(synthesis.steps) if a <= s.start < b])
         for m in synthesis.materials:
-            if a <= m.start < b and m.role in _PART:
+            if a <= m.start < b and m.role in _PART and not _MEDIA_AFTER.match(synthesis.text, m.end):
                 _merge(getattr(recipe, _PART[m.role]), m, formulas.get((m.start, m.end)) or _formula(m.text))
-        if recipe.steps or recipe.targets or recipe.precursors:
+        if recipe.steps and (recipe.targets or recipe.precursors):
             recipe.reactions = [_reaction(t, recipe.precursors) for t in recipe.targets if t.formula]
             recipes.append(recipe)
     return recipes
+
+
+# "ZrO2 balls", "agate jar": milling media and vessels, neither made nor consumed.
+_MEDIA_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:grinding |milling )?(?:balls?|beads?|media|jars?|vials?|crucibles?)\b",
+                          re.I)
 
 
 def _runs(text: str, paragraphs: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -180,10 +180,12 @@ class OperationTyper:
 #: centrifuging separate a product (typed MixingOperation there, a type it does not have).
 OPERATION_CLASSES = (
     (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*"), "MixingOperation"),
-    (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coated|casted|tape[- ]cast\w*|"
-                r"screen[- ]printed|sputtered|deposited"), "ShapingOperation"),
+    (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coat(?:ed|ing)|casted|tape[- ]cast\w*|"
+                r"screen[- ]print\w*|sputtered|deposited"), "ShapingOperation"),
     (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|decant\w*|separated|"
                 r"collected"), "SeparationOperation"),
+    (re.compile(r"(?:brush[- ])?paint\w*|applied|electro-?spinn?\w*|electrospun|spun|hot[- ]press\w*|"
+                r"assembled|attached|polish\w*|punch\w*|peel\w*|cut|sliced|mounted|laminat\w*"), "ShapingOperation"),
 )
 #: Words that report results, use, purchase or cell testing, not synthesis steps ("was measured", "was found",
 #: "increased", "its calcined form", "H2 was fed to the anode", "purchased from"): the lexicon finder skips them
@@ -194,10 +196,55 @@ NON_OPERATIONS = re.compile(
     r"home-made|fed|contacted|fixed|repeated|purchased|received|supplied|bought|detected"
 )
 # A base-form verb after "to" states a purpose ("to obtain the powder", "in order to form"), not a step.
-_PURPOSE = re.compile(r"\bto\s+$")
+_PURPOSE = re.compile(r"\b[Tt]o\s+$")
 _BASE_FORM = re.compile(r"(?:ed|ing|tion|sion|ment|ure)$")
 # "obtained" is a step only as "was obtained by/from/after/via ..." (a synthesis), not "the obtained powder".
 _OBTAINED_STEP = re.compile(r"\s+(?:by|from|after|via|through|upon|on)\b")
+
+
+#: Operations never emitted as steps, wherever they stand: use, purchase, results, choices and tests.
+NOT_STEPS = re.compile(
+    NON_OPERATIONS.pattern + r"|employed|utili[sz]ed|resulted|resulting|confirmed|chosen|selected|varied|changed|"
+    r"evaluated|inspected|identified|examined|verified|obtain|get|yield|"
+    r"scratched|mimicking|kept|keeping|set|controlled|(?:slurry )?viscosity|shrinkage|reuse|operated|moved|exposed|"
+    r"checked|stable|remained|followed|reached|elicited|switched|sampled|composed|designed"
+)
+#: Participles that name a step only when they say how ("was obtained by", "formed from", "kept at 80 °C").
+_HOW_ONLY = re.compile(r"obtained|formed|produced|resulted")
+_NEGATED = re.compile(r"\b(?:not|n't|never|no longer|without|neither|nor)\s+(?:\w+\s+){0,2}$", re.I)
+# "concen- tration", "deter- mined": the tail of a word broken at a line end.
+_BROKEN_BEFORE = re.compile(r"([A-Za-z]+)-\s+$")
+# A sentence that prepares a sample for characterization or sets up a cell test, not a material.
+_TEST_SENTENCE = re.compile(
+    r"\b(?:for|prior to|before|during|in order to \w+)\s+(?:the\s+)?(?!further\b)(?:[\w-]+\s+){0,3}(?:XRD|TEM|SEM|BET|XPS|NPD|DLS|"
+    r"TGA|EDX|EDS|Raman|FTIR|NMR|ICP|(?:N2 )?(?:ad)?sorption|(?:in[- ]situ\s+)?(?:measurements?|analys[ie]s|characteri[sz]ations?|"
+    r"observations?|experiments?|(?:electrochemical|cell|fuel cell|performance)\s+tests?|testing|imaging))\b|"
+    r"\b(?:diffractometer|dilatometer|spectrometer|potentiostat|test(?:ing)? (?:station|rig|set-?up)|"
+    r"(?:TEM|SEM) (?:grids?|samples?|specimens?)|operating temperature|(?:anode|cathode) chamber|"
+    r"test cells?|current collectors?|(?:Ag|Au|Pt|silver|gold|platinum) (?:wires?|mesh)|fuel streams?|"
+    r"cells? (?:was|were) (?:then )?(?:sealed|operated|mounted|attached|connected))\b", re.I)
+
+
+def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
+    """Whether an operation (found or tagged) is a synthesis step to emit: :func:`_is_step` with the wider
+    :data:`NOT_STEPS`, not negated ("could not be transferred"), not the tail of a hyphen-broken word that is no
+    operation ("concen- tration") and not in a sentence that prepares a characterization sample or sets up a cell
+    test. Such operations still take conditions, so none bleed onward."""
+    word, a = step.operation.lower(), step.start
+    broken = _BROKEN_BEFORE.search(text, max(0, a - 30), a)
+    if broken:
+        word = broken.group(1).lower() + word
+        if not any(k in default_typer().lexicon for k in _lookup_keys(word)):
+            return False
+    if not _is_step(text, step.end, word, NOT_STEPS):
+        return False
+    return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence))
+
+
+# "kept at 80 °C", "kept in air for 2 h": holding, a step; "kept constant" is not.
+_HELD_AT = re.compile(r"\s+(?:(?:\w+ly|there)\s+)?(?:at|in|under|for|over|overnight)\b")
+# "allowed to stand", "left to cool": a step, not a purpose.
+_LET_TO = re.compile(r"\b(?:allowed|left|let|continued|began)\s+to\s+$")
 
 
 def operation_class(token: str) -> str | None:
@@ -273,18 +320,19 @@ def find_operations(text: str, typer: OperationTyper | None = None) -> list[Enti
     ]
 
 
-def _is_step(text: str, end: int, word: str) -> bool:
-    """Whether a lexicon word ending at ``end`` names a step: not a result or use word, a purpose ("to
-    obtain") or a participle used as an adjective ("the sintered pellets"); "obtained" only when it says how
-    (``was obtained by``)."""
-    if NON_OPERATIONS.fullmatch(word):
+def _is_step(text: str, end: int, word: str, stop: re.Pattern = NON_OPERATIONS) -> bool:
+    """Whether a word ending at ``end`` names a step: not a ``stop`` word (result, use; "kept" only as "kept at"),
+    a purpose ("to obtain", but "allowed to stand", "to react at 25 °C" are steps) or a participle used as an
+    adjective ("the sintered pellets"); "obtained"/"formed" only when they say how (``was obtained by``)."""
+    if stop.fullmatch(word) and not (word in ("kept", "keeping") and _HELD_AT.match(text, end)):
         return False
     start = end - len(word)
-    if _PURPOSE.search(text, max(0, start - 4), start) and not _BASE_FORM.search(word):
+    if (_PURPOSE.search(text, max(0, start - 4), start) and not _BASE_FORM.search(word)
+            and not _LET_TO.search(text, max(0, start - 14), start) and not _HELD_AT.match(text, end)):
         return False
     if word.endswith("ed") and _DETERMINER_BEFORE.search(text, max(0, start - 7), start):
         return False
-    return word != "obtained" or bool(_OBTAINED_STEP.match(text, end))
+    return not _HOW_ONLY.fullmatch(word) or bool(_OBTAINED_STEP.match(text, end))
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
@@ -592,6 +640,8 @@ def read_synthesis(
     for m, i in zip(mentions, _modifier_places(text, mentions, ops, places), strict=True):
         if i is not None:
             _add(steps[i], m)
+    ends = [*bounds[1:], len(text)]
+    steps = [s for s in steps if is_step(text, s, _sentence_of(s.start, bounds, ends))]
     style = typer.style(o.text for o in ops)
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
@@ -664,6 +714,14 @@ def split_sequence(text: str, step: SynthesisStep) -> list[SynthesisStep]:
                 for part in parts:
                     part.conditions.add(kind, c)
     return parts
+
+
+def _sentence_of(offset: int, bounds: Sequence[int], ends: Sequence[int]) -> tuple[int, int]:
+    """``(start, end)`` of the sentence holding ``offset`` (``bounds``: sentence starts, ``ends``: their ends)."""
+    if not bounds:
+        return 0, ends[-1]
+    i = max(0, bisect_right(bounds, offset) - 1)
+    return bounds[i], ends[i]
 
 
 def _containment(spans: Sequence[tuple[int, int]]):

@@ -18,6 +18,9 @@ came from, so raw offsets can always be recovered. Steps, in order:
 4. **Whitespace**: runs of spaces/tabs → one space; spaces around line breaks dropped; single ``\\n`` kept (the
    SOFC-Exp texts put one sentence per line, which helps sentence splitting); two or more line breaks → ``\\n\\n``
    (a paragraph break for the tokenizer); the block is stripped.
+5. **In-line hyphenation** (PDF-to-text with the line breaks gone): ``concen- tration`` → ``concentration``; only
+   the space goes in a compound (``well- defined``, ``B- site``, ``carbon- based``, a pair the block also writes
+   hyphenated); a suspended hyphen (``solid- and liquid-phase``) and a charge (``OH- around``) stay.
 
 ASCII text with nothing to fix passes through with a few regex scans and no per-character Python work.
 """
@@ -46,6 +49,25 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 _INVISIBLE = r"[\u00ad\u200b-\u200f\u2060\ufeff]*"  # removed later, so they must not block a join
 _BLANK = r"[ \t\u00ad\u200b-\u200f\u2060\ufeff]*"
 _HYPHENATION = re.compile(rf"(?<=[^\W\d_]){_INVISIBLE}[-\u00ad\u2010]{_BLANK}\r?\n{_BLANK}(?=[^\W\d_])")
+#: A line-break hyphen PDF-to-text left inside a line: ``concen- tration``.
+_SPACED_HYPHEN = re.compile(r"\b([^\W\d_]+)- (?=([a-z]+)\b)")
+#: Second parts that mark a suspended hyphen (``solid- and liquid-phase``), kept as they are.
+_SUSPENDED = frozenset("and or to nor as but versus vs via with und".split())
+#: Anions and the electron written with a trailing charge sign (``OH- around``, ``e- transfer``), kept as they are.
+_CHARGED = frozenset("OH Cl F Br I H e".split())
+#: Words that form hyphenated compounds (``well- defined``, ``carbon- based``): the hyphen stays, the space goes.
+_COMPOUND_FIRST = frozenset(
+    "self well high low non cross long short half full semi quasi one two three four five six seven eight nine ten "
+    "first second third single double triple room open closed anion cation proton electron inner outer medium "
+    "polymer".split()
+)
+_COMPOUND_SECOND = frozenset(
+    "based type site induced doped free rich poor like sized scale dependent temperature defined sectional centered "
+    "centred prepared assisted derived coated loaded supported containing related shaped state phase layer order "
+    "step time term range level made treated modified mediated driven limited controlled deficient stabilized "
+    "stabilised substituted resistant sensitive specific independent selective cathode anode electrode oxide "
+    "conducting conductive situ exchange electrolyte voltage potential sphere".split()
+)
 # UTF-8 read as cp1252/latin-1 always shows a lead byte (Â…ô) before a continuation byte (U+0080–U+00BF or its
 # cp1252 glyph, or a space where a no-break space was lost: "Â "); text without such a pair is left to the fast path and never reaches ftfy's slower check.
 _MOJIBAKE_HINT = re.compile(
@@ -129,6 +151,20 @@ def _hyphenation_edits(text: str) -> list[Edit]:
     return edits
 
 
+def _spaced_hyphen_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for match in _SPACED_HYPHEN.finditer(text):
+        first, second = match.groups()
+        if second in _SUSPENDED or (first in _CHARGED and second not in _COMPOUND_SECOND):
+            continue
+        compound = f"{first}{second}" not in text and (
+            len(first) == 1 or not first[1:].islower() or first.lower() in _COMPOUND_FIRST
+            or second in _COMPOUND_SECOND or f"{first}-{second}" in text
+            or (len(first) > 5 and (first.endswith("ed") or (len(second) > 5 and second.endswith("ed")))))
+        edits.append((match.end(1), match.end(), "-" if compound else ""))
+    return edits
+
+
 def _char_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for match in _SPECIAL_CHAR.finditer(text):
@@ -188,7 +224,7 @@ def _apply(text: str, edits: list[Edit], index: list[int] | None) -> tuple[str, 
     return "".join(parts), None
 
 
-_STEPS = (_mojibake_edits, _hyphenation_edits, _char_edits, _whitespace_edits)
+_STEPS = (_mojibake_edits, _hyphenation_edits, _char_edits, _whitespace_edits, _spaced_hyphen_edits)
 
 
 def _run(text: str, track: bool) -> tuple[str, list[int] | None]:
