@@ -120,14 +120,8 @@ _SETTING_NAME = re.compile(
     r"accelerating\s+voltages?|beam\s+(?:energy|current)|spot\s+sizes?|magnifications?|p\s*/\s*p0|"
     r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?)\b|^p\s*/\s*p0$"
 )
-# Quantity names that are settings in a sentence describing how a measurement was done (:data:`_PROTOCOL_CUE`).
-_PROTOCOL_NAME = re.compile(r"^λ$|(?i:\b(?:temperatures?|times?|durations?|wavelengths?|potentials?|voltages?|"
-                            r"currents?|frequency|frequencies|pressures?|rates?|loads?)$)")
-_PROTOCOL_CUE = re.compile(
-    r"(?i)\b(?:scanned|recorded|collected|acquired|measured\s+(?:at|using|with|under)|using|was\s+set|were\s+set|"
-    r"set\s+to|flow\s+of|purged|degassed|radiation|Kα|K-alpha|spectrometer|diffractometer|analyzer|"
-    r"potentiostat|instrument)\b"
-)
+_WAVELENGTH = re.compile(r"(?i)λ|wavelengths?")
+_XRAY_SOURCE = re.compile(r"(?i)\bK\s*[αβ]|K-alpha|\bradiation\b")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # Never-values among bare numbers (issue #16): a heading number ("3.4 Porosity", "3.1.1.The" at a line or
 # sentence start or after a layout gap), a superscript-style citation list ("cells 12,13"), an enumerator
@@ -511,7 +505,7 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     out = []
     for i, p in enumerate(props):
         material = learned.get(i) if scorers is not None else _material_for(text, p, mats)
-        vals = [] if is_setting(text, p, sent) else _admissible(p, values.get(i, []))
+        vals = [] if is_setting(p.text, text[sent.start:sent.end]) else _admissible(p, values.get(i, []))
         out.extend(_property(p, q, material, sent) for q in vals or [None])
     _attach_conditions(text, sent, qs, out)
     for prop in out:
@@ -520,15 +514,14 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     return out
 
 
-def is_setting(text: str, p: Entity, sent: Sentence) -> bool:
-    """Whether a property mention names a setting of a measurement or protocol rather than a material property: a
-    setting name (:data:`_SETTING_NAME`: scan rate, flow rate, upper potential, pixel size …), or a quantity name
-    such as temperature, time, wavelength, potential or frequency in a sentence that describes how something was
-    measured (``scanned``, ``recorded using``, ``was set to``, ``Cu Kα``)."""
-    name = canonical_name(p.text)
-    if _SETTING_NAME.search(name):
-        return True
-    return bool(_PROTOCOL_NAME.search(name) and _PROTOCOL_CUE.search(text, sent.start, sent.end))
+def is_setting(name: str, sentence: str) -> bool:
+    """Whether a property mention names a setting of a measurement or protocol rather than a material property
+    (:data:`_SETTING_NAME`: scan rate, flow rate, upper potential, pixel size …), or the wavelength of an X-ray
+    source ("Cu Kα radiation (λ = 1.5406 Å)"). Other generic names (temperature, time, current) in sentences saying
+    how something was measured stay properties: on MuLMS train, refusing them too lowered triple recall by 0.03 and
+    raised precision by none."""
+    name = canonical_name(name)
+    return bool(_SETTING_NAME.search(name) or (_WAVELENGTH.fullmatch(name) and _XRAY_SOURCE.search(sentence)))
 
 
 def _admissible(p: Entity, values: list[Quantity]) -> list[Quantity]:
