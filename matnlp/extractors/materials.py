@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..chem.elements import DIATOMIC, ELEMENT_NAMES, ELEMENT_SET, SYNTHETIC
@@ -308,9 +309,37 @@ def _citation_end(text: str, start: int, end: int) -> int | None:
     digits = match.group(2)
     for cut in range(len(digits) - 2, -1, -1):  # a citation has two digits or more
         prefix = text[start : match.start(2) + cut]
-        if prefix not in ELEMENT_SET and re.search(rf"(?<![\w.]){re.escape(prefix)}(?![\w.])", text):
+        if prefix not in ELEMENT_SET and _written_alone(text, prefix):
             return match.start(2) + cut
     return None if len(digits) >= 3 else end
+
+
+def _written_alone(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in ``text`` with neither a word character nor a dot on either side."""
+    if len(word) > _ALONE_MAX or any(c.isspace() for c in word):
+        return re.search(rf"(?<![\w.]){re.escape(word)}(?![\w.])", text) is not None
+    return word in _standalone_strings(text)
+
+
+_ALONE_MAX = 40
+
+
+@lru_cache(maxsize=4)
+def _standalone_strings(text: str) -> frozenset[str]:
+    """Every whitespace-free substring of ``text`` up to :data:`_ALONE_MAX` characters with neither a word
+    character nor a dot on either side, built once per document so that checking a mention is no scan of the
+    whole text."""
+    out: set[str] = set()
+    for token in re.finditer(r"\S+", text):
+        t = token.group()
+        starts = [0] + [i for i in range(1, len(t)) if not _word_or_dot(t[i - 1])]
+        ends = {j for j in range(1, len(t)) if not _word_or_dot(t[j])} | {len(t)}
+        out.update(t[i:j] for i in starts for j in range(i + 1, min(len(t), i + _ALONE_MAX) + 1) if j in ends)
+    return frozenset(out)
+
+
+def _word_or_dot(c: str) -> bool:
+    return c == "." or c == "_" or c.isalnum()
 
 
 def _reads(chunk: str) -> bool:
