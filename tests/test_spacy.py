@@ -67,6 +67,15 @@ def test_overlapping_spans_after_expansion_are_dropped(nlp):
     assert spans(doc) == [(5, 11, "MAT", "LiCoO2"), (12, 18, "DSC", "powder")]
 
 
+def test_spans_carry_the_raw_score_and_the_calibrated_confidence(nlp):
+    from matnlp.spacy import set_entities
+    from matnlp.types import Entity
+
+    doc = spacy.blank("en")("Pure LiCoO2 powder")
+    set_entities(doc, [Entity(5, 11, "MAT", "LiCoO2", 0.42, 0.81), Entity(12, 18, "DSC", "powder", 0.9, None)])
+    assert [(e._.get(SCORE), e._.get(CONFIDENCE)) for e in doc.ents] == [(0.42, 0.81), (0.9, None)]
+
+
 def test_factory_found_through_the_entry_point(tiny_ner_dir):
     """A fresh interpreter that never imports matnlp.spacy: spaCy loads it from the installed entry point."""
     code = (
