@@ -142,11 +142,14 @@ def test_material_spans_from_a_tagger_scale_linearly():
 
     materials.extract_materials(_text(5), tagged(_text(5)))  # compiles the name lexicon's regex
     seconds = []
-    for n in (500, 2000):
+    for n, repeats in ((500, 3), (2000, 2)):
         text = _text(n)
         entities = tagged(text)
-        started = time.process_time()
-        found = materials.extract_materials(text, entities)
-        seconds.append(time.process_time() - started)
+        best = float("inf")
+        for _ in range(repeats):  # the fastest run: a busy machine only ever adds time
+            started = time.process_time()
+            found = materials.extract_materials(text, entities)
+            best = min(best, time.process_time() - started)
+        seconds.append(best)
         assert {m.formula for m in found} >= {"LiFePO4"}
-    assert seconds[1] < 5 * seconds[0], seconds  # 4x the text: 3.4x the time; with a scan of all spans 5.9x
+    assert seconds[1] < 5 * seconds[0], seconds  # 4x the text: 3.5x the time; with a scan of all spans 5.9x

@@ -2,7 +2,9 @@
 
 Uses ChemDataExtractor's ChemSentenceTokenizer / ChemWordTokenizer (the Matscholar and MSPT gold data were
 tokenized with ChemDataExtractor), then splits the number–unit pairs it leaves joined (``1000K``, ``3.5wt``).
-Paragraphs (blank-line separated blocks) never share a sentence.
+Paragraphs (blank-line separated blocks) never share a sentence. A block longer than ``_MAX_BLOCK`` characters (a
+PDF text without blank lines) is split at a line break or sentence end first: NLTK's Punkt runs each block under a
+5-second regex time limit, which a megabyte block on a busy machine exceeds.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ UNITS = frozenset(
 )
 _NUMBER_UNIT = re.compile(r"^([+-−]?\d+(?:[.,]\d+)?)(\S+)$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_MAX_BLOCK = 20_000
+_CUTS = (re.compile(r"\n"), re.compile(r"[.!?]\s"), re.compile(r"\s"))
 
 
 def _split_number_unit(text: str, start: int) -> list[Token]:
@@ -53,10 +57,25 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
         yield pos, len(text)
 
 
+def _windows(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` cut into pieces of at most ``_MAX_BLOCK`` characters, each ending at a line break, a sentence
+    end or a space in its second half where there is one."""
+    while end - start > _MAX_BLOCK:
+        cut = start + _MAX_BLOCK
+        for pattern in _CUTS:
+            found = [m.end() for m in pattern.finditer(text, cut - _MAX_BLOCK // 2, cut)]
+            if found:
+                cut = found[-1]
+                break
+        yield start, cut
+        start = cut
+    yield start, end
+
+
 def sentences(text: str) -> list[Sentence]:
     """Sentences of ``text`` with their tokens; every offset slices ``text`` exactly."""
     result: list[Sentence] = []
-    for p_start, p_end in paragraphs(text):
+    for p_start, p_end in (w for block in paragraphs(text) for w in _windows(text, *block)):
         block = text[p_start:p_end]
         for a, b in _SENTENCES.span_tokenize(block):
             tokens = word_tokens(block[a:b], p_start + a)
