@@ -45,6 +45,7 @@ class _Atom:
 ATOMS: dict[str, _Atom] = {
     "K": _Atom(1, _TEMP), "°C": _Atom(1, _TEMP, 273.15), "°F": _Atom(5 / 9, _TEMP, 273.15 - 32 * 5 / 9),
     "s": _Atom(1, _TIME), "ms": _Atom(1e-3, _TIME), "µs": _Atom(1e-6, _TIME), "ns": _Atom(1e-9, _TIME),
+    "ps": _Atom(1e-12, _TIME), "fs": _Atom(1e-15, _TIME),
     "min": _Atom(60, _TIME), "h": _Atom(3600, _TIME), "d": _Atom(86400, _TIME), "week": _Atom(604800, _TIME),
     "Pa": _Atom(1, _PRESSURE), "kPa": _Atom(1e3, _PRESSURE), "MPa": _Atom(1e6, _PRESSURE),
     "GPa": _Atom(1e9, _PRESSURE), "bar": _Atom(1e5, _PRESSURE), "mbar": _Atom(100, _PRESSURE),
@@ -63,6 +64,7 @@ ATOMS: dict[str, _Atom] = {
     "S": _Atom(1, _SIEMENS), "mS": _Atom(1e-3, _SIEMENS), "µS": _Atom(1e-6, _SIEMENS),
     "Ω": _Atom(1, _OHM), "mΩ": _Atom(1e-3, _OHM), "kΩ": _Atom(1e3, _OHM), "MΩ": _Atom(1e6, _OHM),
     "V": _Atom(1, _VOLT), "mV": _Atom(1e-3, _VOLT), "kV": _Atom(1e3, _VOLT), "µV": _Atom(1e-6, _VOLT),
+    "MV": _Atom(1e6, _VOLT),
     "nV": _Atom(1e-9, _VOLT),
     "A": _Atom(1, _CURRENT), "mA": _Atom(1e-3, _CURRENT), "µA": _Atom(1e-6, _CURRENT),
     "nA": _Atom(1e-9, _CURRENT), "Ah": _Atom(3600, _CHARGE), "mAh": _Atom(3.6, _CHARGE),
@@ -93,7 +95,11 @@ _ALIASES = {
     "wt.%": "wt%", "wt %": "wt%", "wt. %": "wt%", "at.%": "at%", "at %": "at%", "at. %": "at%",
     "vol.%": "vol%", "vol %": "vol%", "vol. %": "vol%", "mol.%": "mol%", "mol %": "mol%", "deg": "°",
     "mA h": "mAh", "A h": "Ah", "W h": "Wh", "kW h": "kWh",
+    "mOhm": "mΩ", "kOhm": "kΩ", "MOhm": "MΩ", "mohm": "mΩ", "kohm": "kΩ",
 }
+# Mass of a catalyst metal or of catalyst written into the unit ("m2 gPt−1", "mA mgPt−1", "mgIr cm−2"): the mass.
+_ALIASES.update({f"{spelling}{of}": mass for spelling, mass in (("g", "g"), ("mg", "mg"), ("µg", "µg"), ("μg", "µg"))
+                 for of in ("Pt", "Ir", "Ru", "Pd", "Rh", "Au", "Ag", "cat", "PGM")})
 for _sym in list(ATOMS):
     if "µ" in _sym:
         _ALIASES[_sym.replace("µ", "μ")] = _sym
@@ -124,7 +130,8 @@ _SPELLINGS = sorted(_ALIASES, key=len, reverse=True)
 _ATOM_RE = re.compile(
     "(" + "|".join(re.escape(s) for s in _SPELLINGS) + ")"
     r"(?:\^?(?P<exp>[-−–⁻] ?[1-4]|[1-4])|(?P<sup>⁻?[¹²³⁴])|\(cid:0\) ?(?P<cid>[1-4])"
-    r"| (?P<spaced>[-−⁻][1-4]|[2-4](?= {1,2}[A-Za-zµμ]{1,3} [-−⁻][1-4])))?"  # flattened PDF superscripts: "cm 2 V −1"
+    r"| (?P<spaced>[-−⁻][1-4]|[2-4](?= {1,2}[A-Za-zµμ]{1,3} [-−⁻][1-4]))"  # flattened PDF superscripts: "cm 2 V −1"
+    r"| (?P<lost>1)(?! ?[-−–] ?\d))?"  # a superscript −1 whose minus the PDF lost: "m2 g 1" (see _match_unit)
     r"(?![\wµμΩ%°]|[.,]\d(?![\d,–-]*(?:\s|$)))"
 )
 _SEP_RE = re.compile(r"\s*(/|·|⋅|\*|\bper\b)\s*| {1,2}(?=\S)")
@@ -294,13 +301,16 @@ def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int],
             if not m or (m.group(1) in _LONE_ONLY and (atoms or not lone)):
                 break
             exp = _exponent(m.group("exp") or m.group("sup") or m.group("spaced")
-                            or (m.group("cid") and "-" + m.group("cid")))
+                            or (m.group("cid") and "-" + m.group("cid")) or (m.group("lost") and "-1"))
+            atom_end = m.end()
+            if m.group("lost") and not (atoms and spaced):  # only a later, space-joined atom: "m2 g 1", not "5 h 1"
+                exp, atom_end = None, m.start("lost") - 1
             if (spaced and exp is None and not _spaced_atom_ok(text, m.end())) or (
                     exp is not None and m.group(1) in _LONE_ONLY) or (  # "Sr 3d3/2" is no days cubed
                     m.group(1) in _DENOMINATOR_ONLY and (not atoms or sign * (exp or 1) > 0)):
                 break
             atoms.append((_ALIASES[m.group(1)], sign * (exp or 1)))
-            end = m.end()
+            end = atom_end
         sep = _SEP_RE.match(text, end)
         if not sep:
             break
@@ -334,7 +344,8 @@ def _spaced_atom_ok(text: str, pos: int) -> bool:
     if not sep:
         return False
     m = _ATOM_RE.match(text, sep.end())
-    return bool(m and (m.group("exp") or m.group("sup") or m.group("spaced") or m.group("cid") or sep.group(1) == "/"))
+    return bool(m and (m.group("exp") or m.group("sup") or m.group("spaced") or m.group("cid") or m.group("lost")
+                       or sep.group(1) == "/"))
 
 
 def _exponent(s: str | None) -> int | None:
@@ -460,6 +471,8 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     unit2, uend = _unit_at(text, end)
     if unit is not None and (unit2 is None or unit2.text != unit.text):
         return None
+    if low == _float(m.group()) and _TIMES10_RE.match(text, m2.end()):  # "4–6×10^10": the power scales both ends
+        low *= high / _float(m2.group())
     if high < low:
         return None
     return _make((low + high) / 2, unit2, m.start(), uend if unit2 else end, low=low, high=high)
