@@ -331,3 +331,34 @@ def test_bounds_and_panel_letters(data):
     assert (p.value.value, p.value.low, p.value.high, p.unit) == (40000.0, 40000.0, None, "h")
     text = "Figure 3. (c) Performance obtained in H2-30 ppm H2S at 800 °C."
     assert extract_properties(text, [Entity(11, 12, "PRO", "c")]) == []
+
+
+def _graphene(data, anchor, *names):
+    """Valued properties of the MuLMS graphene_02 sentence holding ``anchor``, with ``names`` as PRO mentions."""
+    text, sent = _sentence_of(data / "mulms/texts/graphene_02.txt", anchor)
+    return [(p.name, p.value.value, p.unit) for p in extract_properties(text[: sent.end], _mentions(text, sent, *names),
+                                                                         [sent]) if p.value is not None]
+
+
+def test_sample_codes_owners_and_plots_take_no_value(data):
+    # "porous carbon materials prepared by DLW on … PI are denoted as DLWT and DLWP": sample codes, not properties;
+    # "DLWP’s specific capacitance": the owner is no part of the name; a GCD curve is a plot, not a quantity
+    got = _graphene(data, "In Figure 4g, the DLWP’s specific capacitance", "DLWP’s specific capacitance", "CV curve")
+    # both value lists ("are 0.629, …, 0.3099 mF/cm2 …, and of the value for DLWT are 7.45, …, 3.50 mF/cm2")
+    assert got[:2] == [("specific capacitance", 0.629, "mF cm-2"), ("specific capacitance", 0.547, "mF cm-2")]
+    assert [v for _, v, _ in got[4:6]] == [0.3099, 7.45] and len(got) == 10
+    assert {name for name, *_ in got} == {"specific capacitance"}
+    got = _graphene(data, "Figure 4f shows the GCD curve comparison", "GCD curve", "current density")
+    assert got == [("current density", 0.05, "mA cm-2")]
+    got = _graphene(data, "Figure 2c is the cross section of DLWT", "DLWT", "thickness")
+    assert got == [("thickness", 25.67, "µm")]
+
+
+def test_member_lists_and_equation_factors_on_a_whole_paper(mulms_texts):
+    # "the C, N, O, and F contents are 96%, 1%, 2%, and 1%, respectively": one name per member;
+    # "EA = × CA × 1 2 (∆V)2 3600 , PA = 3600 × EA ∆t": factors of an equation are no values of EA or PA
+    props = [p for p in extract_properties(mulms_texts["graphene_02"]) if p.value is not None]
+    contents = [(p.name, p.value.value) for p in props if p.name.endswith("contents")]
+    assert contents[:4] == [("C contents", 96.0), ("N contents", 1.0), ("O contents", 2.0), ("F contents", 1.0)]
+    assert not [p for p in props if p.unit is None and p.name in ("EA", "PA")]
+    assert not [p for p in props if p.name in ("DLWT", "DLWP") or p.name.split()[-1] in ("curve", "performance")]

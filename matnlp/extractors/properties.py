@@ -26,7 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
@@ -70,6 +70,7 @@ DIMENSIONLESS = (
     "pH", "selectivity", "stoichiometry", "valence", "permittivity", "dielectric constant", "refractive index",
     "transference number", "coordination number", "Poisson's ratio", "fill factor", "p-value", "exponent", "parameter",
 )
+_DIMENSIONLESS_WORD = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, DIMENSIONLESS)) + r")s?(?!\w)", re.I)
 _DIMENSIONLESS_RE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, DIMENSIONLESS)) + r")s?$", re.I)
 # What may follow the head noun of a property name: trailing symbols ("Kt", "(CETs)", "α", "r0"), an "of …" tail.
 _SYMBOL_TAIL = re.compile(r"(?:\s+\(?(?=[^\s()]*[A-Z\dα-ωΑ-Ω])[^\s()]{1,8}\)?)+$")
@@ -113,13 +114,28 @@ _MAT_BEFORE = re.compile(r"(?:'s|’s)?\s*(?:\(\s*(?:with\s+)?(?:a|an|the)?\s*)?
 _BRACKETED = re.compile(r"\[[^\[\]]*$")
 # Settings of a measurement or protocol (issue: audit class 6), never material properties.
 _SETTING_NAME = re.compile(
-    r"(?i)\b(?:(?:scan|sweep|scanning|flow|heating|cooling|ramp|feed|spin|rotation|rotating|stirring)(?:\s+|-)"
+    r"(?i)\b(?:(?:scan|sweep|scanning|flow|heating|cooling|ramp|feed|spin|rotation|rotating|stirring|shear)(?:\s+|-)"
     r"(?:rates?|speeds?)|(?:upper|lower|vertex|cut-?off|switching)\s+(?:potentials?|voltages?|limits?)|"
     r"potential\s+(?:windows?|ranges?)|voltage\s+(?:windows?|ranges?)|frequency\s+ranges?|(?<!time\s)step\s+sizes?|"
     r"pixel\s+sizes?|(?:dwell|hold|holding|dwelling|acquisition|exposure|counting)\s+times?|"
     r"accelerating\s+voltages?|beam\s+(?:energy|current)|spot\s+sizes?|magnifications?|p\s*/\s*p0|"
-    r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?)\b|^p\s*/\s*p0$"
+    r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?|(?:fuel|oxygen|air|steam)\s+"
+    r"utili[sz]ations?)\b|^p\s*/\s*p0$"
 )
+# Head nouns that name a quality, an observation or a plot, not a quantity: "electrochemical performance",
+# "chemical stability", "GCD curve", "oxygen vacancies" take no value unless a lexicon term heads them.
+_QUALITIES = frozenset(
+    "performance performances stability stabilities compatibility behaviour behavior behaviours behaviors property "
+    "properties characteristic characteristics structure structures morphology morphologies ordering vacancy "
+    "vacancies limitation limitations curve curves plot plots spectrum spectra pattern patterns image images test "
+    "tests feature features mechanism mechanisms process processes phenomenon phenomena effect effects dependence "
+    "influence evolution trend trends response responses".split())
+_ADJECTIVE = re.compile(r"[a-z-]+(?:ous|ive|ic|able|ible)|dense|porous")  # "dense = 60 µm" is a thickness
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
+# "C, N, O, and " before "F contents", or "C, N, O, and F " before "contents"
+_MEMBERS = re.compile(r"((?:[\w+−-]{1,12},\s*)+)(?:and|or)\s+(?:([\w+−-]{1,12})\s+)?$")
+_OWNER = re.compile(r"(?:the\s+)?(\S+?)['’]s\s+(?=\w)")
+_DEFINED = 6  # words before "(ABBR)" tried as its long form
 _WAVELENGTH = re.compile(r"(?i)λ|wavelengths?")
 _XRAY_SOURCE = re.compile(r"(?i)\bK\s*[αβ]|K-alpha|\bradiation\b")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
@@ -136,6 +152,9 @@ _MODEL_BEFORE = re.compile(r"\b[A-Z][\w/]*-?\s$")
 _YEARS = range(1900, 2040)
 # A member of a ratio ("4:1:1", "La:Sr ratio of 0.85:0.15") is not a value on its own.
 _RATIO_PART, _RATIO_PART_BEFORE = re.compile(r"\s?:\s?\d"), re.compile(r"\d\s?:\s?$")
+# A factor of a product with a symbol ("EA = × CA × 1 2", "PA = 3600 × EA"); not "Ntot = 400 ×400"
+_TERM_AFTER = re.compile(r"\s?[×*]\s?[A-Za-z(∆Δ]")
+_TERM_BEFORE = re.compile(r"[×*]\s?[A-Za-z(∆Δ][^=;,]{0,10}$")
 _NAME_PART = re.compile(r"(?:[,′']\d+[′']?)*[′']?[-‐][A-Za-z(]")  # "3-hexyl", "2,5-dimethyl", "4′-(…"
 _REFERENCE = re.compile(
     r"(?:\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|References?|Sections?|Schemes?|Steps?|Samples?|"
@@ -302,12 +321,17 @@ def compatible(name: str, q: Quantity) -> bool:
     if want is None:
         if got in _SETTING_DIMS and not _TEMPERATURE_NAME.search(name):
             return False  # "thermal ellipsoids … 200 °C", "morphology … 1000 °C": a condition, not this value
+        if got in _AMOUNT_DIMS and not _AMOUNT_NAME.search(name):
+            return False  # "Oxygen Deficiency … 1 g of powder": how much sample was used
         return q.unit is not None or bool(_SYMBOL.fullmatch(name.strip()))
     return got is None or got in want
 
 
 # Dimensions (temperature, time) a property of unknown dimension never takes, unless its name says it does.
 _SETTING_DIMS = frozenset({_dims_of(parse_unit("K").dims), _dims_of(parse_unit("s").dims)})
+# Dimensions (mass, volume, amount of substance) of sample portions, taken only by a name that says so.
+_AMOUNT_DIMS = frozenset(_dims_of(parse_unit(u).dims) for u in ("g", "L", "mol"))
+_AMOUNT_NAME = re.compile(r"(?i)mass|weight|amount|volume|loading|uptake|dos(?:e|age)|quantit|consumption|mw\b|^m$")
 _TEMPERATURE_NAME = re.compile(r"(?i:\b(?:points?|transitions?|onset|temperatures?|isotherm\w*|life(?:time)?|times?|"
                                r"durations?|periods?|durability|stability|ag(?:e?ing))\b)|^T(?:[A-Z\d]\w{0,2}|[a-z]{1,5})?$")
 
@@ -363,8 +387,8 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
 
 def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
     """A bare number that is a citation (``[12]``, ``ref. 12``, ``cells 12,13``), a figure/table/equation/sample
-    number, a heading or list number, a year, a model number, a member of a ratio (``4:1:1``) or part of a word
-    or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
+    number, a heading or list number, a year, a model number, a member of a ratio (``4:1:1``) or a product
+    (``3600 × EA``), or part of a word or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
     win = _window(sent_start, q.start)
     raw = text[q.start : q.end]
     integer = raw.isdigit()
@@ -382,6 +406,7 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or (integer and len(raw) == 4 and int(raw) in _YEARS)
         or (integer and len(raw) >= 3 and _MODEL_BEFORE.search(text, win, q.start))
         or _RATIO_PART.match(text, q.end) or _RATIO_PART_BEFORE.search(text, win, q.start)
+        or _TERM_AFTER.match(text, q.end) or _TERM_BEFORE.search(text, win, q.start)
     )
 
 
@@ -442,19 +467,36 @@ def _heuristic_pairs(text: str, props: list[Entity], qs: list[Quantity], sent: S
 
 def _more_values(props: list[Entity], qs: list[Quantity], taken_p: dict[int, list[Quantity]], taken_q: set[int]
                  ) -> None:
-    """Give a left-over quantity with a unit to the property whose last value precedes it with the same unit
-    dimension and no property mention between (``varied between 182 and 322 mV … where it was 610 mV``)."""
+    """Give a left-over quantity with a unit to a property that already has values of the same unit dimension, with
+    no other property mention between: after its last value (``varied between 182 and 322 mV … where it was
+    610 mV``), or between the mention and its last value (``capacitance … are 0.629, 0.547 mF/cm2 …, and of the
+    value for DLWT are 7.45, 6.89 mF/cm2``, where the linker's best pair is the second list)."""
     for j, q in enumerate(qs):
         if j in taken_q or q.unit is None:
             continue
-        owners = [i for i, vs in taken_p.items() if 0 <= q.start - vs[-1].end <= _AFTER_CUE_MAX]
-        if not owners:
-            continue
-        i = max(owners, key=lambda i: taken_p[i][-1].end)
-        last = taken_p[i][-1]
-        if _dims(last) == _dims(q) and not any(last.end <= p.start < q.start for p in props):
+        i = _value_owner(props, q, taken_p)
+        if i is not None:
             taken_p[i].append(q)
+            taken_p[i].sort(key=lambda v: v.start)
             taken_q.add(j)
+
+
+def _value_owner(props: list[Entity], q: Quantity, taken_p: dict[int, list[Quantity]]) -> int | None:
+    """The property of :func:`_more_values` for the left-over quantity ``q``, if any."""
+    def free(a: int, b: int) -> bool:
+        return not any(a <= p.start < b for p in props)
+
+    after = [i for i, vs in taken_p.items() if 0 <= q.start - vs[-1].end <= _AFTER_CUE_MAX]
+    if after:
+        i = max(after, key=lambda i: taken_p[i][-1].end)
+        last = taken_p[i][-1]
+        if _dims(last) == _dims(q) and free(last.end, q.start):
+            return i
+    for i, vs in taken_p.items():
+        p = props[i]
+        if p.end <= q.start and q.end <= vs[-1].start and _dims(vs[0]) == _dims(q) and free(p.end, q.start):
+            return i
+    return None
 
 
 def _continues(text: str, a: Quantity, b: Quantity) -> bool:
@@ -500,18 +542,59 @@ def material_mentions(text: str, sentences: Sequence[Sentence]) -> list[Entity]:
 def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity],
                          scorers: Scorers | None) -> list[Property]:
     qs = _sentence_quantities(text, sent, props + mats)
-    values = _link_values(text, props, qs, sent, scorers)
+    sentence = text[sent.start : sent.end]
+    valued = [i for i, p in enumerate(props) if not takes_no_value(text, p, sentence)]
+    links = _link_values(text, [props[i] for i in valued], qs, sent, scorers)
+    values = {valued[k]: v for k, v in links.items()}
     learned = _learned_materials(text, props, mats, scorers) if scorers is not None else {}
     out = []
     for i, p in enumerate(props):
         material = learned.get(i) if scorers is not None else _material_for(text, p, mats)
-        vals = [] if is_setting(p.text, text[sent.start:sent.end]) else _admissible(p, values.get(i, []))
-        out.extend(_property(p, q, material, sent) for q in vals or [None])
+        vals = _admissible(p, values.get(i, []))
+        names = _member_names(text, p, len(vals)) or [canonical_name(p.text)] * len(vals)
+        out.extend(_property(p, q, material, sent, name) for q, name in zip(vals, names))
+        if not vals:
+            out.append(_property(p, None, material, sent))
     _attach_conditions(text, sent, qs, out)
     for prop in out:
         if prop.value is not None:
             prop.value = bounded(text, prop.value)
     return out
+
+
+def takes_no_value(text: str, p: Entity, sentence: str) -> bool:
+    """Whether a property mention can have no value: a setting (:func:`is_setting`), or, when no lexicon term
+    heads it, a quality (:data:`_QUALITIES`), an adjective (``dense``) or an acronym the paper
+    defines as something that is no property (``porous carbon prepared by DLW on PI (DLWP)``: a sample code)."""
+    name = canonical_name(p.text)
+    if is_setting(name, sentence):
+        return True
+    if expected_dims(name) is not None:
+        return False
+    words = name.split()
+    return (words[-1].lower() in _QUALITIES or (len(words) == 1 and _ADJECTIVE.fullmatch(name) is not None)
+            or (_ACRONYM.fullmatch(name) is not None and _acronym_of_a_thing(text, name.rstrip("s"))))
+
+
+@lru_cache(maxsize=512)
+def _acronym_of_a_thing(text: str, acronym: str) -> bool:
+    """Whether ``text`` uses ``acronym`` for a sample, material or method rather than a property: it defines it as
+    ``long form (ACRONYM)`` with no property term in the long form (``electrochemical surface area (ECSA)`` has
+    one), or, defined as nothing, writes it as an owner (``DLWP’s``, ``the structure of DLWT``). Cached per text
+    and acronym: a paper repeats its acronyms."""
+    found = re.search(rf"\(\s*{re.escape(acronym)}s?\s*\)", text)
+    if found:
+        before = text[max(0, found.start() - 120) : found.start()]
+        long_form = " ".join(re.split(r"[()\[\]]", before)[-1].split()[-_DEFINED:])
+        return bool(long_form) and head_term(long_form) is None and not _DIMENSIONLESS_WORD.search(long_form)
+    for owner in re.finditer(rf"\b(?:of|for)\s+(?:the\s+)?{re.escape(acronym)}(?![\w-])|"
+                             rf"\b{re.escape(acronym)}['’]s\b", text):
+        if owner.group()[0] == acronym[0]:
+            return True
+        before = text[max(0, owner.start() - 40) : owner.start()].split()[-3:]
+        if before and (head_term(" ".join(before)) or before[-1].lower() in _QUALITIES):
+            return True
+    return False
 
 
 def is_setting(name: str, sentence: str) -> bool:
@@ -603,10 +686,27 @@ def _condition_owner(c: Condition, valued: list[Property]) -> Property | None:
     return min(after, key=lambda p: p.value.start) if after else None
 
 
-def _property(p: Entity, q: Quantity | None, material: Entity | None, sent: Sentence) -> Property:
+def _property(p: Entity, q: Quantity | None, material: Entity | None, sent: Sentence, name: str | None = None
+              ) -> Property:
     start, end = (min(p.start, q.start), max(p.end, q.end)) if q else (p.start, p.end)
-    return Property(canonical_name(p.text), q, q.unit if q else None, material,
+    return Property(name or canonical_name(p.text), q, q.unit if q else None, material,
                     Evidence(start, end, sent.start, sent.end), p)
+
+
+def _member_names(text: str, p: Entity, n: int) -> list[str] | None:
+    """Names for the ``n`` values of a mention that ends a list of ``n`` members sharing its head noun: ``the C,
+    N, O, and F contents are 96%, 1%, 2%, and 1%`` → C contents … F contents, in order (the mention being ``F
+    contents`` or ``contents``); ``None`` otherwise."""
+    if n < 2:
+        return None
+    m = _MEMBERS.search(text, max(0, p.start - 80), p.start)
+    if not m:
+        return None
+    last, head = (m.group(2), p.text) if m.group(2) else p.text.partition(" ")[::2]
+    if not head:
+        return None
+    members = [w.strip() for w in m.group(1).split(",") if w.strip()] + [last]
+    return [f"{w} {canonical_name(head)}" for w in members] if len(members) == n else None
 
 
 def _bounded(text: str, sents: Sequence[Sentence]) -> Iterator[Sentence]:
@@ -623,6 +723,15 @@ def _bounded(text: str, sents: Sequence[Sentence]) -> Iterator[Sentence]:
             end = cut if cut > start else end
             yield Sentence(start, end)
             start = end
+
+
+def _without_owner(e: Entity) -> Entity:
+    """The mention less a sample or material that owns it (``DLWP’s specific capacitance``, ``LSGM's
+    conductivity``): an owner with two capitals or a digit; ``Young's modulus`` and ``Poisson's ratio`` stay whole."""
+    m = _OWNER.match(e.text)
+    if not m or sum(c.isupper() or c.isdigit() for c in m.group(1)) < 2:
+        return e
+    return replace(e, start=e.start + m.end(), text=e.text[m.end():])
 
 
 def _label_token(text: str, e: Entity) -> bool:
@@ -660,7 +769,7 @@ def extract_properties(
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents)
-    props_all = [e for e in props_all if not _label_token(text, e)]
+    props_all = [_without_owner(e) for e in props_all if not _label_token(text, e)]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []
     for sent in _bounded(text, sents):
