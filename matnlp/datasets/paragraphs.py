@@ -1,5 +1,5 @@
 """Paragraph-classifier data: weak (silver) training examples from the shared data and the hand-labelled
-dev/test paragraphs in ``corpora/paragraphs``.
+train/dev/test paragraphs in ``corpora/paragraphs``.
 
 Silver labels (labels of :data:`matnlp.extractors.paragraphs.LABELS`):
 
@@ -29,6 +29,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..config import REPO_ROOT, data_dir
+from ..extractors.paragraphs import CHARACTERIZATION, FABRICATION, PRIOR_WORK, section_states
 from .kononova import held_out_doi, reactions
 from .mulms import root_dir as mulms_root
 from .papers import _snippet_halves, glass, nerre
@@ -41,38 +42,6 @@ _TYPE_CUES = (
     ("precipitation", re.compile(r"precipitat", re.IGNORECASE)),
     ("solid-state", re.compile(r"solid[-‐ ]state reaction|ball[-‐ ]mill|calcin|grinding|ground|mortar", re.IGNORECASE)),
 )
-_FABRICATION = re.compile(
-    r"\b(?:prepared|synthesi[sz]ed|fabricated|deposited|sintered|calcined|mixed(?! (?:ionic|conduct|electronic|potential))|coated|pressed|milled|dissolved|"
-    r"annealed|heated|dried|cast|screen[- ]printed|infiltrated|impregnated|sputtered|stirred|ground|added|fired|"
-    r"pelletized|spin[- ]coated|dip[- ]coated|obtained by|washed|filtered)\b", re.IGNORECASE)
-_PRIOR_WORK = re.compile(r"\bet al\b|\[\d")
-_CHARACTERIZATION = re.compile(
-    r"\b(?:measured|measurements?|characteri[sz]ed|characteri[sz]ation|XRD|SEM|TEM|XPS|analy[sz]ed|analysis|"
-    r"diffract\w*|spectr\w*|microscop\w*|impedance|recorded|tested|observed|shown|shows?|Fig(?:ure)?\.?)", re.IGNORECASE)
-
-
-# A section heading run into the start of a line or sentence ("Methods Fuel cell fabrication The tubular …",
-# "… were investigated. 2. Experimental details All chemicals …"), as flattened texts print them.
-_SECTION_HEADING = re.compile(
-    r"(?:^|(?<=[.!?] )|(?<=[.!?]\s\d\. ))(?:\d(?:\.\d)*\.?\s+)?(?P<title>Experimental(?: [Ss]ection| [Dd]etails| "
-    r"[Pp]rocedures?)?|Materials and [Mm]ethods|Methods|Experiments?|Results(?: and [Dd]iscussion)?|Discussion|"
-    r"Conclusions?|Introduction)(?= [A-Z(]|\s*$)")
-_SECTION_OF = {"introduction": "introduction", "results": "results", "discussion": "results",
-               "conclusion": "results", "conclusions": "results"}
-
-
-def section_states(texts: list[str]) -> list[str | None]:
-    """The section each of consecutive lines or sentences ends in (``experimental``, ``results``,
-    ``introduction`` or None before any heading), from headings run into the text; the last heading carries on."""
-    states, state = [], None
-    for text in texts:
-        for m in _SECTION_HEADING.finditer(text):
-            first = m.group("title").split()[0].lower()
-            state = _SECTION_OF.get(first, "experimental")
-        states.append(state)
-    return states
-
-
 @dataclass(slots=True)
 class Example:
     """A training text with its silver label, the corpus it came from and its paper (for grouped splits)."""
@@ -109,16 +78,20 @@ def procedure_type(text: str) -> str:
     return next((label for label, cue in _TYPE_CUES if cue.search(text)), "other")
 
 
+#: Hand-labelled splits: ``train`` fits the context stage, ``dev`` joins it in the final fit, ``test`` is scored.
+SPLITS = ("train", "dev", "test")
+
+
 def hand_labels(split: str, folder: str | Path | None = None) -> list[HandLabel]:
-    """The hand labels of ``split`` (``dev`` or ``test``)."""
+    """The hand labels of ``split`` (one of :data:`SPLITS`)."""
     path = Path(folder or HAND_DIR) / f"{split}.jsonl"
     with open(path, encoding="utf-8") as f:
         return [HandLabel(**json.loads(line)) for line in f if line.strip()]
 
 
 def hand_labelled_papers(folder: str | Path | None = None) -> set[str]:
-    """Stems of every paper with hand labels (kept out of training)."""
-    return {Path(h.source).stem for split in ("dev", "test") for h in hand_labels(split, folder)}
+    """Stems of every paper with hand labels (kept out of the silver data)."""
+    return {Path(h.source).stem for split in SPLITS for h in hand_labels(split, folder)}
 
 
 def kononova_examples(per_style: int = 4000, seed: int = 0, held_out: bool = False) -> list[Example]:
@@ -209,10 +182,10 @@ def sofc_examples(exclude: set[str] = frozenset()) -> list[Example]:
             continue
         lines = [line.strip() for line in path.read_text(encoding="utf-8").split("\n")[1:] if line.strip()]
         for line, section in zip(lines, section_states(lines)):
-            made, measured = bool(_FABRICATION.search(line)), bool(_CHARACTERIZATION.search(line))
+            made, measured = bool(FABRICATION.search(line)), bool(CHARACTERIZATION.search(line))
             if len(line) > 2000:
                 continue
-            if section == "experimental" and made and not measured and not _PRIOR_WORK.search(line):
+            if section == "experimental" and made and not measured and not PRIOR_WORK.search(line):
                 out.append(Example(line, procedure_type(line), "sofc", path.stem))
             elif not made and (section != "experimental" or measured):
                 out.append(Example(line, NONE, "sofc", path.stem))

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..config import data_dir
 from ..datasets.paragraphs import HandLabel, hand_labels, kononova_examples, sha1
-from ..extractors.paragraphs import LABELS, NONE, ParagraphModel
+from ..extractors.paragraphs import LABELS, NONE, ParagraphModel, decide
 from ..extractors.synthesis import synthesis_spans
 from ..ingest import read_file
 from ..ingest.text import split_reference_runs
@@ -72,11 +72,11 @@ def confusion(gold: Sequence[str], pred: Sequence[str]) -> dict[str, dict[str, i
     return out
 
 
-def model_predictions(model: ParagraphModel, papers: Sequence[LabelledPaper],
-                      context: float | None = None, temperature: float | None = None) -> tuple[list[str], np.ndarray]:
-    """Predicted labels and their probability rows over all units of ``papers`` (each paper in text order)."""
-    probs = np.vstack([model.probabilities(p.texts, context, temperature) for p in papers])
-    return [model.labels[k] for k in probs.argmax(axis=1)], probs
+def model_predictions(model: ParagraphModel, papers: Sequence[LabelledPaper]) -> tuple[list[str], np.ndarray]:
+    """Predicted labels (:func:`.decide`) and their probability rows over all units of ``papers`` (each paper in
+    text order)."""
+    probs = np.vstack([model.probabilities(p.texts) for p in papers])
+    return [model.labels[k] for k in decide(probs)], probs
 
 
 def heuristic_predictions(papers: Sequence[LabelledPaper]) -> list[str]:

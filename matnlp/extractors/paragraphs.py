@@ -1,12 +1,19 @@
 """Synthesis paragraphs: every paragraph of a paper labelled as a procedure of one type or as none.
 
 The first stage of a recipe pipeline (Kononova et al.): steps and recipes are read only from paragraphs that
-describe how something was made. A small linear model over word uni/bigrams and character n-grams (sublinear tf ×
-idf, L2-normalised) scores each paragraph for the :data:`LABELS`; the temperature-calibrated probabilities of
-each paragraph are mixed with its neighbours' (a one-line "RF power was set at 150 W." inside a procedure reads
-as part of it). Temperature, context weight and a bias on ``none`` are chosen on hand-labelled dev paragraphs. Weights ship as
-``data/paragraph_classifier.json`` (labels, vocabulary, idf, calibration) and ``data/paragraph_classifier.npy``
-(coefficients), built by ``scripts/train_paragraphs.py``; inference is numpy only.
+describe how something was made. Two stages, numpy only at inference:
+
+1. a linear model over word uni/bigrams and character n-grams (sublinear tf × idf, L2-normalised), trained on
+   silver examples, scores each paragraph on its own for the :data:`LABELS`;
+2. a logistic "context" model, trained on hand-labelled paragraphs, decides synthesis vs not from that score and
+   what a paragraph's own text cannot say: its neighbours' scores, the section it sits in (headings run into the
+   text, :func:`section_states`), and cues of characterization, testing, prior work, figures and process
+   conditions (:func:`context_features`). Silver positives are clean recipe snippets; real methods sections mix
+   fabrication with characterization and test set-up, which is what this stage learns to tell apart.
+
+The type of a synthesis paragraph is the stage-1 argmax over the procedure labels (softmax at a fitted
+temperature). Weights ship as ``data/paragraph_classifier.json`` (labels, vocabulary, idf, context weights) and
+``data/paragraph_classifier.npy`` (coefficients), built by ``scripts/train_paragraphs.py``.
 """
 
 from __future__ import annotations
@@ -37,9 +44,58 @@ UNIT_CHARS = 500
 MODEL_PATH = Path(__file__).with_name("data") / "paragraph_classifier.json"
 
 _WORD = re.compile(r"\[\d[\d,–\- ]*\]|[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,]\d+)?|°C|%")
-#: Weights of the neighbours one and two paragraphs away in the context mix.
-NEIGHBOUR_WEIGHTS = (1.0, 0.5)
 _CHAR_NGRAMS = (3, 5)
+
+# A section heading run into the start of a line or sentence ("Methods Fuel cell fabrication The tubular …",
+# "… were investigated. 2. Experimental details All chemicals …", "… (figure 1). 2.Experimental details The …",
+# "Experimental 2.1. Materials …"), as flattened texts print them.
+_SECTION_HEADING = re.compile(
+    r"(?:^|(?<=[.!?] )|(?<=[.!?]\s\d\. )|(?<=[.!?]\s\d\.))(?:\d(?:\.\d)*\.?\s*)?(?P<title>Experimental(?: "
+    r"[Ss]ection| [Dd]etails| [Pp]rocedures?)?|Materials and [Mm]ethods|Methods|Experiments?|Results(?: and "
+    r"[Dd]iscussions?)?|Discussions?|Conclusions?|Introduction)(?= [A-Z(]| \d(?:\.\d)*\.|\s*$)")
+_SECTION_OF = {"introduction": "introduction", "results": "results", "discussion": "results",
+               "discussions": "results", "conclusion": "results", "conclusions": "results"}
+_TITLE_STATES = (
+    ("introduction", re.compile(r"(?i)\bintroduction\b")),
+    ("results", re.compile(r"(?i)\b(?:results?|discussions?|conclusions?)\b")),
+    ("experimental", re.compile(r"(?i)\b(?:experiment\w*|methods?|methodology|materials|preparation|synthesis|"
+                                r"fabrication)\b")),
+)
+#: Sections of :func:`section_states` that are context features (a results section can hold the fabrication
+#: too: leaving it out scored better in cross-validation).
+SECTIONS = ("introduction", "experimental")
+
+#: A fabrication verb (the silver SOFC labels and a context cue).
+FABRICATION = re.compile(
+    r"\b(?:prepared|synthesi[sz]ed|fabricated|deposited|sintered|calcined|mixed(?! (?:ionic|conduct|electronic|"
+    r"potential))|coated|pressed|milled|dissolved|annealed|heated|dried|cast|screen[- ]printed|infiltrated|"
+    r"impregnated|sputtered|stirred|ground|added|fired|pelletized|spin[- ]coated|dip[- ]coated|obtained by|washed|"
+    r"filtered)\b", re.IGNORECASE)
+#: A characterization cue: an instrument, a measurement, a figure.
+CHARACTERIZATION = re.compile(
+    r"\b(?:measured|measurements?|characteri[sz]ed|characteri[sz]ation|XRD|SEM|TEM|XPS|analy[sz]ed|analysis|"
+    r"diffract\w*|spectr\w*|microscop\w*|impedance|recorded|tested|observed|shown|shows?|Fig(?:ure)?\.?)",
+    re.IGNORECASE)
+#: Prior work: "et al" or a bracketed citation.
+PRIOR_WORK = re.compile(r"\bet al\b|\[\d")
+_CUES: tuple[tuple[str, re.Pattern], ...] = (
+    ("fabrication", FABRICATION),
+    ("characterization", CHARACTERIZATION),
+    ("prior_work", PRIOR_WORK),
+    ("test", re.compile(r"\b(?:test(?:s|ed|ing)?|fed|flow rate|sealed|current collectors?|power densit\w*|"
+                        r"open circuit|OCV|performance|operat\w+)\b", re.IGNORECASE)),
+    ("result", re.compile(r"\b(?:show(?:s|ed|n)?|indicat\w+|suggest\w*|reveal\w*|confirm\w*|attributed|due to|"
+                          r"compared|higher|lower|increase[sd]?|decrease[sd]?|found)\b", re.IGNORECASE)),
+    ("condition", re.compile(r"\d\s*°C|\d\s*(?:h|min|hours?)\b|\d\s*(?:rpm|MPa|mTorr|Pa|sccm|W)\b")),
+    ("amount", re.compile(r"\d\s*(?:wt\.?\s*%|mol\.?\s*%|mol\b|mmol|g\b|mg\b|mL|ml\b|M\b)|stoichiometric")),
+    ("this_work", re.compile(r"\b(?:this (?:work|study|paper)|present (?:work|study)|we|our)\b", re.IGNORECASE)),
+)
+#: Names of the columns of :func:`context_features`.
+CONTEXT_FEATURES: tuple[str, ...] = (
+    ("own", "previous", "next", "window", *(f"section:{s}" for s in SECTIONS), "heading",
+     *(f"cue:{name}" for name, _ in _CUES), "log_chars"))
+#: Weights of the neighbours one and two paragraphs away in the ``window`` feature.
+NEIGHBOUR_WEIGHTS = (1.0, 0.5)
 
 
 @dataclass(slots=True)
@@ -73,17 +129,90 @@ def features(text: str) -> Counter:
     return counts
 
 
+def section_states(texts: Sequence[str], outer: Sequence[str | None] | None = None) -> list[str | None]:
+    """The section each of consecutive lines or sentences ends in (``experimental``, ``results``,
+    ``introduction`` or None before any heading), from headings run into the text; the last heading carries on.
+    ``outer``: where the document's structure is known, the state of the section each text lies in (from
+    :func:`title_state` of its heading), which a heading run into the text still overrides."""
+    states, state = [], None
+    for i, text in enumerate(texts):
+        if outer is not None:
+            state = outer[i]
+        for m in _SECTION_HEADING.finditer(text):
+            state = _SECTION_OF.get(m.group("title").split()[0].lower(), "experimental")
+        states.append(state)
+    return states
+
+
+def title_state(title: str | None) -> str | None:
+    """The :func:`section_states` state of a section heading (``2. Experimental`` → ``experimental``)."""
+    return next((state for state, pattern in _TITLE_STATES if title and pattern.search(title)), None)
+
+
+def context_features(texts: Sequence[str], own: np.ndarray, sections: Sequence[str | None] | None = None
+                     ) -> np.ndarray:
+    """Context-stage inputs of consecutive paragraphs (texts × :data:`CONTEXT_FEATURES`): the stage-1 synthesis
+    log-odds ``own`` of each, of the previous and next one and their weighted mean over :data:`NEIGHBOUR_WEIGHTS`;
+    the section it ends in and whether a methods heading starts in it; which :data:`_CUES` it holds; its log
+    length. ``sections``: where the document's structure is known, the top-level section heading of each
+    paragraph; paragraphs of different sections are then no neighbours (an introduction says nothing about the
+    "Slurry preparation" paragraph after it)."""
+    n = len(texts)
+    own = np.clip(np.asarray(own, dtype=np.float64), -10.0, 10.0)
+    total, weight = np.zeros(n), np.zeros(n)
+    for distance, w in enumerate(NEIGHBOUR_WEIGHTS, 1):
+        if distance < n:
+            same = np.ones(n - distance) if sections is None else np.array(
+                [a == b for a, b in zip(sections[:-distance], sections[distance:])], dtype=np.float64)
+            total[distance:] += w * same * own[:-distance]
+            total[:-distance] += w * same * own[distance:]
+            weight[distance:] += w * same
+            weight[:-distance] += w * same
+            if distance == 1:
+                neighbours = same
+    states = section_states(texts, None if sections is None else [title_state(t) for t in sections])
+    out = np.zeros((n, len(CONTEXT_FEATURES)))
+    out[:, 0] = own
+    if n > 1:
+        out[1:, 1], out[:-1, 2] = neighbours * own[:-1], neighbours * own[1:]
+    out[:, 3] = np.divide(total, weight, out=np.zeros(n), where=weight > 0)
+    for row, (text, state) in enumerate(zip(texts, states)):
+        column = 4
+        out[row, column:column + len(SECTIONS)] = [state == s for s in SECTIONS]
+        column += len(SECTIONS)
+        out[row, column] = any(_SECTION_OF.get(m.group("title").split()[0].lower()) is None
+                               for m in _SECTION_HEADING.finditer(text))
+        column += 1
+        out[row, column:column + len(_CUES)] = [bool(cue.search(text)) for _, cue in _CUES]
+        column += len(_CUES)
+        out[row, column] = math.log1p(len(text)) / 5.0
+    return out
+
+
+def softmax(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = scores / temperature
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def synthesis_log_odds(probs: np.ndarray) -> np.ndarray:
+    """log P(any procedure label) − log P(``none``) of each row of label probabilities (``none`` last)."""
+    return np.log(1.0 - probs[:, -1] + 1e-12) - np.log(probs[:, -1] + 1e-12)
+
+
 @dataclass
 class ParagraphModel:
-    """Linear scorer over :func:`features`: ``coef`` (labels × vocabulary), ``intercept``, ``idf``; ``context``
-    is the weight of the neighbours' probabilities and ``temperature`` the calibration of the softmax."""
+    """Stage 1, a linear scorer over :func:`features` (``coef``: labels × vocabulary, ``intercept``, ``idf``,
+    softmax ``temperature``), and stage 2, the logistic context model over :func:`context_features`
+    (``context_coef``, ``context_intercept``)."""
 
     labels: tuple[str, ...]
     vocabulary: dict[str, int]
     idf: np.ndarray
     coef: np.ndarray
     intercept: np.ndarray
-    context: float = 0.0
+    context_coef: np.ndarray
+    context_intercept: float = 0.0
     temperature: float = 1.0
 
     @classmethod
@@ -92,15 +221,18 @@ class ParagraphModel:
         meta = json.loads(path.read_text(encoding="utf-8"))
         return cls(tuple(meta["labels"]), {f: i for i, f in enumerate(meta["vocabulary"])},
                    np.asarray(meta["idf"], dtype=np.float64), np.load(path.with_suffix(".npy")),
-                   np.asarray(meta["intercept"], dtype=np.float64), meta["context"], meta["temperature"])
+                   np.asarray(meta["intercept"], dtype=np.float64), np.asarray(meta["context_coef"]),
+                   meta["context_intercept"], meta["temperature"])
 
     def save(self, path: str | Path, **extra) -> None:
-        """Write the JSON (vocabulary in index order, calibration, ``extra`` notes) and the ``.npy`` weights."""
+        """Write the JSON (vocabulary in index order, context weights, calibration, ``extra`` notes) and the
+        ``.npy`` stage-1 weights."""
         path = Path(path)
         vocabulary = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         meta = {"labels": list(self.labels), "vocabulary": vocabulary, "idf": [round(float(x), 5) for x in self.idf],
-                "intercept": self.intercept.tolist(), "context": self.context, "temperature": self.temperature,
-                **extra}
+                "intercept": self.intercept.tolist(), "context_features": list(CONTEXT_FEATURES),
+                "context_coef": self.context_coef.tolist(), "context_intercept": self.context_intercept,
+                "temperature": self.temperature, **extra}
         path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         np.save(path.with_suffix(".npy"), self.coef.astype(np.float32))
 
@@ -114,40 +246,41 @@ class ParagraphModel:
         return idx, val / np.linalg.norm(val)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw linear scores of consecutive paragraphs (texts × labels), without context or calibration."""
+        """Raw stage-1 scores of paragraphs (texts × labels), each on its own."""
         out = np.tile(self.intercept, (len(texts), 1))
         for row, text in enumerate(texts):
             idx, val = self.vector(text)
             out[row] += self.coef[:, idx] @ val
         return out
 
-    def probabilities(self, texts: Sequence[str], context: float | None = None,
-                      temperature: float | None = None) -> np.ndarray:
-        """Calibrated label probabilities of consecutive paragraphs (texts × labels)."""
-        return calibrate(self.scores(texts), self.context if context is None else context,
-                         self.temperature if temperature is None else temperature)
+    def context_inputs(self, texts: Sequence[str], sections: Sequence[str | None] | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """Stage-1 label probabilities (at ``temperature``) and :func:`context_features` of consecutive
+        paragraphs (``sections``: their top-level headings, where known)."""
+        scores = self.scores(texts)
+        own = synthesis_log_odds(softmax(scores))
+        return softmax(scores, self.temperature), context_features(texts, own, sections)
+
+    def probabilities(self, texts: Sequence[str], sections: Sequence[str | None] | None = None) -> np.ndarray:
+        """Calibrated label probabilities of consecutive paragraphs (texts × labels): P(synthesis) from the
+        context stage, shared among the procedure types as stage 1 shares them."""
+        if not len(texts):
+            return np.zeros((0, len(self.labels)))
+        own, x = self.context_inputs(texts, sections)
+        return combine(own, x @ self.context_coef + self.context_intercept)
 
 
-def calibrate(scores: np.ndarray, context: float, temperature: float) -> np.ndarray:
-    """Label probabilities of consecutive paragraphs: each paragraph's own softmax at ``temperature``, mixed
-    with the weighted mean of its neighbours' (up to :data:`NEIGHBOUR_WEIGHTS` away) at weight ``context``
-    (0–1). Mixing probabilities, not scores, keeps a paragraph with clear evidence of its own as it is."""
-    z = scores / temperature
-    z -= z.max(axis=1, keepdims=True)
-    own = np.exp(z)
-    own /= own.sum(axis=1, keepdims=True)
-    n = len(own)
-    if not context or n < 2:
-        return own
-    total = np.zeros_like(own)
-    weight = np.zeros((n, 1))
-    for distance, w in enumerate(NEIGHBOUR_WEIGHTS, 1):
-        if distance < n:
-            total[distance:] += w * own[:-distance]
-            total[:-distance] += w * own[distance:]
-            weight[distance:] += w
-            weight[:-distance] += w
-    return (1 - context) * own + context * total / weight
+def combine(own: np.ndarray, synthesis_logit: np.ndarray) -> np.ndarray:
+    """Label probabilities (``none`` last) from stage-1 probabilities ``own`` and the context stage's logit."""
+    p = 1.0 / (1.0 + np.exp(-synthesis_logit))
+    types = own[:, :-1] / own[:, :-1].sum(axis=1, keepdims=True)
+    return np.hstack([p[:, None] * types, (1.0 - p)[:, None]])
+
+
+def decide(probs: np.ndarray) -> np.ndarray:
+    """Label index of each row of label probabilities (``none`` last): ``none`` unless P(synthesis) > 0.5, else
+    the likeliest procedure type."""
+    return np.where(probs[:, -1] >= 0.5, probs.shape[1] - 1, probs[:, :-1].argmax(axis=1))
 
 
 @lru_cache(maxsize=1)
@@ -156,16 +289,16 @@ def default_model() -> ParagraphModel:
     return ParagraphModel.load()
 
 
-def classify_paragraphs(text: str, spans: Sequence[tuple[int, int]],
-                        model: ParagraphModel | None = None) -> list[ParagraphClass]:
-    """Label and confidence of each span of ``text``; spans are taken as consecutive paragraphs (for context)."""
+def classify_paragraphs(text: str, spans: Sequence[tuple[int, int]], model: ParagraphModel | None = None,
+                        sections: Sequence[str | None] | None = None) -> list[ParagraphClass]:
+    """Label and confidence of each span of ``text``; spans are taken as consecutive paragraphs (for context),
+    ``sections`` are their top-level headings where the document's structure is known."""
     if not spans:
         return []
     model = model or default_model()
-    probs = model.probabilities([text[a:b] for a, b in spans])
-    best = probs.argmax(axis=1)
+    probs = model.probabilities([text[a:b] for a, b in spans], sections)
     return [ParagraphClass(a, b, model.labels[k], round(float(p[k]), 4))
-            for (a, b), k, p in zip(spans, best, probs)]
+            for (a, b), k, p in zip(spans, decide(probs), probs)]
 
 
 def paragraph_spans(doc: Document) -> list[tuple[int, int]]:
@@ -194,6 +327,16 @@ def _sentence_runs(doc: Document, start: int, end: int) -> list[tuple[int, int]]
     return runs
 
 
+def top_sections(doc: Document, spans: Sequence[tuple[int, int]]) -> list[str | None] | None:
+    """The title of the top-level section each span starts in (None outside any), or None when ``doc`` has no
+    section structure (a flattened text)."""
+    tops = [s for s in doc.sections if s.level == 1]
+    if not tops:
+        return None
+    return [next((s.title for s in tops if s.start <= a < s.end), None) for a, _ in spans]
+
+
 def synthesis_paragraphs(doc: Document, model: ParagraphModel | None = None) -> list[ParagraphClass]:
     """The paragraphs of ``doc`` that describe a synthesis or fabrication procedure, in text order."""
-    return [p for p in classify_paragraphs(doc.text, paragraph_spans(doc), model) if p.is_synthesis]
+    spans = paragraph_spans(doc)
+    return [p for p in classify_paragraphs(doc.text, spans, model, top_sections(doc, spans)) if p.is_synthesis]
