@@ -2,11 +2,11 @@
 train split (its relevant sentences with a doping cue): a logistic-regression token tagger (host / dopant / other) over
 :func:`matnlp.extractors.doping.token_features` and a logistic-regression pair scorer over
 :func:`matnlp.extractors.doping.pair_features` of the gold mentions. Gold strings are located in the sentence and
-mapped to the tokens they overlap. The tagger's outside weight and regularization and the link threshold are chosen on
-a dev part of train (the last ``--dev`` fraction of its abstracts) and the choice is cross-validated on train (5 folds of
-abstracts); the shipped model is then fitted on all of train. Test is not read.
+mapped to the tokens they overlap. The tagger's outside weight and regularization and the link threshold are chosen by
+5-fold cross-validation on train (folds of abstracts); the shipped model is then fitted on all of train. Test is not
+read.
 
-    .venv/bin/python scripts/train_doping.py [--data DIR] [--dev 0.2]
+    .venv/bin/python scripts/train_doping.py [--data DIR]
 """
 
 from __future__ import annotations
@@ -53,14 +53,22 @@ class Example:
         self.labels = ["O"] * len(self.spans)
         for label, strings in (("HOST", s.hosts.values()), ("DOPANT", s.dopants.values())):
             for string in strings:
-                for m in re.finditer(re.escape(string.strip()), s.text) if string.strip() else ():
-                    for i, (a, b) in enumerate(self.spans):
-                        if a < m.end() and m.start() < b and self.labels[i] == "O":
+                for a, b in _occurrences(s.text, string.strip(), self.spans):
+                    for i, (c, e) in enumerate(self.spans):
+                        if c < b and a < e and self.labels[i] == "O":
                             self.labels[i] = label
         self.pairs = {(s.dopants[d].strip(), s.hosts[h].strip()) for d, hs in s.links.items() for h in hs
                       if d in s.dopants and h in s.hosts}
         self.mentions = mentions(s.text, self.spans, self.labels)
         self.text = s.text
+
+
+def _occurrences(text: str, string: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where a gold string is in the sentence: its occurrences that start and end at token edges (``La`` as a
+    token, not inside ``Lanthanum`` or ``La2Ce2O7``); all occurrences when none does, as the strings are not spans."""
+    found = [m.span() for m in re.finditer(re.escape(string), text)] if string else []
+    starts, ends = {a for a, _ in spans}, {b for _, b in spans}
+    return [(a, b) for a, b in found if a in starts and b in ends] or found
 
 
 def _pair_data(examples: list[Example]) -> tuple[list[dict], list[bool]]:
@@ -97,56 +105,43 @@ def build(examples: list[Example], c_tag: float, c_link: float, threshold: float
             "threshold": threshold, "outside_weight": outside_weight}
 
 
-def _dev_f1(model: dict, sentences: list[DopingSentence]) -> float:
-    dopings = DopingModel(model)
-    return score(sentences, [model_pairs(s, dopings) if s.relevant else [] for s in sentences])["link triplets"]["f1"]
-
-
-def cross_validate(train: list[DopingSentence], c_tag: float, threshold: float, outside_weight: float,
-                   folds: int = 5) -> dict:
+def cross_validate(train: list[DopingSentence], c_tag: float, folds: int = 5) -> dict[tuple[float, float], dict]:
     """Link-triplet scores of ``folds``-fold cross-validation over train's abstracts (every ``folds``-th abstract
-    held out), predictions of all folds pooled."""
+    held out, predictions of all folds pooled) for each (outside weight, link threshold) of the grid."""
     dois = list(dict.fromkeys(s.doi for s in train))
-    sentences, predictions = [], []
+    sentences, predictions = [], {(w, t): [] for w in OUTSIDE_WEIGHTS for t in THRESHOLDS}
     for k in range(folds):
         held = set(dois[k::folds])
-        model = DopingModel(build([Example(s) for s in train if s.doi not in held and s.relevant
-                                   and CUE.search(s.text)], c_tag, C_LINKER, threshold, outside_weight))
+        model = build([Example(s) for s in train if s.doi not in held and s.relevant and CUE.search(s.text)],
+                      c_tag, C_LINKER, 0.5, 1.0)
         part = [s for s in train if s.doi in held and s.relevant]
         sentences += part
-        predictions += [model_pairs(s, model) for s in part]
-    return score(sentences, predictions)["link triplets"]
+        for w, t in predictions:
+            dopings = DopingModel(model | {"threshold": t, "outside_weight": w})
+            predictions[w, t] += [model_pairs(s, dopings) for s in part]
+    return {setting: score(sentences, pairs)["link triplets"] for setting, pairs in predictions.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=data_dir() / "nerre_doping")
-    parser.add_argument("--dev", type=float, default=0.2, help="fraction of train abstracts held out for selection")
     parser.add_argument("--out", type=Path, default=DOPING_PATH)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     train = doping_sentences("train", args.data)
-    dois = list(dict.fromkeys(s.doi for s in train))
-    dev_dois = set(dois[int(len(dois) * (1 - args.dev)):])
-    fit = [Example(s) for s in train if s.doi not in dev_dois and s.relevant and CUE.search(s.text)]
-    dev = [s for s in train if s.doi in dev_dois]
     best = None
     for c_tag in C_TAGGER:
-        model = build(fit, c_tag, C_LINKER, 0.5, 1.0)
-        for outside_weight in OUTSIDE_WEIGHTS:
-            for threshold in THRESHOLDS:
-                f1 = _dev_f1(model | {"threshold": threshold, "outside_weight": outside_weight}, dev)
-                log.info("C %.1f, outside weight %.2f, link threshold %.1f: dev link F1 %.4f", c_tag, outside_weight,
-                         threshold, f1)
-                if best is None or f1 > best[0]:
-                    best = (f1, c_tag, outside_weight, threshold)
-    f1, c_tag, outside_weight, threshold = best
-    cv = cross_validate(train, c_tag, threshold, outside_weight)
-    log.info("selected C %.1f, outside weight %.2f, link threshold %.1f: dev link F1 %.4f, 5-fold CV on train %s",
-             c_tag, outside_weight, threshold, f1, cv)
+        for (outside_weight, threshold), cv in cross_validate(train, c_tag).items():
+            log.info("C %.1f, outside weight %.2f, link threshold %.1f: CV link %s", c_tag, outside_weight, threshold,
+                     cv)
+            if best is None or cv["f1"] > best[0]["f1"]:
+                best = (cv, c_tag, outside_weight, threshold)
+    cv, c_tag, outside_weight, threshold = best
+    log.info("selected C %.1f, outside weight %.2f, link threshold %.1f: 5-fold CV on train %s", c_tag, outside_weight,
+             threshold, cv)
     model = build([Example(s) for s in train if s.relevant and CUE.search(s.text)], c_tag, C_LINKER, threshold,
                   outside_weight)
-    model["selection"] = {"dev_link_f1": f1, "cv_link": cv, "c_tagger": c_tag, "dev_abstracts": len(dev_dois)}
+    model["selection"] = {"cv_link": cv, "c_tagger": c_tag}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
     log.info("wrote %s (%d kB)", args.out, args.out.stat().st_size // 1024)

@@ -103,3 +103,18 @@ def test_materials_carry_their_dopings(test_split):
     entry = next(d for d in host.to_dict()["dopings"] if d["text"] == "Eu3+")
     assert entry["element"] == "Eu" and s.text[entry["start"] : entry["end"]] == "Eu3+"
     assert s.text[entry["host_start"] : entry["host_end"]] == "YVO4"
+
+
+def test_training_labels_gold_strings_at_token_edges(train_split):
+    """A gold dopant ``La`` labels the token ``La``, not the host formula ``La2Ce2O7`` that starts with it (the
+    strings are not spans; a substring match put dopant labels inside hosts)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "scripts" / "train_doping.py"
+    spec = importlib.util.spec_from_file_location("train_doping", path)
+    train_doping = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_doping)
+    example = train_doping.Example(_sentence(train_split, "La doped CeO2 system (La2Ce2O7)"))
+    labels = dict(zip(example.words, example.labels))
+    assert labels["La"] == "DOPANT" and labels["CeO2"] == "HOST" and labels["La2Ce2O7"] == "O"
