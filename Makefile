@@ -37,7 +37,7 @@ EXTRACT_MODELS :=
 W2V_ARGS += --min-count 1
 endif
 
-.PHONY: venv pipeline corpus w2v ner ner-pretrain records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-materials bench-extract bench-pipeline bench-reliability bench-paragraphs bench-doping bench-calibration fuzz train-synthesis clean
+.PHONY: venv pipeline corpus w2v ner ner-pretrain records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-properties-mulms ner-mulms bench-materials bench-extract bench-pipeline bench-reliability bench-paragraphs bench-doping bench-calibration fuzz train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -72,6 +72,13 @@ models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES) matnlp/ner/recip
 	$(MATNLP) ner build mspt-$(NER_PROFILE) -o models/ner-mspt $(NER_BUILD_ARGS)
 
 ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
+
+# Optional MuLMS PROPERTY/MAT tagger (`matnlp extract --property-model models/ner-mulms`; not the default: the
+# property lexicon scores higher end to end, see README "Property records").
+models/ner-mulms/metrics.json: $(VENV)/.installed $(NER_SOURCES) matnlp/ner/recipes/mulms-quick.toml
+	$(MATNLP) ner build mulms-quick -o models/ner-mulms $(NER_BUILD_ARGS)
+
+ner-mulms: models/ner-mulms/metrics.json
 
 # Optional domain-adaptive masked-LM pretraining of the base encoder on the corpus; fine-tune from it with
 # `make ner NER_BASE=models/minilm-dapt`.
@@ -110,6 +117,9 @@ bench-pipeline: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 
 bench-properties: venv
 	$(PY) scripts/bench_properties.py --json bench/properties.json
+
+bench-properties-mulms: models/ner-mulms/metrics.json
+	$(PY) scripts/bench_properties.py --ner models/ner-mulms --json bench/properties-mulms.json
 
 bench-materials: venv
 	$(PY) scripts/bench_materials.py --out bench/materials.json

@@ -38,21 +38,27 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class ModelPaths:
-    """Which models a pipeline uses (hashable, so each worker loads them once)."""
+    """Which models a pipeline uses (hashable, so each worker loads them once): ``ner`` (entities), ``synthesis``
+    (operations) and ``properties`` (PROPERTY/MAT spans for the property extractor, e.g. ``models/ner-mulms``)."""
 
     ner: str | None = None
     synthesis: str | None = None
     device: str = "auto"
     precision: str = "auto"
+    properties: str | None = None
+
+    def roles(self) -> dict[str, str]:
+        """Role -> model directory of the models given (the provenance's ``models``)."""
+        return {role: path for role, path in
+                (("ner", self.ner), ("synthesis", self.synthesis), ("properties", self.properties)) if path}
 
     def check(self) -> ModelPaths:
         """Raise :class:`~matnlp.errors.ModelError` naming a model directory that is missing or broken (files,
         sizes, weights header, labels; :func:`matnlp.ner.modeldir.check_model_dir`), before any work starts."""
         from .ner.modeldir import check_model_dir
 
-        for path in (self.ner, self.synthesis):
-            if path:
-                check_model_dir(path)
+        for path in self.roles().values():
+            check_model_dir(path)
         return self
 
 
@@ -61,7 +67,8 @@ class Pipeline:
     file, ``nlp.text(text)`` for a string that is text whatever it looks like.
 
     Without an NER model, materials and properties come from the formula/name finders and the property lexicon;
-    without a synthesis model, operations come from the Kononova operation lexicon.
+    without a synthesis model, operations come from the Kononova operation lexicon. A ``properties`` model's
+    PROPERTY/MAT spans (not the NER model's PRO spans) are the property mentions and their materials.
 
     Limits, as in ``matnlp extract``: a document may take ``timeout`` seconds (default
     :data:`matnlp.config.DOCUMENT_TIMEOUT`; ``None``: no limit; enforced in the main thread only), else
@@ -74,17 +81,16 @@ class Pipeline:
 
     def __init__(self, ner: str | Path | None = None, synthesis: str | Path | None = None, device: str = "auto",
                  precision: str = "auto", timeout: float | None = DOCUMENT_TIMEOUT, max_chars: int = MAX_TEXT_CHARS,
-                 min_confidence: float | None = None):
+                 min_confidence: float | None = None, properties: str | Path | None = None):
         from . import ner as ner_models
 
         check_positive(timeout=timeout, max_chars=max_chars)
         check_confidence(min_confidence)
         self.timeout, self.max_chars, self.min_confidence = timeout, max_chars, min_confidence
-        self.paths = ModelPaths(_str(ner), _str(synthesis), device, precision).check()
-        self.ner = ner_models.load(ner, device=device, precision=precision) if ner else None
-        self.synthesis = ner_models.load(synthesis, device=device, precision=precision) if synthesis else None
-        roles = {"ner": ner, "synthesis": synthesis}
-        self.provenance = Provenance.now({role: path for role, path in roles.items() if path})
+        self.paths = ModelPaths(_str(ner), _str(synthesis), device, precision, _str(properties)).check()
+        self.ner, self.synthesis, self.properties = (ner_models.load(path, device=device, precision=precision)
+                                                     if path else None for path in (ner, synthesis, properties))
+        self.provenance = Provenance.now(self.paths.roles())
 
     def __call__(self, item: str | Path | Document) -> Record:
         """Record of one text, file or Document. A ``pathlib.Path`` is a file; a string is text unless it looks
@@ -132,21 +138,25 @@ class Pipeline:
         limit = self.timeout * len(docs) if self.timeout else None
         with deadline(limit, docs[0].id if len(docs) == 1 else f"{len(docs)} documents"):
             entities = self._tag(self.ner, docs, [None] * len(docs))
+            spans_of = self._tag(self.properties, docs, [None] * len(docs)) if self.properties else entities
             paragraphs = [synthesis_paragraphs(d) for d in docs]
             spans = [[(p.start, p.end) for p in ps] for ps in paragraphs]
             ops = self._tag(self.synthesis, docs, spans) if self.synthesis else [None] * len(docs)
-            records = [self._record(d, e if self.ner else None, p, o)
-                       for d, e, p, o in zip(docs, entities, paragraphs, ops)]
+            records = [self._record(d, e if self.ner else None, m if self.ner or self.properties else None, p, o)
+                       for d, e, m, p, o in zip(docs, entities, spans_of, paragraphs, ops)]
         if self.min_confidence is not None:
             for record in records:
                 drop_below(record, self.min_confidence)
         return records
 
-    def _record(self, doc: Document, entities: list[Entity] | None, paragraphs: list[ParagraphClass],
-                ops: list[Entity] | None) -> Record:
+    def _record(self, doc: Document, entities: list[Entity] | None, property_spans: list[Entity] | None,
+                paragraphs: list[ParagraphClass], ops: list[Entity] | None) -> Record:
+        """The record of ``doc``: ``entities`` of the NER model, ``property_spans`` what the property extractor
+        takes (the properties model's, else the same entities; ``None``: the model-free finders)."""
         materials = extract_materials(doc.text, entities, doc.sentences)
         attach_dopings(materials, extract_dopings(doc.text, doc.sentences))
-        properties = extract_properties(doc.text, entities, doc.sentences) + extract_table_properties(doc.tables)
+        properties = (extract_properties(doc.text, property_spans, doc.sentences)
+                      + extract_table_properties(doc.tables))
         # Steps and recipes only inside the synthesis paragraphs, where the synthesis tagger ran.
         mentions = [span for m in materials for span in m.mentions]
         synthesis = read_synthesis(doc.text, ops, doc.sentences, within=[(p.start, p.end) for p in paragraphs],
@@ -261,10 +271,10 @@ def _what(item) -> str:
 
 def load(ner: str | Path | None = None, synthesis: str | Path | None = None, device: str = "auto",
          precision: str = "auto", timeout: float | None = DOCUMENT_TIMEOUT,
-         max_chars: int = MAX_TEXT_CHARS) -> Pipeline:
+         max_chars: int = MAX_TEXT_CHARS, properties: str | Path | None = None) -> Pipeline:
     """A :class:`Pipeline` with the given model directories (each optional) and limits per document."""
     return Pipeline(ner=ner, synthesis=synthesis, device=device, precision=precision, timeout=timeout,
-                    max_chars=max_chars)
+                    max_chars=max_chars, properties=properties)
 
 
 @lru_cache(maxsize=1)

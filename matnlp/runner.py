@@ -44,6 +44,7 @@ def _worker_pipeline(paths: ModelPaths, threads: int | None) -> Pipeline:
         torch.set_num_threads(threads)
     warm_up()
     nlp = Pipeline(ner=paths.ner, synthesis=paths.synthesis, device=paths.device, precision=paths.precision,
+                   properties=paths.properties,
                    timeout=None)  # the run's own deadline covers each document (extract_shard)
     nlp(WARM_UP_TEXT)
     return nlp
@@ -303,8 +304,7 @@ def _run(files: list[Path], out: Path, models: ModelPaths, engine: str, workers:
             backend.close()
     if counts["skipped"]:
         log.info("resumed: %d of %d shards were already done", counts["skipped"], counts["shards"])
-    roles = {"ner": models.ner, "synthesis": models.synthesis}
-    provenance = Provenance.now({role: path for role, path in roles.items() if path})
+    provenance = Provenance.now(models.roles())
     run_config = {**config, "engine": engine, "workers": workers,
                   "seconds": round(time.perf_counter() - started, 2), "resumed_shards": counts["skipped"]}
     return _merge(out, counts["shards"], parquet, run_config, provenance, min_confidence)

@@ -9,7 +9,8 @@ of found gold pairs measured on a MAT whose predicted material overlaps it.
 
 Settings: ``gold_properties`` (gold PROPERTY and MAT spans given: linking quality), ``lexicon`` (no NER: the
 model-free property finder — learned span tagger plus lexicon — and the materials finder; end to end) and, with
-``--ner``, ``ner`` (the tagger's PRO/PROPERTY/MAT spans). Each setting runs with the learned linker
+``--ner``, ``ner`` (the tagger's PRO/PROPERTY/MAT spans) and ``ner_lexicon`` (those plus the model-free property
+mentions that overlap no tagged property). Each setting runs with the learned linker
 (``matnlp.extractors.relations``) and, as the baseline in the same run, ``heuristic`` (hand-weighted value score,
 cued-or-nearest material, lexicon-only property finder).
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 from matnlp.config import data_dir
 from matnlp.datasets.mulms import documents
 from matnlp.eval.bench import write_json
-from matnlp.eval.properties import gold_entities, score_documents
+from matnlp.eval.properties import gold_entities, score_documents, with_lexicon
 from matnlp.extractors.properties import LINKERS
 
 log = logging.getLogger("bench_properties")
@@ -44,7 +45,9 @@ def main() -> None:
         from matnlp.ner import load
 
         tagger = load(args.ner)
-        settings["ner"] = lambda doc: tagger(doc.text)
+        tagged = {doc.name: tagger(doc.text) for doc in docs}
+        settings["ner"] = lambda doc: tagged[doc.name]
+        settings["ner_lexicon"] = lambda doc: with_lexicon(doc.text, tagged[doc.name])
     results = {"split": args.split, "documents": [d.name for d in docs]}
     for name, entities in settings.items():
         results[name] = {linker: score_documents(docs, entities, linker) for linker in LINKERS}

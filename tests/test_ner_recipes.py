@@ -40,7 +40,7 @@ EXPECTED = {
 
 
 def test_shipped_recipes_are_the_make_profiles():
-    assert available() == sorted(EXPECTED)
+    assert available() == sorted([*EXPECTED, "mulms-quick"])
     for name, (train, min_count, members) in EXPECTED.items():
         recipe = load_recipe(name)
         assert recipe.ensemble and recipe.data.train == (str(data_dir() / train),)
@@ -55,6 +55,15 @@ def test_shipped_recipes_are_the_make_profiles():
                 assert (got["batch_size"], got["max_length"], got["precision"]) == (32, 128, "auto")
             else:
                 assert (got["hidden"], got["batch_size"]) == (256, 16)
+
+
+def test_mulms_recipe_names_mulms_splits_not_paths():
+    recipe = load_recipe("mulms-quick")
+    assert (recipe.data.train, recipe.data.dev, recipe.data.test) == (("mulms:train",), "mulms:dev", "mulms:test")
+    assert not recipe.ensemble and [m.name for m in recipe.members] == ["minilm-s1"]
+    got = vars(recipe.members[0].settings)
+    assert {k: got[k] for k in ("crf", "epochs", "lr", "types")} == {"crf": True, "epochs": 4.0, "lr": 2e-4,
+                                                                       "types": None}
 
 
 def test_overrides_keep_the_member_names():

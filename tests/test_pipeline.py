@@ -175,6 +175,21 @@ def test_pipeline_api_on_text_keeps_callers_offsets(tiny_ner_dir):
     assert len(streamed) == 2
 
 
+def test_property_model_gives_the_property_mentions(tiny_ner_dir, papers, tmp_path):
+    from matnlp.ner import load
+
+    tagged = {(e.start, e.end) for e in load(tiny_ner_dir)(SAMPLE) if e.label == "PRO"}
+    record = Pipeline(properties=tiny_ner_dir)(SAMPLE)
+    assert not record.entities  # no NER model: the property model's spans are not the record's entities
+    mentions = {(p["start"], p["end"]) for p in record.properties}
+    assert mentions and mentions <= tagged
+    assert mentions != {(p["start"], p["end"]) for p in Pipeline()(SAMPLE).properties}  # not the lexicon's
+    assert set(record.provenance.models) == {"properties"}
+    manifest = run([papers / "abstracts.jsonl"], tmp_path, ModelPaths(properties=str(tiny_ner_dir)), workers=1,
+                   progress=False)
+    assert manifest["records"] == 3 and manifest["provenance"]["models"]["properties"]["path"] == str(tiny_ner_dir)
+
+
 def test_model_run_in_worker_processes(tiny_ner_dir, papers, tmp_path):
     models = ModelPaths(ner=str(tiny_ner_dir))
     manifest = run([papers / "abstracts.jsonl"], tmp_path, models, workers=2, shard_docs=1, progress=False)

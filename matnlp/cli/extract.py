@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_input_options(p, "OUT_DIR")
     p.add_argument("--ner", metavar="MODEL_DIR", help="Matscholar NER model (materials, properties, …)")
     p.add_argument("--synthesis-model", metavar="MODEL_DIR", help="MSPT NER model (synthesis operations)")
+    p.add_argument("--property-model", metavar="MODEL_DIR",
+                   help="MuLMS NER model (models/ner-mulms): its PROPERTY/MAT spans are the property mentions")
     p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl",
                    help="parquet: also write flat tables per record part")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import ModelPaths
     from ..runner import run as run_pipeline
 
-    models = ModelPaths(args.ner, args.synthesis_model, args.device, args.precision)
+    models = ModelPaths(args.ner, args.synthesis_model, args.device, args.precision, args.property_model)
     manifest = run_pipeline(
         args.inputs, args.output, models, engine=args.engine, workers=args.workers, scheduler=args.scheduler,
         resume=args.resume, overwrite=args.overwrite, parquet=args.format == "parquet", shard_docs=args.shard_size,

@@ -38,7 +38,8 @@ def register(subparsers) -> None:
 
 
 def _data_help() -> str:
-    return "CoNLL file, JSONL spans, brat directory, or an MSPT split list (names, one a line)"
+    return ("CoNLL file, JSONL spans, brat directory, an MSPT split list (names, one a line), or MuLMS documents: "
+            "mulms:SPLIT[:LABEL,...] (e.g. mulms:train, mulms:dev:PROPERTY,MAT)")
 
 
 def _add_data_args(p) -> None:

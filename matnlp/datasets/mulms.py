@@ -4,6 +4,9 @@ Gold triple: a ``propertyValue`` relation from a ``PROPERTY`` entity to a ``VALU
 of the ``UNIT`` entities inside the VALUE span (none for a bare number). The material is the ``MAT``
 linked to the property's ``MEASUREMENT`` by ``conditionSampleFeatures`` (``measuresProperty`` chain), if any.
 The default root is ``DATA/mulms`` (``MuLMS_Corpus_Metadata.csv``, ``xmi/NAME.xmi``, ``texts/NAME.txt``).
+
+NER data: :func:`ner_examples` tags the documents of a split for a tagger (``matnlp ner train --train mulms:train``,
+a recipe's ``train = ["mulms:train"]``; :func:`load_spec` reads such a ``mulms:SPLIT[:LABEL,...]`` spec).
 """
 
 from __future__ import annotations
@@ -16,11 +19,17 @@ from pathlib import Path
 from lxml import etree
 
 from ..config import data_dir
+from ..errors import ConfigError
 from ..types import Entity
+from .examples import Example, label_text
 
 _NS = {"custom": "http:///webanno/custom.ecore", "cas": "http:///uima/cas.ecore",
        "type5": "http:///de/tudarmstadt/ukp/dkpro/core/api/segmentation/type.ecore"}
 _ID = "{http://www.omg.org/XMI}id"
+#: Entity labels a MuLMS tagger learns by default: what :func:`matnlp.extractors.properties.extract_properties`
+#: takes (property mentions and materials; values and units come from the quantity parser).
+NER_LABELS = ("PROPERTY", "MAT")
+SPEC_PREFIX = "mulms:"
 
 
 @dataclass(slots=True)
@@ -109,3 +118,30 @@ def _triples(entities: list[Entity], rels: dict[str, list[tuple[Entity, Entity]]
         inside = [u.text for u in units if value.start <= u.start and u.end <= value.end]
         out.append(GoldTriple(prop, value, inside, list(materials.get(id(prop), (prop, []))[1])))
     return out
+
+
+def ner_examples(root: str | Path | None = None, split: str = "train",
+                 labels: tuple[str, ...] = NER_LABELS) -> list[Example]:
+    """Sentences of the ``split`` documents (a prefix, as in :func:`documents`) tokenized as a tagger reads a text
+    (:func:`matnlp.text.tokenize.sentences` of the whole text), IOB2-tagged with the entities of ``labels`` only
+    (MuLMS spans nest: a MAT inside a SAMPLE stays a MAT)."""
+    examples: list[Example] = []
+    for doc in documents(root, split):
+        spans = [(e.start, e.end, e.label) for e in doc.entities if e.label in labels]
+        examples += label_text(doc.text, [(0, len(doc.text))], spans, doc.name)
+    return examples
+
+
+def is_spec(spec: str | Path) -> bool:
+    """Whether a data argument names MuLMS NER data (``mulms:SPLIT[:LABEL,...]``) rather than a path."""
+    return str(spec).startswith(SPEC_PREFIX)
+
+
+def load_spec(spec: str, root: str | Path | None = None) -> list[Example]:
+    """:func:`ner_examples` of ``mulms:SPLIT`` (default labels :data:`NER_LABELS`) or ``mulms:SPLIT:L1,L2``."""
+    split, _, labels = spec.removeprefix(SPEC_PREFIX).partition(":")
+    wanted = tuple(labels.split(",")) if labels else NER_LABELS
+    names = set(splits(root).values())
+    if not split or not any(s.startswith(split) for s in names):
+        raise ConfigError(f"{spec}: no MuLMS split {split!r}; the splits are {', '.join(sorted(names))}")
+    return ner_examples(root, split, wanted)

@@ -1,20 +1,35 @@
 """NER data: word-piece label alignment and sliding windows over :class:`Example` sentences.
 
-The readers (CoNLL, brat standoff, JSONL, MSPT split lists) live in :mod:`matnlp.datasets` and are re-exported
-here: each returns :class:`Example` objects (one per sentence) with IOB2 tags.
+The readers (CoNLL, brat standoff, JSONL, MSPT split lists, MuLMS splits) live in :mod:`matnlp.datasets` and are
+re-exported here: each returns :class:`Example` objects (one per sentence) with IOB2 tags.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..datasets.conll import read_conll  # noqa: F401 - re-exported
 from ..datasets.examples import Example
-from ..datasets.ner import load_examples, read_brat, read_jsonl, read_name_list  # noqa: F401 - re-exported
+from ..datasets import mulms
+from ..datasets.ner import load_examples as load_file
+from ..datasets.ner import read_brat, read_jsonl, read_name_list  # noqa: F401 - re-exported
 from ..errors import ConfigError
 
+log = logging.getLogger(__name__)
 IGNORE = -100
+
+
+def load_examples(spec: str | Path, brat_dir: str | Path | None = None) -> list[Example]:
+    """A data set named by ``spec``: ``mulms:SPLIT[:LABEL,...]`` (:func:`matnlp.datasets.mulms.load_spec`) or a
+    path (:func:`matnlp.datasets.ner.load_examples`: format sniffed)."""
+    if not mulms.is_spec(spec):
+        return load_file(spec, brat_dir)
+    examples = mulms.load_spec(str(spec))
+    log.info("%s: %d sentences, %d words", spec, len(examples), sum(len(e.words) for e in examples))
+    return examples
 
 
 # ---------------------------------------------------------------- word pieces

@@ -12,6 +12,7 @@ they train on, and whether the model is their ensemble. The shipped ones live in
     dev = "matscholar_ner/dev.txt"
     test = "matscholar_ner/test.txt"
     min_count = 1                 # also: processing ("auto"), brat_dir, limit (as in `matnlp ner train`)
+                                  # a data set may also be a MuLMS split: "mulms:train", "mulms:dev:PROPERTY,MAT"
 
     [bert]                        # settings of every BERT member (TrainSettings, `matnlp ner train --help`)
     crf = true
@@ -39,6 +40,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ..config import data_dir
+from ..datasets.mulms import is_spec
 from ..errors import ConfigError
 from .modeldir import PROCESSING
 
@@ -151,9 +153,13 @@ def _data(data: dict, where: str) -> RecipeData:
         raise ConfigError(f"{where} [data]: processing must be auto or one of {PROCESSING}, not {processing!r}")
     if not isinstance(data.get("limit", 0), int):
         raise ConfigError(f"{where} [data]: limit must be a number of sentences")
-    root = data_dir()
-    paths = {k: str(root / data[k]) for k in ("dev", "test", "brat_dir") if data.get(k)}
-    return RecipeData(tuple(str(root / p) for p in train), limit=data.get("limit"), processing=processing, **paths)
+    paths = {k: _path(data[k]) for k in ("dev", "test", "brat_dir") if data.get(k)}
+    return RecipeData(tuple(_path(p) for p in train), limit=data.get("limit"), processing=processing, **paths)
+
+
+def _path(spec: str) -> str:
+    """A [data] path under ``$MATNLP_DATA`` (an absolute one unchanged); a MuLMS split spec as it is."""
+    return spec if is_spec(spec) else str(data_dir() / spec)
 
 
 def _settings(cls: type, values: dict, where: str):
