@@ -32,6 +32,8 @@ ROLES_PATH = Path(__file__).parent / "data" / "material_roles.json"
 MIXING_TYPES = frozenset({"MixingOperation", "LiquidGrinding", "SolutionMixing"})
 CONDITION_KINDS = ("temperature", "time", "atmosphere", "pressure", "heating_rate", "medium", "device", "other")
 ROLES = ("target", "precursor", "solvent", "atmosphere", "participant")
+#: The role model's class for a material that is no operation's argument (read as a participant).
+NO_ROLE = "none"
 
 
 # ---------------------------------------------------------------------------------------------------- dataclasses
@@ -501,9 +503,12 @@ def material_role(text: str, m: Entity) -> str:
     return "participant"
 
 
-def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[int]) -> dict[str, float]:
-    """Features of a material mention for the learned role model: nearby words, the operations before and after
-    it in its sentence, lexicon and shape flags, sentence position, the rule-based role and paper-level cues."""
+def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[int],
+                  mats: Sequence[Entity]) -> dict[str, float]:
+    """Features of a material mention (one of ``mats``, all mentions of the text) for the learned role model:
+    nearby words, the operations before and after it in its sentence and the one it attaches to, lexicon and
+    shape flags, an amount beside it, its sentence and its place among the mentions, the rule-based role and
+    paper-level cues."""
     sent = bisect_right(bounds, m.start) - 1
     lo = bounds[sent] if sent >= 0 else 0
     hi = bounds[sent + 1] if sent + 1 < len(bounds) else len(text)
@@ -524,6 +529,8 @@ def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[
     f["lower"] = float(m.text.islower())
     f["first"] = float(text.find(m.text) == m.start)
     f.update(_material_cues(text, m))
+    f.update(_step_cues(text, m, ops, bounds))
+    f.update(_order_cues(m, mats))
     return f
 
 
@@ -549,8 +556,40 @@ def _material_cues(text: str, m: Entity) -> dict[str, float]:
     }
 
 
+# An amount right before or after a mention marks a weighed-in precursor: "2 mmol X", "0.5 g of X", "X (0.37 g)".
+_AMOUNT_UNIT = (r"\d(?:[\d.,]*\d)?\s*"
+                r"(?:[mk]?g|[mµμu]?mol|[mµμu]?L|ml|m?M|N|(?:wt|mol|at\.?)\s?%|%|equiv|eq\.?|drops?)")
+_AMOUNT_THEN = re.compile(_AMOUNT_UNIT + r"\s*(?:of\s+(?:the\s+)?|solution\s+of\s+)?(?:[\w-]+\s+){0,2}$")
+_THEN_AMOUNT = re.compile(r"\s*[(\[,]?[^()\[\].;]{0,40}?" + _AMOUNT_UNIT + r"(?![A-Za-z])")
+
+
+def _step_cues(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[int]) -> dict[str, float]:
+    """The operation the mention attaches to (as :func:`attach` places it), its Kononova type and side, and
+    whether an amount stands beside the mention."""
+    i = attach([(m.start, m.end)], ops, bounds)[0]
+    op = ops[i].text.lower() if i is not None else "-"
+    side = "-" if i is None else "before" if ops[i].start < m.start else "after"
+    return {
+        f"op={op}": 1.0,
+        f"optype={default_typer().type(op) if i is not None else '-'}": 1.0,
+        f"opside={side}": 1.0,
+        "amount_before": float(bool(_AMOUNT_THEN.search(text, max(0, m.start - 40), m.start))),
+        "amount_after": float(bool(_THEN_AMOUNT.match(text[m.end : m.end + 60]))),
+    }
+
+
+def _order_cues(m: Entity, mats: Sequence[Entity]) -> dict[str, float]:
+    """Whether the mention is the first, the last or neither of the material mentions (a recipe names its
+    product first or last). Its offset in the text is left out: MSPT papers are the synthesis sections only."""
+    starts = [e.start for e in mats]
+    place = "first" if m.start == min(starts) else "last" if m.start == max(starts) else "mid"
+    return {f"place={place}": 1.0}
+
+
 class RoleModel:
-    """Linear model over :func:`role_features` (weights in ``data/material_roles.json``)."""
+    """Linear model over :func:`role_features` (weights in ``data/material_roles.json``). Besides the
+    :data:`ROLES` it knows :data:`NO_ROLE`, a material that is no operation's argument (a title or
+    characterization mention), which recipes leave out as they do participants."""
 
     def __init__(self, model: dict):
         self.classes = model["classes"]
@@ -561,12 +600,17 @@ class RoleModel:
     def load(cls, path: Path = ROLES_PATH) -> RoleModel:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
-    def role(self, features: dict[str, float]) -> str:
+    def role(self, features: dict[str, float], tagged: bool = True) -> str:
+        """The best-scoring role. :data:`NO_ROLE` (given as ``participant``) only for ``tagged`` mentions, MSPT
+        entities like those it was learnt from: the materials finder's mentions follow other conventions (an
+        abbreviation stands for its definition), so for them it is the best recipe role."""
         scores = list(self.bias)
         for f, v in features.items():
             for i, w in enumerate(self.weights.get(f, ())):
                 scores[i] += w * v
-        return self.classes[max(range(len(scores)), key=scores.__getitem__)]
+        ranked = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
+        role = next(self.classes[i] for i in ranked if tagged or self.classes[i] != NO_ROLE)
+        return "participant" if role == NO_ROLE else role
 
 
 @cache
@@ -630,7 +674,7 @@ def read_synthesis(
         ops = [o for o in ops if inside(o.start, o.end)]
         mats = [m for m in mats if inside(m.start, m.end)]
         mentions = [m for m in mentions if inside(m.start, m.end)]
-    materials_found = _material_mentions(text, mats, ops, bounds)
+    materials_found = _material_mentions(text, mats, ops, bounds, tagged=entities is not None)
     amounts = _attach_amounts(text, [m for m in mentions if m.kind == "amount"], materials_found)
     # An amount no material took stays a step condition in text mode; MSPT amounts belong to materials only.
     left = [m for m in mentions if m not in amounts and (entities is None or m.kind != "amount")]
@@ -785,10 +829,10 @@ def _run_span(run: list[int], sents: Sequence[Sentence], n_ops: list[int], conds
 
 
 def _material_mentions(
-    text: str, materials: Sequence[Entity], ops: Sequence[Entity], bounds: Sequence[int]
+    text: str, materials: Sequence[Entity], ops: Sequence[Entity], bounds: Sequence[int], tagged: bool
 ) -> list[_Mention]:
     model = default_roles()
-    roles = [model.role(role_features(text, e, ops, bounds)) for e in materials]
+    roles = [model.role(role_features(text, e, ops, bounds, materials), tagged) for e in materials]
     return [
         _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, role))
         for e, role in zip(materials, roles, strict=True)
