@@ -268,7 +268,7 @@ def _parquet_schemas():
         "properties": pa.schema(key + [
             ("property", s), ("text", s), ("start", i), ("end", i), ("value", f), ("low", f), ("high", f),
             ("error", f), ("unit", s), ("value_start", i), ("value_end", i), ("material", s),
-            ("material_start", i), ("material_end", i), ("conditions", s), ("evidence_start", i),
+            ("material_start", i), ("material_end", i), ("conditions", s), ("setting", pa.bool_()), ("evidence_start", i),
             ("evidence_end", i), ("evidence_sentence_start", i), ("evidence_sentence_end", i), ("section", s),
             ("confidence", f)]),
         "steps": pa.schema(key + [("step", i), ("operation", s), ("type", s), ("start", i), ("end", i),

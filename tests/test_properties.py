@@ -83,7 +83,7 @@ def test_entities_give_mentions_and_materials():
 @pytest.fixture(scope="module")
 def mulms_texts(data):
     return {name: (data / "mulms" / "texts" / f"{name}.txt").read_text(encoding="utf-8")
-            for name in ("electrolysis_01", "pemfc_02", "pemfc_10", "graphene_02", "oastm_09")}
+            for name in ("electrolysis_01", "pemfc_02", "pemfc_10", "graphene_02", "oastm_09", "steel_04", "semi_03")}
 
 
 @pytest.mark.parametrize(
@@ -314,14 +314,31 @@ def test_temperatures_are_no_values_of_properties_without_that_dimension(data):
     assert compatible("T0", Quantity(130, "°C", 0, 6, _unit=parse_unit("°C")))
 
 
-def test_measurement_settings_are_not_properties(data):
-    # CuKα wavelength (PMC4495617), EIS frequency range (PMC3793895), a PLD heating rate (PMC4770875)
-    for pmc, anchor, name in [("PMC4495617", "Powder X-ray diffraction (XRD) analysis was carried out", "λ"),
-                              ("PMC3793895", "AC impedance measurements were recorded", "frequency range"),
-                              ("PMC4770875", "the chamber was evacuated to ultra-high vacuum", "heating rate")]:
+def test_measurement_settings_are_flagged_not_measured(data):
+    # CuKα wavelength (PMC4495617), EIS frequency range (PMC3793895), a PLD heating rate (PMC4770875): values that
+    # were set, kept as records flagged ``setting`` (MuLMS annotates them as values)
+    for pmc, anchor, name, value in [
+            ("PMC4495617", "Powder X-ray diffraction (XRD) analysis was carried out", "λ", 1.54056),
+            ("PMC3793895", "AC impedance measurements were recorded", "frequency range", None),
+            ("PMC4770875", "the chamber was evacuated to ultra-high vacuum", "heating rate", 25.0)]:
         _, props = _sofc(data, pmc, anchor, name)
-        assert props and all(p.value is None for p in props), (name, props)
-    assert valued("The conductivity was 0.1 S/cm using a four-probe method.")[0][1] == 0.1  # a property stays
+        assert props and all(p.setting for p in props), (name, props)
+        if value is not None:
+            assert value in [p.value.value for p in props if p.value], (name, props)
+    (p,) = extract_properties("The conductivity was 0.1 S/cm using a four-probe method.")
+    assert p.value.value == 0.1 and not p.setting and p.to_dict()["setting"] is False  # a property stays one
+
+
+def test_values_said_to_be_chosen_are_settings(mulms_texts):
+    # steel_04: "the minimum and maximum NACE-recommended temperatures—595 °C ( P = 17.3) and 620 °C (P = 17.9)—were
+    # used"; semi_03: "Parameters are kept at UGS = 18 V, RG = 37.5 Ω"; a measured hardness is no setting
+    steel = [p for p in extract_properties(mulms_texts["steel_04"]) if p.value is not None]
+    temperatures = [(p.value.value, p.setting) for p in steel if p.name.endswith("NACE-recommended temperatures")]
+    assert temperatures and all(setting for _, setting in temperatures) and temperatures[0][0] == 595.0
+    hardness = [(p.value.value, p.unit, p.setting) for p in steel if p.name == "hardness"]
+    assert (21.4, "HRC", False) in hardness
+    semi = [p for p in extract_properties(mulms_texts["semi_03"]) if p.value is not None]
+    assert [(p.value.value, p.setting) for p in semi if p.name == "RG"] == [(37.5, True)]
 
 
 def test_bounds_and_panel_letters(data):
@@ -362,3 +379,19 @@ def test_member_lists_and_equation_factors_on_a_whole_paper(mulms_texts):
     assert contents[:4] == [("C contents", 96.0), ("N contents", 1.0), ("O contents", 2.0), ("F contents", 1.0)]
     assert not [p for p in props if p.unit is None and p.name in ("EA", "PA")]
     assert not [p for p in props if p.name in ("DLWT", "DLWP") or p.name.split()[-1] in ("curve", "performance")]
+
+
+def test_measure_words_list_members_and_compound_heads(data):
+    # PMC4986314: the tagger's "grain boundaries" is measured as "the largest average distance between" them;
+    # PMC6517467: "… at the same level, and the activation energy 6.0711 kJ/mol …" is no member list
+    _, props = _sofc(data, "PMC4986314", "The largest average distance between grain", "grain boundaries")
+    assert {(p.name, p.value.value) for p in props if p.value} == {
+        ("average distance between grain boundaries", 64.0), ("average distance between grain boundaries", 33.0)}
+    _, props = _sofc(data, "PMC6517467", "Moreover, the plots show that the activation energy", "activation energy")
+    assert [(p.name, p.value.value) for p in props if p.value] == [("activation energy", 6.0711),
+                                                                   ("activation energy", 6.206)]
+    # semi_03: "the short circuit current peak of ΔCGD = 200 pF is up to 289A": a current peak is a current
+    text, sent = _sentence_of(data / "mulms/texts/semi_03.txt", "In this simulation the short circuit current peak")
+    props = extract_properties(text[: sent.end], _mentions(text, sent, "short circuit current peak", "ΔCGD"), [sent])
+    assert not [p for p in props if p.name.endswith("peak") and p.unit == "pF"]
+    assert expected_dims("short circuit current peak") == expected_dims("current")

@@ -262,3 +262,19 @@ def test_bound_qualifiers():
 ])
 def test_a_lost_minus_needs_an_earlier_atom(text, expected):
     assert [(text[q.start : q.end], q.unit) for q in parse_quantities(text)] == expected
+
+
+def test_flattened_citations_ranges_from_the_top_and_hardness_scales():
+    # SOFC-Exp PMC4770875 prints citations as digits glued to the unit: "140 mW/cm2 at 400 °C10 and 186 mW/cm2 at
+    # 450 °C11"; PMC6517467 writes ranges from their upper end: "10−5~10−6 F cm−2"; steel_04 gives Rockwell and
+    # Vickers hardness: "21.4 HRC", "300 HV10"
+    text = "140 mW/cm2 at 400 °C10 and 186 mW/cm2 at 450 °C11."
+    assert [(q.value, q.unit) for q in parse_quantities(text)] == [
+        (140.0, "mW cm-2"), (400.0, "°C"), (186.0, "mW cm-2"), (450.0, "°C")]
+    (q,) = parse_quantities("in the range of 10−5~10−6 F cm−2 for")
+    assert (q.low, q.high, q.unit, q.value) == (1e-06, 1e-05, "F cm-2", 5.5e-06)
+    assert parse_quantities("decreased from 1.01 to 0.7 V")[0].low is None  # a change, not a range
+    hrc, hv = parse_quantities("hardness of 21.4 HRC, and 300 HV10")
+    assert (hrc.unit, hrc.kind, hv.value, hv.unit) == ("HRC", "hardness", 300.0, "HV")
+    with pytest.raises(ValueError):
+        hv.to("%")

@@ -74,7 +74,8 @@ _DIMENSIONLESS_WORD = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, DIMENSI
 _DIMENSIONLESS_RE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, DIMENSIONLESS)) + r")s?$", re.I)
 # What may follow the head noun of a property name: trailing symbols ("Kt", "(CETs)", "α", "r0"), an "of …" tail.
 _SYMBOL_TAIL = re.compile(r"(?:\s+\(?(?=[^\s()]*[A-Z\dα-ωΑ-Ω])[^\s()]{1,8}\)?)+$")
-_GENERIC_TAIL = re.compile(r"\s+(?:values?|levels?|data)$", re.I)  # "potential values" is a potential
+# "potential values" is a potential, "short circuit current peak" a current
+_GENERIC_TAIL = re.compile(r"\s+(?:values?|levels?|data|peaks?|maxim(?:um|a)|minim(?:um|a))$", re.I)
 _OF_TAIL = re.compile(r"\s+(?:of|in|for|between)(?:\s.*)?$", re.S)
 _SYMBOL = re.compile(r"[^\W\d_]{1,2}[\w/,]{0,4}")  # "t", "Kt", "T0", "P/P0", "Ntot": assigned with "="
 # Words that extend a lexicon match to the left ("optical band gap", "specific discharge capacity").
@@ -120,7 +121,9 @@ _SETTING_NAME = re.compile(
     r"pixel\s+sizes?|(?:dwell|hold|holding|dwelling|acquisition|exposure|counting)\s+times?|"
     r"accelerating\s+voltages?|beam\s+(?:energy|current)|spot\s+sizes?|magnifications?|p\s*/\s*p0|"
     r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?|(?:fuel|oxygen|air|steam)\s+"
-    r"utili[sz]ations?)\b|^p\s*/\s*p0$"
+    r"utili[sz]ations?|(?:ac|applied|excitation|test(?:ing)?|measurement|modulation)\s+frequenc(?:y|ies)|"
+    r"(?:cross-?head|displacement|loading|strain|extension|deformation)\s+(?:rates?|speeds?)|ga[u]?ge\s+lengths?)\b"
+    r"|^p\s*/\s*p0$"
 )
 # Head nouns that name a quality, an observation or a plot, not a quantity: "electrochemical performance",
 # "chemical stability", "GCD curve", "oxygen vacancies" take no value unless a lexicon term heads them.
@@ -130,10 +133,17 @@ _QUALITIES = frozenset(
     "vacancies limitation limitations curve curves plot plots spectrum spectra pattern patterns image images test "
     "tests feature features mechanism mechanisms process processes phenomenon phenomena effect effects dependence "
     "influence evolution trend trends response responses".split())
-_ADJECTIVE = re.compile(r"[a-z-]+(?:ous|ive|ic|able|ible)|dense|porous")  # "dense = 60 µm" is a thickness
+# "dense = 60 µm" is a thickness, "Tensile specimens which were 1 mm in thickness" a specimen size
+_ADJECTIVE = re.compile(r"[a-z-]+(?:ous|ive|ic|able|ible|ile|al)|dense|porous")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
 # "C, N, O, and " before "F contents", or "C, N, O, and F " before "contents"
 _MEMBERS = re.compile(r"((?:[\w+−-]{1,12},\s*)+)(?:and|or)\s+(?:([\w+−-]{1,12})\s+)?$")
+_MEASURE = (r"(?:distance|spacing|separation|size|length|width|thickness|fraction|density|number|concentration|"
+            r"ratio|content|percentage|proportion)s?")
+_MEASURE_BEFORE = re.compile(rf"\b(?:(?:average|mean|total|relative)\s+)?{_MEASURE}\s+(?:of|between)\s+(?:the\s+)?$",
+                             re.I)
+_MEASURE_AFTER = re.compile(rf"[ -]{_MEASURE}\b", re.I)
+_DETERMINERS = frozenset("the a an its their this these those our his her".split())
 _OWNER = re.compile(r"(?:the\s+)?(\S+?)['’]s\s+(?=\w)")
 _DEFINED = 6  # words before "(ABBR)" tried as its long form
 _WAVELENGTH = re.compile(r"(?i)λ|wavelengths?")
@@ -155,6 +165,8 @@ _RATIO_PART, _RATIO_PART_BEFORE = re.compile(r"\s?:\s?\d"), re.compile(r"\d\s?:\
 # A factor of a product with a symbol ("EA = × CA × 1 2", "PA = 3600 × EA"); not "Ntot = 400 ×400"
 _TERM_AFTER = re.compile(r"\s?[×*]\s?[A-Za-z(∆Δ]")
 _TERM_BEFORE = re.compile(r"[×*]\s?[A-Za-z(∆Δ][^=;,]{0,10}$")
+# A bare number before a symbol or formula is a factor or a coefficient: "Cdiff = 50 CTL", "2 H2O"
+_SYMBOL_AFTER = re.compile(r" [A-Z][A-Za-z\d]*[A-Z\d](?![\w-])")
 _NAME_PART = re.compile(r"(?:[,′']\d+[′']?)*[′']?[-‐][A-Za-z(]")  # "3-hexyl", "2,5-dimethyl", "4′-(…"
 _REFERENCE = re.compile(
     r"(?:\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|References?|Sections?|Schemes?|Steps?|Samples?|"
@@ -211,6 +223,9 @@ class Property:
     evidence: Evidence
     mention: Entity
     conditions: list[Condition] = field(default_factory=list)
+    #: A value chosen for the experiment, not measured on the material: a named measurement setting (scan rate,
+    #: AC frequency) or one the text says was set, used or kept ("mold temperature was set to 40 °C").
+    setting: bool = False
 
     def to_dict(self) -> dict:
         """Flat JSON form (the ``properties`` part of a record)."""
@@ -222,7 +237,7 @@ class Property:
             "value_start": q.start if q else None, "value_end": q.end if q else None,
             "material": m.text if m else None, "material_start": m.start if m else None,
             "material_end": m.end if m else None,
-            "conditions": [c.to_dict() for c in self.conditions],
+            "conditions": [c.to_dict() for c in self.conditions], "setting": self.setting,
             "evidence": {"start": self.evidence.start, "end": self.evidence.end,
                          "sentence_start": self.evidence.sentence_start, "sentence_end": self.evidence.sentence_end},
         }
@@ -318,6 +333,8 @@ def compatible(name: str, q: Quantity) -> bool:
     (a bare number only for dimensionless properties, :data:`DIMENSIONLESS`); a property of unknown dimension
     takes any quantity with a unit, and a bare number only when it is a symbol (``Kt = 1.75``)."""
     want, got = expected_dims(name), _dims(q)
+    if q.kind == "hardness":  # "Heat A (31.1 ± 1.0 HRC)", "the NACE limit (23 HRC)": only a hardness has one
+        return bool(_HARDNESS_NAME.search(name))
     if want is None:
         if got in _SETTING_DIMS and not _TEMPERATURE_NAME.search(name):
             return False  # "thermal ellipsoids … 200 °C", "morphology … 1000 °C": a condition, not this value
@@ -327,6 +344,12 @@ def compatible(name: str, q: Quantity) -> bool:
     return got is None or got in want
 
 
+_CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(?:then\s+|also\s+)?(?:used|set|kept|fixed|chosen|"
+                           r"applied|selected|maintained|adopted|employed)\b(?!\s+to\s+(?:calculate|estimate|"
+                           r"obtain|determine|derive))")
+_CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"
+                            r"maintained|chosen)\s+(?:at|to|as)\b[^.;]*$", re.I)
+_HARDNESS_NAME = re.compile(r"(?i)hardness|^H(?:V|RC|RB|BW?)\d*$")
 # Dimensions (temperature, time) a property of unknown dimension never takes, unless its name says it does.
 _SETTING_DIMS = frozenset({_dims_of(parse_unit("K").dims), _dims_of(parse_unit("s").dims)})
 # Dimensions (mass, volume, amount of substance) of sample portions, taken only by a name that says so.
@@ -388,7 +411,7 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
 def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
     """A bare number that is a citation (``[12]``, ``ref. 12``, ``cells 12,13``), a figure/table/equation/sample
     number, a heading or list number, a year, a model number, a member of a ratio (``4:1:1``) or a product
-    (``3600 × EA``), or part of a word or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
+    (``3600 × EA``, ``50 CTL``), or part of a word or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
     win = _window(sent_start, q.start)
     raw = text[q.start : q.end]
     integer = raw.isdigit()
@@ -407,6 +430,7 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or (integer and len(raw) >= 3 and _MODEL_BEFORE.search(text, win, q.start))
         or _RATIO_PART.match(text, q.end) or _RATIO_PART_BEFORE.search(text, win, q.start)
         or _TERM_AFTER.match(text, q.end) or _TERM_BEFORE.search(text, win, q.start)
+        or _SYMBOL_AFTER.match(text, q.end)
     )
 
 
@@ -543,7 +567,7 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
                          scorers: Scorers | None) -> list[Property]:
     qs = _sentence_quantities(text, sent, props + mats)
     sentence = text[sent.start : sent.end]
-    valued = [i for i, p in enumerate(props) if not takes_no_value(text, p, sentence)]
+    valued = [i for i, p in enumerate(props) if not takes_no_value(text, p)]
     links = _link_values(text, [props[i] for i in valued], qs, sent, scorers)
     values = {valued[k]: v for k, v in links.items()}
     learned = _learned_materials(text, props, mats, scorers) if scorers is not None else {}
@@ -552,9 +576,10 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
         material = learned.get(i) if scorers is not None else _material_for(text, p, mats)
         vals = _admissible(p, values.get(i, []))
         names = _member_names(text, p, len(vals)) or [canonical_name(p.text)] * len(vals)
-        out.extend(_property(p, q, material, sent, name) for q, name in zip(vals, names))
+        setting = is_setting(p.text, sentence) or _chosen(text, p)
+        out.extend(_property(p, q, material, sent, name, setting) for q, name in zip(vals, names))
         if not vals:
-            out.append(_property(p, None, material, sent))
+            out.append(_property(p, None, material, sent, setting=setting))
     _attach_conditions(text, sent, qs, out)
     for prop in out:
         if prop.value is not None:
@@ -562,13 +587,12 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     return out
 
 
-def takes_no_value(text: str, p: Entity, sentence: str) -> bool:
-    """Whether a property mention can have no value: a setting (:func:`is_setting`), or, when no lexicon term
-    heads it, a quality (:data:`_QUALITIES`), an adjective (``dense``) or an acronym the paper
-    defines as something that is no property (``porous carbon prepared by DLW on PI (DLWP)``: a sample code)."""
+def takes_no_value(text: str, p: Entity) -> bool:
+    """Whether a property mention can have no value: when no lexicon term heads it, a quality
+    (:data:`_QUALITIES`), an adjective (``dense``) or an acronym the paper defines as something that is no property
+    (``porous carbon prepared by DLW on PI (DLWP)``: a sample code). Settings keep their values, flagged
+    (:attr:`Property.setting`)."""
     name = canonical_name(p.text)
-    if is_setting(name, sentence):
-        return True
     if expected_dims(name) is not None:
         return False
     words = name.split()
@@ -595,6 +619,13 @@ def _acronym_of_a_thing(text: str, acronym: str) -> bool:
         if before and (head_term(" ".join(before)) or before[-1].lower() in _QUALITIES):
             return True
     return False
+
+
+def _chosen(text: str, p: Entity) -> bool:
+    """Whether the clause says the quantity was chosen, not measured: "the NACE-recommended temperatures—595 °C
+    and 620 °C—were used", "Parameters are kept at UGS = 18 V, RG = 37.5 Ω"."""
+    return bool(_CHOSEN_AFTER.match(text, p.end, p.end + 160) or _CHOSEN_BEFORE.search(text, max(0, p.start - 120),
+                                                                                      p.start))
 
 
 def is_setting(name: str, sentence: str) -> bool:
@@ -626,7 +657,7 @@ def _attach_conditions(text: str, sent: Sentence, qs: list[Quantity], props: lis
     for q in qs:
         cued = _is_condition(text, values[id(q)].mention if id(q) in values else q, sent.start)
         listed = bool(conds) and conds[-1].quantity is not None and _LIST_SEP.fullmatch(text, conds[-1].end, q.start)
-        if cued or (listed and id(q) not in values):  # "at 0.7 V and 750 °C"
+        if q.kind != "hardness" and (cued or (listed and id(q) not in values)):  # "at 0.7 V and 750 °C"
             conds.append(Condition(q.kind or "other", text[q.start : q.end], q.start, q.end, q))
     conds += [Condition("atmosphere", m.group("gas"), m.start("gas"), m.end("gas"))
               for m in _ATMOSPHERE.finditer(text, sent.start, sent.end)]
@@ -686,11 +717,11 @@ def _condition_owner(c: Condition, valued: list[Property]) -> Property | None:
     return min(after, key=lambda p: p.value.start) if after else None
 
 
-def _property(p: Entity, q: Quantity | None, material: Entity | None, sent: Sentence, name: str | None = None
-              ) -> Property:
+def _property(p: Entity, q: Quantity | None, material: Entity | None, sent: Sentence, name: str | None = None,
+              setting: bool = False) -> Property:
     start, end = (min(p.start, q.start), max(p.end, q.end)) if q else (p.start, p.end)
     return Property(name or canonical_name(p.text), q, q.unit if q else None, material,
-                    Evidence(start, end, sent.start, sent.end), p)
+                    Evidence(start, end, sent.start, sent.end), p, setting=setting)
 
 
 def _member_names(text: str, p: Entity, n: int) -> list[str] | None:
@@ -706,7 +737,9 @@ def _member_names(text: str, p: Entity, n: int) -> list[str] | None:
     if not head:
         return None
     members = [w.strip() for w in m.group(1).split(",") if w.strip()] + [last]
-    return [f"{w} {canonical_name(head)}" for w in members] if len(members) == n else None
+    if len(members) != n or any(w.lower() in _DETERMINERS for w in members):  # "the same level, and the …"
+        return None
+    return [f"{w} {canonical_name(head)}" for w in members]
 
 
 def _bounded(text: str, sents: Sequence[Sentence]) -> Iterator[Sentence]:
@@ -732,6 +765,17 @@ def _without_owner(e: Entity) -> Entity:
     if not m or sum(c.isupper() or c.isdigit() for c in m.group(1)) < 2:
         return e
     return replace(e, start=e.start + m.end(), text=e.text[m.end():])
+
+
+def _with_measure(text: str, e: Entity) -> Entity:
+    """The mention with the measure that names the quantity of what it names: ``average distance between`` before
+    ``grain boundaries``, ``fraction`` after ``surface isotope`` (a tagger often leaves them out)."""
+    before = _MEASURE_BEFORE.search(text, max(0, e.start - 50), e.start)
+    after = _MEASURE_AFTER.match(text, e.end)
+    if not before and not after:
+        return e
+    start, end = before.start() if before else e.start, after.end() if after else e.end
+    return replace(e, start=start, end=end, text=text[start:end])
 
 
 def _label_token(text: str, e: Entity) -> bool:
@@ -769,7 +813,7 @@ def extract_properties(
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents)
-    props_all = [_without_owner(e) for e in props_all if not _label_token(text, e)]
+    props_all = [_with_measure(text, _without_owner(e)) for e in props_all if not _label_token(text, e)]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []
     for sent in _bounded(text, sents):

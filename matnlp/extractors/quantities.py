@@ -83,7 +83,12 @@ ATOMS: dict[str, _Atom] = {
     "mN": _Atom(1e-3, _FORCE), "kN": _Atom(1e3, _FORCE),  # no bare "N": "100 sccm N2" is nitrogen
     "sccm": _Atom(1e-6 / 60, _dims(m=3, s=-1)), "°": _Atom(math.pi / 180, _NONE),
     "dec": _Atom(1, _NONE),  # a decade of current, only as a denominator: "mV/dec" (Tafel slopes)
+    # Hardness scales (Vickers, Rockwell C/B, Brinell): numbers on a scale, "266 HV10", "21.4 HRC"; see
+    # HARDNESS_SCALES
+    "HV": _Atom(1, _NONE), "HRC": _Atom(1, _NONE), "HRB": _Atom(1, _NONE), "HBW": _Atom(1, _NONE),
 }
+#: Units that are hardness scales: dimensionless numbers that convert to nothing else and measure only hardness.
+HARDNESS_SCALES = frozenset({"HV", "HRC", "HRB", "HBW"})
 
 # Spelling variants -> canonical atom (µ and μ, degree signs, long names).
 _ALIASES = {
@@ -96,6 +101,7 @@ _ALIASES = {
     "vol.%": "vol%", "vol %": "vol%", "vol. %": "vol%", "mol.%": "mol%", "mol %": "mol%", "deg": "°",
     "mA h": "mAh", "A h": "Ah", "W h": "Wh", "kW h": "kWh",
     "mOhm": "mΩ", "kOhm": "kΩ", "MOhm": "MΩ", "mohm": "mΩ", "kohm": "kΩ",
+    **{f"HV{load}": "HV" for load in ("0.1", "0.5", "1", "5", "10", "20", "30", "50")},
 }
 # Mass of a catalyst metal or of catalyst written into the unit ("m2 gPt−1", "mA mgPt−1", "mgIr cm−2"): the mass.
 _ALIASES.update({f"{spelling}{of}": mass for spelling, mass in (("g", "g"), ("mg", "mg"), ("µg", "µg"), ("μg", "µg"))
@@ -134,6 +140,9 @@ _ATOM_RE = re.compile(
     r"| (?P<lost>1)(?! ?[-−–] ?\d))?"  # a superscript −1 whose minus the PDF lost: "m2 g 1" (see _match_unit)
     r"(?![\wµμΩ%°]|[.,]\d(?![\d,–-]*(?:\s|$)))"
 )
+# A degree Celsius with the digits of a flattened citation superscript glued on ("at 400 °C10 and", "°C4,5."):
+# a temperature never has an exponent.
+_CITED_DEGREE_RE = re.compile(r"(°C|℃|ºC|˚C|◦C)(?=\d{1,3}(?:[,–-]\d{1,3})*(?:[\s.,;)]|$))")
 _SEP_RE = re.compile(r"\s*(/|·|⋅|\*|\bper\b)\s*| {1,2}(?=\S)")
 _NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUM_RE = re.compile(rf"(?<![\w.,/)\]·])(?<!cid:){_NUM}(?:[eE][-+−]?\d+)?")
@@ -195,6 +204,8 @@ class Unit:
         """Physical quantity name (``temperature``, ``time``, ``heating_rate``, …) or ``None``."""
         if self.atoms == ((C_RATE, 1),):
             return "c_rate"
+        if any(a in HARDNESS_SCALES for a, _ in self.atoms):
+            return "hardness"
         return KINDS.get(self.dims) if self.known else None
 
 
@@ -242,7 +253,8 @@ class Quantity:
     def to(self, unit: str) -> Quantity:
         """The same quantity in ``unit`` (``ValueError`` if the dimensions differ or a unit is unknown)."""
         src, dst = self._unit, parse_unit(unit)
-        if src is None or not src.known or not dst.known or src.dims != dst.dims:
+        if (src is None or not src.known or not dst.known or src.dims != dst.dims
+                or (src.kind == "hardness" or dst.kind == "hardness") and src.text != dst.text):
             raise ValueError(f"cannot convert {self.unit!r} to {unit!r}")
 
         def conv(v: float | None) -> float | None:
@@ -298,6 +310,8 @@ def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int],
             end = group[1]
         else:
             m = _ATOM_RE.match(text, pos)
+            if not m and not atoms and (cited := _CITED_DEGREE_RE.match(text, pos)):
+                return (("°C", 1),), cited.end()
             if not m or (m.group(1) in _LONE_ONLY and (atoms or not lone)):
                 break
             exp = _exponent(m.group("exp") or m.group("sup") or m.group("spaced")
@@ -474,8 +488,10 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     if low == _float(m.group()) and _TIMES10_RE.match(text, m2.end()):  # "4–6×10^10": the power scales both ends
         low *= high / _float(m2.group())
     if high < low:
-        return None
-    return _make((low + high) / 2, unit2, m.start(), uend if unit2 else end, low=low, high=high)
+        if sep.group().strip() in ("to", "and"):  # "decreased from 1.01 to 0.7 V" is a change, not a range
+            return None
+        low, high = high, low  # "10−5~10−6 F cm−2", "10−7–10−8": a range written from its upper end
+    return _make(_round((low + high) / 2), unit2, m.start(), uend if unit2 else end, low=low, high=high)
 
 
 def _between_before(text: str, pos: int) -> bool:

@@ -69,7 +69,7 @@ class TableProperty:
         return {
             "property": self.name, "text": self.header, "value": q.value, "low": q.low, "high": q.high,
             "error": q.error, "unit": q.unit, "material": self.material,
-            "conditions": [c.to_dict() for c in self.conditions],
+            "conditions": [c.to_dict() for c in self.conditions], "setting": False,
             "evidence": {"start": self.evidence[0], "end": self.evidence[1]},
             "table": {"label": self.table, "row": self.row, "column": self.column, "row_label": self.row_label,
                       "cell": self.cell},
