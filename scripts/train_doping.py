@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 from pathlib import Path
 
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from matnlp.config import data_dir
-from matnlp.datasets.nerre import DopingSentence, doping_sentences
+from matnlp.datasets.nerre import DopingSentence, doping_sentences, token_labels
 from matnlp.eval.doping import model_pairs, score
 from matnlp.extractors.doping import (
     CUE,
@@ -50,25 +49,11 @@ class Example:
         self.spans = tokens(s.text)
         self.words = [s.text[a:b] for a, b in self.spans]
         self.kinds = [kind(w) for w in self.words]
-        self.labels = ["O"] * len(self.spans)
-        for label, strings in (("HOST", s.hosts.values()), ("DOPANT", s.dopants.values())):
-            for string in strings:
-                for a, b in _occurrences(s.text, string.strip(), self.spans):
-                    for i, (c, e) in enumerate(self.spans):
-                        if c < b and a < e and self.labels[i] == "O":
-                            self.labels[i] = label
+        self.labels = token_labels(s, self.spans)
         self.pairs = {(s.dopants[d].strip(), s.hosts[h].strip()) for d, hs in s.links.items() for h in hs
                       if d in s.dopants and h in s.hosts}
         self.mentions = mentions(s.text, self.spans, self.labels)
         self.text = s.text
-
-
-def _occurrences(text: str, string: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Where a gold string is in the sentence: its occurrences that start and end at token edges (``La`` as a
-    token, not inside ``Lanthanum`` or ``La2Ce2O7``); all occurrences when none does, as the strings are not spans."""
-    found = [m.span() for m in re.finditer(re.escape(string), text)] if string else []
-    starts, ends = {a for a, _ in spans}, {b for _, b in spans}
-    return [(a, b) for a, b in found if a in starts and b in ends] or found
 
 
 def _pair_data(examples: list[Example]) -> tuple[list[dict], list[bool]]:

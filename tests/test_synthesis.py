@@ -237,3 +237,18 @@ def test_hyphen_fragments_and_mechanical_types():
     assert [(s.operation, s.type) for s in steps] == [
         ("polished", "ShapingOperation"), ("punched", "ShapingOperation"), ("peeled", "ShapingOperation")]
     assert default_typer().type("electrospun") == default_typer().type("brush-painted") == "ShapingOperation"
+
+
+def test_steps_named_again_and_held_lengths_are_no_steps(data):
+    # SOFC-Exp PMC4770875 (PLD): "Before the deposition, the chamber was evacuated …" and "After the deposition of
+    # BZY electrolyte and GDC interlayer by PLD" name the deposition told before; "The distance between the target
+    # and substrate was kept at 80 mm" holds no temperature or time
+    text = (data / "sofc_exp_texts" / "texts" / "PMC4770875.txt").read_text(encoding="utf-8")
+    start = text.index("BZY electrolyte and the GDC cathodic interlayer were both deposited")
+    end = text.index("Porous platinum thin films are deposited")
+    steps = extract_steps(text[start:end])
+    ops = [s.operation for s in steps]
+    assert ops.count("deposited") == 2 and "deposition" not in ops and "kept" not in ops
+    assert {"evacuated", "heated", "cooled", "removed"} <= set(ops)
+    heated = next(s for s in steps if s.operation == "heated")
+    assert [c.text for c in heated.conditions.temperature] == ["800 °C"]

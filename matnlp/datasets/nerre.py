@@ -6,6 +6,7 @@ doping abstracts (``raw_data.json``). Default folders: ``DATA/nerre_general_mof`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,3 +87,24 @@ def doping_sentences(split: str, folder: str | Path | None = None) -> list[Dopin
                        s["relevant"])
         for doc in docs for s in doc["doping_sentences"]
     ]
+
+
+def token_labels(s: DopingSentence, spans: list[tuple[int, int]]) -> list[str]:
+    """``HOST``/``DOPANT``/``O`` for each token span of ``s.text``: the tokens a gold string covers (hosts first),
+    located by :func:`_occurrences`."""
+    labels = ["O"] * len(spans)
+    for label, strings in (("HOST", s.hosts.values()), ("DOPANT", s.dopants.values())):
+        for string in strings:
+            for a, b in _occurrences(s.text, string.strip(), spans):
+                for i, (c, e) in enumerate(spans):
+                    if c < b and a < e and labels[i] == "O":
+                        labels[i] = label
+    return labels
+
+
+def _occurrences(text: str, string: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where a gold string is in the sentence: its occurrences that start and end at token edges (``La`` as a
+    token, not inside ``Lanthanum`` or ``La2Ce2O7``); all occurrences when none does, as the strings are not spans."""
+    found = [m.span() for m in re.finditer(re.escape(string), text)] if string else []
+    starts, ends = {a for a, _ in spans}, {b for _, b in spans}
+    return [(a, b) for a, b in found if a in starts and b in ends] or found

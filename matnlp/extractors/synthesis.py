@@ -240,7 +240,30 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
             return False
     if not _is_step(text, step.end, word, NOT_STEPS):
         return False
+    if word in ("kept", "keeping") and not (step.conditions.temperature or step.conditions.time
+                                           or step.conditions.atmosphere or step.conditions.pressure):
+        return False  # "the distance between the target and substrate was kept at 80 mm"
     return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence))
+
+
+# "Before the deposition, …", "After the deposition of BZY … by PLD": a step already told, named again as a time.
+_TIME_REFERENCE = re.compile(r"\b(?:[Bb]efore|[Aa]fter|[Dd]uring|[Uu]pon|[Pp]rior to|[Ff]ollowing)\s+(?:the\s+)?"
+                             r"(?:[\w-]+\s+){0,2}$")
+
+
+def _told_steps(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
+    """Steps less those that only name a step told before: a noun after before/after/during, without conditions
+    of its own (a device aside), that shares its stem with an earlier step ("After stirring for 2 h at 80 °C" says
+    more and stays)."""
+    out: list[SynthesisStep] = []
+    for step in steps:
+        a, word = step.start, step.operation.lower()
+        if (_TIME_REFERENCE.search(text, max(0, a - 40), a) and not word.endswith("ed")
+                and not any(getattr(step.conditions, kind) for kind in CONDITION_KINDS if kind != "device")
+                and any(s.operation.lower()[:6] == word[:6] for s in out)):
+            continue
+        out.append(step)
+    return out
 
 
 # "kept at 80 °C", "kept in air for 2 h": holding, a step; "kept constant" is not.
@@ -685,7 +708,7 @@ def read_synthesis(
         if i is not None:
             _add(steps[i], m)
     ends = [*bounds[1:], len(text)]
-    steps = [s for s in steps if is_step(text, s, _sentence_of(s.start, bounds, ends))]
+    steps = _told_steps(text, [s for s in steps if is_step(text, s, _sentence_of(s.start, bounds, ends))])
     style = typer.style(o.text for o in ops)
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
