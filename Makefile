@@ -7,6 +7,8 @@ MATNLP := $(VENV)/bin/matnlp
 export MATNLP_DATA ?= $(abspath ../shared/data)
 PROFILE ?= quick
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+# Where NER models train and run: auto (CUDA when torch sees a GPU), cpu or cuda.
+DEVICE ?= auto
 TEXT_SOURCES := $(wildcard matnlp/ingest/*.py matnlp/text/*.py matnlp/chem/*.py) matnlp/corpus.py
 NER_SOURCES := $(wildcard matnlp/ner/*.py matnlp/text/*.py) matnlp/runtime.py
 
@@ -19,7 +21,7 @@ endif
 # NER models are built from the recipes matnlp/ner/recipes/{matscholar,mspt}-{quick,full}.toml (members, their
 # settings and seeds, data); NER_BASE replaces the base of every BERT member.
 NER_PROFILE := $(if $(filter full,$(PROFILE)),full,quick)
-NER_BUILD_ARGS := $(if $(NER_BASE),--base $(NER_BASE))
+NER_BUILD_ARGS := --device $(DEVICE) $(if $(NER_BASE),--base $(NER_BASE))
 
 # Pipeline input: the running text of the shared real data when present, else the bundled sample corpus.
 # Records are extracted from the full papers: SOFC-Exp texts, MSPT procedures and MuLMS texts.
@@ -88,7 +90,7 @@ models/minilm-dapt/config.json: corpus/manifest.json $(VENV)/.installed matnlp/n
 ner-pretrain: models/minilm-dapt/config.json
 
 out/records/manifest.json: $(NER_MODELS) $(wildcard matnlp/*.py matnlp/*/*.py)
-	$(MATNLP) extract $(EXTRACT_INPUTS) -o out/records $(EXTRACT_MODELS) --workers $(WORKERS) --format parquet --overwrite
+	$(MATNLP) extract $(EXTRACT_INPUTS) -o out/records $(EXTRACT_MODELS) --device $(DEVICE) --workers $(WORKERS) --format parquet --overwrite
 
 records: out/records/manifest.json
 
