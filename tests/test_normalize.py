@@ -145,3 +145,12 @@ def test_in_line_hyphenation_of_mulms_texts():
     assert "metal-free carbon-based electrocatalysts" in graphene
     suspended = "solid- and liquid-phase, two- or three-dimensional"
     assert normalize(suspended) == suspended
+
+
+def test_elsevier_quarter_for_equals(data):
+    # MuLMS pemfc_07 (an Elsevier PDF): "ion exchange capacity (IEC) ¼ 1.43 ± 0.04 meq g 1", "(SPt 1⁄4 S(e)Pt…)";
+    # a quarter before a word stays one
+    raw = (data / "mulms" / "texts" / "pemfc_07.txt").read_text(encoding="utf-8")
+    text = normalize(raw)
+    assert "(IEC) = 1.43" in text and "SPt = S(e)Pt" in normalize("(SPt 1⁄4 S(e)Pt)")
+    assert normalize("about ¼ of the cells") == "about 1⁄4 of the cells"

@@ -395,3 +395,16 @@ def test_measure_words_list_members_and_compound_heads(data):
     props = extract_properties(text[: sent.end], _mentions(text, sent, "short circuit current peak", "ΔCGD"), [sent])
     assert not [p for p in props if p.name.endswith("peak") and p.unit == "pF"]
     assert expected_dims("short circuit current peak") == expected_dims("current")
+
+
+def test_held_quantities_crystal_data_runs_and_changes(data):
+    # PMC6632008: "evaluated under a constant cathodic current density of 200 mA·cm−2" is a setting; its crystal
+    # data "Z = 2 Refinement Rp = 3.07% Rwp = 3.98%" give Z no percentages; PMC6337513: "the hydrogen evolution
+    # rate (increases by ~6%)" is a change, no value
+    _, props = _sofc(data, "PMC6632008", "The electrode endurance was evaluated", "cathodic current density")
+    assert props and all(p.setting for p in props)
+    _, props = _sofc(data, "PMC6632008", "Crystal Data a = 3.87158", "a", "Z")
+    assert ("a", 3.87158, "Å") in [(p.name, p.value.value, p.unit) for p in props if p.value]
+    assert [p.value.value for p in props if p.value and p.name == "Z"] == [2.0]
+    _, props = _sofc(data, "PMC6337513", "further hydrogen humidification from", "hydrogen evolution rate")
+    assert not [p for p in props if p.value]

@@ -278,3 +278,15 @@ def test_flattened_citations_ranges_from_the_top_and_hardness_scales():
     assert (hrc.unit, hrc.kind, hv.value, hv.unit) == ("HRC", "hardness", 300.0, "HV")
     with pytest.raises(ValueError):
         hv.to("%")
+
+
+def test_standard_uncertainties_and_milliequivalents():
+    # SOFC-Exp PMC6632008 crystal data: "a = 3.87158 (8) Å c = 7.7928 (2) Å V = 116.81 (1) Å3"; MuLMS pemfc_07:
+    # "ion exchange capacity (IEC) = 1.43 ± 0.04 meq g 1"
+    a, c, v = parse_quantities("a = 3.87158 (8) Å c = 7.7928 (2) Å V = 116.81 (1) Å3")
+    assert [(q.value, q.unit, q.error) for q in (a, c, v)] == [(3.87158, "Å", 8e-05), (7.7928, "Å", 0.0002),
+                                                               (116.81, "Å3", 0.01)]
+    (q,) = parse_quantities("a = 3.9159(5) Å")
+    assert (q.value, q.error, q.unit) == (3.9159, 0.0005, "Å")
+    (iec,) = parse_quantities("IEC = 1.43 ± 0.04 meq g 1, Solvay")
+    assert (iec.value, iec.error, iec.unit) == (1.43, 0.04, "meq g-1")

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -252,3 +253,23 @@ def test_steps_named_again_and_held_lengths_are_no_steps(data):
     assert {"evacuated", "heated", "cooled", "removed"} <= set(ops)
     heated = next(s for s in steps if s.operation == "heated")
     assert [c.text for c in heated.conditions.temperature] == ["800 °C"]
+
+
+def test_headings_adjectives_purposes_and_bare_performed_are_no_steps(data):
+    # SOFC-Exp PMC5457196 "4.1. Synthesis of Cathode Materials …", "coated onto a spinning anode pellet";
+    # PMC6337513 "heated up to 900 °C to decompose and remove organic residue"; MuLMS poly_01 "the same set of
+    # experiments was performed, for a total of 20 runs"
+    text = (data / "sofc_exp_texts" / "texts" / "PMC5457196.txt").read_text(encoding="utf-8")
+    part = text[text.index("4.1.\nSynthesis of Cathode Materials"):text.index("Preparation of Fuel Cell")]
+    assert "Synthesis" not in [s.operation for s in extract_steps(part)]
+    part = text[text.index("Spin-coating of the YSZ slurry"):text.index("Finally, the coated pellets")]
+    tagged = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"coated|spinning", part)]
+    ops = [s.operation for s in read_synthesis(part, tagged).steps]
+    assert "coated" in ops and "spinning" not in ops
+    text = (data / "sofc_exp_texts" / "texts" / "PMC6337513.txt").read_text(encoding="utf-8")
+    part = text[text.index("The green multilayered"):text.index("cooled to room temperature") + 30]
+    ops = [s.operation for s in extract_steps(part)]
+    assert ops.count("heated") == 2 and "remove" not in ops and "decompose" not in ops
+    poly = (data / "mulms" / "texts" / "poly_01.txt").read_text(encoding="utf-8")
+    sentence = poly[poly.index("For each material and each cavity"):]
+    assert "performed" not in [s.operation for s in extract_steps(sentence[:sentence.index(".") + 1])]

@@ -119,10 +119,12 @@ _SETTING_NAME = re.compile(
     r"(?:rates?|speeds?)|(?:upper|lower|vertex|cut-?off|switching)\s+(?:potentials?|voltages?|limits?)|"
     r"potential\s+(?:windows?|ranges?)|voltage\s+(?:windows?|ranges?)|frequency\s+ranges?|(?<!time\s)step\s+sizes?|"
     r"pixel\s+sizes?|(?:dwell|hold|holding|dwelling|acquisition|exposure|counting)\s+times?|"
-    r"accelerating\s+voltages?|beam\s+(?:energy|current)|spot\s+sizes?|magnifications?|p\s*/\s*p0|"
+    r"accelerat(?:ing|ion)\s+voltages?|beam\s+(?:energy|current)|spot\s+sizes?|magnifications?|p\s*/\s*p0|"
     r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?|(?:fuel|oxygen|air|steam)\s+"
     r"utili[sz]ations?|(?:ac|applied|excitation|test(?:ing)?|measurement|modulation)\s+frequenc(?:y|ies)|"
-    r"(?:cross-?head|displacement|loading|strain|extension|deformation)\s+(?:rates?|speeds?)|ga[u]?ge\s+lengths?)\b"
+    r"(?:cross-?head|displacement|loading|strain|extension|deformation)\s+(?:rates?|speeds?)|ga[u]?ge\s+lengths?|"
+    r"(?:constant|applied)\s+(?:current|voltage|potential|bias|load|stress|strain|field|pressure)"
+    r"(?:\s+densit(?:y|ies))?)\b"
     r"|^p\s*/\s*p0$"
 )
 # Head nouns that name a quality, an observation or a plot, not a quantity: "electrochemical performance",
@@ -140,8 +142,8 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
 _MEMBERS = re.compile(r"((?:[\w+−-]{1,12},\s*)+)(?:and|or)\s+(?:([\w+−-]{1,12})\s+)?$")
 _MEASURE = (r"(?:distance|spacing|separation|size|length|width|thickness|fraction|density|number|concentration|"
             r"ratio|content|percentage|proportion)s?")
-_MEASURE_BEFORE = re.compile(rf"\b(?:(?:average|mean|total|relative)\s+)?{_MEASURE}\s+(?:of|between)\s+(?:the\s+)?$",
-                             re.I)
+_MEASURE_BEFORE = re.compile(rf"\b(?:(?:average|mean|total|relative|neck)\s+)?{_MEASURE}\s+(?:of|between)\s+"
+                             r"(?:(?:the|an?)\s+)?$", re.I)
 _MEASURE_AFTER = re.compile(rf"[ -]{_MEASURE}\b", re.I)
 _DETERMINERS = frozenset("the a an its their this these those our his her".split())
 _OWNER = re.compile(r"(?:the\s+)?(\S+?)['’]s\s+(?=\w)")
@@ -349,6 +351,11 @@ _CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(
                            r"obtain|determine|derive))")
 _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"
                             r"maintained|chosen)\s+(?:at|to|as)\b[^.;]*$", re.I)
+_CHANGE_BEFORE = re.compile(r"\b(?:increas|decreas|drop|rise|rose|reduc|improv|enhanc|lower|rais|grow|grew|fell|"
+                            r"fall)\w*\s+by\s+(?:about\s+|approximately\s+|ca\.\s*|[~∼≈]\s*)?$", re.I)
+# "Rp = 3.07%": a value assigned to a symbol
+_ASSIGNED = re.compile(r"(?<![\w)])([^\s=(),;:]{1,10})\s*[=≈]\s*$")
+_HELD_BEFORE = re.compile(r"\b(?:constant|applied|fixed)\s+$", re.I)
 _HARDNESS_NAME = re.compile(r"(?i)hardness|^H(?:V|RC|RB|BW?)\d*$")
 # Dimensions (temperature, time) a property of unknown dimension never takes, unless its name says it does.
 _SETTING_DIMS = frozenset({_dims_of(parse_unit("K").dims), _dims_of(parse_unit("s").dims)})
@@ -574,7 +581,7 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     out = []
     for i, p in enumerate(props):
         material = learned.get(i) if scorers is not None else _material_for(text, p, mats)
-        vals = _admissible(p, values.get(i, []))
+        vals = _admissible(text, p, values.get(i, []))
         names = _member_names(text, p, len(vals)) or [canonical_name(p.text)] * len(vals)
         setting = is_setting(p.text, sentence) or _chosen(text, p)
         out.extend(_property(p, q, material, sent, name, setting) for q, name in zip(vals, names))
@@ -623,9 +630,11 @@ def _acronym_of_a_thing(text: str, acronym: str) -> bool:
 
 def _chosen(text: str, p: Entity) -> bool:
     """Whether the clause says the quantity was chosen, not measured: "the NACE-recommended temperatures—595 °C
-    and 620 °C—were used", "Parameters are kept at UGS = 18 V, RG = 37.5 Ω"."""
+    and 620 °C—were used", "Parameters are kept at UGS = 18 V, RG = 37.5 Ω", "under a constant cathodic current
+    density of 200 mA·cm−2"."""
     return bool(_CHOSEN_AFTER.match(text, p.end, p.end + 160) or _CHOSEN_BEFORE.search(text, max(0, p.start - 120),
-                                                                                      p.start))
+                                                                                      p.start)
+                or _HELD_BEFORE.search(text, max(0, p.start - 12), p.start))
 
 
 def is_setting(name: str, sentence: str) -> bool:
@@ -638,10 +647,21 @@ def is_setting(name: str, sentence: str) -> bool:
     return bool(_SETTING_NAME.search(name) or (_WAVELENGTH.fullmatch(name) and _XRAY_SOURCE.search(sentence)))
 
 
-def _admissible(p: Entity, values: list[Quantity]) -> list[Quantity]:
+def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     """The linked values that may be values of ``p`` (:func:`compatible`): whichever linker paired them, a bare
-    number is no value of a property that needs a unit, nor a temperature one of a band gap."""
-    return [q for q in values if compatible(p.text, q)]
+    number is no value of a property that needs a unit, nor a temperature one of a band gap; a change ("increases by
+    ~6%") is no value, nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2")."""
+    return [q for q in values if compatible(p.text, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 40), q.start)
+            and not _assigned_elsewhere(text, p, q)]
+
+
+def _assigned_elsewhere(text: str, p: Entity, q: Quantity) -> bool:
+    """Whether ``q`` follows ``SYMBOL =`` for another symbol, with another assignment between ``p`` and it (a run
+    of crystal data: "Z = 2 Refinement Rp = 3.07% Rwp = 3.98%")."""
+    m = _ASSIGNED.search(text, max(0, q.start - 16), q.start)
+    if not m or m.group(1) in p.text.split() or p.end > m.start(1):
+        return False
+    return "=" in text[p.end : m.start(1)]
 
 
 def _attach_conditions(text: str, sent: Sentence, qs: list[Quantity], props: list[Property]) -> None:

@@ -60,6 +60,7 @@ ATOMS: dict[str, _Atom] = {
     "g": _Atom(1e-3, _MASS), "kg": _Atom(1, _MASS), "mg": _Atom(1e-6, _MASS), "µg": _Atom(1e-9, _MASS),
     "L": _Atom(1e-3, _VOLUME), "mL": _Atom(1e-6, _VOLUME), "µL": _Atom(1e-9, _VOLUME),
     "mol": _Atom(1, _AMOUNT), "mmol": _Atom(1e-3, _AMOUNT), "µmol": _Atom(1e-6, _AMOUNT),
+    "meq": _Atom(1e-3, _AMOUNT),  # milliequivalents: ion exchange capacity "1.43 meq g−1"
     "M": _Atom(1e3, _MOLAR), "mM": _Atom(1, _MOLAR), "µM": _Atom(1e-3, _MOLAR),
     "S": _Atom(1, _SIEMENS), "mS": _Atom(1e-3, _SIEMENS), "µS": _Atom(1e-6, _SIEMENS),
     "Ω": _Atom(1, _OHM), "mΩ": _Atom(1e-3, _OHM), "kΩ": _Atom(1e3, _OHM), "MΩ": _Atom(1e6, _OHM),
@@ -149,6 +150,7 @@ _NUM_RE = re.compile(rf"(?<![\w.,/)\]·])(?<!cid:){_NUM}(?:[eE][-+−]?\d+)?")
 _CARET, _SUPERS = r"\^\s*(?P<e1>[-+−]?\d{1,3})", r"(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 _TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
 _POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻])(?P<e3>\d{{1,2}})(?![\d.])")
+_SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty: "3.87158 (8) Å"
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
 _RANGE_RE = re.compile(r"\s*(?:[–—~]|-|−|to)\s*|\s+and\s+")
 _LIST_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|[–-])\s*")
@@ -450,6 +452,12 @@ def bounded(text: str, q: Quantity) -> Quantity:
 
 def _quantity_at(text: str, m: re.Match) -> Quantity:
     value, end = _number_at(text, m)
+    su = _SU_RE.match(text, end) if "." in m.group() and end == m.end() else None
+    if su:  # "a = 3.9159(5) Å": the standard uncertainty in the last digits, then the unit
+        unit, uend = _unit_at(text, su.end())
+        if unit is not None:
+            decimals = len(m.group().rpartition(".")[2])
+            return _make(value, unit, m.start(), uend, error=_round(int(su.group(1)) * 10.0 ** -decimals))
     unit, uend = _unit_at(text, end)
     if unit is None:
         unit, uend = _c_rate_at(text, m.start(), end, value)

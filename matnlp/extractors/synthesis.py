@@ -209,7 +209,7 @@ NOT_STEPS = re.compile(
     NON_OPERATIONS.pattern + r"|employed|utili[sz]ed|resulted|resulting|confirmed|chosen|selected|varied|changed|"
     r"evaluated|inspected|identified|examined|verified|obtain|get|yield|"
     r"scratched|mimicking|kept|keeping|set|controlled|(?:slurry )?viscosity|shrinkage|reuse|operated|moved|exposed|"
-    r"checked|stable|remained|followed|reached|elicited|switched|sampled|composed|designed"
+    r"checked|stable|remained|followed|reached|elicited|switched|sampled|composed|designed|use|uses|adjusted"
 )
 #: Participles that name a step only when they say how ("was obtained by", "formed from", "kept at 80 °C").
 _HOW_ONLY = re.compile(r"obtained|formed|produced|resulted")
@@ -233,6 +233,8 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
     operation ("concen- tration") and not in a sentence that prepares a characterization sample or sets up a cell
     test. Such operations still take conditions, so none bleed onward."""
     word, a = step.operation.lower(), step.start
+    if not _WORDLIKE.fullmatch(step.operation) or _HEADING_BEFORE.search(text, max(0, a - 12), a):
+        return False  # "K.", "BET." from a footnote; "4.1. Synthesis of Cathode Materials", a heading
     broken = _BROKEN_BEFORE.search(text, max(0, a - 30), a)
     if broken:
         word = broken.group(1).lower() + word
@@ -243,7 +245,24 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
     if word in ("kept", "keeping") and not (step.conditions.temperature or step.conditions.time
                                            or step.conditions.atmosphere or step.conditions.pressure):
         return False  # "the distance between the target and substrate was kept at 80 mm"
+    if _DONE.fullmatch(word) and not any(getattr(step.conditions, k) for k in CONDITION_KINDS if k != "other"):
+        return False  # "the same set of experiments was performed": a step only with what it was done under
+    if word.endswith("ing") and _ADJECTIVE_GERUND.match(text, step.end) and _ARTICLE_BEFORE.search(
+            text, max(0, a - 6), a):
+        return False  # "onto a spinning anode pellet"
+    if _PURPOSE_AND.search(text, max(0, a - 30), a) and not _BASE_FORM.search(word):
+        return False  # "heated up to 900 °C to decompose and remove organic residue"
     return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence))
+
+
+_WORDLIKE = re.compile(r"[A-Za-z][A-Za-z -]*[a-z][A-Za-z -]*")
+_HEADING_BEFORE = re.compile(r"(?:^|\s)\d+(?:\.\d+)*\.?\s*$")
+_DONE = re.compile(r"performed|conducted|carried|done")
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the)\s+$", re.I)
+# A gerund before a noun is an adjective; before these words it is the operation ("the stirring was continued").
+_ADJECTIVE_GERUND = re.compile(r"\s+(?!(?:of|at|in|for|with|and|or|was|were|is|are|to|on|under|from|by|process|"
+                               r"procedure|steps?|stages?)\b)[a-z]{3,}\b")
+_PURPOSE_AND = re.compile(r"\bto\s+[a-z]+\s+(?:and|or)\s+$")
 
 
 # "Before the deposition, …", "After the deposition of BZY … by PLD": a step already told, named again as a time.
@@ -252,18 +271,32 @@ _TIME_REFERENCE = re.compile(r"\b(?:[Bb]efore|[Aa]fter|[Dd]uring|[Uu]pon|[Pp]rio
 
 
 def _told_steps(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
-    """Steps less those that only name a step told before: a noun after before/after/during, without conditions
-    of its own (a device aside), that shares its stem with an earlier step ("After stirring for 2 h at 80 °C" says
-    more and stays)."""
+    """Steps less those that only name a step told shortly before: a noun after before/after/during or before
+    "stages"/"process" ("after coating, …", "The mixing stages were performed …"), without conditions of its own (a
+    device aside), with the stem of a step in the :data:`_TOLD_WITHIN` characters before ("After stirring for 2 h
+    at 80 °C" says more and stays)."""
     out: list[SynthesisStep] = []
     for step in steps:
         a, word = step.start, step.operation.lower()
-        if (_TIME_REFERENCE.search(text, max(0, a - 40), a) and not word.endswith("ed")
+        named = _TIME_REFERENCE.search(text, max(0, a - 40), a) or _STAGES_AFTER.match(text, step.end)
+        if (named and not word.endswith("ed")
                 and not any(getattr(step.conditions, kind) for kind in CONDITION_KINDS if kind != "device")
-                and any(s.operation.lower()[:6] == word[:6] for s in out)):
+                and any(_same_stem(s.operation, word) for s in out if a - s.start <= _TOLD_WITHIN)):
             continue
         out.append(step)
     return out
+
+
+_TOLD_WITHIN = 600
+_STAGES_AFTER = re.compile(r"\s+(?:stages?|steps?|process(?:es)?|procedures?)\b")
+_SUFFIX = re.compile(r"(?:ation|ition|ion|ing|ied|ed|ment|s)$")
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Whether two words are forms of one operation: coated/coating, dried/drying, deposition/deposited (one crude
+    stem a prefix of the other)."""
+    x, y = (_SUFFIX.sub(lambda m: "y" if m.group() == "ied" else "", w.lower()).rstrip("e")[:7] for w in (a, b))
+    return min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))
 
 
 # "kept at 80 °C", "kept in air for 2 h": holding, a step; "kept constant" is not.

@@ -13,7 +13,8 @@ came from, so raw offsets can always be recovered. Steps, in order:
    (``1000 ◦C``, ``25∘F``, as PDF-to-text and some XML give it) → ``°``; non-breaking hyphens → ``-``. Unicode sub- and
    superscript digits are folded too, deliberately: ``Li₂O`` → ``Li2O`` (a formula the tokenizer and parser know)
    and ``cm⁻²`` → ``cm−2`` (superscript minus becomes U+2212, the form mat2vec's unit list uses). Format characters
-   (soft hyphen, zero-width spaces/joiners, bidi controls, BOM) and control characters are removed; ``\\r\\n``
+   (soft hyphen, zero-width spaces/joiners, bidi controls, BOM) and control characters are removed; the "¼" or
+   "1⁄4" Elsevier PDFs print for "=" becomes "=" when spaces stand around it (``IEC ¼ 1.43``); ``\\r\\n``
    and ``\\r`` become ``\\n``; a combining mark is composed with its base (``A`` + ring → ``Å``).
 4. **Whitespace**: runs of spaces/tabs → one space; spaces around line breaks dropped; single ``\\n`` kept (the
    SOFC-Exp texts put one sentence per line, which helps sentence splitting); two or more line breaks → ``\\n\\n``
@@ -79,6 +80,9 @@ _SPECIAL_CHAR = re.compile(r"[^\t\n\x20-\x7e]")
 _COMBINING_RUN = re.compile(r"[^\W\d_][\u0300-\u036f]+")
 # A white bullet (U+25E6) or ring operator (U+2218) used as a degree sign: before C/F, not before a word.
 _RING_DEGREE = re.compile(r"[\u25e6\u2218](?= ?[CF](?![^\W\d_]))")
+# Elsevier PDFs print "=" as "¼" (or "1⁄4"): "IEC ¼ 1.43 meq g−1", "SPt 1⁄4 S(e)Pt"; only between spaces and not
+# before a word ("¼ of the cells" is a quarter).
+_QUARTER_EQUALS = re.compile("(?<= )(?:\u00bc|1\u20444)(?= (?![a-z]{2,}\\b))")
 _WHITESPACE = re.compile(r"^[ \t\n]+|[ \t\n]+$|[ \t]*\n[ \t\n]*|[ \t]{2,}|\t")
 _REPLACEMENTS = {
     "\u00ba": "°",
@@ -169,9 +173,12 @@ def _char_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for match in _SPECIAL_CHAR.finditer(text):
         char = match.group()
-        fixed = _fix_char(char)
+        fixed = "=" if char == "\u00bc" and _QUARTER_EQUALS.match(text, match.start()) else _fix_char(char)
         if fixed != char:
             edits.append((match.start(), match.end(), fixed))
+    for match in _QUARTER_EQUALS.finditer(text):
+        if match.group() != "\u00bc":
+            edits.append((match.start(), match.end(), "="))
     for match in _RING_DEGREE.finditer(text):
         edits.append((match.start(), match.end(), "°"))
     for match in _COMBINING_RUN.finditer(text):
