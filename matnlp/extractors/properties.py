@@ -123,18 +123,23 @@ _SETTING_NAME = re.compile(
     r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?|(?:fuel|oxygen|air|steam)\s+"
     r"utili[sz]ations?|(?:ac|applied|excitation|test(?:ing)?|measurement|modulation)\s+frequenc(?:y|ies)|"
     r"(?:cross-?head|displacement|loading|strain|extension|deformation)\s+(?:rates?|speeds?)|ga[u]?ge\s+lengths?|"
+    r"tube\s+(?:currents?|voltages?)|instrument\w*\s+(?:\w+\s+)?resolutions?|(?:survival|failure)\s+"
+    r"probabilit(?:y|ies)|probabilit(?:y|ies)\s+of\s+(?:survival|failure)|confidence\s+(?:levels?|intervals?)|"
+    r"photon?\s+energ(?:y|ies)|"
     r"(?:constant|applied)\s+(?:current|voltage|potential|bias|load|stress|strain|field|pressure)"
     r"(?:\s+densit(?:y|ies))?)\b"
     r"|^p\s*/\s*p0$"
 )
-# Head nouns that name a quality, an observation or a plot, not a quantity: "electrochemical performance",
-# "chemical stability", "GCD curve", "oxygen vacancies" take no value unless a lexicon term heads them.
+# Head nouns that name a quality, an observation, a plot or a class of material, not a quantity: "electrochemical
+# performance", "chemical stability", "GCD curve", "oxygen-ion conductors" take no value unless a lexicon term heads
+# them.
 _QUALITIES = frozenset(
     "performance performances stability stabilities compatibility behaviour behavior behaviours behaviors property "
     "properties characteristic characteristics structure structures morphology morphologies ordering vacancy "
     "vacancies limitation limitations curve curves plot plots spectrum spectra pattern patterns image images test "
     "tests feature features mechanism mechanisms process processes phenomenon phenomena effect effects dependence "
-    "influence evolution trend trends response responses".split())
+    "influence evolution trend trends response responses conductor conductors electrolytes electrodes cathodes "
+    "anodes catalysts materials samples specimens devices composites".split())
 # "dense = 60 µm" is a thickness, "Tensile specimens which were 1 mm in thickness" a specimen size
 _ADJECTIVE = re.compile(r"[a-z-]+(?:ous|ive|ic|able|ible|ile|al)|dense|porous")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
@@ -351,8 +356,10 @@ _CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(
                            r"obtain|determine|derive))")
 _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"
                             r"maintained|chosen)\s+(?:at|to|as)\b[^.;]*$", re.I)
-_CHANGE_BEFORE = re.compile(r"\b(?:increas|decreas|drop|rise|rose|reduc|improv|enhanc|lower|rais|grow|grew|fell|"
-                            r"fall)\w*\s+by\s+(?:about\s+|approximately\s+|ca\.\s*|[~∼≈]\s*)?$", re.I)
+_CHANGE_BEFORE = re.compile(r"\b(?:(?:increas|decreas|drop|rise|rose|reduc|improv|enhanc|lower|rais|grow|grew|fell|"
+                            r"fall)\w*\s+by|(?:enhancement|improvement|increase|decrease|reduction|gain|rise|decline)"
+                            r"\s+of)\s+(?:about\s+|approximately\s+|ca\.\s*|[~∼≈]\s*)?$", re.I)
+_EQUALS_AFTER = re.compile(r"\s*[=≈]\s*")
 # "Rp = 3.07%": a value assigned to a symbol
 _ASSIGNED = re.compile(r"(?<![\w)])([^\s=(),;:]{1,10})\s*[=≈]\s*$")
 _HELD_BEFORE = re.compile(r"\b(?:constant|applied|fixed)\s+$", re.I)
@@ -402,7 +409,8 @@ def _pair_score(text: str, p: Entity, q: Quantity, sent_start: int) -> float | N
 
 
 def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -> list[Quantity]:
-    """Quantities of one sentence with document offsets, leaving out numbers inside mentions or ``[12]``."""
+    """Quantities of one sentence with document offsets, leaving out numbers inside mentions or ``[12]`` and the
+    cells of a flattened table (:data:`_CELL_BEFORE`)."""
     base = sent.start
     out = []
     for q in parse_quantities(text[sent.start : sent.end]):
@@ -411,6 +419,8 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
             continue
         if q.unit is None and _not_a_value(text, q, sent.start):
             continue
+        if _CELL_BEFORE.search(text, max(sent.start, q.start - 16), q.start) or _CELL_AFTER.match(text, q.end, sent.end):
+            continue  # a cell of a flattened table
         out.append(q)
     return out
 
@@ -572,8 +582,8 @@ def material_mentions(text: str, sentences: Sequence[Sentence]) -> list[Entity]:
 
 def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity],
                          scorers: Scorers | None) -> list[Property]:
-    qs = _sentence_quantities(text, sent, props + mats)
     sentence = text[sent.start : sent.end]
+    qs = [] if _DOI.search(sentence) else _sentence_quantities(text, sent, props + mats)
     valued = [i for i, p in enumerate(props) if not takes_no_value(text, p)]
     links = _link_values(text, [props[i] for i in valued], qs, sent, scorers)
     values = {valued[k]: v for k, v in links.items()}
@@ -592,6 +602,14 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
         if prop.value is not None:
             prop.value = bounded(text, prop.value)
     return out
+
+
+# A reference entry holds a DOI: its numbers are no values.
+_DOI = re.compile(r"\b10\.\d{4,9}/\S+")
+# A bare number next to a value, as the cells of a table flattened into text print them ("0.75 M CGO 4.6 250 38
+# 2.3", "SD = 0.27 630 MPa 1.1·10 6"); a list item ends with a comma ("1.076, 1.051 and 0.979 V").
+_CELL = r"[(\[]?[−-]?\d[\d.·]*[)\]]?%?"
+_CELL_BEFORE, _CELL_AFTER = re.compile(rf"(?:^|\s){_CELL}\s+$"), re.compile(rf"\s+{_CELL}(?=\s|$)")
 
 
 def takes_no_value(text: str, p: Entity) -> bool:
@@ -650,9 +668,11 @@ def is_setting(name: str, sentence: str) -> bool:
 def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     """The linked values that may be values of ``p`` (:func:`compatible`): whichever linker paired them, a bare
     number is no value of a property that needs a unit, nor a temperature one of a band gap; a change ("increases by
-    ~6%") is no value, nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2")."""
+    ~6%", "enhancement of 24%") is no value, nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2"); a
+    mention assigned a value takes that one only ("Kt = 1; Curves of 10, 50 and 90% probability")."""
+    assigned = _EQUALS_AFTER.match(text, p.end)
     return [q for q in values if compatible(p.text, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 40), q.start)
-            and not _assigned_elsewhere(text, p, q)]
+            and not _assigned_elsewhere(text, p, q) and (not assigned or q.start == assigned.end())]
 
 
 def _assigned_elsewhere(text: str, p: Entity, q: Quantity) -> bool:

@@ -149,7 +149,7 @@ _NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUM_RE = re.compile(rf"(?<![\w.,/)\]·])(?<!cid:){_NUM}(?:[eE][-+−]?\d+)?")
 _CARET, _SUPERS = r"\^\s*(?P<e1>[-+−]?\d{1,3})", r"(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 _TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
-_POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻])(?P<e3>\d{{1,2}})(?![\d.])")
+_POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻–])(?P<e3>\d{{1,2}})(?![\d.])")
 _SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty: "3.87158 (8) Å"
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
 _RANGE_RE = re.compile(r"\s*(?:[–—~]|-|−|to)\s*|\s+and\s+")
@@ -403,7 +403,8 @@ def _pow10(exponent: str) -> float:
 
 
 def _flattened_power(p: re.Match) -> bool:
-    """``10−3`` / ``10⁻3`` is a power of ten; ``10-3`` only when it cannot be an ascending range (``10-20``)."""
+    """``10−3`` / ``10⁻3`` is a power of ten; ``10-3`` and ``10–2`` (an en dash for the minus) only when they
+    cannot be an ascending range (``10-20``, ``10–15 wt%``)."""
     return p.group("sign") in "−⁻" or int(p.group("e3")) < 10
 
 
