@@ -182,10 +182,11 @@ def test_digits_of_compound_names_are_not_values(text, expected):
 
 
 def _sentence_of(path, anchor):
-    """The document text and the span of the sentence holding ``anchor`` (from the last ". " before it)."""
+    """The document text and the span of the sentence holding ``anchor`` (from the last ". " or line break before
+    it: the SOFC-Exp texts put one sentence or table a line)."""
     text = path.read_text(encoding="utf-8")
     i = text.index(anchor)
-    start = text.rfind(". ", 0, i) + 2 if text.rfind(". ", 0, i) >= 0 else 0
+    start = max(text.rfind(". ", 0, i) + 2, text.rfind("\n", 0, i) + 1)
     end = text.find(". ", i)
     return text, Sentence(start, end if end >= 0 else len(text))
 
@@ -426,3 +427,20 @@ def test_assigned_symbols_flattened_tables_references_and_classes(data, mulms_te
     # "low proton conductivity of 10–2 S cm-1": an en dash for the minus of the power of ten
     _, props = _sofc(data, "PMC6461657", "generally displayed low proton conductivity", "proton conductivity")
     assert [(p.value.value, p.unit) for p in props if p.value] == [(0.01, "S cm-1")]
+
+
+def test_dimensionless_tangents_temperature_ranges_and_pmc_tables(data, mulms_texts):
+    # poly_04: "loss tangent of TPU over the temperature range from 146 K to 527 K at constant strain rate of 0.1 Hz
+    # and frequencies of 0.5 Hz, 1 Hz, …": a loss tangent is dimensionless, a service life no temperature;
+    # "Activation energies of individual relaxation transitions with values of 379.73 kJ·mol−1 …"
+    poly = (data / "mulms" / "texts" / "poly_04.txt").read_text(encoding="utf-8")
+    props = [p for p in extract_properties(poly) if p.value is not None]
+    assert not [p for p in props if "tangent" in p.name and p.unit]
+    assert not compatible("loss tangent", Quantity(0.5, "Hz", 0, 6, _unit=parse_unit("Hz")))
+    assert not [p for p in props if "life" in p.name and p.unit in ("K", "K min-1")]
+    assert not compatible("TPU service life", Quantity(146, "K", 0, 5, _unit=parse_unit("K")))
+    assert compatible("glass transition temperature", Quantity(146, "K", 0, 5, _unit=parse_unit("K")))
+    # PMC5456601: "materials-09-00858-t001_Table 1 Table 1 Calculated Energy of Oxygen Dissociation …" is a table
+    text = (data / "sofc_exp_texts" / "texts" / "PMC5456601.txt").read_text(encoding="utf-8")
+    start = text.index("materials-09-00858-t001_Table 1")
+    assert not [p for p in extract_properties(text[start:start + 600]) if p.value]

@@ -69,6 +69,7 @@ DIMENSIONLESS = (
     "difference", "differences", "deviation", "threshold", "points", "cycles", "count", "order", "x",
     "pH", "selectivity", "stoichiometry", "valence", "permittivity", "dielectric constant", "refractive index",
     "transference number", "coordination number", "Poisson's ratio", "fill factor", "p-value", "exponent", "parameter",
+    "tangent", "tan δ",
 )
 _DIMENSIONLESS_WORD = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, DIMENSIONLESS)) + r")s?(?!\w)", re.I)
 _DIMENSIONLESS_RE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, DIMENSIONLESS)) + r")s?$", re.I)
@@ -146,7 +147,7 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
 # "C, N, O, and " before "F contents", or "C, N, O, and F " before "contents"
 _MEMBERS = re.compile(r"((?:[\w+−-]{1,12},\s*)+)(?:and|or)\s+(?:([\w+−-]{1,12})\s+)?$")
 _MEASURE = (r"(?:distance|spacing|separation|size|length|width|thickness|fraction|density|number|concentration|"
-            r"ratio|content|percentage|proportion)s?")
+            r"ratio|content|percentage|proportion|activation energie|activation energy)s?")
 _MEASURE_BEFORE = re.compile(rf"\b(?:(?:average|mean|total|relative|neck)\s+)?{_MEASURE}\s+(?:of|between)\s+"
                              r"(?:(?:the|an?)\s+)?$", re.I)
 _MEASURE_AFTER = re.compile(rf"[ -]{_MEASURE}\b", re.I)
@@ -343,8 +344,10 @@ def compatible(name: str, q: Quantity) -> bool:
     if q.kind == "hardness":  # "Heat A (31.1 ± 1.0 HRC)", "the NACE limit (23 HRC)": only a hardness has one
         return bool(_HARDNESS_NAME.search(name))
     if want is None:
-        if got in _SETTING_DIMS and not _TEMPERATURE_NAME.search(name):
-            return False  # "thermal ellipsoids … 200 °C", "morphology … 1000 °C": a condition, not this value
+        if got in _SETTING_DIMS and not (_TEMPERATURE_NAME if got == _KELVIN else _TIME_NAME).search(name):
+            return False  # "thermal ellipsoids … 200 °C", "TPU service life … from 146 K": a condition, not this value
+        if got == _HEATING_RATE and "rate" not in name.lower():
+            return False  # "… heated at 3 K min−1": a heating rate is a rate
         if got in _AMOUNT_DIMS and not _AMOUNT_NAME.search(name):
             return False  # "Oxygen Deficiency … 1 g of powder": how much sample was used
         return q.unit is not None or bool(_SYMBOL.fullmatch(name.strip()))
@@ -369,8 +372,11 @@ _SETTING_DIMS = frozenset({_dims_of(parse_unit("K").dims), _dims_of(parse_unit("
 # Dimensions (mass, volume, amount of substance) of sample portions, taken only by a name that says so.
 _AMOUNT_DIMS = frozenset(_dims_of(parse_unit(u).dims) for u in ("g", "L", "mol"))
 _AMOUNT_NAME = re.compile(r"(?i)mass|weight|amount|volume|loading|uptake|dos(?:e|age)|quantit|consumption|mw\b|^m$")
-_TEMPERATURE_NAME = re.compile(r"(?i:\b(?:points?|transitions?|onset|temperatures?|isotherm\w*|life(?:time)?|times?|"
-                               r"durations?|periods?|durability|stability|ag(?:e?ing))\b)|^T(?:[A-Z\d]\w{0,2}|[a-z]{1,5})?$")
+_KELVIN, _HEATING_RATE = _dims_of(parse_unit("K").dims), _dims_of(parse_unit("K min-1").dims)
+_TEMPERATURE_NAME = re.compile(r"(?i:\b(?:points?|transitions?|onset|temperatures?|isotherm\w*)\b)"
+                               r"|^T(?:[A-Z\d]\w{0,2}|[a-z]{1,5})?$")
+_TIME_NAME = re.compile(r"(?i:\b(?:onset|life(?:time)?|times?|durations?|periods?|durability|stability|ag(?:e?ing))"
+                        r"\b)|^t(?:[A-Z\d]\w{0,2}|[a-z]{1,5})?$")
 
 
 def _window(sent_start: int, pos: int, width: int = 60) -> int:
@@ -604,8 +610,9 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     return out
 
 
-# A reference entry holds a DOI: its numbers are no values.
-_DOI = re.compile(r"\b10\.\d{4,9}/\S+")
+# A reference entry holds a DOI, and a table the PMC text flattens opens with its id ("materials-09-00858-t001_Table
+# 1 Table 1 …"): their numbers are no values.
+_DOI = re.compile(r"\b10\.\d{4,9}/\S+|-t\d{3}_Table\b")
 # A bare number next to a value, as the cells of a table flattened into text print them ("0.75 M CGO 4.6 250 38
 # 2.3", "SD = 0.27 630 MPa 1.1·10 6"); a list item ends with a comma ("1.076, 1.051 and 0.979 V").
 _CELL = r"[(\[]?[−-]?\d[\d.·]*[)\]]?%?"
