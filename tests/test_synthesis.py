@@ -273,3 +273,24 @@ def test_headings_adjectives_purposes_and_bare_performed_are_no_steps(data):
     poly = (data / "mulms" / "texts" / "poly_01.txt").read_text(encoding="utf-8")
     sentence = poly[poly.index("For each material and each cavity"):]
     assert "performed" not in [s.operation for s in extract_steps(sentence[:sentence.index(".") + 1])]
+
+
+def test_purposes_analysis_samples_and_table_rows_are_no_steps(data):
+    # SOFC-Exp PMC6158676: "citric acid … was added for chelation", "Those were dissolved in hydrochloric acid and
+    # analyzed by Inductively Coupled Plasma"; MuLMS poly_04: "… to homogenize and degass the reaction mixture prior
+    # to polymerization"
+    text = (data / "sofc_exp_texts" / "texts" / "PMC6158676.txt").read_text(encoding="utf-8")
+    part = text[text.index("La2O3, SrCO3 and Co powders"):text.index("The obtained intermediate product")]
+    tagged = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"dissolved|added|chelation",
+                                                                                        part)]
+    assert [s.operation for s in read_synthesis(part, tagged).steps] == ["dissolved", "added"]
+    start = text.index("Those were dissolved in hydrochloric acid")
+    part = text[start:start + 130]
+    tagged = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"dissolved", part)]
+    assert read_synthesis(part, tagged).steps == []
+    poly = (data / "mulms" / "texts" / "poly_04.txt").read_text(encoding="utf-8")
+    start = poly.index("prior to polymerization") - 200
+    part = poly[start:start + 400]
+    tagged = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"polymerization|hardened",
+                                                                                        part)]
+    assert "polymerization" not in [s.operation for s in read_synthesis(part, tagged).steps]

@@ -224,7 +224,8 @@ _TEST_SENTENCE = re.compile(
     r"\b(?:diffractometer|dilatometer|spectrometer|potentiostat|test(?:ing)? (?:station|rig|set-?up)|"
     r"(?:TEM|SEM) (?:grids?|samples?|specimens?)|operating temperature|(?:anode|cathode) chamber|"
     r"test cells?|current collectors?|(?:Ag|Au|Pt|silver|gold|platinum) (?:wires?|mesh)|fuel streams?|"
-    r"cells? (?:was|were) (?:then )?(?:sealed|operated|mounted|attached|connected))\b", re.I)
+    r"cells? (?:was|were) (?:then )?(?:sealed|operated|mounted|attached|connected)|"
+    r"and\s+(?:then\s+)?(?:analy[sz]ed|characteri[sz]ed|examined)\s+by)\b", re.I)
 
 
 def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
@@ -252,6 +253,10 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
         return False  # "onto a spinning anode pellet"
     if _PURPOSE_AND.search(text, max(0, a - 30), a) and not _BASE_FORM.search(word):
         return False  # "heated up to 900 °C to decompose and remove organic residue"
+    if _NOMINAL_END.search(word) and _FOR_BEFORE.search(text, max(0, a - 20), a):
+        return False  # "added for chelation", "Targets for preparation of …", "prior to polymerization"
+    if _TABLE_TEXT.search(text, *sentence) or len(_TABLE_CELLS.findall(text, *sentence)) >= 4:
+        return False  # a table flattened into the text
     return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence))
 
 
@@ -263,6 +268,10 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the)\s+$", re.I)
 _ADJECTIVE_GERUND = re.compile(r"\s+(?!(?:of|at|in|for|with|and|or|was|were|is|are|to|on|under|from|by|process|"
                                r"procedure|steps?|stages?)\b)[a-z]{3,}\b")
 _PURPOSE_AND = re.compile(r"\bto\s+[a-z]+\s+(?:and|or)\s+$")
+_NOMINAL_END = re.compile(r"(?:tion|sion|ment|ing)$")
+_FOR_BEFORE = re.compile(r"\b(?:[Ff]or|[Pp]rior to)\s+(?:the\s+)?$")
+_TABLE_TEXT = re.compile(r"-t\d{3}_Table\b")
+_TABLE_CELLS = re.compile(r"(?<!\S)[(\[]?[−-]?\d[\d.·]*[)\]]?%?(?= [(\[]?[−-]?\d[\d.·]*[)\]]?%?(?:\s|$))")
 
 
 # "Before the deposition, …", "After the deposition of BZY … by PLD": a step already told, named again as a time.
