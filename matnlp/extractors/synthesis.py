@@ -19,7 +19,7 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -568,11 +568,17 @@ def material_role(text: str, m: Entity) -> str:
     return "participant"
 
 
+def mention_extent(mats: Sequence[Entity]) -> tuple[int, int]:
+    """Starts of the first and the last material mention of a text (the ``extent`` of :func:`role_features`)."""
+    starts = [e.start for e in mats]
+    return (min(starts), max(starts)) if starts else (0, 0)
+
+
 def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[int],
-                  mats: Sequence[Entity]) -> dict[str, float]:
-    """Features of a material mention (one of ``mats``, all mentions of the text) for the learned role model:
-    nearby words, the operations before and after it in its sentence and the one it attaches to, lexicon and
-    shape flags, an amount beside it, its sentence and its place among the mentions, the rule-based role and
+                  extent: tuple[int, int]) -> dict[str, float]:
+    """Features of a material mention for the learned role model: nearby words, the operations (sorted) before
+    and after it in its sentence and the one it attaches to, lexicon and shape flags, an amount beside it, its
+    sentence and its place among the text's mentions (``extent``, :func:`mention_extent`), the rule-based role and
     paper-level cues."""
     sent = bisect_right(bounds, m.start) - 1
     lo = bounds[sent] if sent >= 0 else 0
@@ -582,21 +588,30 @@ def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[
     f = {f"b{i}={w}": 1.0 for i, w in enumerate(reversed(before[-3:]))}
     f.update({f"a{i}={w}": 1.0 for i, w in enumerate(after[:3])})
     f.update({f"B={w}": 1.0 for w in before} | {f"A={w}": 1.0 for w in after})
-    prev = [o for o in ops if lo <= o.start < m.start]
-    nxt = [o for o in ops if m.end <= o.start < hi]
-    f[f"prevop={prev[-1].text.lower() if prev else '-'}"] = 1.0
-    f[f"nextop={nxt[0].text.lower() if nxt else '-'}"] = 1.0
+    starts = [o.start for o in ops]
+    i, j = bisect_left(starts, m.start), bisect_left(starts, m.end)
+    prev = ops[i - 1] if i > 0 and ops[i - 1].start >= lo else None
+    nxt = ops[j] if j < len(ops) and ops[j].start < hi else None
+    f[f"prevop={prev.text.lower() if prev else '-'}"] = 1.0
+    f[f"nextop={nxt.text.lower() if nxt else '-'}"] = 1.0
     f[f"sent={min(sent, 3)}"] = 1.0
     f[f"rule={material_role(text, m)}"] = 1.0
     f["medium"] = float(bool(_MEDIUM_RE.fullmatch(m.text)))
     f["atmosphere"] = float(bool(_ATMOSPHERE_RE.fullmatch(m.text)))
     f["formula"] = float(bool(re.search(r"[A-Z][a-z]?\d|\)\d", m.text)))
     f["lower"] = float(m.text.islower())
-    f["first"] = float(text.find(m.text) == m.start)
+    f["first"] = float(_occurrences(text, m.text)[1] == m.start)
     f.update(_material_cues(text, m))
     f.update(_step_cues(text, m, ops, bounds))
-    f.update(_order_cues(m, mats))
+    first, last = extent
+    f[f"place={'first' if m.start == first else 'last' if m.start == last else 'mid'}"] = 1.0
     return f
+
+
+@lru_cache(maxsize=256)
+def _occurrences(text: str, mention: str) -> tuple[int, int]:
+    """How often ``mention`` occurs in ``text`` and where first (once per string, not once per mention)."""
+    return text.count(mention), text.find(mention)
 
 
 # Precursor-like names (salts, hydrates, alkoxides, acids) and the words that follow a product ("… nanoparticles").
@@ -611,7 +626,7 @@ def _material_cues(text: str, m: Entity) -> dict[str, float]:
     """Role cues of a mention beyond its sentence: number of elements, how often the paper names it, whether the
     title (the first two lines) names it, a precursor-like name, a product word after it."""
     head = text[: text.find("\n", text.find("\n") + 1)] if text.count("\n", 0, 2000) >= 2 else text[:300]
-    n = text.count(m.text)
+    n = _occurrences(text, m.text)[0]
     return {
         f"elements={min(len(set(re.findall(r'[A-Z][a-z]?', m.text))), 4)}": 1.0,
         f"count={'1' if n == 1 else '2-3' if n < 4 else '4+'}": 1.0,
@@ -641,14 +656,6 @@ def _step_cues(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[int
         "amount_before": float(bool(_AMOUNT_THEN.search(text, max(0, m.start - 40), m.start))),
         "amount_after": float(bool(_THEN_AMOUNT.match(text[m.end : m.end + 60]))),
     }
-
-
-def _order_cues(m: Entity, mats: Sequence[Entity]) -> dict[str, float]:
-    """Whether the mention is the first, the last or neither of the material mentions (a recipe names its
-    product first or last). Its offset in the text is left out: MSPT papers are the synthesis sections only."""
-    starts = [e.start for e in mats]
-    place = "first" if m.start == min(starts) else "last" if m.start == max(starts) else "mid"
-    return {f"place={place}": 1.0}
 
 
 class RoleModel:
@@ -897,7 +904,8 @@ def _material_mentions(
     text: str, materials: Sequence[Entity], ops: Sequence[Entity], bounds: Sequence[int], tagged: bool
 ) -> list[_Mention]:
     model = default_roles()
-    roles = [model.role(role_features(text, e, ops, bounds, materials), tagged) for e in materials]
+    extent = mention_extent(materials)
+    roles = [model.role(role_features(text, e, ops, bounds, extent), tagged) for e in materials]
     return [
         _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, role))
         for e, role in zip(materials, roles, strict=True)
