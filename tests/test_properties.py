@@ -444,3 +444,12 @@ def test_dimensionless_tangents_temperature_ranges_and_pmc_tables(data, mulms_te
     text = (data / "sofc_exp_texts" / "texts" / "PMC5456601.txt").read_text(encoding="utf-8")
     start = text.index("materials-09-00858-t001_Table 1")
     assert not [p for p in extract_properties(text[start:start + 600]) if p.value]
+
+
+def test_feed_ratios_a_growth_was_run_at_are_settings(mulms_texts, data):
+    # semi_06 (SiC CVD): "At C/Si ratio of 0.7, the surface morphology deteriorates, as seen by the RMS values of
+    # 3.22 and 3.33 nm": the ratio was set, the roughness measured
+    text, sent = _sentence_of(data / "mulms/texts/semi_06.txt", "At C/Si ratio of 0.7, the surface morphology")
+    props = extract_properties(text[: sent.end], _mentions(text, sent, "C/Si ratio", "RMS"), [sent])
+    got = {(p.name, p.value.value, p.setting) for p in props if p.value}
+    assert ("C/Si ratio", 0.7, True) in got and ("RMS", 3.22, False) in got

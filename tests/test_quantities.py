@@ -290,3 +290,11 @@ def test_standard_uncertainties_and_milliequivalents():
     assert (q.value, q.error, q.unit) == (3.9159, 0.0005, "Å")
     (iec,) = parse_quantities("IEC = 1.43 ± 0.04 meq g 1, Solvay")
     assert (iec.value, iec.error, iec.unit) == (1.43, 0.04, "meq g-1")
+
+
+def test_a_change_from_one_value_to_another_is_no_range():
+    # SOFC-Exp PMC5700654: "the BET surface area of BZCYN increased from 4.58 to 7.77 m2 g−1 after H2 reduction"
+    before, after = parse_quantities("the BET surface area of BZCYN increased from 4.58 to 7.77 m2 g−1 after")
+    assert (before.value, before.unit, before.low, after.value, after.unit) == (4.58, "m2 g-1", None, 7.77, "m2 g-1")
+    (q,) = parse_quantities("measured from 450 to 550 °C")
+    assert (q.low, q.high) == (450.0, 550.0)

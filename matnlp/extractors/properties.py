@@ -366,6 +366,7 @@ _EQUALS_AFTER = re.compile(r"\s*[=≈]\s*")
 # "Rp = 3.07%": a value assigned to a symbol
 _ASSIGNED = re.compile(r"(?<![\w)])([^\s=(),;:]{1,10})\s*[=≈]\s*$")
 _HELD_BEFORE = re.compile(r"\b(?:constant|applied|fixed)\s+$", re.I)
+_RATIO_HELD = re.compile(r"\b(?:[Aa]t|with|keeping|using)\s+(?:(?:a|an|the)\s+)?\(?$")
 _HARDNESS_NAME = re.compile(r"(?i)hardness|^H(?:V|RC|RB|BW?)\d*$")
 # Dimensions (temperature, time) a property of unknown dimension never takes, unless its name says it does.
 _SETTING_DIMS = frozenset({_dims_of(parse_unit("K").dims), _dims_of(parse_unit("s").dims)})
@@ -656,10 +657,13 @@ def _acronym_of_a_thing(text: str, acronym: str) -> bool:
 def _chosen(text: str, p: Entity) -> bool:
     """Whether the clause says the quantity was chosen, not measured: "the NACE-recommended temperatures—595 °C
     and 620 °C—were used", "Parameters are kept at UGS = 18 V, RG = 37.5 Ω", "under a constant cathodic current
-    density of 200 mA·cm−2"."""
+    density of 200 mA·cm−2", a feed ratio the growth was run at ("grown with C/Si = 1", "keeping a Si/H2 ratio of
+    0.25%")."""
     return bool(_CHOSEN_AFTER.match(text, p.end, p.end + 160) or _CHOSEN_BEFORE.search(text, max(0, p.start - 120),
                                                                                       p.start)
-                or _HELD_BEFORE.search(text, max(0, p.start - 12), p.start))
+                or _HELD_BEFORE.search(text, max(0, p.start - 12), p.start)
+                or ("/" in p.text or "ratio" in p.text.lower()) and _RATIO_HELD.search(text, max(0, p.start - 14),
+                                                                                       p.start))
 
 
 def is_setting(name: str, sentence: str) -> bool:

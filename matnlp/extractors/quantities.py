@@ -154,6 +154,8 @@ _SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
 _RANGE_RE = re.compile(r"\s*(?:[–—~]|-|−|to)\s*|\s+and\s+")
 _LIST_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|[–-])\s*")
+_CHANGE_FROM = re.compile(r"(?i)\b(?:increas|decreas|chang|rise|rose|drop|fell|fall|grew|grow|reduc|improv|enhanc|"
+                          r"shift|went|jump)\w*\s+from\s+(?:about\s+|ca\.\s*|[~∼≈]\s*)?$")
 _BETWEEN_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _APPROX_RE = re.compile(r"[~∼≈]?\s*")
 # Two-atom denominators written without exponents: "W/mK", "W/m K", "cm2/Vs", "cm2/V s".
@@ -487,6 +489,8 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     sep = _RANGE_RE.match(text, pos)
     if not sep or (sep.group().strip() == "and" and not _between_before(text, m.start())):
         return None
+    if sep.group().strip() == "to" and _CHANGE_FROM.search(text, max(0, m.start() - 40), m.start()):
+        return None  # "increased from 4.58 to 7.77 m2 g−1": a value before and one after, no range
     m2 = _NUM_RE.match(text, _APPROX_RE.match(text, sep.end()).end())  # "from ∼30 to ∼300 μV·K−1"
     if not m2:
         return None
