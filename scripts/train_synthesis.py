@@ -30,7 +30,7 @@ from matnlp.config import REPO_ROOT, data_dir
 from matnlp.datasets.kononova import held_out_doi, kononova_recipes
 from matnlp.datasets.mspt import gold_roles, split_docs
 from matnlp.extractors.synthesis import (
-    NO_ROLE, ROLES, ROLES_PATH, TYPER_PATH, mention_extent, ngrams, role_features, word_spans,
+    NO_ROLE, ROLES, ROLES_PATH, TYPER_PATH, RoleContext, ngrams, role_features, word_spans,
 )
 from matnlp.text.tokenize import sentences
 
@@ -114,9 +114,9 @@ def role_model(docs) -> dict:
         ops = sorted((e for e in doc.entities.values() if e.label == "Operation"), key=lambda e: e.start)
         bounds = [s.start for s in sentences(doc.text)]
         mats = [e for e in doc.entities.values() if e.label == "Material"]
-        roles, extent = gold_roles(doc), mention_extent(mats)
+        roles, ctx = gold_roles(doc), RoleContext.of(doc.text, ops, bounds, mats)
         for m in mats:
-            x.append(role_features(doc.text, m, ops, bounds, extent))
+            x.append(role_features(ctx, m))
             y.append(roles.get((m.start, m.end), NO_ROLE))
     vec = DictVectorizer()
     clf = LogisticRegression(C=ROLE_C, max_iter=3000).fit(vec.fit_transform(x), y)

@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
 from .materials import MATERIAL_LABELS, extract_materials
-from .quantities import Quantity, bounded, parse_quantities, parse_unit
+from .quantities import APPROX, CELL, CHANGE_VERB, TABLE_ID, Quantity, bounded, parse_quantities, parse_unit
 from .relations import Scorers, default_scorers, default_tagger, material_features, value_features
 
 PROPERTY_LABELS = frozenset({"PRO", "PROPERTY"})
@@ -359,9 +359,8 @@ _CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(
                            r"obtain|determine|derive))")
 _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"
                             r"maintained|chosen)\s+(?:at|to|as)\b[^.;]*$", re.I)
-_CHANGE_BEFORE = re.compile(r"\b(?:(?:increas|decreas|drop|rise|rose|reduc|improv|enhanc|lower|rais|grow|grew|fell|"
-                            r"fall)\w*\s+by|(?:enhancement|improvement|increase|decrease|reduction|gain|rise|decline)"
-                            r"\s+of)\s+(?:about\s+|approximately\s+|ca\.\s*|[~∼≈]\s*)?$", re.I)
+_CHANGE_BEFORE = re.compile(rf"\b(?:{CHANGE_VERB}\s+by|(?:enhancement|improvement|increase|decrease|reduction|gain|"
+                            rf"rise|decline)\s+of)\s+{APPROX}$", re.I)
 _EQUALS_AFTER = re.compile(r"\s*[=≈]\s*")
 # "Rp = 3.07%": a value assigned to a symbol
 _ASSIGNED = re.compile(r"(?<![\w)])([^\s=(),;:]{1,10})\s*[=≈]\s*$")
@@ -369,11 +368,11 @@ _HELD_BEFORE = re.compile(r"\b(?:constant|applied|fixed)\s+$", re.I)
 _RATIO_HELD = re.compile(r"\b(?:[Aa]t|with|keeping|using)\s+(?:(?:a|an|the)\s+)?\(?$")
 _HARDNESS_NAME = re.compile(r"(?i)hardness|^H(?:V|RC|RB|BW?)\d*$")
 # Dimensions (temperature, time) a property of unknown dimension never takes, unless its name says it does.
-_SETTING_DIMS = frozenset({_dims_of(parse_unit("K").dims), _dims_of(parse_unit("s").dims)})
+_KELVIN, _HEATING_RATE = _dims_of(parse_unit("K").dims), _dims_of(parse_unit("K min-1").dims)
+_SETTING_DIMS = frozenset({_KELVIN, _dims_of(parse_unit("s").dims)})
 # Dimensions (mass, volume, amount of substance) of sample portions, taken only by a name that says so.
 _AMOUNT_DIMS = frozenset(_dims_of(parse_unit(u).dims) for u in ("g", "L", "mol"))
 _AMOUNT_NAME = re.compile(r"(?i)mass|weight|amount|volume|loading|uptake|dos(?:e|age)|quantit|consumption|mw\b|^m$")
-_KELVIN, _HEATING_RATE = _dims_of(parse_unit("K").dims), _dims_of(parse_unit("K min-1").dims)
 _TEMPERATURE_NAME = re.compile(r"(?i:\b(?:points?|transitions?|onset|temperatures?|isotherm\w*)\b)"
                                r"|^T(?:[A-Z\d]\w{0,2}|[a-z]{1,5})?$")
 _TIME_NAME = re.compile(r"(?i:\b(?:onset|life(?:time)?|times?|durations?|periods?|durability|stability|ag(?:e?ing))"
@@ -590,7 +589,7 @@ def material_mentions(text: str, sentences: Sequence[Sentence]) -> list[Entity]:
 def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity],
                          scorers: Scorers | None) -> list[Property]:
     sentence = text[sent.start : sent.end]
-    qs = [] if _DOI.search(sentence) else _sentence_quantities(text, sent, props + mats)
+    qs = [] if _NOT_PROSE.search(sentence) else _sentence_quantities(text, sent, props + mats)
     valued = [i for i, p in enumerate(props) if not takes_no_value(text, p)]
     links = _link_values(text, [props[i] for i in valued], qs, sent, scorers)
     values = {valued[k]: v for k, v in links.items()}
@@ -613,11 +612,10 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
 
 # A reference entry holds a DOI, and a table the PMC text flattens opens with its id ("materials-09-00858-t001_Table
 # 1 Table 1 …"): their numbers are no values.
-_DOI = re.compile(r"\b10\.\d{4,9}/\S+|-t\d{3}_Table\b")
-# A bare number next to a value, as the cells of a table flattened into text print them ("0.75 M CGO 4.6 250 38
-# 2.3", "SD = 0.27 630 MPa 1.1·10 6"); a list item ends with a comma ("1.076, 1.051 and 0.979 V").
-_CELL = r"[(\[]?[−-]?\d[\d.·]*[)\]]?%?"
-_CELL_BEFORE, _CELL_AFTER = re.compile(rf"(?:^|\s){_CELL}\s+$"), re.compile(rf"\s+{_CELL}(?=\s|$)")
+_NOT_PROSE = re.compile(rf"\b10\.\d{{4,9}}/\S+|{TABLE_ID}")
+# A bare number next to a value is a cell of a table flattened into text ("0.75 M CGO 4.6 250 38 2.3", "SD = 0.27
+# 630 MPa 1.1·10 6").
+_CELL_BEFORE, _CELL_AFTER = re.compile(rf"(?:^|\s){CELL}\s+$"), re.compile(rf"\s+{CELL}(?=\s|$)")
 
 
 def takes_no_value(text: str, p: Entity) -> bool:

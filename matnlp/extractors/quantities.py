@@ -154,8 +154,16 @@ _SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
 _RANGE_RE = re.compile(r"\s*(?:[–—~]|-|−|to)\s*|\s+and\s+")
 _LIST_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|[–-])\s*")
-_CHANGE_FROM = re.compile(r"(?i)\b(?:increas|decreas|chang|rise|rose|drop|fell|fall|grew|grow|reduc|improv|enhanc|"
-                          r"shift|went|jump)\w*\s+from\s+(?:about\s+|ca\.\s*|[~∼≈]\s*)?$")
+#: A verb of change ("increased", "drops"): the numbers after it are a value before and one after, or a difference.
+CHANGE_VERB = (r"(?:increas|decreas|chang|rise|rose|drop|fell|fall|grew|grow|reduc|improv|enhanc|lower|rais|shift|"
+               r"went|jump)\w*")
+#: "About", "ca.", "~" before a number.
+APPROX = r"(?:about\s+|approximately\s+|ca\.\s*|[~∼≈]\s*)?"
+_CHANGE_FROM = re.compile(rf"(?i)\b{CHANGE_VERB}\s+from\s+{APPROX}$")
+#: A table flattened into text: the id the PMC texts open a table with, and a bare number as its cells print it
+#: (a list item ends with a comma: "1.076, 1.051 and 0.979 V").
+TABLE_ID = r"-t\d{3}_Table\b"
+CELL = r"[(\[]?[−-]?\d[\d.·]*[)\]]?%?"
 _BETWEEN_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _APPROX_RE = re.compile(r"[~∼≈]?\s*")
 # Two-atom denominators written without exponents: "W/mK", "W/m K", "cm2/Vs", "cm2/V s".

@@ -19,13 +19,13 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
-from .quantities import Quantity, parse_quantities
+from .quantities import CELL, TABLE_ID, Quantity, parse_quantities
 
 TYPER_PATH = Path(__file__).parent / "data" / "operation_types.json"
 ROLES_PATH = Path(__file__).parent / "data" / "material_roles.json"
@@ -270,8 +270,8 @@ _ADJECTIVE_GERUND = re.compile(r"\s+(?!(?:of|at|in|for|with|and|or|was|were|is|a
 _PURPOSE_AND = re.compile(r"\bto\s+[a-z]+\s+(?:and|or)\s+$")
 _NOMINAL_END = re.compile(r"(?:tion|sion|ment|ing)$")
 _FOR_BEFORE = re.compile(r"\b(?:[Ff]or|[Pp]rior to)\s+(?:the\s+)?$")
-_TABLE_TEXT = re.compile(r"-t\d{3}_Table\b")
-_TABLE_CELLS = re.compile(r"(?<!\S)[(\[]?[−-]?\d[\d.·]*[)\]]?%?(?= [(\[]?[−-]?\d[\d.·]*[)\]]?%?(?:\s|$))")
+_TABLE_TEXT = re.compile(TABLE_ID)
+_TABLE_CELLS = re.compile(rf"(?<!\S){CELL}(?= {CELL}(?:\s|$))")  # a cell with a cell after it
 
 
 # "Before the deposition, …", "After the deposition of BZY … by PLD": a step already told, named again as a time.
@@ -425,18 +425,19 @@ def attach(mentions: Sequence[tuple[int, int]], ops: Sequence[Entity], bounds: S
     else the first after it in the sentence, else the last operation of an earlier sentence; ``bounds`` are the
     sentence start offsets (sorted)."""
     starts = [o.start for o in ops]
-    out: list[int | None] = []
-    for a, _ in mentions:
-        sent = bounds[bisect_right(bounds, a) - 1] if bounds and a >= bounds[0] else 0
-        nxt = bounds[bisect_right(bounds, a)] if bisect_right(bounds, a) < len(bounds) else math.inf
-        i = bisect_right(starts, a) - 1
-        if i >= 0 and starts[i] >= sent:
-            out.append(i)
-        elif i + 1 < len(ops) and starts[i + 1] < nxt:
-            out.append(i + 1)
-        else:
-            out.append(i if i >= 0 else None)
-    return out
+    return [_attached(a, starts, bounds) for a, _ in mentions]
+
+
+def _attached(a: int, starts: Sequence[int], bounds: Sequence[int]) -> int | None:
+    """:func:`attach` for one mention starting at ``a``, given the operation starts."""
+    sent = bounds[bisect_right(bounds, a) - 1] if bounds and a >= bounds[0] else 0
+    nxt = bounds[bisect_right(bounds, a)] if bisect_right(bounds, a) < len(bounds) else math.inf
+    i = bisect_right(starts, a) - 1
+    if i >= 0 and starts[i] >= sent:
+        return i
+    if i + 1 < len(starts) and starts[i + 1] < nxt:
+        return i + 1
+    return i if i >= 0 else None
 
 
 # ------------------------------------------------------------------------------------------ condition mentions
@@ -568,18 +569,36 @@ def material_role(text: str, m: Entity) -> str:
     return "participant"
 
 
-def mention_extent(mats: Sequence[Entity]) -> tuple[int, int]:
-    """Starts of the first and the last material mention of a text (the ``extent`` of :func:`role_features`)."""
-    starts = [e.start for e in mats]
-    return (min(starts), max(starts)) if starts else (0, 0)
+@dataclass(frozen=True, slots=True)
+class RoleContext:
+    """What the role features of one text's material mentions share, computed once per text: the operations
+    (sorted by start) and their starts, the sentence starts, and the starts of the first and last mention."""
+
+    text: str
+    ops: Sequence[Entity]
+    bounds: Sequence[int]
+    starts: list[int]
+    extent: tuple[int, int]
+    found: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def occurrences(self, mention: str) -> tuple[int, int]:
+        """How often ``mention`` occurs in the text and where first (counted once per string)."""
+        if mention not in self.found:
+            self.found[mention] = (self.text.count(mention), self.text.find(mention))
+        return self.found[mention]
+
+    @classmethod
+    def of(cls, text: str, ops: Sequence[Entity], bounds: Sequence[int], mats: Sequence[Entity]) -> RoleContext:
+        starts = [e.start for e in mats]
+        extent = (min(starts), max(starts)) if starts else (0, 0)
+        return cls(text, ops, bounds, [o.start for o in ops], extent)
 
 
-def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[int],
-                  extent: tuple[int, int]) -> dict[str, float]:
-    """Features of a material mention for the learned role model: nearby words, the operations (sorted) before
-    and after it in its sentence and the one it attaches to, lexicon and shape flags, an amount beside it, its
-    sentence and its place among the text's mentions (``extent``, :func:`mention_extent`), the rule-based role and
-    paper-level cues."""
+def role_features(ctx: RoleContext, m: Entity) -> dict[str, float]:
+    """Features of a material mention for the learned role model: nearby words, the operations before and after it
+    in its sentence and the one it attaches to, lexicon and shape flags, an amount beside it, its sentence and its
+    place among the text's mentions, the rule-based role and paper-level cues."""
+    text, ops, bounds = ctx.text, ctx.ops, ctx.bounds
     sent = bisect_right(bounds, m.start) - 1
     lo = bounds[sent] if sent >= 0 else 0
     hi = bounds[sent + 1] if sent + 1 < len(bounds) else len(text)
@@ -588,8 +607,7 @@ def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[
     f = {f"b{i}={w}": 1.0 for i, w in enumerate(reversed(before[-3:]))}
     f.update({f"a{i}={w}": 1.0 for i, w in enumerate(after[:3])})
     f.update({f"B={w}": 1.0 for w in before} | {f"A={w}": 1.0 for w in after})
-    starts = [o.start for o in ops]
-    i, j = bisect_left(starts, m.start), bisect_left(starts, m.end)
+    i, j = bisect_left(ctx.starts, m.start), bisect_left(ctx.starts, m.end)
     prev = ops[i - 1] if i > 0 and ops[i - 1].start >= lo else None
     nxt = ops[j] if j < len(ops) and ops[j].start < hi else None
     f[f"prevop={prev.text.lower() if prev else '-'}"] = 1.0
@@ -600,18 +618,12 @@ def role_features(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[
     f["atmosphere"] = float(bool(_ATMOSPHERE_RE.fullmatch(m.text)))
     f["formula"] = float(bool(re.search(r"[A-Z][a-z]?\d|\)\d", m.text)))
     f["lower"] = float(m.text.islower())
-    f["first"] = float(_occurrences(text, m.text)[1] == m.start)
-    f.update(_material_cues(text, m))
-    f.update(_step_cues(text, m, ops, bounds))
-    first, last = extent
+    f["first"] = float(ctx.occurrences(m.text)[1] == m.start)
+    f.update(_material_cues(ctx, m))
+    f.update(_step_cues(ctx, m))
+    first, last = ctx.extent
     f[f"place={'first' if m.start == first else 'last' if m.start == last else 'mid'}"] = 1.0
     return f
-
-
-@lru_cache(maxsize=256)
-def _occurrences(text: str, mention: str) -> tuple[int, int]:
-    """How often ``mention`` occurs in ``text`` and where first (once per string, not once per mention)."""
-    return text.count(mention), text.find(mention)
 
 
 # Precursor-like names (salts, hydrates, alkoxides, acids) and the words that follow a product ("… nanoparticles").
@@ -622,11 +634,12 @@ _PRODUCT_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:nano\w*|powders?|(?:thin )?
                             r"composites?|samples?|catalysts?|electrodes?)\b", re.I)
 
 
-def _material_cues(text: str, m: Entity) -> dict[str, float]:
+def _material_cues(ctx: RoleContext, m: Entity) -> dict[str, float]:
     """Role cues of a mention beyond its sentence: number of elements, how often the paper names it, whether the
     title (the first two lines) names it, a precursor-like name, a product word after it."""
+    text = ctx.text
     head = text[: text.find("\n", text.find("\n") + 1)] if text.count("\n", 0, 2000) >= 2 else text[:300]
-    n = _occurrences(text, m.text)[0]
+    n = ctx.occurrences(m.text)[0]
     return {
         f"elements={min(len(set(re.findall(r'[A-Z][a-z]?', m.text))), 4)}": 1.0,
         f"count={'1' if n == 1 else '2-3' if n < 4 else '4+'}": 1.0,
@@ -643,10 +656,11 @@ _AMOUNT_THEN = re.compile(_AMOUNT_UNIT + r"\s*(?:of\s+(?:the\s+)?|solution\s+of\
 _THEN_AMOUNT = re.compile(r"\s*[(\[,]?[^()\[\].;]{0,40}?" + _AMOUNT_UNIT + r"(?![A-Za-z])")
 
 
-def _step_cues(text: str, m: Entity, ops: Sequence[Entity], bounds: Sequence[int]) -> dict[str, float]:
+def _step_cues(ctx: RoleContext, m: Entity) -> dict[str, float]:
     """The operation the mention attaches to (as :func:`attach` places it), its Kononova type and side, and
     whether an amount stands beside the mention."""
-    i = attach([(m.start, m.end)], ops, bounds)[0]
+    text, ops = ctx.text, ctx.ops
+    i = _attached(m.start, ctx.starts, ctx.bounds)
     op = ops[i].text.lower() if i is not None else "-"
     side = "-" if i is None else "before" if ops[i].start < m.start else "after"
     return {
@@ -904,8 +918,8 @@ def _material_mentions(
     text: str, materials: Sequence[Entity], ops: Sequence[Entity], bounds: Sequence[int], tagged: bool
 ) -> list[_Mention]:
     model = default_roles()
-    extent = mention_extent(materials)
-    roles = [model.role(role_features(text, e, ops, bounds, extent), tagged) for e in materials]
+    ctx = RoleContext.of(text, ops, bounds, materials)
+    roles = [model.role(role_features(ctx, e), tagged) for e in materials]
     return [
         _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, role))
         for e, role in zip(materials, roles, strict=True)
