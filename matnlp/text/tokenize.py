@@ -26,7 +26,7 @@ UNITS = frozenset(
 )
 _NUMBER_UNIT = re.compile(r"^([+-−]?\d+(?:[.,]\d+)?)(\S+)$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_MAX_BLOCK = 20_000
+_MAX_BLOCK = 10_000  # well inside the 5 s NLTK allows one Punkt regex match, also on a busy machine
 _CUTS = (re.compile(r"\n"), re.compile(r"[.!?]\s"), re.compile(r"\s"))
 
 
