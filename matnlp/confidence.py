@@ -7,6 +7,12 @@ users can rank parts or drop the doubtful ones (``matnlp extract --min-confidenc
 - A model-free part (formula and name finder, property lexicon, operation lexicon), or one whose entities carry no
   calibrated confidence, takes the precision measured for its path on held-out data, :data:`PATH_FILE`, written by
   ``scripts/measure_path_precision.py`` (MuLMS dev for materials and properties, MSPT dev for steps).
+- A property with a value read from a sentence, when :func:`annotate` is given the document text, takes instead the
+  probability of the record filter, :data:`RECORD_FILTER_FILE`: a logistic regression over :func:`record_features`
+  (name, value, unit, material, conditions and cues of the evidence sentence) trained by
+  ``scripts/train_record_filter.py`` on the hand-audited records of whole papers (``corpora/audit``), where it is
+  better calibrated and ranks better than entity confidence times path precision (paper-grouped CV, reported in the
+  file). Table properties keep their path precision.
 
 Paths: ``material/finder``; ``property/name`` (a property without a value: its name is right),
 ``property/value-unit`` and ``property/value-no-unit`` (name and value right, for values with or without a unit);
@@ -17,6 +23,8 @@ judged.
 from __future__ import annotations
 
 import json
+import math
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,10 +34,16 @@ from typing import Any
 
 from .errors import ConfigError
 from .extractors.materials import MATERIAL_LABELS
-from .extractors.properties import PROPERTY_LABELS
+from .extractors.properties import PROPERTY_LABELS, compatible, expected_dims, head_term
+from .extractors.quantities import CELL, CHANGE_VERB, TABLE_ID, Quantity, parse_unit
+from .extractors.relations import PairScorer
 from .types import Entity
 
 PATH_FILE = Path(__file__).parent / "extractors" / "data" / "path_precision.json"
+RECORD_FILTER_FILE = Path(__file__).parent / "extractors" / "data" / "record_filter.json"
+RECORD_FILTER_FORMAT = "matnlp-record-filter/1"
+#: Characters of the evidence sentence the sentence features read (the audit corpus keeps at most this many).
+SENTENCE_CHARS = 600
 PART_KINDS = ("entities", "materials", "properties", "synthesis")
 """The record parts that carry a confidence (and that ``--min-confidence`` filters)."""
 
@@ -72,6 +86,97 @@ class SpanIndex:
         return max(hits, default=None)
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_WORD = re.compile(r"\w+")
+_TABLE = re.compile(rf"{TABLE_ID}|(?<!\S){CELL}(?:\s+{CELL}){{3,}}(?!\S)")  # an id, or four bare numbers in a row
+_CHANGE = rf"\b{CHANGE_VERB}|\b(?:enhancement|improvement|reduction|gain)\b"
+_CUES = {  # sentence cues, searched in the (first SENTENCE_CHARS characters of the) evidence sentence
+    "cite": re.compile(r"\[\d[\d,\s–-]*\]|\bet al\b|\bRefs?\b"),
+    "literature": re.compile(r"(?i)\b(?:reported|previous(?:ly)?|literature|earlier|prior|others)\b"),
+    "change": re.compile(rf"(?i){_CHANGE}"),
+    "respectively": re.compile(r"(?i)\brespectively\b"),
+    "compare": re.compile(r"(?i)\b(?:than|compared|times)\b"),
+    "range": re.compile(r"(?i)\b(?:between|range|ranging|from)\b"),
+    "figure": re.compile(r"\b(?:Fig|Figure|Table)s?\b"),
+    "equals": re.compile(r"[=≈]"),
+    "table": _TABLE,
+}
+_CHANGE_BEFORE = re.compile(rf"(?i)(?:{_CHANGE})\W+(?:\w+\W+)?$")  # "increased by 24%", "enhancement of ~6%"
+
+
+def _log(x: float) -> float:
+    return math.log1p(abs(x))
+
+
+def _name_features(name: str, value: float, unit: str | None) -> dict[str, float]:
+    """What the property name says about the value: a lexicon term, known dimensions that the unit fits, a symbol."""
+    dims = expected_dims(name)
+    q = Quantity(value, unit, 0, 0, _unit=parse_unit(unit) if unit else None)
+    return {"name_words": _log(len(name.split())), "name_lexicon": float(head_term(name) is not None),
+            "name_dims_known": float(dims is not None), "unit_fits": float(dims is not None and compatible(name, q)),
+            "name_symbol": float(len(name.split()) == 1 and (len(name) <= 3 or any(c.isupper() for c in name[1:]))),
+            "name_digit": float(any(c.isdigit() for c in name))}
+
+
+def _value_features(value: float, unit: str | None) -> dict[str, float]:
+    return {"unit": float(unit is not None), "unit_percent": float(unit == "%"),
+            "value_log": min(abs(math.log10(abs(value))), 6.0) if value else 6.0,
+            "value_integer": float(value == round(value)), "value_negative": float(value < 0)}
+
+
+def _sentence_features(sentence: str, name_at: int | None, name_end: int | None, value_at: int | None
+                      ) -> dict[str, float]:
+    """Cues of the evidence sentence, and where the value lies from the name (``*_at``: offsets in ``sentence``;
+    ``None`` when unknown)."""
+    head = sentence[:SENTENCE_CHARS]
+    words, numbers = len(_WORD.findall(head)) or 1, len(_NUMBER.findall(head))
+    f = {"sentence_chars": _log(len(head)), "numbers": _log(numbers), "number_share": numbers / words}
+    f |= {f"cue_{cue}": float(bool(rx.search(head))) for cue, rx in _CUES.items()}
+    if None not in (name_at, name_end, value_at):
+        between = sentence[name_end:value_at] if value_at >= name_end else sentence[value_at:name_at]
+        f |= {"located": 1.0, "value_after": float(value_at >= name_end), "gap": _log(len(between)),
+              "numbers_between": _log(len(_NUMBER.findall(between))),
+              "name_equals": float(sentence[name_end:name_end + 3].strip().startswith(("=", "≈"))),
+              "change_before": float(bool(_CHANGE_BEFORE.search(sentence[max(0, value_at - 40):value_at])))}
+    return f
+
+
+def record_features(prop: dict[str, Any], sentence: str, name_at: int | None, value_at: int | None
+                    ) -> dict[str, float]:
+    """The record filter's features of a valued property (its JSON form: ``property``, ``value``, ``unit``,
+    ``material``, ``conditions``) and its evidence sentence, the name and value at offsets ``name_at``
+    and ``value_at`` of ``sentence`` (``None`` when unknown). ``conditions`` may be a list or the audit corpus's
+    printed ``kind=text; …`` form."""
+    name, value, conditions = prop["property"], prop["value"], prop["conditions"]
+    n_conditions = len(conditions.split("; ") if isinstance(conditions, str) else conditions) if conditions else 0
+    name_end = None if name_at is None else name_at + len(prop.get("text") or name)
+    return (_name_features(name, value, prop["unit"]) | _value_features(value, prop["unit"])
+            | _sentence_features(sentence, name_at, name_end, value_at)
+            | {"material": float(prop["material"] is not None), "conditions": _log(min(n_conditions, 3))})
+
+
+def evidence_features(prop: dict[str, Any], text: str) -> dict[str, float] | None:
+    """:func:`record_features` of a valued property of the pipeline, read from the document ``text`` at its
+    evidence sentence; ``None`` for one without a sentence (a table cell)."""
+    ev = prop["evidence"]
+    if prop["value"] is None or ev.get("sentence_start") is None or prop.get("value_start") is None:
+        return None
+    at = ev["sentence_start"]
+    name_at = prop["start"] - at if prop.get("start") is not None else None
+    return record_features(prop, text[at:ev["sentence_end"]], name_at, prop["value_start"] - at)
+
+
+@cache
+def record_filter(file: Path = RECORD_FILTER_FILE) -> PairScorer | None:
+    """The shipped record filter, or ``None`` when it has not been trained."""
+    if not file.is_file():
+        return None
+    d = json.loads(file.read_text())
+    if d.get("format") != RECORD_FILTER_FORMAT:
+        raise ConfigError(f"{file}: not a {RECORD_FILTER_FORMAT} model")
+    return PairScorer.from_dict(d["model"])
+
+
 def _path(name: str) -> float | None:
     entry = path_precision().get(name)
     return entry.precision if entry else None
@@ -82,7 +187,13 @@ def material_confidence(material: dict[str, Any], index: SpanIndex) -> float | N
     return max(found) if found else _path("material/finder")
 
 
-def property_confidence(prop: dict[str, Any], index: SpanIndex) -> float | None:
+def property_confidence(prop: dict[str, Any], index: SpanIndex, text: str | None = None) -> float | None:
+    """The record filter's probability for a valued property read from a sentence of ``text`` (the entity
+    confidence at its name, tried as a factor and as a feature, worsened its CV log-loss); else the entity confidence
+    times the value path's share of right values given a right name, or the path precision."""
+    features = evidence_features(prop, text) if text is not None else None
+    if features is not None and (scorer := record_filter()) is not None:
+        return round(float(scorer.probabilities([features])[0]), 4)
     path = "property/name" if prop["value"] is None else \
         "property/value-unit" if prop["unit"] else "property/value-no-unit"
     named = index.best(prop["start"], prop["end"]) if prop.get("start") is not None else None
@@ -99,16 +210,17 @@ def step_confidence(step: dict[str, Any], index: SpanIndex) -> float | None:
 
 
 def annotate(entities: Sequence[Entity], operations: Sequence[Entity], materials: list[dict[str, Any]],
-             properties: list[dict[str, Any]], steps: list[dict[str, Any]]) -> None:
+             properties: list[dict[str, Any]], steps: list[dict[str, Any]], text: str | None = None) -> None:
     """Set ``confidence`` on the JSON form of every material, property and step (in place); ``entities`` are the
-    NER model's, ``operations`` the synthesis model's."""
+    NER model's, ``operations`` the synthesis model's, ``text`` the document's (which the record filter reads the
+    evidence sentences of; without it valued properties get the path confidence)."""
     mats = SpanIndex(e for e in entities if e.label in MATERIAL_LABELS)
     names = SpanIndex(e for e in entities if e.label in PROPERTY_LABELS)
     ops = SpanIndex(operations)
     for m in materials:
         m["confidence"] = material_confidence(m, mats)
     for p in properties:
-        p["confidence"] = property_confidence(p, names)
+        p["confidence"] = property_confidence(p, names, text)
     for s in steps:
         s["confidence"] = step_confidence(s, ops)
 

@@ -155,7 +155,7 @@ def build_record(
         synthesis=[(d := s.to_dict()) | {"section": where(d["start"])} for s in steps],
         provenance=provenance, sections=sections, recipes=[r.to_dict() for r in recipes],
     )
-    annotate(record.entities, operations, record.materials, record.properties, record.synthesis)
+    annotate(record.entities, operations, record.materials, record.properties, record.synthesis, text=doc.text)
     return record
 
 

@@ -43,6 +43,9 @@ def test_tokens_split_appositives_and_element_lists_not_systems(train_split):
     i = words.index("N")
     assert words[i : i + 6] == ["N", "–", "B", "–", "F", "-"] and "TiO2" in words
     assert "Cu-In-Se" in _words(_sentence(train_split, "Cu-In-Se thin films").text)
+    words = _words(_sentence(train_split, "Ca-, Sr-, and Ba-doped LaErO3").text)
+    i = words.index("Ca")
+    assert words[i : i + 4] == ["Ca", "-", ",", "Sr"]  # a hyphen before a comma is split off the element
 
 
 def test_mentions_join_across_a_labelled_slash(train_split):

@@ -454,3 +454,37 @@ def test_feed_ratios_a_growth_was_run_at_are_settings(mulms_texts, data):
     props = extract_properties(text[: sent.end], _mentions(text, sent, "C/Si ratio", "RMS"), [sent])
     got = {(p.name, p.value.value, p.setting) for p in props if p.value}
     assert ("C/Si ratio", 0.7, True) in got and ("RMS", 3.22, False) in got
+
+
+def test_round_8_classes_on_whole_papers(data, mulms_texts):
+    # PMC5706185: "discharge and charge capacities of 1450 and 1101 mAh·g−1, respectively" name both; "stability of
+    # electrochemical activity under a current density of 200 mA·cm−2" is no stability value; "the real and
+    # imaginary permittivity … was increased 3.5 times" is a factor of change
+    _, props = _sofc(data, "PMC5706185", "not only delivered high initial discharge", "charge capacities",
+                     "reversible capacity")
+    assert [(p.name, p.value.value) for p in props if p.value and p.unit == "mAh g-1"][:2] == [
+        ("discharge capacities", 1450.0), ("charge capacities", 1101.0)]
+    _, props = _sofc(data, "PMC5706185", "had excellent stability of electrochemical",
+                     "stability of electrochemical activity")
+    assert not [p for p in props if p.value]
+    _, props = _sofc(data, "PMC5706185", "the real and imaginary permittivity of carbon", "imaginary permittivity")
+    assert not [p for p in props if p.value]
+    # PMC4992832: "impedance spectra … are shown in Fig. 4A,B" (4 A is a panel); "The a.c. impedance was measured in
+    # the frequency range between 1 MHz and 0.01 Hz": the frequencies it was measured at
+    _, props = _sofc(data, "PMC4992832", "corresponding A.C. impedance spectra", "A.C. impedance")
+    assert not [p for p in props if p.value]
+    _, props = _sofc(data, "PMC4992832", "The a.c. impedance was measured", "a.c. impedance")
+    assert not [p for p in props if p.value and p.unit and "Hz" in p.unit]
+    # PMC5457058: "performed … by changing the voltage of the cell from the OCV (Open circuit voltage) to 0.1 V,
+    # with steps of 0.010 V": a sweep, its values settings
+    _, props = _sofc(data, "PMC5457058", "The fuel-cell tests were performed", "Open circuit voltage")
+    assert [p.value.value for p in props if p.value] == [0.1, 0.01] and all(p.setting for p in props)
+    # semi_04: "The channel length and width of the MOSFETs were 10–100μm and 100–160μm, respectively"; "At
+    # relatively high drain current (∼1×10 −6 A)" is a setting
+    text, sent = _sentence_of(data / "mulms/texts/semi_04.txt", "The channel length and width of the MOSFETs")
+    props = extract_properties(text[: sent.end], _mentions(text, sent, "channel length"), [sent])
+    assert [(p.name, p.value.low, p.value.high) for p in props if p.value] == [
+        ("channel length", 10.0, 100.0), ("channel width", 100.0, 160.0)]
+    text, sent = _sentence_of(data / "mulms/texts/semi_04.txt", "At relatively high drain current")
+    props = extract_properties(text[: sent.end], _mentions(text, sent, "drain current"), [sent])
+    assert [p.setting for p in props if p.value] == [True]

@@ -294,3 +294,31 @@ def test_purposes_analysis_samples_and_table_rows_are_no_steps(data):
     tagged = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"polymerization|hardened",
                                                                                         part)]
     assert "polymerization" not in [s.operation for s in read_synthesis(part, tagged).steps]
+
+
+def test_results_runs_of_headings_data_collection_and_infiltration(data):
+    # Audit round 8, SOFC-Exp PMC4992832: "Methods Synthesis of oxides … were synthesised" (a heading run into the
+    # text), "heated until gelation" (an end point), "X-ray data was collected", "coated … using silver paste" (a
+    # conductivity sample), "infiltrating the precursor aqueous solution" (mixing, as Kononova types "impregnated")
+    text = (data / "sofc_exp_texts" / "texts" / "PMC4992832.txt").read_text(encoding="utf-8")
+    part = text[text.index("Methods Synthesis of oxides"):text.index("Fuel Cell Fabrication and Testing")]
+    tagged = [Entity(m.start(), m.end(), "Operation", m.group())
+              for m in re.finditer(r"Synthesis|synthesised|heated|gelation|collected|coated", part)]
+    ops = [s.operation for s in read_synthesis(part, tagged).steps]
+    assert "synthesised" in ops and "heated" in ops
+    assert not {"Synthesis", "gelation", "collected", "coated"} & set(ops)
+    start = text.index("The SFCuN -YSZ anode was prepared by infiltrating")
+    part = text[start:start + 250]
+    steps = extract_steps(part, [Entity(part.index("infiltrating"), part.index("infiltrating") + 12, "Operation",
+                                        "infiltrating")])
+    assert [(s.operation, s.type) for s in steps if s.operation.startswith("infiltrat")][0] == (
+        "infiltrating", "MixingOperation")
+    # PMC5457058: "Densifications were performed by uniaxial pressing" (the pressing is the step); "… for 15 h led to
+    # the formation of perovskite oxides" (a result)
+    text = (data / "sofc_exp_texts" / "texts" / "PMC5457058.txt").read_text(encoding="utf-8")
+    for anchor, word, kept in [("Densifications were performed", "Densifications", "pressing"),
+                               ("A final treatment at 1050", "formation", "treatment")]:
+        start = text.index(anchor)
+        part = text[start:text.index(".", text.index(word, start)) + 1]
+        tagged = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(rf"{word}|{kept}", part)]
+        assert [s.operation for s in read_synthesis(part, tagged).steps] == [kept]

@@ -1,8 +1,10 @@
 """Host–dopant relations in text (``Eu2+-doped SrAl2O4``, ``YVO4:Eu3+``, ``ZnO films doped with Al, Ga and In``).
 
 Two learned linear models (weights in ``data/doping.json``, built by ``scripts/train_doping.py`` from the NERRE doping
-train split): a token tagger (host / dopant / other) over chemistry-aware tokens of each sentence that has a doping
-cue, and a pair scorer over every (dopant, host) pair of tagged mentions in the sentence. Each dopant is linked to
+train split, applied with numpy): a linear-chain CRF tagger (host / dopant / other, Viterbi-decoded, so that a
+mention's tokens are labelled together) over chemistry-aware tokens of each sentence that has a doping cue, with
+features for amounts and element lists between a dopant and its cue (``doped with 5 mol% Al, Ga and In``), and a
+pair scorer over every (dopant, host) pair of tagged mentions in the sentence. Each dopant is linked to
 its best-scoring host when that pair's probability reaches the model's threshold (chosen on a dev part of train).
 Hosts may be generic nouns (``films``, ``samples``), as in the annotations; :func:`attach_dopings` puts the
 dopings whose host is a material mention onto that material.
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from ..chem.elements import ELEMENT_NAMES, ELEMENT_SET
 from ..chem.formula import FormulaError
 from ..chem.material import Dopant, Material, read_material
@@ -27,10 +31,10 @@ LABELS = ("O", "HOST", "DOPANT")
 #: Sentences without one of these words or a colon have no doping relation worth tagging.
 CUE = re.compile(r"dop|substitut|incorporat|activat|:", re.IGNORECASE)
 #: Inside a whitespace chunk: split at ``:``, ``,``, ``;``, ``/`` (not in ``Cu1/3``), at ``-`` before a doping
-#: word or at the chunk's end (``Eu2+-doped``, ``In-,``), and at dashes between element symbols of a list
+#: word, a comma or the chunk's end (``Eu2+-doped``, ``In-,``), and at dashes between element symbols of a list
 #: before a doping word (``N–B–F-tri-doped``, not ``Cu-In-Se``).
 _SPLIT = re.compile(
-    r"[:,;]|(?<!\d)/|/(?!\d)|[-‐–](?=(?:co|tri|bi)?-?dop|substitut|incorporat|activat|contain|based|modified|$)"
+    r"[:,;]|(?<!\d)/|/(?!\d)|[-‐–](?=(?:co|tri|bi)?-?dop|substitut|incorporat|activat|contain|based|modified|,|$)"
     r"|(?-i:(?:(?<=\b[A-Z])|(?<=\b[A-Z][a-z]))[-‐–](?=(?:[A-Z][a-z]?[-‐–])+(?i:(?:co|tri|bi)?-?dop)))",
     re.IGNORECASE,
 )
@@ -172,9 +176,9 @@ def _formula(word: str) -> bool:
     return True
 
 
-def token_features(words: Sequence[str], kinds: Sequence[str], i: int, previous: Sequence[str]) -> dict[str, float]:
-    """Features of token ``i`` for the tagger: the word, its kind, shape and affixes, its neighbours and the labels
-    of the two tokens before it (``previous``: the labels so far, gold when training, predicted when tagging)."""
+def token_features(words: Sequence[str], kinds: Sequence[str], i: int) -> dict[str, float]:
+    """Features of token ``i`` for the tagger: the word, its kind, shape and affixes, its neighbours and the nearest
+    doping cues (label sequences are the chain's business, not the features')."""
     word = words[i]
     lower = word.lower()
     f = {"bias": 1.0, f"w={lower}": 1.0, f"k={kinds[i]}": 1.0, f"s={word.translate(_SHAPE)[:6]}": 1.0,
@@ -193,10 +197,42 @@ def token_features(words: Sequence[str], kinds: Sequence[str], i: int, previous:
         f[f"cue={d}"] = f[f"cue={d}|{words[i + d].lower()}"] = f[f"cue={d}|k={kinds[i]}"] = 1.0
     if not cues:
         f["cue=none"] = 1.0
-    last = previous[i - 1] if i else "<edge>"
-    f[f"L-1={last}"] = f[f"L-1={last}|k={kinds[i]}"] = f[f"L-1={last}|w={lower}"] = 1.0
-    f[f"L-2={previous[i - 2] if i > 1 else '<edge>'}|L-1={last}"] = 1.0
+    for side, step in (("l", -1), ("r", 1)):
+        j = _skip_amounts(words, i, step)
+        f[f"{side}w={words[j].lower() if j is not None else '<edge>'}"] = 1.0
+        reached = _skip_list(words, kinds, i, step)
+        if reached is not None and (_CUE_WORD.match(words[reached]) or (
+                words[reached].lower() == "with" and reached and _CUE_WORD.match(words[reached - 1]))):
+            f[f"list{side}→cue|k={kinds[i]}"] = 1.0
     return f
+
+
+#: Amounts and joining words between a doping cue and its dopants (``doped with 5 mol% Eu``, ``Er, Yb co-doped``).
+_AMOUNT = re.compile(r"[\d.,~≈<>=×x−\-–%]+|mol|at|wt|mol\.?%?|at\.?%?|wt\.?%?|ppm|of", re.IGNORECASE)
+_LIST_KINDS = {"element", "element-name", "formula", "punct", "number"}
+_JOINERS = {"and", "or", "co", "ion", "ions", "single", "bi", "tri"}
+
+
+def _skip_amounts(words: Sequence[str], i: int, step: int) -> int | None:
+    """The nearest token from ``i`` in direction ``step`` (within 5) that is not an amount."""
+    for j in range(i + step, i + 6 * step, step):
+        if not 0 <= j < len(words):
+            return None
+        if not _AMOUNT.fullmatch(words[j]):
+            return j
+    return None
+
+
+def _skip_list(words: Sequence[str], kinds: Sequence[str], i: int, step: int) -> int | None:
+    """The first token from ``i`` in direction ``step`` (within 8) past a list of elements, formulas, amounts and
+    joining words (``Er3+, Yb3+ and Tm3+``); a cue there makes ``words[i]`` a listed dopant."""
+    for j in range(i + step, i + 9 * step, step):
+        if not 0 <= j < len(words):
+            return None
+        if _CUE_WORD.match(words[j]) or not (kinds[j] in _LIST_KINDS or words[j].lower() in _JOINERS
+                                             or _AMOUNT.fullmatch(words[j])):
+            return j
+    return None
 
 
 def pair_features(words: Sequence[str], kinds: Sequence[str], mentions: Sequence[Mention], d: Mention,
@@ -225,32 +261,60 @@ def pair_features(words: Sequence[str], kinds: Sequence[str], mentions: Sequence
     return f
 
 
-class _Linear:
-    """Softmax over linear scores; ``weights`` maps a feature to one weight per class."""
+class _Logistic:
+    """A logistic-regression probability over sparse features; ``weights`` maps a feature to a one-element list."""
+
+    def __init__(self, model: dict):
+        self.bias: float = model["bias"][0]
+        self.weights: dict[str, list[float]] = model["weights"]
+
+    def probability(self, features: dict[str, float]) -> float:
+        score = self.bias + sum(self.weights[name][0] * value for name, value in features.items()
+                                if name in self.weights)
+        return 1 / (1 + math.exp(-score))
+
+
+class _Chain:
+    """A linear-chain CRF: per-token label scores from features plus label-to-label transition scores (and scores
+    for the first and last label), decoded by Viterbi, so that a mention's tokens are labelled together."""
 
     def __init__(self, model: dict):
         self.classes: list[str] = model["classes"]
-        self.bias: list[float] = model["bias"]
         self.weights: dict[str, list[float]] = model["weights"]
+        self.transitions = np.array(model["transitions"])
+        self.start = np.array(model["start"])
+        self.end = np.array(model["end"])
 
-    def probabilities(self, features: dict[str, float]) -> list[float]:
-        scores = list(self.bias)
-        for name, value in features.items():
-            for k, w in enumerate(self.weights.get(name, ())):
-                scores[k] += w * value
-        if len(scores) == 1:  # binary: one score for the positive class
-            return [1 / (1 + math.exp(-scores[0]))]
-        top = max(scores)
-        exp = [math.exp(s - top) for s in scores]
-        return [e / sum(exp) for e in exp]
+    def emissions(self, features: Sequence[dict[str, float]]) -> np.ndarray:
+        """Label scores of each token (rows) from its features."""
+        out = np.zeros((len(features), len(self.classes)))
+        for row, f in zip(out, features):
+            for name, value in f.items():
+                w = self.weights.get(name)
+                if w is not None:
+                    row += value * np.asarray(w)
+        return out
+
+    def decode(self, emissions: np.ndarray) -> list[str]:
+        """The best-scoring label sequence (Viterbi)."""
+        score = self.start + emissions[0]
+        back = []
+        for e in emissions[1:]:
+            candidates = score[:, None] + self.transitions
+            back.append(candidates.argmax(0))
+            score = candidates.max(0) + e
+        best = [int((score + self.end).argmax())]
+        for pointers in reversed(back):
+            best.append(int(pointers[best[-1]]))
+        return [self.classes[k] for k in reversed(best)]
 
 
 class DopingModel:
     """The token tagger with its outside weight, the pair scorer and the link threshold of ``data/doping.json``."""
 
     def __init__(self, model: dict):
-        self.tagger = _Linear(model["tagger"])
-        self.linker = _Linear(model["linker"])
+        self.tagger = _Chain(model["tagger"])
+        self.linker = _Logistic(model["linker"])
         self.threshold: float = model["threshold"]
         self.outside_weight: float = model["outside_weight"]
 
@@ -259,21 +323,20 @@ class DopingModel:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def tag(self, words: Sequence[str], kinds: Sequence[str]) -> list[str]:
-        """Labels left to right (the tagger sees the labels before each token): the likeliest after scaling
-        ``O``'s probability by the outside weight, which trades precision for recall."""
-        weight = [self.outside_weight if c == "O" else 1.0 for c in self.tagger.classes]
-        labels: list[str] = []
-        for i in range(len(words)):
-            p = self.tagger.probabilities(token_features(words, kinds, i, labels))
-            labels.append(max(zip(p, weight, self.tagger.classes), key=lambda t: t[0] * t[1])[2])
-        return labels
+        """The best label sequence after adding the log of the outside weight to every ``O`` score, which trades
+        precision for recall."""
+        if not words:
+            return []
+        emissions = self.tagger.emissions([token_features(words, kinds, i) for i in range(len(words))])
+        emissions[:, self.tagger.classes.index("O")] += math.log(self.outside_weight)
+        return self.tagger.decode(emissions)
 
     def link(self, words, kinds, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention, float]]:
         """Each dopant with its best host, when that pair's probability reaches the threshold."""
         hosts = [m for m in mentions if m.label == "HOST"]
         out = []
         for d in (m for m in mentions if m.label == "DOPANT"):
-            scored = [(self.linker.probabilities(pair_features(words, kinds, mentions, d, h))[0], h) for h in hosts]
+            scored = [(self.linker.probability(pair_features(words, kinds, mentions, d, h)), h) for h in hosts]
             if scored:
                 p, h = max(scored, key=lambda t: t[0])
                 if p >= self.threshold:

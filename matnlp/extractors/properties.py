@@ -92,6 +92,8 @@ _CONDITION_CUE = re.compile(
     r"(?:(?:constant|fixed|applied|cell|current|operating|measurement|testing|bias|temperature|voltage|potential|"
     r"density|pressure|rate|scan|flow|frequency|load)\s+){0,3}(?:of\s+|=\s*)?(?:about\s+|~\s*)?$", re.I
 )
+_NAMED_CUE = re.compile(r"\b(current|temperature|voltage|potential|density|pressure|rate|frequency|load)\s+(?:of|=)",
+                        re.I)
 # An atmosphere named after "in"/"under"/"with" ("in H2", "under flowing humidified 3% H2O–H2", "with wet H2").
 _GAS = (r"(?:\d+(?:\.\d+)?\s*(?:vol\.?\s*)?%\s*)?(?:synthetic air|air|H2O|H2|O2|N2|Ar|He|CO2|CO|CH4|NH3|H2S|"
         r"argon|nitrogen|oxygen|hydrogen|helium|vacuum)(?![\w-])")
@@ -145,6 +147,8 @@ _QUALITIES = frozenset(
 _ADJECTIVE = re.compile(r"[a-z-]+(?:ous|ive|ic|able|ible|ile|al)|dense|porous")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
 # "C, N, O, and " before "F contents", or "C, N, O, and F " before "contents"
+_COORDINATED_BEFORE = re.compile(r"(?<![\w-])((?!(?:the|a|an|both|and|or)\s)[A-Za-z][\w-]*)\s+and\s+$")
+_COORDINATED_AFTER = re.compile(r"\s+and\s+([a-z][\w-]*)\b")
 _MEMBERS = re.compile(r"((?:[\w+−-]{1,12},\s*)+)(?:and|or)\s+(?:([\w+−-]{1,12})\s+)?$")
 _MEASURE = (r"(?:distance|spacing|separation|size|length|width|thickness|fraction|density|number|concentration|"
             r"ratio|content|percentage|proportion|activation energie|activation energy)s?")
@@ -171,11 +175,17 @@ _YEARS = range(1900, 2040)
 # A member of a ratio ("4:1:1", "La:Sr ratio of 0.85:0.15") is not a value on its own.
 _RATIO_PART, _RATIO_PART_BEFORE = re.compile(r"\s?:\s?\d"), re.compile(r"\d\s?:\s?$")
 # A factor of a product with a symbol ("EA = × CA × 1 2", "PA = 3600 × EA"); not "Ntot = 400 ×400"
+# "3.5-fold", "3 times higher", "increased 3.5 times": a factor of change, not a value
+_FACTOR_AFTER = re.compile(r"\s*-?\s*fold\b|\s*times\s+(?:higher|larger|greater|more|lower|smaller|less|faster|"
+                           r"slower|as|than)\b", re.I)
+_CHANGED_TIMES = re.compile(rf"\b{CHANGE_VERB}\s+(?:by\s+)?{APPROX}$", re.I)
+_TIMES_AFTER = re.compile(r"\s*times\b", re.I)
 _TERM_AFTER = re.compile(r"\s?[×*]\s?[A-Za-z(∆Δ]")
 _TERM_BEFORE = re.compile(r"[×*]\s?[A-Za-z(∆Δ][^=;,]{0,10}$")
 # A bare number before a symbol or formula is a factor or a coefficient: "Cdiff = 50 CTL", "2 H2O"
 _SYMBOL_AFTER = re.compile(r" [A-Z][A-Za-z\d]*[A-Z\d](?![\w-])")
 _NAME_PART = re.compile(r"(?:[,′']\d+[′']?)*[′']?[-‐][A-Za-z(]")  # "3-hexyl", "2,5-dimethyl", "4′-(…"
+_FIGURE_REF = re.compile(r"\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?)\.?\s*\(?(?:S|\d+\w?,\s*)*$", re.I)
 _REFERENCE = re.compile(
     r"(?:\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|References?|Sections?|Schemes?|Steps?|Samples?|"
     r"Specimens?|Entry|Entries|Runs?|Batch(?:es)?|Chapters?|Appendix)\.?|\b(?:Nos?|Vols?|pp?)\.|#)"
@@ -348,6 +358,8 @@ def compatible(name: str, q: Quantity) -> bool:
             return False  # "thermal ellipsoids … 200 °C", "TPU service life … from 146 K": a condition, not this value
         if got == _HEATING_RATE and "rate" not in name.lower():
             return False  # "… heated at 3 K min−1": a heating rate is a rate
+        if q.unit is not None and "Hz" in q.unit and not (_FREQUENCY_NAME.search(name) or _SYMBOL.fullmatch(name)):
+            return False  # "impedance … between 1 MHz and 0.01 Hz": the frequencies it was measured at
         if got in _AMOUNT_DIMS and not _AMOUNT_NAME.search(name):
             return False  # "Oxygen Deficiency … 1 g of powder": how much sample was used
         return q.unit is not None or bool(_SYMBOL.fullmatch(name.strip()))
@@ -365,6 +377,9 @@ _EQUALS_AFTER = re.compile(r"\s*[=≈]\s*")
 # "Rp = 3.07%": a value assigned to a symbol
 _ASSIGNED = re.compile(r"(?<![\w)])([^\s=(),;:]{1,10})\s*[=≈]\s*$")
 _HELD_BEFORE = re.compile(r"\b(?:constant|applied|fixed)\s+$", re.I)
+_HELD_AT = re.compile(r"\b(?:[Aa]t|[Uu]nder)\s+(?:(?:a|an|the|relatively|very|high|higher|low|lower|constant|fixed|"
+                      r"given|moderate|large|larger|small|smaller)\s+){0,3}$")
+_SWEPT = re.compile(r"\bby\s+(?:chang|sweep|vary|varying|scann|ramp|stepp)\w*\b[^.;]*$", re.I)
 _RATIO_HELD = re.compile(r"\b(?:[Aa]t|with|keeping|using)\s+(?:(?:a|an|the)\s+)?\(?$")
 _HARDNESS_NAME = re.compile(r"(?i)hardness|^H(?:V|RC|RB|BW?)\d*$")
 # Dimensions (temperature, time) a property of unknown dimension never takes, unless its name says it does.
@@ -375,6 +390,7 @@ _AMOUNT_DIMS = frozenset(_dims_of(parse_unit(u).dims) for u in ("g", "L", "mol")
 _AMOUNT_NAME = re.compile(r"(?i)mass|weight|amount|volume|loading|uptake|dos(?:e|age)|quantit|consumption|mw\b|^m$")
 _TEMPERATURE_NAME = re.compile(r"(?i:\b(?:points?|transitions?|onset|temperatures?|isotherm\w*)\b)"
                                r"|^T(?:[A-Z\d]\w{0,2}|[a-z]{1,5})?$")
+_FREQUENCY_NAME = re.compile(r"(?i)fre-?\s*quenc|resonan|bandwidth|cut-?off|rate|speed|^(?:f|ν|ω)\w{0,3}$")
 _TIME_NAME = re.compile(r"(?i:\b(?:onset|life(?:time)?|times?|durations?|periods?|durability|stability|ag(?:e?ing))"
                         r"\b)|^t(?:[A-Z\d]\w{0,2}|[a-z]{1,5})?$")
 
@@ -423,8 +439,9 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
         q = replace(q, start=q.start + base, end=q.end + base)
         if any(e.start < q.end and q.start < e.end for e in blocked):
             continue
-        if q.unit is None and _not_a_value(text, q, sent.start):
-            continue
+        if (_not_a_value(text, q, sent.start) if q.unit is None
+                else _FIGURE_REF.search(text, _window(sent.start, q.start), q.start)):
+            continue  # a bare number that is no value, or a panel of a figure read as a unit ("Fig. 4A")
         if _CELL_BEFORE.search(text, max(sent.start, q.start - 16), q.start) or _CELL_AFTER.match(text, q.end, sent.end):
             continue  # a cell of a flattened table
         out.append(q)
@@ -454,6 +471,8 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or _RATIO_PART.match(text, q.end) or _RATIO_PART_BEFORE.search(text, win, q.start)
         or _TERM_AFTER.match(text, q.end) or _TERM_BEFORE.search(text, win, q.start)
         or _SYMBOL_AFTER.match(text, q.end)
+        or _FACTOR_AFTER.match(text, q.end)
+        or (_TIMES_AFTER.match(text, q.end) and _CHANGED_TIMES.search(text, win, q.start))
     )
 
 
@@ -598,7 +617,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     for i, p in enumerate(props):
         material = learned.get(i) if scorers is not None else _material_for(text, p, mats)
         vals = _admissible(text, p, values.get(i, []))
-        names = _member_names(text, p, len(vals)) or [canonical_name(p.text)] * len(vals)
+        names = (_member_names(text, p, len(vals)) or _coordinated_names(text, p, len(vals))
+                 or [canonical_name(p.text)] * len(vals))
         setting = is_setting(p.text, sentence) or _chosen(text, p)
         out.extend(_property(p, q, material, sent, name, setting) for q, name in zip(vals, names))
         if not vals:
@@ -655,11 +675,14 @@ def _acronym_of_a_thing(text: str, acronym: str) -> bool:
 def _chosen(text: str, p: Entity) -> bool:
     """Whether the clause says the quantity was chosen, not measured: "the NACE-recommended temperatures—595 °C
     and 620 °C—were used", "Parameters are kept at UGS = 18 V, RG = 37.5 Ω", "under a constant cathodic current
-    density of 200 mA·cm−2", a feed ratio the growth was run at ("grown with C/Si = 1", "keeping a Si/H2 ratio of
-    0.25%")."""
+    density of 200 mA·cm−2", "at relatively high drain current (∼1×10−6 A)", a sweep ("performed by changing the
+    voltage of the cell from the OCV to 0.1 V"), a feed ratio the growth was run at ("grown with C/Si = 1",
+    "keeping a Si/H2 ratio of 0.25%")."""
     return bool(_CHOSEN_AFTER.match(text, p.end, p.end + 160) or _CHOSEN_BEFORE.search(text, max(0, p.start - 120),
                                                                                       p.start)
                 or _HELD_BEFORE.search(text, max(0, p.start - 12), p.start)
+                or _HELD_AT.search(text, max(0, p.start - 40), p.start)
+                or _SWEPT.search(text, max(0, p.start - 120), p.start)
                 or ("/" in p.text or "ratio" in p.text.lower()) and _RATIO_HELD.search(text, max(0, p.start - 14),
                                                                                        p.start))
 
@@ -681,7 +704,16 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     mention assigned a value takes that one only ("Kt = 1; Curves of 10, 50 and 90% probability")."""
     assigned = _EQUALS_AFTER.match(text, p.end)
     return [q for q in values if compatible(p.text, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 40), q.start)
-            and not _assigned_elsewhere(text, p, q) and (not assigned or q.start == assigned.end())]
+            and not _assigned_elsewhere(text, p, q) and (not assigned or q.start == assigned.end())
+            and not _cued_after(text, p, q)]
+
+
+def _cued_after(text: str, p: Entity, q: Quantity) -> bool:
+    """Whether a condition cue naming a quantity lies between ``p`` and ``q`` ("stability of electrochemical
+    activity under a current density of 200 mA·cm−2": the value of a current density, not of a stability)."""
+    cue = _CONDITION_CUE.search(text, max(p.end, q.start - 60), q.start)
+    named = _NAMED_CUE.search(cue.group()) if cue else None
+    return named is not None and named.group(1).lower() not in p.text.lower()
 
 
 def _assigned_elsewhere(text: str, p: Entity, q: Quantity) -> bool:
@@ -789,6 +821,21 @@ def _member_names(text: str, p: Entity, n: int) -> list[str] | None:
     if len(members) != n or any(w.lower() in _DETERMINERS for w in members):  # "the same level, and the …"
         return None
     return [f"{w} {canonical_name(head)}" for w in members]
+
+
+def _coordinated_names(text: str, p: Entity, n: int) -> list[str] | None:
+    """Names for the two values of a mention coordinated with a word that shares its head or its modifier, the
+    values given ``respectively``: ``discharge and charge capacities of 1450 and 1101 mAh g−1`` → discharge
+    capacities, charge capacities; ``channel length and width … 10–100 μm and 100–160 μm`` → channel length,
+    channel width. ``None`` otherwise."""
+    words = canonical_name(p.text).split()
+    if n != 2 or len(words) < 2 or not _RESPECTIVELY.search(text, p.end, p.end + 300):
+        return None
+    if m := _COORDINATED_BEFORE.search(text, max(0, p.start - 40), p.start):
+        return [" ".join([m.group(1), *words[1:]]), " ".join(words)]
+    if (m := _COORDINATED_AFTER.match(text, p.end)) and head_term(m.group(1)):
+        return [" ".join(words), " ".join([*words[:-1], m.group(1)])]
+    return None
 
 
 def _bounded(text: str, sents: Sequence[Sentence]) -> Iterator[Sentence]:

@@ -178,10 +178,12 @@ class OperationTyper:
 
 
 #: Operation classes whose type the Kononova tables get wrong or lack: stirring is mixing whatever the style
-#: (the solid-state data call it LiquidGrinding), film forming is shaping, and washing, rinsing, filtering and
+#: (the solid-state data call it LiquidGrinding), infiltrating a solution into a backbone mixing (as the tables type
+#: "impregnated"), film forming is shaping, and washing, rinsing, filtering and
 #: centrifuging separate a product (typed MixingOperation there, a type it does not have).
 OPERATION_CLASSES = (
-    (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*"), "MixingOperation"),
+    (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*|infiltrat\w*|impregnat\w*"),
+     "MixingOperation"),
     (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coat(?:ed|ing)|casted|tape[- ]cast\w*|"
                 r"screen[- ]print\w*|sputtered|deposited"), "ShapingOperation"),
     (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|decant\w*|separated|"
@@ -225,6 +227,8 @@ _TEST_SENTENCE = re.compile(
     r"(?:TEM|SEM) (?:grids?|samples?|specimens?)|operating temperature|(?:anode|cathode) chamber|"
     r"test cells?|current collectors?|(?:Ag|Au|Pt|silver|gold|platinum) (?:wires?|mesh)|fuel streams?|"
     r"cells? (?:was|were) (?:then )?(?:sealed|operated|mounted|attached|connected)|"
+    r"(?:data|spectra|patterns|images|diffractograms)\s+(?:was|were)\s+(?:\w+\s+)?(?:collected|acquired|recorded)|"
+    r"(?:silver|Ag|gold|Au|platinum|Pt)\s+(?:paste|ink)|"
     r"and\s+(?:then\s+)?(?:analy[sz]ed|characteri[sz]ed|examined)\s+by)\b", re.I)
 
 
@@ -257,6 +261,11 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
         return False  # "added for chelation", "Targets for preparation of …", "prior to polymerization"
     if _TABLE_TEXT.search(text, *sentence) or len(_TABLE_CELLS.findall(text, *sentence)) >= 4:
         return False  # a table flattened into the text
+    if _NOMINAL_END.search(word.removesuffix("s")) and (_RESULT_BEFORE.search(text, max(0, a - 30), a)
+                                      or _DONE_BY_AFTER.match(text, step.end)):
+        return False  # "heated until gelation", "led to the formation of", "Densifications were performed by pressing"
+    if step.operation[0].isupper() and _HEADING_WORD_BEFORE.search(text, max(0, a - 30), a):
+        return False  # "Methods Synthesis of oxides … were synthesised": a heading run into the text
     return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence))
 
 
@@ -271,6 +280,11 @@ _PURPOSE_AND = re.compile(r"\bto\s+[a-z]+\s+(?:and|or)\s+$")
 _NOMINAL_END = re.compile(r"(?:tion|sion|ment|ing)$")
 _FOR_BEFORE = re.compile(r"\b(?:[Ff]or|[Pp]rior to)\s+(?:the\s+)?$")
 _TABLE_TEXT = re.compile(TABLE_ID)
+_RESULT_BEFORE = re.compile(r"\b(?:until|till|(?:led|leads?|leading|resulted|results?|resulting)\s+(?:to|in))\s+"
+                            r"(?:the\s+|complete\s+|full\s+)*$", re.I)
+_DONE_BY_AFTER = re.compile(r"s?\s+(?:was|were)\s+(?:then\s+)?(?:performed|carried out|done|conducted|achieved|"
+                            r"made)\s+(?:by|via|through|using|with)\b")
+_HEADING_WORD_BEFORE = re.compile(r"\b(?:Methods?|Experimental(?:\s+[Ss]ection|\s+[Dd]etails)?|Materials)\s+$")
 _TABLE_CELLS = re.compile(rf"(?<!\S){CELL}(?= {CELL}(?:\s|$))")  # a cell with a cell after it
 
 
