@@ -13,7 +13,7 @@ from matnlp.datasets.paragraphs import (
 from matnlp.eval.paragraphs import binary_scores, heuristic_predictions, labelled_papers, model_predictions
 from matnlp.extractors.paragraphs import (
     CONTEXT_FEATURES, LABELS, MODEL_PATH, ParagraphClass, classify_paragraphs, context_features, default_model,
-    paragraph_spans, synthesis_paragraphs, title_state, top_sections,
+    makes, paragraph_spans, synthesis_paragraphs, title_state, top_sections,
 )
 from matnlp.ingest import read_file
 from matnlp.types import Document, Source
@@ -96,6 +96,32 @@ def test_context_features_read_neighbours_sections_and_cues(data):
     assert column["section:experimental"] == [0, 1, 1, 1, 1, 1] and column["heading"][:2] == [0, 1]
     assert column["cue:characterization"][-1] == 1 and column["cue:fabrication"][2] == 1
     assert column["cue:condition"][3] == 1  # "heated in air at 900 °C for 12 h"
+
+
+def test_making_and_measuring_cues_and_their_window():
+    """Cell fabrication lines make something, test lines measure; a short parameter line amid a sputtering block
+    has making neighbours."""
+    texts = ["The anode was screen printed and co-fired at 1300 °C.", "RF power was set at 150 W.",
+             "The cathode was deposited by magnetron sputtering.", "The impedance was measured at 700 °C."]
+    x = context_features(texts, [0.0] * len(texts))
+    column = {f: list(c) for f, c in zip(CONTEXT_FEATURES, x.T)}
+    assert column["cue:making"] == [1, 0, 1, 0] and column["cue:measuring"] == [0, 0, 0, 1]
+    assert column["window:making"][1] == pytest.approx(0.8) and column["window:making"][3] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The electrolyte was deposited by atomic layer deposition.", True),
+    ("In this work, we fabricated anode-supported cells by tape casting.", True),
+    ("A dual-layer substrate is prepared using tape-casting (Fig. 1a) and lamination (Fig. 1b).", True),
+    ("The infiltrated cathode exhibits a low polarization resistance.", False),  # results name the process
+    ("Fig. 3 shows that the sputtered film was formed without cracks.", False),
+    ("Silver paste was applied to both electrodes as current collectors.", False),  # test set-up
+    ("The pellets were polished and coated with gold for SEM observation.", False),  # a specimen
+    ("Ag paste was brushed onto both sides for electrical property measurements.", False),
+    ("The sputtered GDC layer and the slurry-derived anode.", False),  # bare process nouns
+])
+def test_making_is_this_works_process_not_measurement_or_results(text, expected):
+    assert makes(text) is expected
 
 
 def test_characterization_inside_the_methods_is_not_synthesis(data):

@@ -7,9 +7,11 @@ describe how something was made. Two stages, numpy only at inference:
    silver examples, scores each paragraph on its own for the :data:`LABELS`;
 2. a logistic "context" model, trained on hand-labelled paragraphs, decides synthesis vs not from that score and
    what a paragraph's own text cannot say: its neighbours' scores, the section it sits in (headings run into the
-   text, :func:`section_states`), and cues of characterization, testing, prior work, figures and process
-   conditions (:func:`context_features`). Silver positives are clean recipe snippets; real methods sections mix
-   fabrication with characterization and test set-up, which is what this stage learns to tell apart.
+   text, :func:`section_states`), cues of characterization, testing, prior work, figures and process
+   conditions, of this work making something (:func:`makes`) against measuring (:data:`MEASURING`), and how
+   many of its neighbours make something (:func:`context_features`). Silver positives are clean recipe
+   snippets; real methods sections mix fabrication (of cells and electrodes too) with characterization and test
+   set-up, which is what this stage learns to tell apart.
 
 The type of a synthesis paragraph is the stage-1 argmax over the procedure labels (softmax at a fitted
 temperature). Weights ship as ``data/paragraph_classifier.json`` (labels, vocabulary, idf, context weights) and
@@ -22,7 +24,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,24 +78,68 @@ CHARACTERIZATION = re.compile(
     r"\b(?:measured|measurements?|characteri[sz]ed|characteri[sz]ation|XRD|SEM|TEM|XPS|analy[sz]ed|analysis|"
     r"diffract\w*|spectr\w*|microscop\w*|impedance|recorded|tested|observed|shown|shows?|Fig(?:ure)?\.?)",
     re.IGNORECASE)
+#: Measuring or testing as the main predicate ("was measured", "were recorded", "were carried out using").
+MEASURING = re.compile(
+    r"\b(?:is|are|was|were|been) (?:\w+ly )?(?:measured|recorded|characteri[sz]ed|analy[sz]ed|tested|examined|"
+    r"observed|monitored|evaluated|investigated|determined|calculated|performed|conducted|carried out|obtained "
+    r"from|taken|collected|acquired|used to (?:measure|determine|characteri[sz]e|analy[sz]e|evaluate))",
+    re.IGNORECASE)
 #: Prior work: "et al" or a bracketed citation.
 PRIOR_WORK = re.compile(r"\bet al\b|\[\d")
-_CUES: tuple[tuple[str, re.Pattern], ...] = (
-    ("fabrication", FABRICATION),
-    ("characterization", CHARACTERIZATION),
-    ("prior_work", PRIOR_WORK),
+#: A passive or past verb of making of this work ("were deposited", "was screen printed", "we fabricated"):
+#: cells and electrodes are made this way, rarely described by the silver recipes. Bare process nouns
+#: ("sputtered films", "paste") are no cue: results and test set-up name them as often.
+MAKING = re.compile(
+    r"\b(?:(?:is|are|was|were|been|be)\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|further\s+|finally\s+)*|"
+    r"we\s+(?:\w+ly\s+|then\s+|also\s+|first\s+)*)"
+    r"(?:screen[- ]?|stencil[- ]|spin[- ]|dip[- ]|spray[- ]|tape[- ]|co-?|uniaxially\s+|isostatically\s+|magnetron\s+)?"
+    r"(?:deposited|printed|sintered|infiltrated|impregnated|assembled|prepared|fabricated|coated|sputtered|cast|"
+    r"pressed|fired|laminated|grown|annealed|calcined|synthesi[sz]ed|manufactured|produced|formed|applied|painted|"
+    r"brushed|sprayed|spun|milled|ball[- ]milled|mixed|dried|pelleti[sz]ed|heat[- ]treated)\b", re.IGNORECASE)
+#: Making for a measurement, not of the material: a specimen prepared for one (polished, cut, coated with gold or
+#: carbon, "for SEM", "for electrical property measurements") or the test set-up (wires, current collectors,
+#: sealing, the test device).
+FOR_MEASUREMENT = re.compile(
+    r"\bfor (?:the |further )?(?:\w+[- ]){0,3}(?:SEM|TEM|XRD|XPS|EDX|EDS|FIB|imaging|observations?|microscopy|"
+    r"characteri[sz]ation|measurements?|analysis|analyses|testing|tests?)\b|\bpolish\w*|\bcut\b|"
+    r"\b(?:gold|Au|carbon)[- ](?:sputter[- ])?coat\w*|\bcoated with (?:a thin (?:layer|film) of )?(?:gold|Au|carbon)\b|"
+    r"\bcurrent collectors?\b|\bwires?\b|\btest(?:ing)? (?:device|rig|set-?up|station)|\bsealed\b", re.IGNORECASE)
+#: A sentence reporting results ("the infiltrated cathode exhibits", "Fig. 3 shows"); a figure reference in
+#: parentheses alone is no report (methods sentences point to their process schemes).
+REPORTING = re.compile(r"\b(?:shows?|showed|shown|exhibit\w*|observed|compared|illustrated)\b", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def makes(text: str) -> bool:
+    """Whether a sentence of ``text`` makes something of this work: a :data:`MAKING` verb, neither
+    :data:`FOR_MEASUREMENT` nor :data:`REPORTING`."""
+    return any(MAKING.search(s) and not FOR_MEASUREMENT.search(s) and not REPORTING.search(s)
+               for s in _SENTENCE_BREAK.split(text))
+
+
+_CUES: tuple[tuple[str, Callable[[str], object]], ...] = (
+    ("fabrication", FABRICATION.search),
+    ("characterization", CHARACTERIZATION.search),
+    ("prior_work", PRIOR_WORK.search),
     ("test", re.compile(r"\b(?:test(?:s|ed|ing)?|fed|flow rate|sealed|current collectors?|power densit\w*|"
-                        r"open circuit|OCV|performance|operat\w+)\b", re.IGNORECASE)),
+                        r"open circuit|OCV|performance|operat\w+|wires?|mesh(?:es)?|potentiostat|galvanostat\w*|"
+                        r"probes?|contacted|mounted)\b", re.IGNORECASE).search),
     ("result", re.compile(r"\b(?:show(?:s|ed|n)?|indicat\w+|suggest\w*|reveal\w*|confirm\w*|attributed|due to|"
-                          r"compared|higher|lower|increase[sd]?|decrease[sd]?|found)\b", re.IGNORECASE)),
-    ("condition", re.compile(r"\d\s*°C|\d\s*(?:h|min|hours?)\b|\d\s*(?:rpm|MPa|mTorr|Pa|sccm|W)\b")),
-    ("amount", re.compile(r"\d\s*(?:wt\.?\s*%|mol\.?\s*%|mol\b|mmol|g\b|mg\b|mL|ml\b|M\b)|stoichiometric")),
-    ("this_work", re.compile(r"\b(?:this (?:work|study|paper)|present (?:work|study)|we|our)\b", re.IGNORECASE)),
+                          r"compared|higher|lower|increase[sd]?|decrease[sd]?|found)\b", re.IGNORECASE).search),
+    ("making", makes),
+    ("measuring", MEASURING.search),
+    ("condition", re.compile(r"\d\s*°C|\d\s*(?:h|min|hours?)\b|\d\s*(?:rpm|MPa|mTorr|Pa|sccm|W)\b").search),
+    ("amount", re.compile(r"\d\s*(?:wt\.?\s*%|mol\.?\s*%|mol\b|mmol|g\b|mg\b|mL|ml\b|M\b)|stoichiometric").search),
+    ("this_work", re.compile(r"\b(?:this (?:work|study|paper)|present (?:work|study)|we|our)\b", re.IGNORECASE).search),
 )
+#: Cues whose share among a paragraph's neighbours is a context feature: a block of short lines that make
+#: something.
+WINDOW_CUES = ("making",)
 #: Names of the columns of :func:`context_features`.
 CONTEXT_FEATURES: tuple[str, ...] = (
     ("own", "previous", "next", "window", *(f"section:{s}" for s in SECTIONS), "heading",
-     *(f"cue:{name}" for name, _ in _CUES), "log_chars"))
+     *(f"cue:{name}" for name, _ in _CUES), *(f"window:{name}" for name in WINDOW_CUES), "log_chars"))
+_CUE_NAMES = tuple(name for name, _ in _CUES)
 #: Weights of the neighbours one and two paragraphs away in the ``window`` feature.
 NEIGHBOUR_WEIGHTS = (1.0, 0.5)
 
@@ -149,43 +195,58 @@ def title_state(title: str | None) -> str | None:
     return next((state for state, pattern in _TITLE_STATES if title and pattern.search(title)), None)
 
 
+def _neighbour_links(n: int, sections: Sequence[str | None] | None) -> list[np.ndarray]:
+    """For each distance of :data:`NEIGHBOUR_WEIGHTS`, whether paragraph i and i + distance are neighbours (in the
+    same top-level section where the sections are known)."""
+    return [np.ones(max(n - d, 0)) if sections is None else
+            np.array([a == b for a, b in zip(sections[:-d], sections[d:])], dtype=np.float64)
+            for d in range(1, len(NEIGHBOUR_WEIGHTS) + 1)]
+
+
+def _window(values: np.ndarray, links: list[np.ndarray]) -> np.ndarray:
+    """Mean of ``values`` over each paragraph's neighbours, weighted by :data:`NEIGHBOUR_WEIGHTS`."""
+    total, weight = np.zeros(len(values)), np.zeros(len(values))
+    for d, (w, same) in enumerate(zip(NEIGHBOUR_WEIGHTS, links), 1):
+        if d < len(values):
+            total[d:] += w * same * values[:-d]
+            total[:-d] += w * same * values[d:]
+            weight[d:] += w * same
+            weight[:-d] += w * same
+    return np.divide(total, weight, out=np.zeros(len(values)), where=weight > 0)
+
+
 def context_features(texts: Sequence[str], own: np.ndarray, sections: Sequence[str | None] | None = None
                      ) -> np.ndarray:
     """Context-stage inputs of consecutive paragraphs (texts × :data:`CONTEXT_FEATURES`): the stage-1 synthesis
     log-odds ``own`` of each, of the previous and next one and their weighted mean over :data:`NEIGHBOUR_WEIGHTS`;
-    the section it ends in and whether a methods heading starts in it; which :data:`_CUES` it holds; its log
-    length. ``sections``: where the document's structure is known, the top-level section heading of each
-    paragraph; paragraphs of different sections are then no neighbours (an introduction says nothing about the
-    "Slurry preparation" paragraph after it)."""
+    the section it ends in and whether a methods heading starts in it; which :data:`_CUES` it holds, and the
+    share of its neighbours that make something (a fabrication block of short lines); its log length.
+    ``sections``: where the document's structure is known, the top-level section heading of each paragraph;
+    paragraphs of different sections are then no neighbours (an introduction says nothing about the "Slurry
+    preparation" paragraph after it)."""
     n = len(texts)
     own = np.clip(np.asarray(own, dtype=np.float64), -10.0, 10.0)
-    total, weight = np.zeros(n), np.zeros(n)
-    for distance, w in enumerate(NEIGHBOUR_WEIGHTS, 1):
-        if distance < n:
-            same = np.ones(n - distance) if sections is None else np.array(
-                [a == b for a, b in zip(sections[:-distance], sections[distance:])], dtype=np.float64)
-            total[distance:] += w * same * own[:-distance]
-            total[:-distance] += w * same * own[distance:]
-            weight[distance:] += w * same
-            weight[:-distance] += w * same
-            if distance == 1:
-                neighbours = same
+    links = _neighbour_links(n, sections)
     states = section_states(texts, None if sections is None else [title_state(t) for t in sections])
+    cues = np.array([[bool(cue(text)) for _, cue in _CUES] for text in texts], dtype=np.float64
+                    ).reshape(n, len(_CUES))
     out = np.zeros((n, len(CONTEXT_FEATURES)))
     out[:, 0] = own
     if n > 1:
-        out[1:, 1], out[:-1, 2] = neighbours * own[:-1], neighbours * own[1:]
-    out[:, 3] = np.divide(total, weight, out=np.zeros(n), where=weight > 0)
-    for row, (text, state) in enumerate(zip(texts, states)):
-        column = 4
-        out[row, column:column + len(SECTIONS)] = [state == s for s in SECTIONS]
-        column += len(SECTIONS)
-        out[row, column] = any(_SECTION_OF.get(m.group("title").split()[0].lower()) is None
-                               for m in _SECTION_HEADING.finditer(text))
+        out[1:, 1], out[:-1, 2] = links[0] * own[:-1], links[0] * own[1:]
+    out[:, 3] = _window(own, links)
+    column = 4
+    out[:, column:column + len(SECTIONS)] = [[state == s for s in SECTIONS] for state in states]
+    column += len(SECTIONS)
+    out[:, column] = [any(_SECTION_OF.get(m.group("title").split()[0].lower()) is None
+                          for m in _SECTION_HEADING.finditer(text)) for text in texts]
+    column += 1
+    out[:, column:column + len(_CUES)] = cues
+    column += len(_CUES)
+    for name in WINDOW_CUES:
+        out[:, column] = _window(cues[:, _CUE_NAMES.index(name)], links)
         column += 1
-        out[row, column:column + len(_CUES)] = [bool(cue.search(text)) for _, cue in _CUES]
-        column += len(_CUES)
-        out[row, column] = math.log1p(len(text)) / 5.0
+    out[:, column] = [math.log1p(len(text)) / 5.0 for text in texts]
     return out
 
 
