@@ -298,3 +298,10 @@ def test_a_change_from_one_value_to_another_is_no_range():
     assert (before.value, before.unit, before.low, after.value, after.unit) == (4.58, "m2 g-1", None, 7.77, "m2 g-1")
     (q,) = parse_quantities("measured from 450 to 550 °C")
     assert (q.low, q.high) == (450.0, 550.0)
+
+
+def test_a_percent_glued_to_a_word():
+    # MuLMS pemfc: "100 kPag and 80%RH at the cathode"; "0.2%C steel"
+    assert [(q.value, q.unit) for q in parse_quantities("100 kPag and 80%RH at the cathode")] == [(100, "kPa"),
+                                                                                                  (80, "%")]
+    assert [(q.value, q.unit, q.end) for q in parse_quantities("0.2%C steel")] == [(0.2, "%", 4)]

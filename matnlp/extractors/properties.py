@@ -44,7 +44,7 @@ LEXICON: dict[str, str] = {
     "area specific resistance": "Ω cm2", "ASR": "Ω cm2", "seebeck coefficient": "µV/K|V/K", "thermopower": "µV/K|V/K",
     "power factor": "µW cm-1 K-2|W m-1 K-2", "ZT": "1", "figure of merit": "1",
     "capacity": "mAh/g|mAh", "capacitance": "F/g|F/cm2|F/cm3|F", "energy density": "Wh/kg|Wh/L|Wh/cm2",
-    "power density": "W/kg|W/cm2|W/L", "current density": "mA/cm2|A/g", "density": "g/cm3",
+    "power density": "W/kg|W/cm2|W/L", "current density": "mA/cm2|A/g", "density": "g/cm3|cm-3|cm-2|cm-2 eV-1",
     "dislocation density": "cm-2", "defect density": "cm-2|cm-3", "carrier concentration": "cm-3",
     "carrier density": "cm-3", "mobility": "cm2 V-1 s-1", "porosity": "%", "relative density": "%",
     "lattice parameter": "Å", "lattice parameters": "Å", "lattice constant": "Å", "lattice constants": "Å",

@@ -3,9 +3,9 @@
 Regex based and dependency free. Handles ``700 °C``, ``700–900 °C``, ``1.2 ± 0.1 eV``, ``10−3 S cm−1`` (a
 flattened superscript: ``10−3`` is 10^-3), ``2.1 × 10−3 S/cm``, ``mW cm^-2``, ``5 °C min−1``, ``cm⁻¹``, ``wt%``.
 Compound denominators read as one group (``W/(m K)``, ``W/mK``, ``cm2/Vs``); ``0.1 C`` after a charge/discharge
-cue is a ``C-rate``; PDF artefacts (``◦C``, ``cm(cid:0) 2``) and citation superscripts after a full stop
-(``787 °C.5``) do not break a unit; superscripts flattened with spaces read as exponents (``cm 2 V −1 s −1``,
-``mV dec− 1``); ``d`` is days only in a time context (not ``4d orbitals``). Canonical units are atoms joined by spaces with integer exponents:
+cue is a ``C-rate``; PDF artefacts (``◦C``, ``cm(cid:0) 2``, ``80%RH``) and citation superscripts
+after a full stop (``787 °C.5``) do not break a unit; superscripts flattened with spaces read as exponents
+(``cm 2 V −1 s −1``, ``mV dec− 1``); ``d`` is days only in a time context (not ``4d orbitals``). Canonical units are atoms joined by spaces with integer exponents:
 ``"S cm-1"``, ``"mW cm-2"``, ``"°C min-1"``.
 Unknown units are not guessed: a number followed by an unknown word has ``unit=None``; :func:`parse_unit` keeps
 the raw string of a unit it cannot read.
@@ -139,7 +139,7 @@ _ATOM_RE = re.compile(
     r"(?:\^?(?P<exp>[-−–⁻] ?[1-4]|[1-4])|(?P<sup>⁻?[¹²³⁴])|\(cid:0\) ?(?P<cid>[1-4])"
     r"| (?P<spaced>[-−⁻][1-4]|[2-4](?= {1,2}[A-Za-zµμ]{1,3} [-−⁻][1-4]))"  # flattened PDF superscripts: "cm 2 V −1"
     r"| (?P<lost>1)(?! ?[-−–] ?\d))?"  # a superscript −1 whose minus the PDF lost: "m2 g 1" (see _match_unit)
-    r"(?![\wµμΩ%°]|[.,]\d(?![\d,–-]*(?:\s|$)))"
+    r"(?!(?<!%)[\wµμΩ%°]|(?<=%)[\d_%]|[.,]\d(?![\d,–-]*(?:\s|$)))"  # "80%RH": "%" glued to a word
 )
 # A degree Celsius with the digits of a flattened citation superscript glued on ("at 400 °C10 and", "°C4,5."):
 # a temperature never has an exponent.

@@ -2,13 +2,16 @@
 property → material links within one sentence.
 
 The tagger (``data/relations_tagger.json``) is a logistic regression over sparse features of each token and its
-window (words, shapes, affixes, lexicon membership, a number ahead or behind, cue words before a number) that says
-whether the token is inside a property name; runs of inside tokens are spans. It is trained on MuLMS train
+window (words, shapes, affixes, lexicon membership, a number ahead or behind, cue words before a number, a symbol
+assigned a value as in ``Kt = 1.75``, the head of the long form of an abbreviation the text defines, so that a later
+``FE`` reads as ``Faradaic efficiency (FE)``) that says whether the token is inside a property name; runs of inside
+tokens are spans. Words hyphenated at a line break (``measure- ment``) are read whole. It is trained on MuLMS train
 PROPERTY spans.
 
 Each candidate pair is described by a small dense vector of surface features (order, distance in characters and
 words, punctuation, cue words and verbs between, other candidates between, distance rank, parentheses, unit, known
-property dimensions, the mention's score); a logistic regression trained on the MuLMS ``propertyValue`` and
+property dimensions, the mention's score, a value right before the name as in ``1726 MPa ultimate tensile
+strength``); a logistic regression trained on the MuLMS ``propertyValue`` and
 ``measuresProperty`` → ``conditionSampleFeatures`` relations scores it. Both models are built by
 ``scripts/train_relations.py`` and applied with numpy, so inference needs no sklearn. Without their files
 :func:`default_scorers` / :func:`default_tagger` return ``None`` and the caller keeps its heuristics.
@@ -38,6 +41,8 @@ _VERB = re.compile(r"\b\w{3,}ed\b|\b(?:is|are|was|were|be|been|has|have|had|show
 _CUES = ("of", "was", "is", "were", "are", "=", "at", "with", "for", "to", "from", "between", "in", "by", "and",
          "about", "than", "respectively", "(", ")", ",", ";", ":", "~", "ca")
 _CONDITION_WORDS = frozenset("at under after for during upon over in with".split())
+# A value right before its property, at most one word between: "1726 MPa ultimate tensile strength", "31 degrees"
+_CLOSE_BEFORE = re.compile(r"\s*(?:[\w-]+\s+)?")
 
 
 def _cue_features(prefix: str, gap: str) -> dict[str, float]:
@@ -91,7 +96,9 @@ def value_features(text: str, p: Entity, q: Quantity, props: Sequence[Entity], q
     lo, hi = min(p.end, q.end), max(p.start, q.start)
     prev = _WORD.findall(text[max(sent_start, q.start - 20) : q.start].lower())[-1:]
     f = _common(text, p, q)
+    close_before = q.end <= p.start and _CLOSE_BEFORE.fullmatch(text, q.end, p.start) is not None
     f.update({
+        "close_before": float(close_before), "close_before_unit": float(close_before and q.unit is not None),
         "quantities_between": float(min(_between(qs, lo, hi), 5)), "props_between": float(min(_between(props, lo, hi), 5)),
         "q_rank": float(min(_rank(q, qs, p), 5)), "p_rank": float(min(_rank(p, props, q), 5)),
         "unit": float(q.unit is not None), "dims_known": float(dims_known),
@@ -164,18 +171,20 @@ def load_scorers(path: str | Path = MODEL_PATH) -> Scorers:
 @cache
 def default_scorers() -> Scorers | None:
     """The shipped scorers, or ``None`` when ``data/relations.json`` is missing (heuristic linking then)."""
-    return load_scorers() if MODEL_PATH.exists() else None
+    return load_scorers(MODEL_PATH) if MODEL_PATH.exists() else None
 
 
 # ------------------------------------------------------------------------------------------------- span tagger
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|\S")
+_TOKEN = re.compile(r"\w+(?:(?:[-'’]|-[ \n](?!(?:and|or|to)\b)(?=[a-z]{2}))\w+)*|\S")
 _NUMBER = re.compile(r"[-−–]?\d+(?:[.,]\d+)?")
 _NUMBER_CUES = frozenset("of was is were are = : ( ~ about approximately around reached between from to".split())
+_ABBREVIATION = re.compile(r"[A-Za-z][\w/−–-]{1,7}")  # two characters at least: "(V)", "(I)" are symbols
 
 
 def tokens(text: str) -> list[re.Match]:
-    """Word and punctuation tokens of ``text`` (matches, so offsets stay exact)."""
+    """Word and punctuation tokens of ``text`` (matches, so offsets stay exact); a word a line break hyphenated
+    (``measure- ment``) is one token."""
     return list(_TOKEN.finditer(text))
 
 
@@ -183,23 +192,71 @@ def _shape(w: str) -> str:
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[A-Z]", "X", re.sub(r"[a-z]", "x", re.sub(r"\d", "d", w))))[:5]
 
 
-def token_features(words: Sequence[str], i: int, lexicon: frozenset[str]) -> list[str]:
-    """Binary features (names) of token ``i`` among ``words``; ``lexicon``: lower-cased property words."""
-    w = words[i]
-    low = w.lower()
+def _norm(w: str) -> str:
+    """Lower-cased, a line-break hyphenation undone (``measure- ment`` → ``measurement``)."""
+    return re.sub(r"-[ \n]", "", w.lower())
+
+
+def _singular(w: str) -> str:
+    """A plural read as its singular (``densities`` → ``density``), so plurals share the lexicon's words."""
+    for plural, singular in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
+        if w.endswith(plural) and len(w) > len(plural) + 2:
+            return w[: -len(plural)] + singular
+    return w
+
+
+def _abbreviations(words: Sequence[str]) -> dict[str, str]:
+    """Abbreviations the text defines as ``long form (ABBR)`` or ``long form (ABBR; …`` (with a capital; a plural
+    ``s`` dropped) → the lower-cased head (last word) of the long form: a later ``FE`` names what ``Faradaic
+    efficiency (FE)`` does."""
+    out = {}
+    for k in range(1, len(words) - 2):
+        abbr = words[k + 1]
+        if words[k] == "(" and words[k + 2] in ");," and _ABBREVIATION.fullmatch(abbr) and abbr.lower() != abbr:
+            head = words[k - 1]
+            if head[:1].isalpha() and head.lower() != abbr.lower():
+                out.setdefault(_abbreviation_key(abbr), _norm(head))
+    return out
+
+
+def _abbreviation_key(abbr: str) -> str:
+    """An abbreviation less a plural ``s`` (``CETs`` → ``CET``)."""
+    return abbr[:-1] if abbr.endswith("s") and len(abbr) > 2 else abbr
+
+
+def _lexical(w: str, lexicon: frozenset[str]) -> bool:
+    """Whether the word or its singular is a lexicon word."""
+    return w in lexicon or _singular(w) in lexicon
+
+
+def features(words: Sequence[str], lexicon: frozenset[str]) -> list[list[str]]:
+    """Binary features (names) of each token of ``words``; ``lexicon``: lower-cased property words."""
+    low = [_norm(w) for w in words]
+    numeric = [bool(_NUMBER.fullmatch(w)) for w in words]
+    defined = _abbreviations(words)
 
     def at(k: int) -> str:
-        return words[k].lower() if 0 <= k < len(words) else "<s>"
+        return low[k] if 0 <= k < len(words) else "<s>"
 
-    numeric = [bool(_NUMBER.fullmatch(words[k])) for k in range(i + 1, min(len(words), i + 7))]
-    f = [f"w={low}", f"suf={low[-3:]}", f"pre={low[:3]}", f"shape={_shape(w)}", f"lex={low in lexicon}",
-         f"w-1={at(i - 1)}", f"w+1={at(i + 1)}", f"w-2={at(i - 2)}", f"w+2={at(i + 2)}",
-         f"w-1w={at(i - 1)}|{low}", f"ww+1={low}|{at(i + 1)}", f"lex-1={at(i - 1) in lexicon}",
-         f"lex+1={at(i + 1) in lexicon}", f"num+1={numeric[:1] == [True]}", f"num3={any(numeric[:3])}",
-         f"num6={any(numeric)}", f"num-1={bool(_NUMBER.fullmatch(at(i - 1)))}",
-         f"cue+1={at(i + 1) in _NUMBER_CUES and any(numeric[1:4])}", f"alpha={w[:1].isalpha()}",
-         f"upper={w.isupper()}", "bias"]
-    return f
+    out = []
+    for i, w in enumerate(words):
+        ahead = numeric[i + 1 : i + 7]
+        word = low[i]
+        f = [f"w={word}", f"suf={word[-3:]}", f"pre={word[:3]}", f"shape={_shape(w)}",
+             f"lex={_lexical(word, lexicon)}", f"w-1={at(i - 1)}", f"w+1={at(i + 1)}", f"w-2={at(i - 2)}",
+             f"w+2={at(i + 2)}",
+             f"w-1w={at(i - 1)}|{word}", f"ww+1={word}|{at(i + 1)}", f"lex-1={_lexical(at(i - 1), lexicon)}",
+             f"lex+1={_lexical(at(i + 1), lexicon)}", f"num+1={ahead[:1] == [True]}", f"num3={any(ahead[:3])}",
+             f"num6={any(ahead)}", f"num-1={i > 0 and numeric[i - 1]}",
+             f"cue+1={at(i + 1) in _NUMBER_CUES and any(ahead[1:4])}", f"alpha={w[:1].isalpha()}",
+             f"upper={w.isupper()}", f"stem={_singular(word)}", "bias"]
+        if at(i + 1) in ("=", "≈") and w[:1].isalpha():  # a symbol assigned a value: "Kt = 1.75"
+            f += [f"assigned={_shape(w)}", f"assigned_num={any(ahead[1:3])}"]
+        head = defined.get(_abbreviation_key(w))
+        if head is not None:
+            f += ["abbr", f"abbr_head={head}", f"abbr_lex={_lexical(head, lexicon)}", f"abbr_suf={head[-3:]}"]
+        out.append(f)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +279,7 @@ class PropertyTagger:
     def probabilities(self, words: Sequence[str], lexicon: frozenset[str]) -> np.ndarray:
         """Inside probability of each word."""
         get = self.weights.get
-        scores = np.array([sum(get(n, 0.0) for n in token_features(words, i, lexicon)) for i in range(len(words))])
+        scores = np.array([sum(get(n, 0.0) for n in f) for f in features(words, lexicon)])
         return 1.0 / (1.0 + np.exp(-(scores + self.bias)))
 
     def mentions(self, text: str, lexicon: frozenset[str], extra: Sequence[tuple[int, int]] = ()
