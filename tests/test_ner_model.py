@@ -100,6 +100,20 @@ def test_save_load_round_trip(trained, matscholar):
     assert all(np.allclose(p, q, atol=1e-5) for (_, p), (_, q) in zip(before, after))
 
 
+def test_padding_widths_to_a_step_changes_no_output(trained, matscholar, monkeypatch):
+    """Batches are padded to a multiple of ``WIDTH_STEP`` word pieces (few input shapes, a small kernel cache):
+    the padded positions are masked, so tags and scores equal those of exact-width batches."""
+    import matnlp.ner.predict as predict
+
+    tagger = load(trained[0], device="cpu", precision="fp32")
+    words = [e.words for e in matscholar[2][:60]]
+    padded = tagger.tag_words(words, batch_size=7)
+    monkeypatch.setattr(predict, "WIDTH_STEP", 1)
+    exact = tagger.tag_words(words, batch_size=7)
+    assert [t for t, _ in padded] == [t for t, _ in exact]
+    assert all(np.allclose(p, q, atol=1e-4) for (_, p), (_, q) in zip(padded, exact))
+
+
 def test_raw_text_offsets_slice_original(trained):
     tagger = load(trained[0], device="cpu")
     results = tagger.pipe(RAW, batch_size=2)

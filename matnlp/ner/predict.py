@@ -24,6 +24,10 @@ from .labels import OUTSIDE, spans
 from .lstm import WordLSTM
 from .modeldir import CRF_FILE, check_model_dir, is_lstm_dir, member_dirs, read_calibration, read_meta
 
+#: Batch widths (word pieces) are rounded up to a multiple of this: few distinct input shapes, so oneDNN's cache
+#: of compiled kernels (one per shape) stays small and is reused instead of growing with every new length.
+WIDTH_STEP = 32
+
 log = logging.getLogger(__name__)
 
 
@@ -191,7 +195,7 @@ class Encoder:
         pad = self.tokenizer.pad_token_id or 0
         for k in range(0, len(jobs), batch_size):
             batch = jobs[k : k + batch_size]
-            width = len(batch[-1][1].input_ids)
+            width = min(self.max_length, -(-len(batch[-1][1].input_ids) // WIDTH_STEP) * WIDTH_STEP)
             ids = torch.full((len(batch), width), pad, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
             for r, (_, win, _) in enumerate(batch):
