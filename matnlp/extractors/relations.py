@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -188,7 +188,9 @@ def tokens(text: str) -> list[re.Match]:
     return list(_TOKEN.finditer(text))
 
 
+@lru_cache(maxsize=65536)
 def _shape(w: str) -> str:
+    """``X``/``x``/``d`` word shape, runs collapsed, at most 5 characters (cached: a paper repeats its words)."""
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[A-Z]", "X", re.sub(r"[a-z]", "x", re.sub(r"\d", "d", w))))[:5]
 
 
