@@ -39,7 +39,7 @@ EXTRACT_MODELS :=
 W2V_ARGS += --min-count 1
 endif
 
-.PHONY: venv pipeline corpus w2v ner ner-pretrain records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-properties-mulms ner-mulms bench-materials bench-extract bench-pipeline bench-reliability bench-paragraphs bench-doping bench-calibration fuzz train-synthesis clean
+.PHONY: venv pipeline corpus w2v ner ner-pretrain records test bench bench-ingest bench-embeddings bench-synthesis bench-ner bench-properties bench-properties-mulms ner-mulms bench-materials bench-extract bench-pipeline bench-kernels bench-reliability bench-paragraphs bench-doping bench-calibration fuzz train-synthesis clean
 
 venv: $(VENV)/.installed
 
@@ -103,7 +103,7 @@ pipeline: out/REPORT.md
 test: venv
 	$(PY) -m pytest -q
 
-bench: bench-ingest bench-embeddings bench-ner bench-extract bench-pipeline bench-reliability bench-calibration
+bench: bench-ingest bench-embeddings bench-ner bench-extract bench-pipeline bench-kernels bench-reliability bench-calibration
 
 bench-reliability: venv
 	$(PY) scripts/bench_reliability.py --examples 1000 --trials 6 --json bench/reliability.json
@@ -116,6 +116,10 @@ bench-extract: bench-synthesis bench-properties bench-materials bench-paragraphs
 bench-pipeline: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 	$(PY) scripts/bench_pipeline.py --ner models/ner-matscholar --synthesis-model models/ner-mspt \
 		--json bench/pipeline.json
+
+bench-kernels: models/ner-matscholar/metrics.json
+	$(PY) -m pip install -q onnx==1.23.1 onnxruntime==1.32.0
+	$(PY) scripts/bench_kernels.py --model models/ner-matscholar --json bench/kernels.json
 
 bench-properties: venv
 	$(PY) scripts/bench_properties.py --json bench/properties.json

@@ -253,3 +253,11 @@ def test_citation_lists_initials_and_reference_authors_are_cut_or_dropped():
     assert _tagged(line, ["Y.J.K"]) == []
     line = _sofc_line("PMC5700654", "G. Kim , Nat. Mater.")
     assert _tagged(line, ["Kim , Nat."]) == []
+
+
+def test_names_are_tried_at_their_possible_starts_only():
+    """The prefiltered name search finds what ``_NAMES.finditer`` finds, case-insensitively and at word starts."""
+    from matnlp.extractors.materials import _NAMES, _names
+
+    text = TEXT + " TIN OXIDE, tin(IV) oxide, Yttria-stabilized zirconia; xiron oxide, cobalt-iron oxide, Nickel."
+    assert [m.span() for m in _names(text)] == [m.span() for m in _NAMES.finditer(text)] != []

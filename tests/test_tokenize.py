@@ -45,3 +45,14 @@ def test_a_megabyte_block_without_breaks_is_split_within_punkts_time_limit(data,
     middle = text[sents[len(sents) // 2].start : sents[len(sents) // 2 + 2].end]
     assert [text[s.start : s.end] for s in sents[len(sents) // 2 : len(sents) // 2 + 3]] == [
         middle[s.start : s.end] for s in sentences(middle)]
+
+
+def test_chunks_split_as_the_chemistry_tokenizer_splits_the_sentence():
+    """Chunks are tokenized once per distinct text, end of sentence and ``NMR`` after it (``5.1H NMR`` splits at
+    the dot, a last ``LiCoO2.`` loses its full stop): the spans are ChemDataExtractor's for the whole sentence."""
+    from chemdataextractor.nlp.tokenize import ChemWordTokenizer
+
+    text = "The 5.1H NMR signal of LiCoO2, (Ni0.5Mn0.5)O2 and Y-doped BaZrO3 at 25°C was 3.5ppm. The 5.1H LiCoO2."
+    expected = ChemWordTokenizer().span_tokenize(text)
+    assert [(t.start, t.end) for t in word_tokens(text)] == expected
+    assert [(t.start, t.end) for t in word_tokens(text, 10)] == [(a + 10, b + 10) for a, b in expected]

@@ -26,7 +26,10 @@ _RANGE = re.compile(
 )
 #: ``long form (ABBR)``, also after a spaced non-stoichiometry the finder leaves out (``La0.6Sr0.4CoO3 − δ (LSC)``).
 _ABBREVIATION = re.compile(r"(?:\s*[-−–+]\s*[δx])?\s*\(\s*([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\s*\)")
-_CHUNK = re.compile(r"[^\s,;]+")
+#: The whitespace-, comma- and semicolon-delimited chunks that can hold a formula: those starting with an uppercase
+#: letter or a bracket (stripping a chunk removes only brackets at its start, and a formula starts uppercase).
+_FORMULA_CHUNK = re.compile(r"(?<![^\s,;])[(\[{A-Z][^\s,;]*")
+_FORMULA_START = re.compile(r"[(\[]?[A-Z]")
 _NEXT_WORD = re.compile(r"\s+[a-z]{4,}\b")
 #: ``Y-doped ZrO2``, ``yttria stabilized zirconia``, ``Er/Yb-codoped``; not ``Pt/yttria-stabilized`` (an electrode on
 #: an electrolyte): a ``/`` joins element dopants only.
@@ -50,6 +53,32 @@ _NAMES = re.compile(
     rf"|{_alternation(set(ELEMENT_NAMES) - _GASES)})\b",
     re.IGNORECASE,
 )
+
+
+def _trie(words: set[str]) -> str:
+    """A regex for what starts with one of ``words``, as nested groups per character (where one word starts
+    another, the shorter one)."""
+    if "" in words:
+        return ""
+    firsts = sorted({w[0] for w in words})
+    return f"(?:{'|'.join(re.escape(c) + _trie({w[1:] for w in words if w[0] == c}) for c in firsts)})"
+
+
+#: Where a match of ``_NAMES`` can start: every alternative starts with one of these words after ``\b``.
+_NAME_START = re.compile(
+    rf"\b(?={_trie({w[:4] for w in (*TRIVIAL_NAMES, *ELEMENT_NAMES, *VALENCE_NAMES, *POLYATOMIC_CATIONS)})})",
+    re.IGNORECASE,
+)
+
+
+def _names(text: str) -> Iterator[re.Match]:
+    """The matches of ``_NAMES.finditer(text)``, tried only where ``_NAME_START`` matches: a regex that starts with
+    ``\\b`` and a long alternation tries every alternative at every position of the text."""
+    end = 0
+    for word in _NAME_START.finditer(text):
+        if word.start() >= end and (match := _NAMES.match(text, word.start())):
+            end = match.end()
+            yield match
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +159,13 @@ def _closing_to_open(char: str) -> str:
     return {v: k for k, v in OPEN.items()}[char]
 
 
+@lru_cache(maxsize=1 << 16)
 def _looks_like_formula(chunk: str) -> bool:
     """A chunk the formula finder takes as a material: it reads, has two elements (or is a diatomic gas), no
     charge, a digit or lowercase letter, and is not a bond or pair of bare symbols (``Si-O``, ``Pt-Ru``)."""
     if chunk in DIATOMIC:
         return True
-    if not re.match(r"[(\[]?[A-Z]", chunk) or not any(c.isdigit() or c.islower() for c in chunk) or (
+    if not _FORMULA_START.match(chunk) or not any(c.isdigit() or c.islower() for c in chunk) or (
             ROMAN_VALENCE.search(chunk)):
         return False
     try:
@@ -147,8 +177,10 @@ def _looks_like_formula(chunk: str) -> bool:
     return len(amounts) >= 2 and not reading.stoichiometry.charge and not bare_pair and SYNTHETIC.isdisjoint(amounts)
 
 
-def _candidate_spans(text: str) -> list[tuple[int, int]]:
-    """Material spans found without NER: doping phrases, chemical names, then formula-like chunks."""
+@lru_cache(maxsize=4)
+def _candidate_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Material spans found without NER: doping phrases, chemical names, then formula-like chunks; cached per text
+    (a pipeline finds the materials of a text twice)."""
     spans: list[tuple[int, int]] = []
     taken = bytearray(len(text))
 
@@ -164,14 +196,14 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
         elif not _reads(text[start:end]):
             continue
         add(start, end)
-    for match in _NAMES.finditer(text):
+    for match in _names(text):
         add(*match.span())
-    for match in _CHUNK.finditer(text):
+    for match in _FORMULA_CHUNK.finditer(text):
         chunk, start = _strip_chunk(match.group(), match.start())
-        end = _citation_end(text, start, start + len(chunk)) if chunk else None
+        end = _citation_end(text, start, start + len(chunk)) if _FORMULA_START.match(chunk) else None
         if end and _looks_like_formula(text[start:end]) and not _not_a_material(text, start, end, _NO_SPANS):
             add(start, end)
-    return sorted(spans)
+    return tuple(sorted(spans))
 
 
 def _sentence_spans(text: str, sentences) -> list[tuple[int, int]]:
@@ -330,12 +362,18 @@ def _standalone_strings(text: str) -> frozenset[str]:
     character nor a dot on either side, built once per document so that checking a mention is no scan of the
     whole text."""
     out: set[str] = set()
-    for token in re.finditer(r"\S+", text):
-        t = token.group()
-        starts = [0] + [i for i in range(1, len(t)) if not _word_or_dot(t[i - 1])]
-        ends = {j for j in range(1, len(t)) if not _word_or_dot(t[j])} | {len(t)}
-        out.update(t[i:j] for i in starts for j in range(i + 1, min(len(t), i + _ALONE_MAX) + 1) if j in ends)
+    for token in re.findall(r"\S+", text):
+        out.update(_standalone_in(token))
     return frozenset(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _standalone_in(t: str) -> frozenset[str]:
+    """The substrings of a whitespace-free token up to :data:`_ALONE_MAX` characters with neither a word character
+    nor a dot on either side inside it; cached per token, as a text repeats its words."""
+    starts = [0] + [i for i in range(1, len(t)) if not _word_or_dot(t[i - 1])]
+    ends = {j for j in range(1, len(t)) if not _word_or_dot(t[j])} | {len(t)}
+    return frozenset(t[i:j] for i in starts for j in range(i + 1, min(len(t), i + _ALONE_MAX) + 1) if j in ends)
 
 
 def _word_or_dot(c: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from chemdataextractor.nlp.tokenize import ChemSentenceTokenizer, ChemWordTokenizer
 
@@ -25,25 +26,44 @@ UNITS = frozenset(
     MW A mA µA μA S mS Ω kΩ MΩ rpm ppm ppb T mT J kJ MJ C mAh Ah Wh kWh dB vol""".split()
 )
 _NUMBER_UNIT = re.compile(r"^([+-−]?\d+(?:[.,]\d+)?)(\S+)$")
+_CHUNK = re.compile(r"\S+")  # ChemWordTokenizer splits at whitespace first
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _MAX_BLOCK = 10_000  # well inside the 5 s NLTK allows one Punkt regex match, also on a busy machine
 _CUTS = (re.compile(r"\n"), re.compile(r"[.!?]\s"), re.compile(r"\s"))
 
 
-def _split_number_unit(text: str, start: int) -> list[Token]:
+def _number_unit_spans(text: str, start: int) -> tuple[tuple[int, int], ...]:
+    """``text`` (at ``start``) as one span, or two when it is a number joined to a unit."""
     match = _NUMBER_UNIT.match(text)
     if match and match.group(2) in UNITS:
-        cut = match.end(1)
-        return [Token(text[:cut], start, start + cut), Token(text[cut:], start + cut, start + len(text))]
-    return [Token(text, start, start + len(text))]
+        cut = start + match.end(1)
+        return (start, cut), (cut, start + len(text))
+    return ((start, start + len(text)),)
+
+
+@lru_cache(maxsize=1 << 17)
+def _chunk_spans(chunk: str, follower: str) -> tuple[tuple[int, int], ...]:
+    """Word spans of a whitespace-free ``chunk`` relative to it. ChemWordTokenizer splits a chunk by its text
+    alone, except that it looks whether a next chunk exists (``follower`` is ``""`` when none) and whether it
+    is ``NMR``, so the spans are cached per chunk and :func:`_follower`."""
+    spans = _WORDS.span_tokenize(f"{chunk} {follower}" if follower else chunk)
+    return tuple(s for a, b in spans if b <= len(chunk) for s in _number_unit_spans(chunk[a:b], a))
+
+
+def _follower(chunk: str | None) -> str:
+    """What of the next chunk the word tokenizer depends on: none (``""``), ``NMR`` or another chunk (``"-"``)."""
+    return "" if chunk is None else "NMR" if chunk == "NMR" else "-"
 
 
 def word_tokens(text: str, offset: int = 0) -> list[Token]:
     """Chemistry-aware word tokens of ``text``; offsets are shifted by ``offset``."""
-    tokens: list[Token] = []
-    for a, b in _WORDS.span_tokenize(text):
-        tokens.extend(_split_number_unit(text[a:b], offset + a))
-    return tokens
+    chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(text)]
+    followers = [c for _, c in chunks[1:]] + [None]
+    return [
+        Token(chunk[a:b], offset + start + a, offset + start + b)
+        for (start, chunk), follower in zip(chunks, followers)
+        for a, b in _chunk_spans(chunk, _follower(follower))
+    ]
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
