@@ -155,10 +155,11 @@ class Pipeline:
         takes (the properties model's, else the same entities; ``None``: the model-free finders)."""
         materials = extract_materials(doc.text, entities, doc.sentences)
         attach_dopings(materials, extract_dopings(doc.text, doc.sentences))
-        properties = (extract_properties(doc.text, property_spans, doc.sentences)
+        mentions = [span for m in materials for span in m.mentions]
+        properties = (extract_properties(doc.text, property_spans, doc.sentences,
+                                         materials=mentions if entities is None else None)
                       + extract_table_properties(doc.tables))
         # Steps and recipes only inside the synthesis paragraphs, where the synthesis tagger ran.
-        mentions = [span for m in materials for span in m.mentions]
         synthesis = read_synthesis(doc.text, ops, doc.sentences, within=[(p.start, p.end) for p in paragraphs],
                                    materials=mentions)
         formulas = {span: m.formula for m in materials if m.formula for span in m.mentions}

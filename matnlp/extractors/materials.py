@@ -177,10 +177,8 @@ def _looks_like_formula(chunk: str) -> bool:
     return len(amounts) >= 2 and not reading.stoichiometry.charge and not bare_pair and SYNTHETIC.isdisjoint(amounts)
 
 
-@lru_cache(maxsize=4)
-def _candidate_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Material spans found without NER: doping phrases, chemical names, then formula-like chunks; cached per text
-    (a pipeline finds the materials of a text twice)."""
+def _candidate_spans(text: str) -> list[tuple[int, int]]:
+    """Material spans found without NER: doping phrases, chemical names, then formula-like chunks."""
     spans: list[tuple[int, int]] = []
     taken = bytearray(len(text))
 
@@ -203,7 +201,7 @@ def _candidate_spans(text: str) -> tuple[tuple[int, int], ...]:
         end = _citation_end(text, start, start + len(chunk)) if _FORMULA_START.match(chunk) else None
         if end and _looks_like_formula(text[start:end]) and not _not_a_material(text, start, end, _NO_SPANS):
             add(start, end)
-    return tuple(sorted(spans))
+    return sorted(spans)
 
 
 def _sentence_spans(text: str, sentences) -> list[tuple[int, int]]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
@@ -174,22 +174,25 @@ _MODEL_BEFORE = re.compile(r"\b[A-Z][\w/]*-?\s$")
 _YEARS = range(1900, 2040)
 # A member of a ratio ("4:1:1", "La:Sr ratio of 0.85:0.15") is not a value on its own.
 _RATIO_PART, _RATIO_PART_BEFORE = re.compile(r"\s?:\s?\d"), re.compile(r"\d\s?:\s?$")
-# A factor of a product with a symbol ("EA = × CA × 1 2", "PA = 3600 × EA"); not "Ntot = 400 ×400"
 # "3.5-fold", "3 times higher", "increased 3.5 times": a factor of change, not a value
 _FACTOR_AFTER = re.compile(r"\s*-?\s*fold\b|\s*times\s+(?:higher|larger|greater|more|lower|smaller|less|faster|"
                            r"slower|as|than)\b", re.I)
 _CHANGED_TIMES = re.compile(rf"\b{CHANGE_VERB}\s+(?:by\s+)?{APPROX}$", re.I)
 _TIMES_AFTER = re.compile(r"\s*times\b", re.I)
+# A factor of a product with a symbol ("EA = × CA × 1 2", "PA = 3600 × EA"); not "Ntot = 400 ×400"
 _TERM_AFTER = re.compile(r"\s?[×*]\s?[A-Za-z(∆Δ]")
 _TERM_BEFORE = re.compile(r"[×*]\s?[A-Za-z(∆Δ][^=;,]{0,10}$")
 # A bare number before a symbol or formula is a factor or a coefficient: "Cdiff = 50 CTL", "2 H2O"
 _SYMBOL_AFTER = re.compile(r" [A-Z][A-Za-z\d]*[A-Z\d](?![\w-])")
 _NAME_PART = re.compile(r"(?:[,′']\d+[′']?)*[′']?[-‐][A-Za-z(]")  # "3-hexyl", "2,5-dimethyl", "4′-(…"
-_FIGURE_REF = re.compile(r"\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?)\.?\s*\(?(?:S|\d+\w?,\s*)*$", re.I)
+# What a number of a figure, table or equation follows ("Fig. 4A,B": the panel letter no unit); with citations,
+# sections, samples and other numbered things, what a bare number that is no value follows.
+_FIGURE_WORDS = r"Figs?|Figures?|Tables?|Eqs?|Equations?"
+_NUMBERED = r"\s*\(?(?:S|\d+\w?,\s*)*$"
+_FIGURE_REF = re.compile(rf"\b(?:{_FIGURE_WORDS})\.?{_NUMBERED}", re.I)
 _REFERENCE = re.compile(
-    r"(?:\b(?:Figs?|Figures?|Tables?|Eqs?|Equations?|Refs?|References?|Sections?|Schemes?|Steps?|Samples?|"
-    r"Specimens?|Entry|Entries|Runs?|Batch(?:es)?|Chapters?|Appendix)\.?|\b(?:Nos?|Vols?|pp?)\.|#)"
-    r"\s*\(?(?:S|\d+\w?,\s*)*$", re.I
+    rf"(?:\b(?:{_FIGURE_WORDS}|Refs?|References?|Sections?|Schemes?|Steps?|Samples?|"
+    rf"Specimens?|Entry|Entries|Runs?|Batch(?:es)?|Chapters?|Appendix)\.?|\b(?:Nos?|Vols?|pp?)\.|#){_NUMBERED}", re.I
 )
 
 
@@ -599,10 +602,13 @@ def _material_for(text: str, p: Entity, mats: Sequence[Entity]) -> Entity | None
     return min(mats, key=lambda m: (m.start - p.end) if m.start >= p.end else (p.start - m.end) * 0.8)
 
 
-def material_mentions(text: str, sentences: Sequence[Sentence]) -> list[Entity]:
-    """Mentions of the materials found by :func:`matnlp.extractors.materials.extract_materials` as ``MAT`` entities."""
-    spans = {span for m in extract_materials(text, sentences=sentences) for span in m.mentions}
-    return [Entity(a, b, "MAT", text[a:b]) for a, b in sorted(spans)]
+def material_mentions(text: str, sentences: Sequence[Sentence],
+                      spans: Iterable[tuple[int, int]] | None = None) -> list[Entity]:
+    """Material mention ``spans`` (default: those :func:`matnlp.extractors.materials.extract_materials` finds) as
+    ``MAT`` entities."""
+    if spans is None:
+        spans = (span for m in extract_materials(text, sentences=sentences) for span in m.mentions)
+    return [Entity(a, b, "MAT", text[a:b]) for a, b in sorted(set(spans))]
 
 
 def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity],
@@ -891,14 +897,15 @@ def _inside(items: list[Entity], starts: list[int], sent: Sentence) -> list[Enti
 
 def extract_properties(
     text: str, entities: Sequence[Entity] | None = None, sentences: Sequence[Sentence] | None = None, *,
-    linker: str = "learned",
+    linker: str = "learned", materials: Sequence[tuple[int, int]] | None = None,
 ) -> list[Property]:
     """Properties of ``text`` in order. ``entities`` are tagger (or gold) spans: ``PRO``/``PROPERTY`` give the
     property mentions and ``MAT`` the materials; with ``None`` the lexicon and formula tokens are used.
     ``sentences`` default to :func:`matnlp.text.tokenize.sentences` of the text. ``linker``: ``learned`` (the
     :mod:`.relations` models: property tagger, value and material pair scorers; each falls back to the heuristic
     when its model is not shipped) or ``heuristic`` (lexicon mentions, the hand-weighted :func:`_pair_score`, the
-    cued or nearest material)."""
+    cued or nearest material). ``materials``: the material mention spans the caller already found in ``text``
+    without NER, taken where ``entities`` give no ``MAT`` instead of finding them again."""
     if linker not in LINKERS:
         raise ValueError(f"linker must be one of {LINKERS}, not {linker!r}")
     scorers = default_scorers() if linker == "learned" else None
@@ -908,7 +915,7 @@ def extract_properties(
     else:
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
-    mats_all = mats_all or material_mentions(text, sents)
+    mats_all = mats_all or material_mentions(text, sents, materials)
     props_all = [_with_measure(text, _without_owner(e)) for e in props_all if not _label_token(text, e)]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []

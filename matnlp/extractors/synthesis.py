@@ -282,8 +282,8 @@ _FOR_BEFORE = re.compile(r"\b(?:[Ff]or|[Pp]rior to)\s+(?:the\s+)?$")
 _TABLE_TEXT = re.compile(TABLE_ID)
 _RESULT_BEFORE = re.compile(r"\b(?:until|till|(?:led|leads?|leading|resulted|results?|resulting)\s+(?:to|in))\s+"
                             r"(?:the\s+|complete\s+|full\s+)*$", re.I)
-_DONE_BY_AFTER = re.compile(r"s?\s+(?:was|were)\s+(?:then\s+)?(?:performed|carried out|done|conducted|achieved|"
-                            r"made)\s+(?:by|via|through|using|with)\b")
+_DONE_BY_AFTER = re.compile(rf"s?\s+(?:was|were)\s+(?:then\s+)?(?:{_DONE.pattern}|achieved|made)(?:\s+out)?\s+"
+                            r"(?:by|via|through|using|with)\b")
 _HEADING_WORD_BEFORE = re.compile(r"\b(?:Methods?|Experimental(?:\s+[Ss]ection|\s+[Dd]etails)?|Materials)\s+$")
 _TABLE_CELLS = re.compile(rf"(?<!\S){CELL}(?= {CELL}(?:\s|$))")  # a cell with a cell after it
 
