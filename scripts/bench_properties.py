@@ -5,7 +5,9 @@
 Scoring (:mod:`matnlp.eval.properties`): a predicted property with a value matches a gold ``propertyValue``
 triple when its property span overlaps the gold PROPERTY, its value span the gold VALUE and its canonical unit
 equals a gold UNIT inside the value; ``pair`` scores the same without the unit; ``material_accuracy`` is the share
-of found gold pairs measured on a MAT whose predicted material overlaps it.
+of found gold pairs measured on a MAT whose predicted material overlaps it. Each is reported over all sentences and,
+under ``measurement_sentences``, over the sentences MuLMS labels MEASUREMENT (the only ones whose relations it
+annotates).
 
 Settings: ``gold_properties`` (gold PROPERTY and MAT spans given: linking quality), ``lexicon`` (no NER: the
 model-free property finder — learned span tagger plus lexicon — and the materials finder; end to end) and, with
@@ -52,8 +54,8 @@ def main() -> None:
     for name, entities in settings.items():
         results[name] = {linker: score_documents(docs, entities, linker) for linker in LINKERS}
         for linker, r in results[name].items():
-            log.info("%s/%s: triple %s pair F1 %.4f material %s", name, linker, r["triple"], r["pair"]["f1"],
-                     r["material_accuracy"])
+            log.info("%s/%s: triple %s pair F1 %.4f material %s; measurement sentences: triple %s", name, linker,
+                     r["triple"], r["pair"]["f1"], r["material_accuracy"], r["measurement_sentences"]["triple"])
     if args.json:
         write_json(args.json, results, indent=1)
 

@@ -83,7 +83,8 @@ def test_entities_give_mentions_and_materials():
 @pytest.fixture(scope="module")
 def mulms_texts(data):
     return {name: (data / "mulms" / "texts" / f"{name}.txt").read_text(encoding="utf-8")
-            for name in ("electrolysis_01", "pemfc_02", "pemfc_10", "graphene_02", "oastm_09", "steel_04", "semi_03")}
+            for name in ("electrolysis_01", "electrolysis_04", "pemfc_02", "pemfc_10", "graphene_02", "oastm_09", "steel_04",
+                         "semi_03", "semi_04")}
 
 
 @pytest.mark.parametrize(
@@ -167,6 +168,49 @@ def test_mulms_dev_triples(dev_docs, dev_scores):
     assert gold["triple"]["f1"] >= 0.6 and gold["pair"]["f1"] >= 0.7
     assert gold["material_accuracy"] >= 0.55
     assert lexicon["triple"]["precision"] >= 0.33 and lexicon["triple"]["f1"] >= 0.26
+
+
+def test_measurement_scope_scores_only_the_sentences_mulms_links(dev_docs, dev_scores):
+    # MuLMS links values to properties only in its MEASUREMENT sentences: electrolysis_04's introduction
+    # "Hydrogen, with a high gravimetric energy density of 142MJ/kg" is a right record with no gold relation
+    doc = next(d for d in dev_docs if d.name == "electrolysis_04")
+    at = doc.text.index("142MJ/kg")
+    found = [p for p in extract_properties(doc.text) if p.value is not None and p.value.start == at]
+    assert [(p.name, p.unit) for p in found] == [("gravimetric energy density", "MJ kg-1")]
+    assert not doc.in_measurement(at) and score(doc, found).pred == 1 and score(doc, found, True).pred == 0
+    inside_share = [d.in_measurement(t.value.start) for d in dev_docs for t in d.triples]
+    assert sum(inside_share) / len(inside_share) > 0.9
+    lexicon = dev_scores["lexicon"]
+    inside = lexicon["measurement_sentences"]
+    assert inside["counts"]["gold"] < lexicon["counts"]["gold"] and inside["counts"]["pred"] < lexicon["counts"]["pred"]
+    assert inside["triple"]["precision"] >= lexicon["triple"]["precision"] + 0.2
+
+
+@pytest.mark.parametrize(("doc", "sentence", "expected"), [
+    # plural lexicon names
+    ("semi_04", "whereby high channel mobilities of 80–85", ("mobilities", 82.5, "cm2 V-1 s-1")),
+    ("oastm_09", "Both the 15nm and 125nm films had transmittances up to 100%", ("transmittances", 100.0, "%")),
+    # an abbreviation the paper defines after a lexicon name: "Faradaic efficiency (FE)", then "the FE of O2 … 92%"
+    ("electrolysis_04", "the FE of O2 was 92% in the first 60min", ("FE", 92.0, "%")),
+])
+def test_plural_abbreviated_and_compound_names(mulms_texts, doc, sentence, expected):
+    text = mulms_texts[doc]
+    at = text.index(sentence)
+    found = [(p.name, p.value.value, p.unit) for p in extract_properties(text)
+             if p.value is not None and at <= p.value.start < at + 200]
+    assert found[0] == expected
+
+
+def test_adjacent_names_are_one():
+    # semi_04, alone: the tagger marks "equivalent" between two lexicon names
+    text = "The capacitance equivalent thicknesses (CETs) were 31nm, 30nm, and 22nm for the As-Ox and H2-CVD-NO samples."
+    found = [(p.name, p.value.value) for p in extract_properties(text) if p.value is not None]
+    assert found[0] == ("capacitance equivalent thicknesses", 31.0)
+
+
+def test_equation_and_page_numbers_are_no_values():
+    text = "The energy density (EA) is obtained from PA = 3600 × EA ∆t , 4 of 10 (3) (4) (5) where ∆t is the time."
+    assert not [p for p in extract_properties(text) if p.value is not None and p.unit is None]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

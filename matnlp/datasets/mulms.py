@@ -52,6 +52,13 @@ class MulmsDoc:
     #: (start, end) of every PROPERTY measured on a MAT -> those MATs (the material gold of the triples, for all
     #: properties, valued or not).
     property_materials: dict[tuple[int, int], list[Entity]] = field(default_factory=dict)
+    #: (start, end) of the sentences labelled MEASUREMENT: MuLMS annotates relations (``propertyValue`` among them)
+    #: only inside the measurement frames of these sentences.
+    measurement_sentences: list[tuple[int, int]] = field(default_factory=list)
+
+    def in_measurement(self, pos: int) -> bool:
+        """Whether character ``pos`` lies in a MEASUREMENT sentence."""
+        return any(a <= pos < b for a, b in self.measurement_sentences)
 
 
 def root_dir(root: str | Path | None = None) -> Path:
@@ -90,8 +97,10 @@ def read_xmi(path: str | Path) -> MulmsDoc:
             rels[r.get("RelationType")].append((gov, dep))
     entities = sorted(by_id.values(), key=lambda e: (e.start, -e.end))
     materials = _property_materials(rels)
+    measurement = sorted({(int(s.get("begin")), int(s.get("end"))) for s in root.iterfind(".//custom:MatSci_Sentence", _NS)
+                          if s.get("ContentInformation") == "MEASUREMENT"})
     return MulmsDoc(path.stem, text, sorted(sents), entities, _triples(entities, rels, materials),
-                    {(p.start, p.end): ms for p, ms in materials.values()})
+                    {(p.start, p.end): ms for p, ms in materials.values()}, measurement)
 
 
 def _property_materials(rels: dict[str, list[tuple[Entity, Entity]]]) -> dict[int, tuple[Entity, list[Entity]]]:

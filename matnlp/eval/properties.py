@@ -54,10 +54,14 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def score(doc: MulmsDoc, props: list[Property]) -> Counts:
-    """Match predicted properties with values against the gold triples of ``doc`` (see the module docstring)."""
+def score(doc: MulmsDoc, props: list[Property], measurement_only: bool = False) -> Counts:
+    """Match predicted properties with values against the gold triples of ``doc`` (see the module docstring),
+    with ``measurement_only`` those whose value lies in a MEASUREMENT sentence."""
     gold = list({(t.prop.start, t.prop.end, t.value.start, t.value.end): t for t in doc.triples}.values())
     preds = [p for p in props if p.value is not None]
+    if measurement_only:
+        gold = [g for g in gold if doc.in_measurement(g.value.start)]
+        preds = [p for p in preds if doc.in_measurement(p.value.start)]
     c = Counts(pred=len(preds), gold=len(gold))
     pairs = [[_overlap(p.mention, g.prop) and _overlap(p.value, g.value) for g in gold] for p in preds]
     triples = [[ok and _unit_ok(p.unit, g.units) for ok, g in zip(row, gold)] for p, row in zip(preds, pairs)]
@@ -105,9 +109,10 @@ def with_lexicon(text: str, entities: list[Entity]) -> list[Entity]:
 def score_documents(docs: Iterable[MulmsDoc], entities: Callable[[MulmsDoc], list[Entity]] | None = None,
                     linker: str = "learned") -> dict:
     """:func:`metrics` over ``docs`` with properties extracted from ``entities(doc)`` (``None``: the lexicon
-    finder) with ``linker`` (see :func:`extract_properties`), plus the seconds taken and each document's triple
-    scores."""
-    total = Counts()
+    finder) with ``linker`` (see :func:`extract_properties`), in all sentences and, under
+    ``measurement_sentences``, in the MEASUREMENT sentences; plus the seconds taken and each document's triple
+    scores (all sentences)."""
+    total, measured = Counts(), Counts()
     t0 = time.perf_counter()
     per_doc = {}
     for doc in docs:
@@ -115,4 +120,6 @@ def score_documents(docs: Iterable[MulmsDoc], entities: Callable[[MulmsDoc], lis
         c = score(doc, props)
         per_doc[doc.name] = metrics(c)["triple"]
         total.add(c)
-    return {**metrics(total), "seconds": round(time.perf_counter() - t0, 2), "per_document_triple": per_doc}
+        measured.add(score(doc, props, measurement_only=True))
+    return {**metrics(total), "measurement_sentences": metrics(measured), "seconds": round(time.perf_counter() - t0, 2),
+            "per_document_triple": per_doc}

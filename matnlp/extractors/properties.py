@@ -167,6 +167,9 @@ _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # member of a ratio.
 _LINE_START = re.compile(r"(?:\n[ \t]*|[ \t]{3})$")  # a new line, or a layout gap of PDF text
 _HEADING_AFTER = re.compile(r"(?:\.\d+)*\.?[ \t]*[A-Z][a-z]")
+_NUMBERED_AFTER = re.compile(r"\)\s*\(\d{1,2}\)")  # equation numbers in a run: "(3) (4) (5)"
+_NUMBERED_BEFORE = re.compile(r"\(\d{1,2}\)\s*\($")
+_PAGE_OF = re.compile(r" of \d+\b(?! ?[%°])")  # a page footer: "4 of 10"
 _SECTION_NUMBER = re.compile(r"(?:\.\d+)+\.?(?![\d.,])")  # "Porosity 3.4.5." in a list of contents
 _CITE_LIST = re.compile(r"(?:,\d{1,3})+(?:[–-]\d{1,3})?(?![\d.])")
 _ENUM_BEFORE = re.compile(r"[:;]\s*\(?$")
@@ -274,10 +277,22 @@ def _term(t: str) -> str:
     return f"(?-i:{body})" if any(c.isupper() for c in t) else body
 
 
+def _plural(t: str) -> str:
+    """The plural of a lexicon term (``mobilities``, ``thicknesses``, ``band gaps``); acronyms and adjectives
+    (``ZT``, ``thick``) have none."""
+    if any(c.isupper() for c in t) or t in _NO_PLURAL:
+        return t
+    if t.endswith("y") and t[-2:-1] not in "aeiou":
+        return t[:-1] + "ies"
+    return t + ("es" if t.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+_NO_PLURAL = frozenset({"thick", "humidity", "porosity", "hardness", "elongation", "conductivity", "resistivity"})
 _TERMS = "|".join(_term(t) for t in sorted(LEXICON, key=len, reverse=True))
+_FORMS = "|".join(_term(t) for t in sorted({f for t in LEXICON for f in (t, _plural(t))}, key=len, reverse=True))
 _MODS = "|".join(re.escape(m) for m in _MODIFIERS)
 _HEAD_RE = re.compile(rf"(?<![\w-])(?:{_TERMS})(?![\w-])", re.IGNORECASE)
-_MENTION_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODS})[\s-]+){{0,2}}(?:{_TERMS})(?![\w-])", re.IGNORECASE)
+_MENTION_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODS})[\s-]+){{0,2}}(?:{_FORMS})(?![\w-])", re.IGNORECASE)
 _KEYS = {t.lower(): t for t in LEXICON}
 
 
@@ -291,9 +306,39 @@ def find_property_mentions(text: str, learned: bool = True) -> list[Entity]:
     (scored by their mean inside probability); only the lexicon matches without a tagger model or with
     ``learned=False``."""
     lexicon = [(m.start(), m.end()) for m in _MENTION_RE.finditer(text)]
+    lexicon = sorted(lexicon + _abbreviation_uses(text, lexicon))
     tagger = default_tagger() if learned else None
     spans = tagger.mentions(text, LEXICON_WORDS, lexicon) if tagger is not None else [(a, b, 1.0) for a, b in lexicon]
-    return [Entity(a, b, "PRO", text[a:b], score) for a, b, score in spans]
+    return [Entity(a, b, "PRO", text[a:b], score) for a, b, score in _joined(text, spans)]
+
+
+# "Faradaic efficiency (FE)", "capacitance equivalent thicknesses (CETs)": an abbreviation right after a name.
+_DEFINING = re.compile(r"\s*\(\s*([A-Z][A-Za-z\d/−–-]{0,7}?)(s?)\s*[);,]")
+
+
+def _abbreviation_uses(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of the abbreviations ``text`` defines right after a lexicon name (two characters at least, so that
+    ``temperature (T)`` defines nothing), wherever they recur outside their definition (also as plurals)."""
+    out = []
+    for a, b in names:
+        m = _DEFINING.match(text, b)
+        if m is None or len(m.group(1)) < 2:
+            continue
+        uses = re.finditer(rf"(?<![\w-]){re.escape(m.group(1))}s?(?![\w-])", text)
+        out += [(u.start(), u.end()) for u in uses if not m.start(1) <= u.start() < m.end(2)]
+    return sorted(set(out) - set(names))
+
+
+def _joined(text: str, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Sorted spans with the ones only a space apart joined into one name (``capacitance`` + ``equivalent`` +
+    ``thicknesses``: one thickness), scored by their lowest score."""
+    out: list[tuple[int, int, float]] = []
+    for a, b, score in spans:
+        if out and text[out[-1][1] : a] == " ":
+            out[-1] = (out[-1][0], b, min(out[-1][2], score))
+        else:
+            out.append((a, b, score))
+    return out
 
 
 def head_term(name: str) -> str | None:
@@ -453,7 +498,7 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
 
 def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
     """A bare number that is a citation (``[12]``, ``ref. 12``, ``cells 12,13``), a figure/table/equation/sample
-    number, a heading or list number, a year, a model number, a member of a ratio (``4:1:1``) or a product
+    number, a heading, list, page (``4 of 10``) or equation (``(3) (4) (5)``) number, a year, a model number, a member of a ratio (``4:1:1``) or a product
     (``3600 × EA``, ``50 CTL``), or part of a word or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
     win = _window(sent_start, q.start)
     raw = text[q.start : q.end]
@@ -468,6 +513,8 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or ((first or _LINE_START.search(text, win, q.start)) and _HEADING_AFTER.match(text, q.end))
         or _SECTION_NUMBER.match(text, q.end)
         or (integer and _CITE_LIST.match(text, q.end))
+        or (integer and _PAGE_OF.match(text, q.end))
+        or (integer and (_NUMBERED_AFTER.match(text, q.end) or _NUMBERED_BEFORE.search(text, win, q.start)))
         or (integer and text.startswith(")", q.end) and (first or _ENUM_BEFORE.search(text, win, q.start)))
         or (integer and len(raw) == 4 and int(raw) in _YEARS)
         or (integer and len(raw) >= 3 and _MODEL_BEFORE.search(text, win, q.start))

@@ -286,8 +286,9 @@ class PropertyTagger:
 
     def mentions(self, text: str, lexicon: frozenset[str], extra: Sequence[tuple[int, int]] = ()
                  ) -> list[tuple[int, int, float]]:
-        """Property spans of ``text`` with a score, in order: the ``extra`` spans (lexicon matches, score 1), and
-        the runs of inside tokens with a letter in them that overlap none of those (their mean inside probability)."""
+        """Property spans of ``text`` with a score, in order: the ``extra`` spans (lexicon matches, score 1), each
+        widened to the run of inside tokens that ends with it (``maximum NACE-recommended temperatures``), and the
+        runs of inside tokens with a letter in them that overlap none of those (their mean inside probability)."""
         toks = tokens(text)
         inside = self.probabilities([t.group() for t in toks], lexicon)
         runs: list[list[int]] = []  # [first token, last token]
@@ -296,12 +297,16 @@ class PropertyTagger:
                 runs[-1][1] = k
             else:
                 runs.append([k, k])
-        out = [(a, b, 1.0) for a, b in extra]
+        out = {(a, b): 1.0 for a, b in extra}
         for first, last in runs:
             a, b = toks[first].start(), toks[last].end()
-            if any(c.isalpha() for c in text[a:b]) and not any(a < d and c < b for c, d in extra):
-                out.append((a, b, float(inside[first : last + 1].mean())))
-        return sorted(out)
+            covered = [(c, d) for c, d in extra if a < d and c < b]
+            if not covered and any(c.isalpha() for c in text[a:b]):
+                out[a, b] = float(inside[first : last + 1].mean())
+            elif len(covered) == 1 and covered[0][1] == b and a < covered[0][0]:  # a name the lexicon heads
+                del out[covered[0]]
+                out[a, b] = 1.0
+        return sorted((a, b, score) for (a, b), score in out.items())
 
 
 @cache
