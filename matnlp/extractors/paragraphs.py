@@ -7,11 +7,11 @@ describe how something was made. Two stages, numpy only at inference:
    silver examples, scores each paragraph on its own for the :data:`LABELS`;
 2. a logistic "context" model, trained on hand-labelled paragraphs, decides synthesis vs not from that score and
    what a paragraph's own text cannot say: its neighbours' scores, the section it sits in (headings run into the
-   text, :func:`section_states`), cues of characterization, testing, prior work, figures and process
-   conditions, of this work making something (:func:`makes`) against measuring (:data:`MEASURING`), and how
-   many of its neighbours make something (:func:`context_features`). Silver positives are clean recipe
-   snippets; real methods sections mix fabrication (of cells and electrodes too) with characterization and test
-   set-up, which is what this stage learns to tell apart.
+   text, :func:`section_states`), cues of characterization, testing, prior work, common practice
+   (:data:`GENERIC`), figures and process conditions, of this work making something (:func:`makes`) against
+   measuring (:data:`MEASURING`), and how many of its neighbours make something (:func:`context_features`).
+   Silver positives are clean recipe snippets; real methods sections mix fabrication (of cells and electrodes
+   too) with characterization and test set-up, which is what this stage learns to tell apart.
 
 The type of a synthesis paragraph is the stage-1 argmax over the procedure labels (softmax at a fitted
 temperature). Weights ship as ``data/paragraph_classifier.json`` (labels, vocabulary, idf, context weights) and
@@ -86,6 +86,10 @@ MEASURING = re.compile(
     re.IGNORECASE)
 #: Prior work: "et al" or a bracketed citation.
 PRIOR_WORK = re.compile(r"\bet al\b|\[\d")
+#: Common practice rather than this work ("membranes are typically fabricated on Si wafers", "conventional
+#: SOFCs are sintered above 1300 °C"): introductions describe the usual route in the words of a procedure.
+GENERIC = re.compile(r"\b(?:typically|usually|generally|commonly|often|conventional(?:ly)?|traditional(?:ly)?|"
+                     r"widely)\b", re.IGNORECASE)
 #: A passive or past verb of making of this work ("were deposited", "was screen printed", "we fabricated"):
 #: cells and electrodes are made this way, rarely described by the silver recipes. Bare process nouns
 #: ("sputtered films", "paste") are no cue: results and test set-up name them as often.
@@ -121,6 +125,7 @@ _CUES: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("fabrication", FABRICATION.search),
     ("characterization", CHARACTERIZATION.search),
     ("prior_work", PRIOR_WORK.search),
+    ("generic", GENERIC.search),
     ("test", re.compile(r"\b(?:test(?:s|ed|ing)?|fed|flow rate|sealed|current collectors?|power densit\w*|"
                         r"open circuit|OCV|performance|operat\w+|wires?|mesh(?:es)?|potentiostat|galvanostat\w*|"
                         r"probes?|contacted|mounted)\b", re.IGNORECASE).search),
