@@ -3,9 +3,9 @@ train split (its relevant sentences with a doping cue): a linear-chain CRF token
 :func:`matnlp.extractors.doping.token_features`, fitted by L-BFGS (scipy, training only) with vectorised
 forward-backward, and a logistic-regression pair scorer over
 :func:`matnlp.extractors.doping.pair_features` of the gold mentions. Gold strings are located in the sentence and
-mapped to the tokens they overlap. The tagger's outside weight and L2 penalty and the link threshold are chosen by
-5-fold cross-validation on train (folds of abstracts); the shipped model is then fitted on all of train. Test is not
-read.
+mapped to the tokens they overlap (separators that a decoded mention cannot hold are outside). The tagger's label
+weights, pair bonus and L2 penalty and the link threshold are chosen by 5-fold cross-validation on train (folds of
+abstracts); the shipped model is then fitted on all of train. Test is not read.
 
     .venv/bin/python scripts/train_doping.py [--data DIR]
 """
@@ -13,6 +13,7 @@ read.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 from pathlib import Path
@@ -40,8 +41,12 @@ from matnlp.extractors.doping import (
 
 log = logging.getLogger("train_doping")
 THRESHOLDS = (0.3, 0.5)
-OUTSIDE_WEIGHTS = (1.0, 0.7, 0.5, 0.35)
-L2_TAGGER = (1.0, 2.0, 4.0)
+HOST_WEIGHTS = (1.4, 2.0, 2.9)
+DOPANT_WEIGHTS = (1.4, 2.0, 2.9)
+PAIR_BONUSES = (0.0, 1.0, 2.0)
+#: Decoding settings that leave the tagger's and the linker's scores as they are.
+NEUTRAL = {"label_weights": {"HOST": 1.0, "DOPANT": 1.0}, "pair_bonus": 0.0, "threshold": 0.5}
+L2_TAGGER = (1.0, 2.0)
 C_LINKER = 1.0
 
 
@@ -52,10 +57,12 @@ class Example:
         self.spans = tokens(s.text)
         self.words = [s.text[a:b] for a, b in self.spans]
         self.kinds = [kind(w) for w in self.words]
-        self.labels = token_labels(s, self.spans)
+        self.mentions = mentions(s.text, self.spans, token_labels(s, self.spans))
+        self.labels = ["O"] * len(self.spans)  # separators a mention cannot hold are outside, as when decoding
+        for m in self.mentions:
+            self.labels[m.first:m.last + 1] = [m.label] * (m.last - m.first + 1)
         self.pairs = {(s.dopants[d].strip(), s.hosts[h].strip()) for d, hs in s.links.items() for h in hs
                       if d in s.dopants and h in s.hosts}
-        self.mentions = mentions(s.text, self.spans, self.labels)
         self.text = s.text
 
 
@@ -163,29 +170,37 @@ class _ChainData:
                 marginals[:, 0].sum(0) - gold_first.sum(0), marginals[np.arange(s), last].sum(0) - gold_last.sum(0))
 
 
-def build(examples: list[Example], l2: float, c_link: float, threshold: float, outside_weight: float) -> dict:
+def build(examples: list[Example], l2: float, c_link: float) -> dict:
+    """A model fitted on ``examples``, with the decoding settings of :data:`NEUTRAL` (cross-validation picks them)."""
     tagger = _fit_chain(examples, l2)
     px, py = _pair_data(examples)
     linker = _fit_linker(px, py, c_link)
-    return {"format": "matnlp.doping/2", "source": "NERRE doping train.json", "tagger": tagger, "linker": linker,
-            "threshold": threshold, "outside_weight": outside_weight}
+    return {"format": "matnlp.doping/3", "source": "NERRE doping train.json", "tagger": tagger, "linker": linker} | (
+        NEUTRAL)
 
 
-def cross_validate(train: list[DopingSentence], l2: float, folds: int = 5) -> dict[tuple[float, float], dict]:
+def settings() -> list[dict]:
+    """The grid of decoding settings: host and dopant label weights, pair bonus and link threshold."""
+    return [{"label_weights": {"HOST": h, "DOPANT": d}, "pair_bonus": b, "threshold": t}
+            for h, d, b, t in itertools.product(HOST_WEIGHTS, DOPANT_WEIGHTS, PAIR_BONUSES, THRESHOLDS)]
+
+
+def cross_validate(train: list[DopingSentence], l2: float, folds: int = 5) -> list[tuple[dict, dict]]:
     """Link-triplet scores of ``folds``-fold cross-validation over train's abstracts (every ``folds``-th abstract
-    held out, predictions of all folds pooled) for each (outside weight, link threshold) of the grid."""
+    held out, predictions of all folds pooled) for each decoding setting of the grid."""
     dois = list(dict.fromkeys(s.doi for s in train))
-    sentences, predictions = [], {(w, t): [] for w in OUTSIDE_WEIGHTS for t in THRESHOLDS}
+    grid = settings()
+    sentences, predictions = [], [[] for _ in grid]
     for k in range(folds):
         held = set(dois[k::folds])
         model = build([Example(s) for s in train if s.doi not in held and s.relevant and CUE.search(s.text)],
-                      l2, C_LINKER, 0.5, 1.0)
+                      l2, C_LINKER)
         part = [s for s in train if s.doi in held and s.relevant]
         sentences += part
-        for w, t in predictions:
-            dopings = DopingModel(model | {"threshold": t, "outside_weight": w})
-            predictions[w, t] += [model_pairs(s, dopings) for s in part]
-    return {setting: score(sentences, pairs)["link triplets"] for setting, pairs in predictions.items()}
+        for setting, pairs in zip(grid, predictions):
+            dopings = DopingModel(model | setting)
+            pairs += [model_pairs(s, dopings) for s in part]
+    return [(setting, score(sentences, pairs)["link triplets"]) for setting, pairs in zip(grid, predictions)]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -197,15 +212,13 @@ def main(argv: list[str] | None = None) -> None:
     train = doping_sentences("train", args.data)
     best = None
     for l2 in L2_TAGGER:
-        for (outside_weight, threshold), cv in cross_validate(train, l2).items():
-            log.info("L2 %.2f, outside weight %.2f, link threshold %.1f: CV link %s", l2, outside_weight, threshold, cv)
+        for setting, cv in cross_validate(train, l2):
+            log.info("L2 %.2f, %s: CV link %s", l2, setting, cv)
             if best is None or cv["f1"] > best[0]["f1"]:
-                best = (cv, l2, outside_weight, threshold)
-    cv, l2, outside_weight, threshold = best
-    log.info("selected L2 %.2f, outside weight %.2f, link threshold %.1f: 5-fold CV on train %s", l2, outside_weight,
-             threshold, cv)
-    model = build([Example(s) for s in train if s.relevant and CUE.search(s.text)], l2, C_LINKER, threshold,
-                  outside_weight)
+                best = (cv, l2, setting)
+    cv, l2, setting = best
+    log.info("selected L2 %.2f, %s: 5-fold CV on train %s", l2, setting, cv)
+    model = build([Example(s) for s in train if s.relevant and CUE.search(s.text)], l2, C_LINKER) | setting
     model["selection"] = {"cv_link": cv, "l2_tagger": l2}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=True))

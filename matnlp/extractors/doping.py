@@ -4,8 +4,10 @@ Two learned linear models (weights in ``data/doping.json``, built by ``scripts/t
 train split, applied with numpy): a linear-chain CRF tagger (host / dopant / other, Viterbi-decoded, so that a
 mention's tokens are labelled together) over chemistry-aware tokens of each sentence that has a doping cue, with
 features for amounts and element lists between a dopant and its cue (``doped with 5 mol% Al, Ga and In``), and a
-pair scorer over every (dopant, host) pair of tagged mentions in the sentence. Each dopant is linked to
-its best-scoring host when that pair's probability reaches the model's threshold (chosen on a dev part of train).
+pair scorer over every (dopant, host) pair of tagged mentions in the sentence. Decoding weights each label and adds a
+bonus to label sequences that hold both a host and a dopant (one without the other links nothing). Each dopant is
+linked to its best-scoring host when that pair's probability reaches the model's threshold (these settings are
+chosen by cross-validation on train).
 Hosts may be generic nouns (``films``, ``samples``), as in the annotations; :func:`attach_dopings` puts the
 dopings whose host is a material mention onto that material.
 """
@@ -31,14 +33,16 @@ LABELS = ("O", "HOST", "DOPANT")
 #: Sentences without one of these words or a colon have no doping relation worth tagging.
 CUE = re.compile(r"dop|substitut|incorporat|activat|:", re.IGNORECASE)
 #: Inside a whitespace chunk: split at ``:``, ``,``, ``;``, ``/`` (not in ``Cu1/3``), at ``-`` before a doping
-#: word, a comma or the chunk's end (``Eu2+-doped``, ``In-,``), and at dashes between element symbols of a list
-#: before a doping word (``N–B–F-tri-doped``, not ``Cu-In-Se``).
+#: word, a comma or the chunk's end (``Eu2+-doped``, ``In-,``, ``Co-doped``; not after a lower-case prefix:
+#: ``co-doped``, ``single-doped``), and at dashes
+#: between element symbols of a list before a doping word (``N–B–F-tri-doped``, not ``Cu-In-Se``).
 _SPLIT = re.compile(
-    r"[:,;]|(?<!\d)/|/(?!\d)|[-‐–](?=(?:co|tri|bi)?-?dop|substitut|incorporat|activat|contain|based|modified|,|$)"
+    r"[:,;]|(?<!\d)/|/(?!\d)|(?-i:(?<!\bco)(?<!\bbi)(?<!\btri)(?<!\bsingle)(?<!\bsingly))"
+    r"[-‐–](?=(?:co|tri|bi)?-?dop|substitut|incorporat|activat|contain|based|modified|,|$)"
     r"|(?-i:(?:(?<=\b[A-Z])|(?<=\b[A-Z][a-z]))[-‐–](?=(?:[A-Z][a-z]?[-‐–])+(?i:(?:co|tri|bi)?-?dop)))",
     re.IGNORECASE,
 )
-_CUE_WORD = re.compile(r"(?:co-?)?dop|substitut|incorporat|activat|:$", re.IGNORECASE)
+_CUE_WORD = re.compile(r"(?:(?:co|bi|tri|single|singly)-?)?dop|substitut|incorporat|activat|:$", re.IGNORECASE)
 _ELEMENT_ION = re.compile(r"(?P<element>[A-Z][a-z]?)(?:\d?[+\-−]|\d*\.?\d*[xyz]?)?")
 #: A phase or amount before an element or formula: ``β-NaYF4``, ``0.07Eu3+``.
 _PREFIX = re.compile(r"^(?:[α-ωΑ-Ω]-|\d*\.?\d+(?=[A-Z]))")
@@ -79,10 +83,19 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
         a, b = chunk.start() + start, chunk.end() + start
         pos = a
         for sep in _SPLIT.finditer(text, a, b):
+            if text[sep.start()] == "," and _bracketed(text, a, sep.start(), b):
+                continue
             out += _peel(text, pos, sep.start()) + [sep.span()]
             pos = sep.end()
         out += _peel(text, pos, b)
     return _join_spaced_formulas(text, out)
+
+
+def _bracketed(text: str, a: int, i: int, b: int) -> bool:
+    """Whether ``text[i]`` is inside brackets that open and close within the chunk ``text[a:b]`` (the comma of
+    ``(Ba,Sr)TiO3`` and ``Cu(Cr,M)O2``, part of the formula)."""
+    before, after = text[a:i], text[i + 1:b]
+    return any(before.count(o) > before.count(c) and after.count(c) > after.count(o) for o, c in ("()", "[]"))
 
 
 def _join_spaced_formulas(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -177,8 +190,9 @@ def _formula(word: str) -> bool:
 
 
 def token_features(words: Sequence[str], kinds: Sequence[str], i: int) -> dict[str, float]:
-    """Features of token ``i`` for the tagger: the word, its kind, shape and affixes, its neighbours and the nearest
-    doping cues (label sequences are the chain's business, not the features')."""
+    """Features of token ``i`` for the tagger: the word, its kind, shape, stem and affixes, its neighbours (also paired
+    with the word), whether it is in brackets, and the nearest doping cues (label sequences are the chain's business,
+    not the features')."""
     word = words[i]
     lower = word.lower()
     f = {"bias": 1.0, f"w={lower}": 1.0, f"k={kinds[i]}": 1.0, f"s={word.translate(_SHAPE)[:6]}": 1.0,
@@ -190,8 +204,15 @@ def token_features(words: Sequence[str], kinds: Sequence[str], i: int) -> dict[s
             f[f"k{d}={kinds[j]}"] = 1.0
         else:
             f[f"w{d}=<edge>"] = 1.0
-    f[f"k={kinds[i]}|w+1={words[i + 1].lower() if i + 1 < len(words) else '<edge>'}"] = 1.0
-    f[f"k={kinds[i]}|w-1={words[i - 1].lower() if i else '<edge>'}"] = 1.0
+    after = words[i + 1].lower() if i + 1 < len(words) else "<edge>"
+    before = words[i - 1].lower() if i else "<edge>"
+    f[f"k={kinds[i]}|w+1={after}"] = f[f"k={kinds[i]}|w-1={before}"] = 1.0
+    f[f"w={lower}|w+1={after}"] = f[f"w-1={before}|w={lower}"] = 1.0
+    f[f"w={lower}|k-1={kinds[i - 1] if i else '<edge>'}"] = 1.0
+    f[f"w={lower}|k+1={kinds[i + 1] if i + 1 < len(words) else '<edge>'}"] = 1.0
+    f[f"stem={lower.removesuffix('s')}"] = 1.0
+    if _in_brackets(words, i):
+        f[f"bracketed|k={kinds[i]}"] = 1.0
     cues = [j - i for j in range(max(0, i - 6), min(len(words), i + 7)) if _CUE_WORD.match(words[j])]
     for d in sorted(cues, key=abs)[:2]:
         f[f"cue={d}"] = f[f"cue={d}|{words[i + d].lower()}"] = f[f"cue={d}|k={kinds[i]}"] = 1.0
@@ -205,6 +226,14 @@ def token_features(words: Sequence[str], kinds: Sequence[str], i: int) -> dict[s
                 words[reached].lower() == "with" and reached and _CUE_WORD.match(words[reached - 1]))):
             f[f"list{side}→cue|k={kinds[i]}"] = 1.0
     return f
+
+
+def _in_brackets(words: Sequence[str], i: int) -> bool:
+    """Whether token ``i`` follows an opening bracket token not yet closed (``(LiMgPO4, LMP)``, ``(X = Cl, Br)``)."""
+    depth = 0
+    for w in words[:i]:
+        depth = max(0, depth + (w in ("(", "[")) - (w in (")", "]")))
+    return depth > 0
 
 
 #: Amounts and joining words between a doping cue and its dopants (``doped with 5 mol% Eu``, ``Er, Yb co-doped``).
@@ -274,6 +303,10 @@ class _Logistic:
         return 1 / (1 + math.exp(-score))
 
 
+#: Bits of the labels a decoded sequence has seen: a host, a dopant.
+_SEEN = {"HOST": 1, "DOPANT": 2}
+
+
 class _Chain:
     """A linear-chain CRF: per-token label scores from features plus label-to-label transition scores (and scores
     for the first and last label), decoded by Viterbi, so that a mention's tokens are labelled together."""
@@ -295,41 +328,59 @@ class _Chain:
                     row += value * np.asarray(w)
         return out
 
-    def decode(self, emissions: np.ndarray) -> list[str]:
-        """The best-scoring label sequence (Viterbi)."""
-        score = self.start + emissions[0]
+    def decode(self, emissions: np.ndarray, pair_bonus: float = 0.0) -> list[str]:
+        """The best-scoring label sequence, with ``pair_bonus`` added to the score of sequences that hold both a host
+        and a dopant (a sequence with only one of them links nothing): Viterbi over (label, labels seen so far)."""
+        seen = [_SEEN.get(c, 0) for c in self.classes]
+        k = len(self.classes)
+        score = np.full((k, 4), -np.inf)
+        for y in range(k):
+            score[y, seen[y]] = self.start[y] + emissions[0, y]
         back = []
         for e in emissions[1:]:
-            candidates = score[:, None] + self.transitions
-            back.append(candidates.argmax(0))
-            score = candidates.max(0) + e
-        best = [int((score + self.end).argmax())]
+            new, pointers = np.full((k, 4), -np.inf), np.zeros((k, 4, 2), dtype=int)
+            for f in range(4):
+                candidates = score[:, f, None] + self.transitions
+                for y, before in enumerate(candidates.argmax(0)):
+                    if candidates[before, y] + e[y] > new[y, f | seen[y]]:
+                        new[y, f | seen[y]] = candidates[before, y] + e[y]
+                        pointers[y, f | seen[y]] = before, f
+            back.append(pointers)
+            score = new
+        score = score + self.end[:, None]
+        score[:, 3] += pair_bonus
+        y, f = np.unravel_index(int(score.argmax()), score.shape)
+        best = [int(y)]
         for pointers in reversed(back):
-            best.append(int(pointers[best[-1]]))
+            y, f = pointers[y, f]
+            best.append(int(y))
         return [self.classes[k] for k in reversed(best)]
 
 
 class DopingModel:
-    """The token tagger with its outside weight, the pair scorer and the link threshold of ``data/doping.json``."""
+    """The token tagger with its label weights and pair bonus, the pair scorer and the link threshold of
+    ``data/doping.json``."""
 
     def __init__(self, model: dict):
         self.tagger = _Chain(model["tagger"])
         self.linker = _Logistic(model["linker"])
         self.threshold: float = model["threshold"]
-        self.outside_weight: float = model["outside_weight"]
+        self.label_weights: dict[str, float] = model["label_weights"]
+        self.pair_bonus: float = model["pair_bonus"]
 
     @classmethod
     def load(cls, path: str | Path = DOPING_PATH) -> DopingModel:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def tag(self, words: Sequence[str], kinds: Sequence[str]) -> list[str]:
-        """The best label sequence after adding the log of the outside weight to every ``O`` score, which trades
-        precision for recall."""
+        """The best label sequence after adding the log of each label's weight to its scores and the pair bonus to
+        sequences with both a host and a dopant, which trade precision for recall."""
         if not words:
             return []
         emissions = self.tagger.emissions([token_features(words, kinds, i) for i in range(len(words))])
-        emissions[:, self.tagger.classes.index("O")] += math.log(self.outside_weight)
-        return self.tagger.decode(emissions)
+        for label, weight in self.label_weights.items():
+            emissions[:, self.tagger.classes.index(label)] += math.log(weight)
+        return self.tagger.decode(emissions, self.pair_bonus)
 
     def link(self, words, kinds, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention, float]]:
         """Each dopant with its best host, when that pair's probability reaches the threshold."""
@@ -351,15 +402,14 @@ def default_model() -> DopingModel:
 
 def mentions(text: str, spans: Sequence[tuple[int, int]], labels: Sequence[str]) -> list[Mention]:
     """Runs of tokens with the same non-``O`` label, joined across whitespace and across a ``/`` with that label
-    between two tokens with it (``Fe/MgO catalyst``, ``Yb3+/Er3+``), not across other separators."""
+    between two tokens with it (``Fe/MgO catalyst``, ``Yb3+/Er3+``); other separators are never part of a mention."""
     out: list[Mention] = []
     for i, ((a, b), label) in enumerate(zip(spans, labels)):
-        if label == "O" or (text[a:b] == "/" and not (0 < i < len(labels) - 1 and labels[i - 1] == label == labels[i + 1])):
+        if label == "O" or (_separator(text[a:b]) and not (
+                text[a:b] == "/" and 0 < i < len(labels) - 1 and labels[i - 1] == label == labels[i + 1])):
             continue
         last = out[-1] if out else None
-        if (last and last.label == label and last.last == i - 1
-                and (text[a:b] == "/" or text[last.end - 1] == "/" or not (_separator(text[a:b])
-                                                                          or _separator(text[last.start:last.end])))):
+        if last and last.label == label and last.last == i - 1:
             out[-1] = Mention(label, last.start, b, last.first, i)
         else:
             out.append(Mention(label, a, b, i, i))
