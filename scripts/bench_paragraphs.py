@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> dict:
             "baseline_synthesis_spans": score(gold, heuristic_predictions(papers)),
         }
     results["kononova_heldout"] = kononova_type_accuracy(
-        lambda texts: [model.labels[k] for k in softmax(model.scores(texts), model.temperature).argmax(axis=1)],
+        lambda texts: [model.labels[k] for k in softmax(model.text.scores(texts), model.temperature).argmax(axis=1)],
         per_style=args.kononova)
     results["references_in_text"] = reference_report(sorted((data_dir() / "sofc_exp_texts" / "texts").glob("*.txt")))
     results["seconds"] = round(time.perf_counter() - t0, 1)

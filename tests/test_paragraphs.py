@@ -12,8 +12,8 @@ from matnlp.datasets.paragraphs import (
 )
 from matnlp.eval.paragraphs import binary_scores, heuristic_predictions, labelled_papers, model_predictions
 from matnlp.extractors.paragraphs import (
-    CONTEXT_FEATURES, LABELS, MODEL_PATH, ParagraphClass, classify_paragraphs, context_features, default_model,
-    makes, paragraph_spans, synthesis_paragraphs, title_state, top_sections,
+    CONTEXT_FEATURES, FORMAT, LABELS, MODEL_PATH, ParagraphClass, ParagraphModel, classify_paragraphs,
+    context_features, default_model, makes, paragraph_spans, synthesis_paragraphs, title_state, top_sections,
 )
 from matnlp.ingest import read_file
 from matnlp.types import Document, Source
@@ -141,7 +141,9 @@ def test_shipped_model_matches_its_files_and_needs_no_sklearn():
     meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     model = default_model()
     assert tuple(meta["labels"]) == LABELS == model.labels
-    assert model.coef.shape == (len(LABELS), len(meta["vocabulary"])) == (len(LABELS), len(model.idf))
+    assert meta["format"] == FORMAT
+    assert model.text.coef.shape == (len(LABELS), len(meta["text"]["vocabulary"])) == (len(LABELS), len(model.text.idf))
+    assert model.units.coef.shape == (1, len(meta["units"]["vocabulary"])) and not model.units.chars
     assert meta["context_features"] == list(CONTEXT_FEATURES) and model.context_coef.shape == (len(CONTEXT_FEATURES),)
     code = ("import sys; from matnlp.extractors.paragraphs import classify_paragraphs as c; "
             "c('The gel was dried at 120 °C.', [(0, 28)]); print('sklearn' in sys.modules)")
@@ -204,6 +206,32 @@ def test_cell_fabrication_is_synthesis_and_its_test_set_up_is_not(data):
     units = _classified(data, "sofc_exp_texts/texts/PMC4992832.txt")
     made = [c for t, c in units if t.startswith(("Fuel Cell Fabrication and Testing The", "The SFCuN -YSZ anode was"))]
     set_up = [c for t, c in units if t.startswith(("For fuel cell performance tests", "Ag paste and Ag wire"))]
-    assert len(made) == 2 and all(c.label == "other" for c in made)
+    assert len(made) == 2 and all(c.is_synthesis for c in made) and made[1].label == "other"
     assert len(set_up) == 2 and not any(c.is_synthesis for c in set_up)
 
+
+
+def test_model_files_of_another_format_are_refused(tmp_path):
+    meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({**meta, "format": FORMAT - 1}), encoding="utf-8")
+    with pytest.raises(ValueError, match="format"):
+        ParagraphModel.load(path)
+
+
+def test_process_parameter_lines_inside_a_sputtering_block_are_synthesis(data):
+    """Short lines of the sputtering conditions hold no fabrication verb; the block around them does."""
+    units = dict(_classified(data, "sofc_exp_texts/texts/PMC3564701.txt"))
+    assert units["RF power was set at 150 W."].is_synthesis
+    assert units["Target-to-substrate (T-S) distance was 80 mm."].is_synthesis
+
+
+def test_unit_model_reads_the_wording_of_fabrication_and_of_test_set_up(data):
+    """The unit model alone: the PLD conditions of this work against the test station and the EIS fitting."""
+    doc = read_file(data / "sofc_exp_texts" / "texts" / "PMC4770875.txt")[0]
+    texts = [doc.text[a:b] for a, b in paragraph_spans(doc)]
+    made = [t for t in texts if t.startswith(("Sintered BaZr0.8Y0.2O3", "After thin film deposition, samples"))]
+    tested = [t for t in texts if t.startswith(("Fuel Cell Performance Characterization", "The obtained EIS curves"))]
+    logits = default_model().units.scores(made + tested)[:, 0]
+    assert len(made) == len(tested) == 2
+    assert min(logits[:2]) > 0 > max(logits[2:])

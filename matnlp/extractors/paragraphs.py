@@ -1,7 +1,7 @@
 """Synthesis paragraphs: every paragraph of a paper labelled as a procedure of one type or as none.
 
 The first stage of a recipe pipeline (Kononova et al.): steps and recipes are read only from paragraphs that
-describe how something was made. Two stages, numpy only at inference:
+describe how something was made. Three parts, numpy only at inference:
 
 1. a linear model over word uni/bigrams and character n-grams (sublinear tf × idf, L2-normalised), trained on
    silver examples, scores each paragraph on its own for the :data:`LABELS`;
@@ -11,11 +11,15 @@ describe how something was made. Two stages, numpy only at inference:
    (:data:`GENERIC`), figures and process conditions, of this work making something (:func:`makes`) against
    measuring (:data:`MEASURING`), and how many of its neighbours make something (:func:`context_features`).
    Silver positives are clean recipe snippets; real methods sections mix fabrication (of cells and electrodes
-   too) with characterization and test set-up, which is what this stage learns to tell apart.
+   too) with characterization and test set-up, which is what this stage learns to tell apart;
+3. a "unit" model, a logistic regression over the word uni/bigrams of the hand-labelled paragraphs themselves
+   (their wording of process parameters, of cell fabrication and of set-up), whose synthesis logit is added to the
+   context stage's at a fitted weight.
 
 The type of a synthesis paragraph is the stage-1 argmax over the procedure labels (softmax at a fitted
-temperature). Weights ship as ``data/paragraph_classifier.json`` (labels, vocabulary, idf, context weights) and
-``data/paragraph_classifier.npy`` (coefficients), built by ``scripts/train_paragraphs.py``.
+temperature). Weights ship as ``data/paragraph_classifier.json`` (format :data:`FORMAT`: labels, vocabularies,
+idf, context and unit weights) and ``data/paragraph_classifier.npy`` (stage-1 coefficients), built by
+``scripts/train_paragraphs.py``.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ TEXT_KINDS = ("paragraph", "abstract")
 MAX_UNIT_CHARS = 1500
 UNIT_CHARS = 500
 MODEL_PATH = Path(__file__).with_name("data") / "paragraph_classifier.json"
+#: Version of the model files; :meth:`ParagraphModel.load` refuses others.
+FORMAT = 2
 
 _WORD = re.compile(r"\[\d[\d,–\- ]*\]|[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,]\d+)?|°C|%")
 _CHAR_NGRAMS = (3, 5)
@@ -166,13 +172,13 @@ class ParagraphClass:
         return asdict(self)
 
 
-def features(text: str) -> Counter:
+def features(text: str, chars: bool = True) -> Counter:
     """Feature counts of a paragraph: words (numbers as ``0``, citations "[12]" as ``<cite>``), word bigrams and
-    character 3–5-grams of words."""
+    (``chars``) character 3–5-grams of words."""
     words = ["<cite>" if w[0] == "[" else "0" if w[0].isdigit() else w.lower() for w in _WORD.findall(text)]
     counts = Counter(f"w:{w}" for w in words)
     counts.update(f"b:{a} {b}" for a, b in zip(words, words[1:]))
-    for w in set(words):
+    for w in set(words) if chars else ():
         if len(w) > 3 and w != "<cite>":
             padded = f"<{w}>"
             counts.update(f"c:{padded[i:i + n]}" for n in range(_CHAR_NGRAMS[0], _CHAR_NGRAMS[1] + 1)
@@ -267,44 +273,30 @@ def synthesis_log_odds(probs: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class ParagraphModel:
-    """Stage 1, a linear scorer over :func:`features` (``coef``: labels × vocabulary, ``intercept``, ``idf``,
-    softmax ``temperature``), and stage 2, the logistic context model over :func:`context_features`
-    (``context_coef``, ``context_intercept``)."""
+class LinearScorer:
+    """A linear model over :func:`features` (``chars``: with character n-grams): ``coef`` (outputs × vocabulary)
+    and ``intercept`` over sublinear tf × idf vectors."""
 
-    labels: tuple[str, ...]
     vocabulary: dict[str, int]
     idf: np.ndarray
     coef: np.ndarray
     intercept: np.ndarray
-    context_coef: np.ndarray
-    context_intercept: float = 0.0
-    temperature: float = 1.0
+    chars: bool = True
 
     @classmethod
-    def load(cls, path: str | Path = MODEL_PATH) -> ParagraphModel:
-        path = Path(path)
-        meta = json.loads(path.read_text(encoding="utf-8"))
-        return cls(tuple(meta["labels"]), {f: i for i, f in enumerate(meta["vocabulary"])},
-                   np.asarray(meta["idf"], dtype=np.float64), np.load(path.with_suffix(".npy")),
-                   np.asarray(meta["intercept"], dtype=np.float64), np.asarray(meta["context_coef"]),
-                   meta["context_intercept"], meta["temperature"])
+    def from_meta(cls, meta: dict, coef: np.ndarray) -> LinearScorer:
+        return cls({f: i for i, f in enumerate(meta["vocabulary"])}, np.asarray(meta["idf"], dtype=np.float64),
+                   np.asarray(coef, dtype=np.float64), np.asarray(meta["intercept"], dtype=np.float64), meta["chars"])
 
-    def save(self, path: str | Path, **extra) -> None:
-        """Write the JSON (vocabulary in index order, context weights, calibration, ``extra`` notes) and the
-        ``.npy`` stage-1 weights."""
-        path = Path(path)
-        vocabulary = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        meta = {"labels": list(self.labels), "vocabulary": vocabulary, "idf": [round(float(x), 5) for x in self.idf],
-                "intercept": self.intercept.tolist(), "context_features": list(CONTEXT_FEATURES),
-                "context_coef": self.context_coef.tolist(), "context_intercept": self.context_intercept,
-                "temperature": self.temperature, **extra}
-        path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        np.save(path.with_suffix(".npy"), self.coef.astype(np.float32))
+    def meta(self) -> dict:
+        """JSON fields of the scorer (vocabulary in index order), its coefficients left out."""
+        return {"vocabulary": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
+                "idf": [round(float(x), 5) for x in self.idf], "intercept": self.intercept.tolist(), "chars": self.chars}
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Sparse feature vector of ``text`` as (indices, values): sublinear tf × idf, L2-normalised."""
-        pairs = [(self.vocabulary[f], 1.0 + math.log(c)) for f, c in features(text).items() if f in self.vocabulary]
+        pairs = [(self.vocabulary[f], 1.0 + math.log(c)) for f, c in features(text, self.chars).items()
+                 if f in self.vocabulary]
         if not pairs:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
@@ -312,28 +304,66 @@ class ParagraphModel:
         return idx, val / np.linalg.norm(val)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw stage-1 scores of paragraphs (texts × labels), each on its own."""
+        """Raw scores of paragraphs (texts × outputs), each on its own."""
         out = np.tile(self.intercept, (len(texts), 1))
         for row, text in enumerate(texts):
             idx, val = self.vector(text)
             out[row] += self.coef[:, idx] @ val
         return out
 
+
+@dataclass
+class ParagraphModel:
+    """Stage 1, the :class:`LinearScorer` ``text`` over the :data:`LABELS` (its softmax ``temperature`` types the
+    procedures); stage 2, the logistic context model over :func:`context_features` (``context_coef``,
+    ``context_intercept``), plus ``unit_weight`` × the synthesis logit of the :class:`LinearScorer` ``units``."""
+
+    labels: tuple[str, ...]
+    text: LinearScorer
+    units: LinearScorer
+    context_coef: np.ndarray
+    context_intercept: float = 0.0
+    unit_weight: float = 0.0
+    temperature: float = 1.0
+
+    @classmethod
+    def load(cls, path: str | Path = MODEL_PATH) -> ParagraphModel:
+        path = Path(path)
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            raise ValueError(f"{path}: model format {meta.get('format')}, expected {FORMAT}; retrain it")
+        return cls(tuple(meta["labels"]), LinearScorer.from_meta(meta["text"], np.load(path.with_suffix(".npy"))),
+                   LinearScorer.from_meta(meta["units"], [meta["units"]["coef"]]), np.asarray(meta["context_coef"]),
+                   meta["context_intercept"], meta["unit_weight"], meta["temperature"])
+
+    def save(self, path: str | Path, **extra) -> None:
+        """Write the JSON (vocabularies, context and unit weights, calibration, ``extra`` notes) and the ``.npy``
+        stage-1 weights."""
+        path = Path(path)
+        units = {**self.units.meta(), "coef": [round(float(x), 6) for x in self.units.coef[0]]}
+        meta = {"format": FORMAT, "labels": list(self.labels), "text": self.text.meta(), "units": units,
+                "context_features": list(CONTEXT_FEATURES), "context_coef": self.context_coef.tolist(),
+                "context_intercept": self.context_intercept, "unit_weight": self.unit_weight,
+                "temperature": self.temperature, **extra}
+        path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        np.save(path.with_suffix(".npy"), self.text.coef.astype(np.float32))
+
     def context_inputs(self, texts: Sequence[str], sections: Sequence[str | None] | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:
         """Stage-1 label probabilities (at ``temperature``) and :func:`context_features` of consecutive
         paragraphs (``sections``: their top-level headings, where known)."""
-        scores = self.scores(texts)
+        scores = self.text.scores(texts)
         own = synthesis_log_odds(softmax(scores))
         return softmax(scores, self.temperature), context_features(texts, own, sections)
 
     def probabilities(self, texts: Sequence[str], sections: Sequence[str | None] | None = None) -> np.ndarray:
         """Calibrated label probabilities of consecutive paragraphs (texts × labels): P(synthesis) from the
-        context stage, shared among the procedure types as stage 1 shares them."""
+        context stage and the unit model, shared among the procedure types as stage 1 shares them."""
         if not len(texts):
             return np.zeros((0, len(self.labels)))
         own, x = self.context_inputs(texts, sections)
-        return combine(own, x @ self.context_coef + self.context_intercept)
+        logit = x @ self.context_coef + self.context_intercept + self.unit_weight * self.units.scores(texts)[:, 0]
+        return combine(own, logit)
 
 
 def combine(own: np.ndarray, synthesis_logit: np.ndarray) -> np.ndarray:
