@@ -8,6 +8,7 @@ by an NER model trained on ``ner-train`` (``sfex-test`` lies inside ``ner-train`
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -230,32 +231,54 @@ def reaction_agreement(folder: str | Path | None = None, style: str | None = Non
 def snippet_roles(folder: str | Path | None = None) -> dict:
     """Target and precursor P/R/F1 of the model-free recipe reader on the held-out Kononova ``paragraph_string``
     snippets (the first and last ~50 characters of a paragraph joined by `` <...> ``, not the paragraph). Gold:
-    the record's target and precursor strings that occur in the snippet (records sharing a snippet pooled); only
-    snippets with at least one are scored. Predicted: the mention texts of the recipe's targets/precursors."""
-    gold: dict[str, dict[str, set]] = {}
-    for _, r in reactions(folder):
-        if not held_out_doi(r["doi"]):
-            continue
-        text = r["paragraph_string"]
-        g = gold.setdefault(text, {"targets": set(), "precursors": set()})
-        g["targets"] |= {t for t in r["targets_string"] if t and t in text}
-        g["precursors"] |= {p["material_string"] for p in r["precursors"] if p["material_string"] in text}
+    the record's target and precursor strings that stand in the snippet as words of their own (not ``Ni`` in
+    ``BaTiO3-Ni`` or ``Al`` in ``Pd20Al80``; records sharing a snippet pooled); only snippets with at least one are
+    scored, each part only where it has gold. The cut is read with spaces around it (most snippets glue it to a
+    word: ``Sr2ScIrO6<...> for``). Predicted: the mention texts of the recipe's targets/precursors, their host
+    where the record names a doped material by it (``LiBaBO3`` for ``LiBaBO3:Sm3+``), a recipe being read without
+    a step (the cut often takes the verbs: "were synth<...>")."""
     totals = {k: Counter() for k in ("targets", "precursors")}
     snippets = 0
-    for text, g in gold.items():
-        if not (g["targets"] or g["precursors"]):
-            continue
+    for text, g in snippet_gold(folder).items():
         snippets += 1
         mentions = [span for m in extract_materials(text) for span in m.mentions]
-        recipes = build_recipes(read_synthesis(text, materials=mentions), [(0, len(text), "snippet")])
+        recipes = build_recipes(read_synthesis(text, materials=mentions), [(0, len(text), "snippet")], need_step=False)
         for part in ("targets", "precursors"):
-            pred = {text[a:b] for rec in recipes for m in getattr(rec, part) for a, b in m.mentions}
-            if g[part]:
+            pred = {named_as(text[a:b], g[part]) for rec in recipes for m in getattr(rec, part) for a, b in m.mentions}
+            if g[part]:  # else predictions can be neither right nor wrong
                 _count(totals[part], pred, g[part])
-            else:  # no gold of this part in the snippet: predictions can be neither right nor wrong
-                continue
     out = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
     out["snippets"] = snippets
-    out["measures"] = ("model-free reader (materials finder + role model) on truncated snippets; gold = record "
-                       "strings found in the snippet")
+    out["measures"] = ("model-free reader (materials finder + role model) on truncated snippets, recipes without "
+                       "steps allowed; gold = record strings standing as words in the snippet")
     return out
+
+
+def snippet_gold(folder: str | Path | None = None, doi: Callable[[str], bool] = held_out_doi) -> dict[str, dict]:
+    """Snippet text (the cut spaced) -> ``{"targets": set, "precursors": set}``: the strings of the records of the
+    DOIs ``doi`` accepts that stand in the snippet as words (:func:`snippet_roles`), for snippets with any."""
+    gold: dict[str, dict[str, set]] = {}
+    for _, r in reactions(folder):
+        if not doi(r["doi"]):
+            continue
+        text = _CUT.sub(" <...> ", r["paragraph_string"])
+        g = gold.setdefault(text, {"targets": set(), "precursors": set()})
+        g["targets"] |= {t for t in r["targets_string"] if _stands_in(t, text)}
+        g["precursors"] |= {p["material_string"] for p in r["precursors"] if _stands_in(p["material_string"], text)}
+    return {text: g for text, g in gold.items() if g["targets"] or g["precursors"]}
+
+
+_CUT = re.compile(r"\s*<\.\.\.>\s*")
+
+
+def named_as(mention: str, names: set[str]) -> str:
+    """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``) where only that is in
+    ``names``."""
+    host = max(mention.split(":"), key=len)
+    return host if mention not in names and host in names else mention
+
+
+def _stands_in(mention: str, text: str) -> bool:
+    """Whether ``mention`` occurs in ``text`` as a word of its own, not glued to letters, digits or the joints of
+    a composite name (``-``, ``–``, ``/``, ``·``)."""
+    return bool(mention) and re.search(rf"(?<![\w·/–-]){re.escape(mention)}(?![\w·/–-])", text) is not None

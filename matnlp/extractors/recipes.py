@@ -74,12 +74,12 @@ _PART = {"target": "targets", "precursor": "precursors", "solvent": "media", "at
 
 
 def build_recipes(synthesis: Synthesis, paragraphs: Sequence[tuple[int, int, str]],
-                  formulas: Mapping[tuple[int, int], str] | None = None) -> list[Recipe]:
+                  formulas: Mapping[tuple[int, int], str] | None = None, *, need_step: bool = True) -> list[Recipe]:
     """One :class:`Recipe` per run of ``(start, end, type)`` paragraphs (consecutive paragraphs of one type, with
-    only white space between them, are one procedure) that holds a step and a target or precursor (milling media
-    and vessels are neither). ``formulas``
-    gives the formula of a material mention span where the document knows it (an abbreviation resolved from its
-    definition); other mentions are read by :func:`matnlp.chem.read_material`."""
+    only white space between them, are one procedure) that holds a step (unless ``need_step`` is off: text known
+    to be a synthesis but cut, like the Kononova snippets) and a target or precursor (milling media and vessels are
+    neither). ``formulas`` gives the formula of a material mention span where the document knows it (an
+    abbreviation resolved from its definition); other mentions are read by :func:`matnlp.chem.read_material`."""
     formulas = formulas or {}
     recipes = []
     for a, b, kind in _runs(synthesis.text, paragraphs):
@@ -87,7 +87,7 @@ def build_recipes(synthesis: Synthesis, paragraphs: Sequence[tuple[int, int, str
         for m in synthesis.materials:
             if a <= m.start < b and m.role in _PART and not _MEDIA_AFTER.match(synthesis.text, m.end):
                 _merge(getattr(recipe, _PART[m.role]), m, formulas.get((m.start, m.end)) or _formula(m.text))
-        if recipe.steps and (recipe.targets or recipe.precursors):
+        if (recipe.steps or not need_step) and (recipe.targets or recipe.precursors):
             recipe.reactions = [_reaction(t, recipe.precursors) for t in recipe.targets if t.formula]
             recipes.append(recipe)
     return recipes

@@ -23,6 +23,7 @@ from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
+from ..chem import FormulaError, element_from_name, read_material
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
 from .quantities import CELL, TABLE_ID, Quantity, parse_quantities
@@ -593,6 +594,8 @@ class RoleContext:
     bounds: Sequence[int]
     starts: list[int]
     extent: tuple[int, int]
+    #: The distinct non-empty :func:`kept_elements` sets of the text's mentions.
+    compositions: frozenset[frozenset[str]] = frozenset()
     found: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def occurrences(self, mention: str) -> tuple[int, int]:
@@ -605,7 +608,8 @@ class RoleContext:
     def of(cls, text: str, ops: Sequence[Entity], bounds: Sequence[int], mats: Sequence[Entity]) -> RoleContext:
         starts = [e.start for e in mats]
         extent = (min(starts), max(starts)) if starts else (0, 0)
-        return cls(text, ops, bounds, [o.start for o in ops], extent)
+        compositions = frozenset(c for c in (kept_elements(e.text) for e in mats) if c)
+        return cls(text, ops, bounds, [o.start for o in ops], extent, compositions)
 
 
 def role_features(ctx: RoleContext, m: Entity) -> dict[str, float]:
@@ -635,6 +639,7 @@ def role_features(ctx: RoleContext, m: Entity) -> dict[str, float]:
     f["first"] = float(ctx.occurrences(m.text)[1] == m.start)
     f.update(_material_cues(ctx, m))
     f.update(_step_cues(ctx, m))
+    f.update(_composition_cues(ctx, m))
     first, last = ctx.extent
     f[f"place={'first' if m.start == first else 'last' if m.start == last else 'mid'}"] = 1.0
     return f
@@ -661,6 +666,43 @@ def _material_cues(ctx: RoleContext, m: Entity) -> dict[str, float]:
         "precursor_name": float(bool(_PRECURSOR_CUE.search(m.text))),
         "product_after": float(bool(_PRODUCT_AFTER.match(text, m.end))),
     }
+
+
+#: Elements a synthesis drives off as gases or water (the anions of carbonates, nitrates, hydroxides, acetates).
+VOLATILE = frozenset({"H", "C", "N", "O"})
+
+
+@cache
+def kept_elements(mention: str) -> frozenset[str]:
+    """The elements of a material mention that stay in a product (its elements less :data:`VOLATILE`; dopants
+    included); for a name :func:`matnlp.chem.read_material` cannot read (``cobalt nitrate``), the elements
+    named in it; empty for an acronym or a name without an element."""
+    try:
+        reading = read_material(mention)
+        elements = {*reading.stoichiometry.amounts, *reading.dopants}
+    except FormulaError:
+        elements = {e for w in re.findall(r"[A-Za-z]+", mention) if (e := element_from_name(w))}
+    return frozenset(elements - VOLATILE)
+
+
+def _composition_cues(ctx: RoleContext, m: Entity) -> dict[str, float]:
+    """A target holds the kept elements of the precursors it is made from: how many other compositions of the text
+    this mention's elements hold (``covers``), whether another holds them (``covered``), its number of kept
+    elements and whether its stoichiometry is fractional or symbolic (``SrTi0.3Fe0.7O3``, a doped phase)."""
+    mine = kept_elements(m.text)
+    if not mine:
+        return {"composition=-": 1.0}
+    covers = sum(c < mine for c in ctx.compositions)
+    return {
+        f"covers={min(covers, 2)}": 1.0,
+        "covered": float(any(mine < c for c in ctx.compositions)),
+        f"kept={min(len(mine), 4)}": 1.0,
+        "fractional": float(bool(_FRACTIONAL.search(m.text))),
+    }
+
+
+# A non-integer or symbolic subscript after an element: "Ti0.3", "Sr1-x", "O3-δ".
+_FRACTIONAL = re.compile(r"[A-Za-z)]\d*\.\d|[A-Za-z)][\d.]*[-+−]?[xyzδ]\b|[A-Za-z)]\d*[-−][xyzδ]")
 
 
 # An amount right before or after a mention marks a weighed-in precursor: "2 mmol X", "0.5 g of X", "X (0.37 g)".
@@ -703,14 +745,21 @@ class RoleModel:
     def role(self, features: dict[str, float], tagged: bool = True) -> str:
         """The best-scoring role. :data:`NO_ROLE` (given as ``participant``) only for ``tagged`` mentions, MSPT
         entities like those it was learnt from: the materials finder's mentions follow other conventions (an
-        abbreviation stands for its definition), so for them it is the best recipe role."""
+        abbreviation stands for its definition), so for them it is the best recipe role; their features are
+        read :func:`untagged`."""
         scores = list(self.bias)
-        for f, v in features.items():
+        for f, v in (features if tagged else untagged(features)).items():
             for i, w in enumerate(self.weights.get(f, ())):
                 scores[i] += w * v
         ranked = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         role = next(self.classes[i] for i in ranked if tagged or self.classes[i] != NO_ROLE)
         return "participant" if role == NO_ROLE else role
+
+
+def untagged(features: dict[str, float]) -> dict[str, float]:
+    """The features of a materials-finder mention: each also as ``f@text``, so that the model weighs a cue in
+    text read without entities (learnt from Kononova snippets) apart from the same cue of an MSPT entity."""
+    return features | {f"{f}@text": v for f, v in features.items()}
 
 
 @cache
