@@ -27,8 +27,8 @@ from pathlib import Path
 from matnlp.config import data_dir
 from matnlp.datasets.mulms import documents
 from matnlp.eval.bench import write_json
-from matnlp.eval.properties import gold_entities, score_documents, with_lexicon
-from matnlp.extractors.properties import LINKERS
+from matnlp.eval.properties import gold_entities, score_documents
+from matnlp.extractors.properties import LINKERS, with_lexicon
 
 log = logging.getLogger("bench_properties")
 

@@ -49,7 +49,7 @@ def test_specs_choose_split_and_labels(data, dev):
 
 
 def test_tagged_properties_replace_the_lexicon_mentions_they_overlap(data):
-    from matnlp.eval.properties import with_lexicon
+    from matnlp.extractors.properties import with_lexicon
     from matnlp.types import Entity
 
     text = (data / "mulms" / "texts" / "electrolysis_01.txt").read_text(encoding="utf-8")[:3000]

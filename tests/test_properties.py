@@ -532,3 +532,36 @@ def test_round_8_classes_on_whole_papers(data, mulms_texts):
     text, sent = _sentence_of(data / "mulms/texts/semi_04.txt", "At relatively high drain current")
     props = extract_properties(text[: sent.end], _mentions(text, sent, "drain current"), [sent])
     assert [p.setting for p in props if p.value] == [True]
+
+
+@pytest.mark.parametrize(("sentence", "check"), [
+    # electrolysis_03: scale bars are no values
+    ("c TEM image (200 nm scale bar), HRTEM image (20 nm scale bar), and SAED patterns (5 1/nm scale bar) of Ir black "
+     "nanoparticles.", lambda got: not got),
+    # PMC4735809: the frequencies impedance was measured between are settings
+    ("Impedance spectroscopy was typically performed in a frequency range between 10 mHz and 1 MHz and the AC "
+     "root-mean-square voltage was limited to 5 mV to avoid XPS peak broadening.",
+     lambda got: got and all(setting for *_, setting in got)),
+    # oastm_03: a current the measurement used
+    ("Measurements were taken using a 0.58T permanent magnet and a current of 0.1μA.",
+     lambda got: got == [("current", 0.1, "µA", True)]),
+    # electrolysis_03: a potential activities were evaluated at
+    ("Catalyst activities were evaluated at 1.55 V.", lambda got: all(setting for *_, setting in got)),
+    # PMC5075869: the water share of a wet fuel is its atmosphere
+    ("The cells were evaluated at 650 °C with wet CH4 (3 vol.% H2O) as the fuel.",
+     lambda got: not [g for g in got if g[2] == "vol%"]),
+    # electrolysis_03: changes are no values
+    ("Whereas the CSA of Ir black was at least 160% larger than that of WP samples, the ECSAs were comparable.",
+     lambda got: not got),
+    # PMC4735809: a content is in percent, "according to 8" names an equation
+    ("Therefore, the chemical potential of ionic defects changes by variation of the oxide ion content cO according "
+     "to 8 For electrons, the situation is slightly more complicated.", lambda got: not got),
+    # PMC4735809: "5 μm width" is a width of 5 μm, the unit no part of the name
+    ("The Pt current collectors (5 μm width, 25 μm distance) were placed beneath the LSF layer.",
+     lambda got: got[:1] == [("width", 5.0, "µm", False)]),
+    # and a measured value stays a value
+    ("The conductivity measured at 800 °C was 0.1 S/cm.", lambda got: got == [("conductivity", 0.1, "S cm-1", False)]),
+])
+def test_round_9_classes(sentence, check):
+    got = [(p.name, p.value.value, p.unit, p.setting) for p in extract_properties(sentence) if p.value is not None]
+    assert check(got), got

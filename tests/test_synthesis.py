@@ -359,3 +359,20 @@ def test_kept_elements_and_composition_cues():
     li, _, target = (role_features(ctx, m) for m in mats)
     assert li["covered"] == 1.0 and li["covers=0"] == 1.0
     assert target["covers=2"] == 1.0 and target["covered"] == 0.0 and target["fractional"] == 1.0
+
+
+@pytest.mark.parametrize(("token", "expected"), [
+    # round 9 (PMC4735809, electrolysis_03, oastm_03): thin-film and transfer steps are shaping, removing and etching
+    # separate, "was made by mixing" starts a synthesis (the Kononova tables typed these as mixing, drying, quenching)
+    ("sputter deposited", "ShapingOperation"), ("microstructured", "ShapingOperation"), ("Deposition", "ShapingOperation"),
+    ("transfer-printed", "ShapingOperation"), ("detached", "ShapingOperation"), ("pipetting", "ShapingOperation"),
+    ("spraying", "ShapingOperation"), ("removed", "SeparationOperation"), ("made", "StartingSynthesis"),
+])
+def test_round_9_operation_types(token, expected):
+    assert default_typer().type(token) == expected
+
+
+def test_a_heading_run_into_the_text_is_no_step():
+    text = "Synthesis The single-source AACVD FTO precursor was made by mixing butyltin trichloride and propan-2-ol."
+    assert [(s.operation, s.type) for s in read_synthesis(text).steps] == [
+        ("made", "StartingSynthesis"), ("mixing", "MixingOperation")]

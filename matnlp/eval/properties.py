@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..datasets.mulms import MulmsDoc
 from ..extractors.materials import MATERIAL_LABELS
-from ..extractors.properties import PROPERTY_LABELS, Property, extract_properties, find_property_mentions
+from ..extractors.properties import Property, extract_properties
 from ..extractors.quantities import parse_unit
 from ..types import Entity
 
@@ -97,13 +97,6 @@ def metrics(c: Counts) -> dict:
 def gold_entities(doc: MulmsDoc) -> list[Entity]:
     """The gold PROPERTY and material spans of ``doc`` (the ``gold_properties`` setting)."""
     return [e for e in doc.entities if e.label in GOLD_LABELS]
-
-
-def with_lexicon(text: str, entities: list[Entity]) -> list[Entity]:
-    """Tagger ``entities`` plus the model-free property mentions (learned span tagger and lexicon,
-    :func:`find_property_mentions`) that overlap no tagged property: the ``ner_lexicon`` setting."""
-    props = [e for e in entities if e.label in PROPERTY_LABELS]
-    return entities + [m for m in find_property_mentions(text) if not any(_overlap(m, p) for p in props)]
 
 
 def score_documents(docs: Iterable[MulmsDoc], entities: Callable[[MulmsDoc], list[Entity]] | None = None,

@@ -46,7 +46,7 @@ LEXICON: dict[str, str] = {
     "capacity": "mAh/g|mAh", "capacitance": "F/g|F/cm2|F/cm3|F", "energy density": "Wh/kg|Wh/L|Wh/cm2",
     "power density": "W/kg|W/cm2|W/L", "current density": "mA/cm2|A/g", "density": "g/cm3|cm-3|cm-2|cm-2 eV-1",
     "dislocation density": "cm-2", "defect density": "cm-2|cm-3", "carrier concentration": "cm-3",
-    "carrier density": "cm-3", "mobility": "cm2 V-1 s-1", "porosity": "%", "relative density": "%",
+    "carrier density": "cm-3", "mobility": "cm2 V-1 s-1", "porosity": "%|1", "relative density": "%|1",
     "lattice parameter": "Å", "lattice parameters": "Å", "lattice constant": "Å", "lattice constants": "Å",
     "thickness": "nm", "thick": "nm", "diameter": "nm", "size": "nm", "length": "nm", "width": "nm",
     "radius": "nm", "wavelength": "nm", "roughness": "nm", "surface area": "m2/g|m2|cm2", "area": "cm2",
@@ -341,6 +341,15 @@ def _joined(text: str, spans: list[tuple[int, int, float]]) -> list[tuple[int, i
     return out
 
 
+def with_lexicon(text: str, entities: list[Entity]) -> list[Entity]:
+    """Tagger ``entities`` plus the model-free property mentions (:func:`find_property_mentions`) that overlap no
+    tagged property: a tagger trained on abstracts misses names the lexicon knows, and on MuLMS dev the union
+    scores higher than either alone."""
+    props = [e for e in entities if e.label in PROPERTY_LABELS]
+    return entities + [m for m in find_property_mentions(text) if not any(m.start < p.end and p.start < m.end
+                                                                           for p in props)]
+
+
 def head_term(name: str) -> str | None:
     """The lexicon term heading a property name: its last (longest) lexicon match, e.g. ``thermal conductivity``
     in ``in-plane thermal conductivity``."""
@@ -394,6 +403,18 @@ def _dims(q: Quantity) -> tuple[int, ...] | None:
     return _dims_of(unit.dims) if unit.known else None
 
 
+@cache
+def _takes_bare(name: str) -> bool:
+    """Whether a bare number can be a value of ``name``: it is or ends with a symbol (``Kt``, ``stress concentration
+    Kt``), names a dimensionless word (``ratio of proton concentration``) or a lexicon term of unit ``1`` heads it;
+    a term measured in percent (``content``, ``transmittance``) needs its unit."""
+    forms = list(_head_forms(name))
+    if _SYMBOL.fullmatch(name.strip()) or _SYMBOL_TAIL.search(name) or any(_DIMENSIONLESS_RE.search(f) for f in forms):
+        return True
+    heads = [(f, head_term(f)) for f in forms]
+    return any(h is not None and f.lower().endswith(h.lower()) and "1" in LEXICON[h].split("|") for f, h in heads)
+
+
 def compatible(name: str, q: Quantity) -> bool:
     """Whether quantity ``q`` can be a value of property ``name``: its unit dimension is one the property accepts
     (a bare number only for dimensionless properties, :data:`DIMENSIONLESS`); a property of unknown dimension
@@ -419,8 +440,11 @@ _CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(
                            r"obtain|determine|derive))")
 _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"
                             r"maintained|chosen)\s+(?:at|to|as)\b[^.;]*$", re.I)
-_CHANGE_BEFORE = re.compile(rf"\b(?:{CHANGE_VERB}\s+by|(?:enhancement|improvement|increase|decrease|reduction|gain|"
-                            rf"rise|decline)\s+of)\s+{APPROX}$", re.I)
+_CHANGE_BEFORE = re.compile(rf"\b(?:{CHANGE_VERB}\s+by(?:\s+a\s+factor\s+of)?|(?:enhancement|improvement|increase|decrease|"
+                            rf"reduction|gain|rise|decline)\s+of)\s+{APPROX}$", re.I)
+# "at least 160% larger than", "a 3% improvement": a change, not a value
+_CHANGE_AFTER = re.compile(r"\s*(?:larger|smaller|higher|lower|greater|less|more|bigger|improvement|increase|decrease|"
+                           r"reduction|enhancement|gain|drop)\b", re.I)
 _EQUALS_AFTER = re.compile(r"\s*[=≈]\s*")
 # "Rp = 3.07%": a value assigned to a symbol
 _ASSIGNED = re.compile(r"(?<![\w)])([^\s=(),;:]{1,10})\s*[=≈]\s*$")
@@ -490,6 +514,8 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
         if (_not_a_value(text, q, sent.start) if q.unit is None
                 else _FIGURE_REF.search(text, _window(sent.start, q.start), q.start)):
             continue  # a bare number that is no value, or a panel of a figure read as a unit ("Fig. 4A")
+        if _SCALE_BAR_AFTER.match(text, q.end) or _SCALE_BAR_BEFORE.search(text, _window(sent.start, q.start), q.start):
+            continue  # "(200 nm scale bar)", "scale bar in (c) is 2 μm"
         if _CELL_BEFORE.search(text, max(sent.start, q.start - 16), q.start) or _CELL_AFTER.match(text, q.end, sent.end):
             continue  # a cell of a flattened table
         out.append(q)
@@ -673,7 +699,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
         names = (_member_names(text, p, len(vals)) or _coordinated_names(text, p, len(vals))
                  or [canonical_name(p.text)] * len(vals))
         setting = is_setting(p.text, sentence) or _chosen(text, p)
-        out.extend(_property(p, q, material, sent, name, setting) for q, name in zip(vals, names))
+        out.extend(_property(p, q, material, sent, name, setting or _set_value(text, q, sent))
+                   for q, name in zip(vals, names))
         if not vals:
             out.append(_property(p, None, material, sent, setting=setting))
     _attach_conditions(text, sent, qs, out)
@@ -683,6 +710,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     return out
 
 
+_SCALE_BAR_AFTER = re.compile(r"\s*scale\s+bars?\b", re.I)
+_SCALE_BAR_BEFORE = re.compile(r"\bscale\s+bars?\b[^.;]{0,20}?(?:is|are|=|:|of)\s*$", re.I)
 # A reference entry holds a DOI, and a table the PMC text flattens opens with its id ("materials-09-00858-t001_Table
 # 1 Table 1 …"): their numbers are no values.
 _NOT_PROSE = re.compile(rf"\b10\.\d{{4,9}}/\S+|{TABLE_ID}")
@@ -750,15 +779,51 @@ def is_setting(name: str, sentence: str) -> bool:
     return bool(_SETTING_NAME.search(name) or (_WAVELENGTH.fullmatch(name) and _XRAY_SOURCE.search(sentence)))
 
 
+# "was limited to 5 mV", "applied to the tip was −0.05 V", "operating at constant 200kPa", "deposited at a substrate
+# temperature of 450°C", "increasing the chamber pressure to … 0.4 mbar"
+_SET_BEFORE = re.compile(r"\b(?:applied|limited|set|operat(?:ed|ing)|biased|deposited|using|(?:deposition|substrate|"
+                         r"chamber|carrier|base)\s+(?:temperatures?|pressures?))\b(?:[^.;:,]|\.(?=\d)){0,50}$"
+                         # "Catalyst activities were evaluated at 1.55 V": the value a measurement was made at
+                         r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?$",
+                         re.I)
+_RANGE_WORD = re.compile(r"\brange\b", re.I)
+_RANGE_BEFORE = re.compile(r"\brange\s+(?:of\s+|between\s+|from\s+)?(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
+
+
+def _set_value(text: str, q: Quantity, sent: Sentence) -> bool:
+    """Whether the value is one set for a measurement or process rather than found: the range a measurement swept
+    or an end of it ("in a frequency range between 10 mHz and 1 MHz", "over a 250-3000nm wavelength range"), a
+    value a cue says was applied, set or used, or the one a measurement was made at (:data:`_SET_BEFORE`)."""
+    if q.low is not None and _RANGE_WORD.search(text, max(sent.start, q.start - 40), min(sent.end, q.end + 20)):
+        return True
+    if _RANGE_BEFORE.search(text, max(sent.start, q.start - 60), q.start):
+        return True  # an end of "a frequency range between 10 mHz and 1 MHz"
+    return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
+
+
 def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     """The linked values that may be values of ``p`` (:func:`compatible`): whichever linker paired them, a bare
     number is no value of a property that needs a unit, nor a temperature one of a band gap; a change ("increases by
-    ~6%", "enhancement of 24%") is no value, nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2"); a
+    ~6%", "enhancement of 24%", "160% larger") is no value, nor the share of a gas in a feed ("3 vol.% H2O"), nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2"); a
     mention assigned a value takes that one only ("Kt = 1; Curves of 10, 50 and 90% probability")."""
     assigned = _EQUALS_AFTER.match(text, p.end)
     return [q for q in values if compatible(p.text, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 40), q.start)
-            and not _assigned_elsewhere(text, p, q) and (not assigned or q.start == assigned.end())
-            and not _cued_after(text, p, q)]
+            and not _CHANGE_AFTER.match(text, q.end) and not _assigned_elsewhere(text, p, q) and _bare_ok(text, p, q)
+            and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
+            and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)]
+
+
+# "wet CH4 (3 vol.% H2O)": the share of a gas in a feed is the atmosphere, not a value of the name before it
+_SHARES = frozenset({"%", "vol%", "mol%", "ppm"})
+_GAS_AFTER = re.compile(rf"\s*(?:of\s+)?{_GAS}")
+
+
+def _bare_ok(text: str, p: Entity, q: Quantity) -> bool:
+    """A bare number is a value of a property of known dimension only when it takes bare numbers
+    (:func:`_takes_bare`) or the number is assigned to a symbol (``stress concentration of Kt = 1.2``): "the oxide
+    ion content cO according to 8" names an equation."""
+    return (q.unit is not None or expected_dims(p.text) is None or _takes_bare(p.text)
+            or bool(_ASSIGNED.search(text, max(0, q.start - 12), q.start)))
 
 
 def _cued_after(text: str, p: Entity, q: Quantity) -> bool:

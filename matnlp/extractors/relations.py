@@ -303,7 +303,8 @@ class PropertyTagger:
             covered = [(c, d) for c, d in extra if a < d and c < b]
             if not covered and any(c.isalpha() for c in text[a:b]):
                 out[a, b] = float(inside[first : last + 1].mean())
-            elif len(covered) == 1 and covered[0][1] == b and a < covered[0][0]:  # a name the lexicon heads
+            elif (len(covered) == 1 and covered[0][1] == b and a < covered[0][0]  # a name the lexicon heads,
+                  and not (first and _NUMBER.fullmatch(toks[first - 1].group()))):  # not "5 μm width"
                 del out[covered[0]]
                 out[a, b] = 1.0
         return sorted((a, b, score) for (a, b), score in out.items())

@@ -180,15 +180,18 @@ class OperationTyper:
 
 #: Operation classes whose type the Kononova tables get wrong or lack: stirring is mixing whatever the style
 #: (the solid-state data call it LiquidGrinding), infiltrating a solution into a backbone mixing (as the tables type
-#: "impregnated"), film forming is shaping, and washing, rinsing, filtering and
-#: centrifuging separate a product (typed MixingOperation there, a type it does not have).
+#: "impregnated"), film forming, deposition, printing and patterning are shaping, washing, rinsing, filtering,
+#: centrifuging, etching and removing separate a product (typed MixingOperation there, a type it does not have),
+#: and "was made by mixing" starts a synthesis as "prepared" does.
 OPERATION_CLASSES = (
     (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*|infiltrat\w*|impregnat\w*"),
      "MixingOperation"),
-    (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coat(?:ed|ing)|casted|tape[- ]cast\w*|"
-                r"screen[- ]print\w*|sputtered|deposited"), "ShapingOperation"),
+    (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coat(?:ed|ing)|cast(?:ed)?|tape[- ]cast\w*|"
+                r"(?:screen|transfer|inkjet)[- ]?print\w*|(?:sputter(?:ed)?[- ])?deposit(?:ed|ion|ing)?|sputter(?:ed|ing)|"
+                r"spray(?:ed|ing)|pipett?(?:ed|ing)|die[- ]cut|micro-?structured|patterned|detached"), "ShapingOperation"),
     (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|decant\w*|separated|"
-                r"collected"), "SeparationOperation"),
+                r"collected|removed|etch(?:ed|ing)"), "SeparationOperation"),
+    (re.compile(r"made"), "StartingSynthesis"),
     (re.compile(r"(?:brush[- ])?paint\w*|applied|electro-?spinn?\w*|electrospun|spun|hot[- ]press\w*|"
                 r"assembled|attached|polish\w*|punch\w*|peel\w*|cut|sliced|mounted|laminat\w*"), "ShapingOperation"),
 )
@@ -265,8 +268,9 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
     if _NOMINAL_END.search(word.removesuffix("s")) and (_RESULT_BEFORE.search(text, max(0, a - 30), a)
                                       or _DONE_BY_AFTER.match(text, step.end)):
         return False  # "heated until gelation", "led to the formation of", "Densifications were performed by pressing"
-    if step.operation[0].isupper() and _HEADING_WORD_BEFORE.search(text, max(0, a - 30), a):
-        return False  # "Methods Synthesis of oxides … were synthesised": a heading run into the text
+    if step.operation[0].isupper() and (_HEADING_WORD_BEFORE.search(text, max(0, a - 30), a)
+                                        or (_HEADING_NOUN.search(word) and _SENTENCE_AFTER.match(text, step.end))):
+        return False  # "Methods Synthesis of oxides …", "Synthesis The … precursor was made": a heading in the text
     return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence))
 
 
@@ -285,6 +289,8 @@ _RESULT_BEFORE = re.compile(r"\b(?:until|till|(?:led|leads?|leading|resulted|res
                             r"(?:the\s+|complete\s+|full\s+)*$", re.I)
 _DONE_BY_AFTER = re.compile(rf"s?\s+(?:was|were)\s+(?:then\s+)?(?:{_DONE.pattern}|achieved|made)(?:\s+out)?\s+"
                             r"(?:by|via|through|using|with)\b")
+_SENTENCE_AFTER = re.compile(r"\s+(?:The|A|An|All|In|For|To|Our)\s")
+_HEADING_NOUN = re.compile(r"(?:tion|sion|ment|sis)$")
 _HEADING_WORD_BEFORE = re.compile(r"\b(?:Methods?|Experimental(?:\s+[Ss]ection|\s+[Dd]etails)?|Materials)\s+$")
 _TABLE_CELLS = re.compile(rf"(?<!\S){CELL}(?= {CELL}(?:\s|$))")  # a cell with a cell after it
 
