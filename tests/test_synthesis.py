@@ -376,3 +376,12 @@ def test_a_heading_run_into_the_text_is_no_step():
     text = "Synthesis The single-source AACVD FTO precursor was made by mixing butyltin trichloride and propan-2-ol."
     assert [(s.operation, s.type) for s in read_synthesis(text).steps] == [
         ("made", "StartingSynthesis"), ("mixing", "MixingOperation")]
+
+
+def test_performed_folds_into_the_operation_it_reports():
+    # electrolysis_03 (round 9): "Hot pressing was performed at 140 °C for 2 min" is one step with its conditions
+    text = "Hot pressing was performed at 140 °C for 2 min to combine the prepared cathode and anode as a device."
+    steps = read_synthesis(text).steps
+    assert [s.operation for s in steps] == ["pressing"]
+    assert [c.text for c in steps[0].conditions.temperature] == ["140 °C"]
+    assert [c.text for c in steps[0].conditions.time] == ["2 min"]

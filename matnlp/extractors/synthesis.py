@@ -317,6 +317,24 @@ def _told_steps(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
     return out
 
 
+def _done_folded(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
+    """Steps with "performed", "carried out" … folded into the operation they report ("Hot pressing was performed at
+    140 °C for 2 min": one hot-pressing step at 140 °C for 2 min, not a second step "performed")."""
+    out: list[SynthesisStep] = []
+    for step in steps:
+        prev = out[-1] if out else None
+        if prev is not None and _DONE.fullmatch(step.operation.lower()) and _WAS_BEFORE.fullmatch(
+                text, prev.end, step.start):
+            for kind in CONDITION_KINDS:
+                for cond in getattr(step.conditions, kind):
+                    prev.conditions.add(kind, cond)
+            prev.materials.extend(m for m in step.materials if m not in prev.materials)
+            continue
+        out.append(step)
+    return out
+
+
+_WAS_BEFORE = re.compile(r"\s+(?:was|were)\s+(?:then\s+|also\s+|subsequently\s+)?")
 _TOLD_WITHIN = 600
 _STAGES_AFTER = re.compile(r"\s+(?:stages?|steps?|process(?:es)?|procedures?)\b")
 _SUFFIX = re.compile(r"(?:ation|ition|ion|ing|ied|ed|ment|s)$")
@@ -840,7 +858,8 @@ def read_synthesis(
         if i is not None:
             _add(steps[i], m)
     ends = [*bounds[1:], len(text)]
-    steps = _told_steps(text, [s for s in steps if is_step(text, s, _sentence_of(s.start, bounds, ends))])
+    steps = _done_folded(text, _told_steps(text, [s for s in steps if is_step(text, s, _sentence_of(s.start, bounds,
+                                                                                                      ends))]))
     style = typer.style(o.text for o in ops)
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
