@@ -565,3 +565,60 @@ def test_round_8_classes_on_whole_papers(data, mulms_texts):
 def test_round_9_classes(sentence, check):
     got = [(p.name, p.value.value, p.unit, p.setting) for p in extract_properties(sentence) if p.value is not None]
     assert check(got), got
+
+
+@pytest.mark.parametrize(("sentence", "check"), [
+    # PMC6427619: the generic name of a condition over a range, and the temperature of a process step, are settings
+    ("The temperature ranged between 25 °C and 1100 °C with a heating rate of 15 °C·min−1.",
+     lambda got: got and all(setting for *_, setting in got)),
+    ("Moreover, the sintering temperature can be reduced to 200–300 °C.",
+     lambda got: got and all(setting for *_, setting in got)),
+    ("The conductivities were investigated with the oxygen partial pressures from 1 × 10−20 to 1 atm at 700 °C.",
+     lambda got: got and all(setting for *_, setting in got)),
+    # PMC4578433: a bias voltage, a target-to-substrate distance and a ramping rate are settings
+    ("Fig. 4 shows EIS curves obtained under a DC bias voltage of 0.1 V for the Cell-A and Cell-B.",
+     lambda got: got and all(setting for *_, setting in got)),
+    ("The target-to-substrate distance was 75 mm, and the substrate was not heated.",
+     lambda got: [g[1:] for g in got] == [(75.0, "mm", True)]),
+    # PMC5944822: a pH the solution was adjusted to
+    ("Tetrabutyl titanate in propanol was added into a Sr(NO3)2 aqueous solution under gentle stirring and the pH "
+     "value was adjusted to 13 by NaOH.", lambda got: all(setting for *_, setting in got)),
+    # pemfc_10: a humidity held before its name
+    ("The anode and cathode were fed with H2 and N2 respectively, at constant flow rates of 0.5 slpm at 100% relative "
+     "humidity and 150 kPa absolute backpressure for both electrodes.",
+     lambda got: not [g for g in got if g[0] == "relative humidity" and not g[3]]),
+    # PMC6427619: a name never opens across a bracket; "wt%" names nothing
+    ("For conductivity measurements, the pellets were processed into wafers (diameter = 16 mm, thickness = 1.0 mm).",
+     lambda got: [g[:3] for g in got] == [("diameter", 16.0, "mm"), ("thickness", 1.0, "mm")]),
+    ("The electrodes (area = 0.50 cm2) were comprised of 20 wt% Pd and 80 wt% Ag and the wires were pure Ag.",
+     lambda got: [g[:3] for g in got] == [("area", 0.5, "cm2")]),
+    # PMC4578433: "40 nm-thick" and "in thickness" say what the value measures; a model number is no value
+    ("Although the 320 nm-thick BEC cell has slightly worse reaction kinetics, compared to the 40 nm-thick BEC cell, "
+     "its peak power density is approximately 11 times higher.", lambda got: not got),
+    ("Local surface composition was measured by TEM-EDX analysis using the JEOL-2100F (JEOL, Japan) instrument.",
+     lambda got: not got),
+    # oastm_01: "7mm in height" is no diameter; "shifted … by about 40K" and "a factor of 3" are changes
+    ("Samples were cut from this HPT-deformed disk (30mm in diameter and 7mm in height).",
+     lambda got: ("diameter", 7.0, "mm", False) not in got),
+    ("Stage B in Cu is shifted to lower temperatures by about 40K compared to Ni for similar heating rates.",
+     lambda got: not got),
+    # oastm_01: a bracketed mantissa times a power of ten
+    ("From the mean value of nine samples, an apparent grain boundary excess volume eGB′ of (0.58±0.13)×10-10m can "
+     "be derived.", lambda got: [(round(g[1] * 1e11, 3), g[2]) for g in got] == [(5.8, "m")]),
+    # PMC6427619: an Arrhenius axis and an equation number are no values
+    ("Figure 4 shows the log (σT)~1000 T−1 plots of BaCe0.9Yb0.1O3−α in the air from 400 °C to 700 °C.",
+     lambda got: not [g for g in got if g[1] == 1000]),
+    # PMC4578433: the quantity Tafel fitting gave is the exchange current density
+    ("The exchange current densities obtained by Tafel fitting were 0.43 mA/cm2 and 0.29 mA/cm2 for the Cell-A and "
+     "Cell-B, respectively.", lambda got: [g[0][-17:] for g in got] == ["current densities"] * 2),
+    # PMC6427619: an abbreviation takes the values of its long name ("Ph" is a power density)
+    ("The fuel cell achieves the highest power density (Ph) of 393 mW·cm−2 at 700 °C. The Ph value of our result is "
+     "higher than the fuel cell performance of 60 wt% Ce0.8Sm0.2O1.9-40 wt% (Li/Na)2CO3 (575 °C).",
+     lambda got: not [g for g in got if g[2] == "wt%"]),
+    # and a measured value stays a value
+    ("The average crystallite sizes of BaCe0.9Yb0.1O3−α samples are 45.9573 nm and 50.2176 nm, respectively.",
+     lambda got: [g[1:] for g in got] == [(45.9573, "nm", False), (50.2176, "nm", False)]),
+])
+def test_round_10_classes(sentence, check):
+    got = [(p.name, p.value.value, p.unit, p.setting) for p in extract_properties(sentence) if p.value is not None]
+    assert check(got), got

@@ -385,3 +385,31 @@ def test_performed_folds_into_the_operation_it_reports():
     assert [s.operation for s in steps] == ["pressing"]
     assert [c.text for c in steps[0].conditions.temperature] == ["140 °C"]
     assert [c.text for c in steps[0].conditions.time] == ["2 min"]
+
+
+@pytest.mark.parametrize(("text", "ops", "expected"), [
+    # round 10 (PMC4578433): revolving is no step, a pressure kept during deposition no dwell
+    ("PVD YSZ and Pt films were deposited with a sputtering machine; the rotating unit was revolved at 4 rpm.",
+     ["deposited", "revolved"], ["deposited"]),
+    ("Background pressure was kept at 1.3 Pa during deposition.", ["kept"], []),
+    # PMC6427619: an adjective is no step; "carried out" folds into the calcination it reports
+    ("The pH of the above solution was adjusted to 8.0 with ammonia and heated at 90 °C for 6 h until gelatinous.",
+     ["heated", "gelatinous"], ["heated"]),
+    ("The calcination of the resultant ash was carried out at 1250 °C and 1550 °C for 5 h, respectively.",
+     ["calcination", "carried"], ["calcination"]),
+    # pemfc_10: "in addition to" is no addition; "using a wet mixing" names the mixing just told
+    ("The variations in synthesis were: sample N2LSA in addition to the organic material Urea was added.",
+     ["addition", "added"], ["added"]),
+    ("Transition metal nitrate was mixed with high surface area silica and organic precursor using a wet mixing.",
+     ["mixed", "mixing"], ["mixed"]),
+])
+def test_round_10_step_classes(text, ops, expected):
+    steps = read_synthesis(text, _tagged(text, ops)).steps
+    assert [s.operation for s in steps] == expected
+
+
+@pytest.mark.parametrize(("token", "expected"), [
+    ("soaked", "MixingOperation"), ("immersed", "MixingOperation"), ("removal", "SeparationOperation"),
+])
+def test_round_10_operation_types(token, expected):
+    assert default_typer().type(token) == expected

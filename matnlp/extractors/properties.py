@@ -116,6 +116,11 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\s*")
 _MAT_AFTER = re.compile(r"\s*(?:of|for|in)\s+(?:(?:the|pure|bulk|as-\w+|undoped|doped|our)\s+){0,2}$")
 _MAT_BEFORE = re.compile(r"(?:'s|’s)?\s*(?:\(\s*(?:with\s+)?(?:a|an|the)?\s*)?$")
 _BRACKETED = re.compile(r"\[[^\[\]]*$")
+# Steps of a process whose temperature, time, pressure or atmosphere is chosen, not measured ("sintering temperature",
+# "maximum annealing temperature", "operating temperatures").
+_PROCESS = (r"(?:sintering|annealing|calcination|calcining|firing|deposition|growth|synthesis|drying|ag(?:e?ing)|"
+            r"processing|operating|operation|working|testing|test|measurement|measuring|curing|tempering|austeniti[sz]ing|"
+            r"hot[- ]pressing|heat[- ]treatment|pyrolysis|carboni[sz]ation|mo(?:u)?ld|melt|holding|dwell)")
 # Settings of a measurement or protocol (issue: audit class 6), never material properties.
 _SETTING_NAME = re.compile(
     r"(?i)\b(?:(?:scan|sweep|scanning|flow|heating|cooling|ramp|feed|spin|rotation|rotating|stirring|shear)(?:\s+|-)"
@@ -130,9 +135,19 @@ _SETTING_NAME = re.compile(
     r"probabilit(?:y|ies)|probabilit(?:y|ies)\s+of\s+(?:survival|failure)|confidence\s+(?:levels?|intervals?)|"
     r"photon?\s+energ(?:y|ies)|"
     r"(?:constant|applied)\s+(?:current|voltage|potential|bias|load|stress|strain|field|pressure)"
-    r"(?:\s+densit(?:y|ies))?)\b"
+    r"(?:\s+densit(?:y|ies))?|ramping\s+rates?|bias(?:\s+(?:voltages?|potentials?))?|"
+    r"(?:target|source|working|nozzle|tip)[\w-]*\s+distances?|(?:nominal|spatial|lateral|energy|depth)\s+resolutions?|"
+    rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?))\b"
     r"|^p\s*/\s*p0$"
 )
+# The light a sample was exposed to ("under light irradiation (λ > 300 nm)"), not "irradiation hardening".
+_SOURCE_NAME = re.compile(r"(?i)(?:\b(?:light|uv|visible|laser)\s+)?(?:irradiation|illumination)$|excitation\s+wavelengths?$")
+# The generic name of a condition ("temperatures", "pO2", "frequencies"): its range ("at high temperatures (700–1000
+# °C)", "pO2 from 10−20 to 1 atm") is one a measurement was run over, not a value found.
+_CONDITION_NAME = re.compile(
+    r"(?i)(?:(?:high|higher|low|lower|intermediate|elevated|moderate|room|oxygen|partial|measuring|measurement)\s+)*"
+    r"(?:temperatures?|pressures?|p\s*O2|frequenc(?:y|ies)|potentials?|voltages?|current\s+densit(?:y|ies)|times?|"
+    r"humidit(?:y|ies))")
 # Head nouns that name a quality, an observation, a plot or a class of material, not a quantity: "electrochemical
 # performance", "chemical stability", "GCD curve", "oxygen-ion conductors" take no value unless a lexicon term heads
 # them.
@@ -143,6 +158,10 @@ _QUALITIES = frozenset(
     "tests feature features mechanism mechanisms process processes phenomenon phenomena effect effects dependence "
     "influence evolution trend trends response responses conductor conductors electrolytes electrodes cathodes "
     "anodes catalysts materials samples specimens devices composites".split())
+# Words a tagger or the lexicon may read as a property that name none: "in the range of 100 to 2000 mS cm−1", "mean
+# value of 14 samples", "Tafel fitting were 0.43 mA/cm2", "constituent elements of Pt (78.9%)".
+_NO_NAMES = frozenset("range ranges mean means average averages factor factors fitting fittings fit fits unit units "
+                      "element elements order orders magnitude value values".split())
 # "dense = 60 µm" is a thickness, "Tensile specimens which were 1 mm in thickness" a specimen size
 _ADJECTIVE = re.compile(r"[a-z-]+(?:ous|ive|ic|able|ible|ile|al)|dense|porous")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
@@ -173,6 +192,11 @@ _PAGE_OF = re.compile(r" of \d+\b(?! ?[%°])")  # a page footer: "4 of 10"
 _SECTION_NUMBER = re.compile(r"(?:\.\d+)+\.?(?![\d.,])")  # "Porosity 3.4.5." in a list of contents
 _CITE_LIST = re.compile(r"(?:,\d{1,3})+(?:[–-]\d{1,3})?(?![\d.])")
 _ENUM_BEFORE = re.compile(r"[:;]\s*\(?$")
+_EQUATION_WHERE = re.compile(r"\)\s*,?\s*where\b")  # "DXRD = 0.89λ/bcos θ (1) where λ is …"
+# "JEOL-2100F": a model number glued to its maker, with a letter a unit could be read from
+_MODEL_GLUED = re.compile(r"[A-Za-z]{2,}-$")
+# "log (σT) ~ 1000 T−1", "1000/T (K−1)": the axis of an Arrhenius plot
+_ARRHENIUS_UNITS = frozenset({"T-1", "K-1"})
 _MODEL_BEFORE = re.compile(r"\b[A-Z][\w/]*-?\s$")
 _YEARS = range(1900, 2040)
 # A member of a ratio ("4:1:1", "La:Sr ratio of 0.85:0.15") is not a value on its own.
@@ -329,6 +353,18 @@ def _abbreviation_uses(text: str, names: list[tuple[int, int]]) -> list[tuple[in
     return sorted(set(out) - set(names))
 
 
+@lru_cache(maxsize=8)
+def defined_names(text: str) -> dict[str, str]:
+    """The abbreviations ``text`` defines right after a lexicon name, each with that name: ``{"Ph": "power
+    density"}`` from "the highest power density (Ph)". Cached per text: every sentence of a paper asks."""
+    out: dict[str, str] = {}
+    for m in _MENTION_RE.finditer(text):
+        d = _DEFINING.match(text, m.end())
+        if d is not None and len(d.group(1)) >= 2:
+            out.setdefault(d.group(1), m.group())
+    return out
+
+
 def _joined(text: str, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """Sorted spans with the ones only a space apart joined into one name (``capacitance`` + ``equivalent`` +
     ``thicknesses``: one thickness), scored by their lowest score."""
@@ -440,7 +476,7 @@ _CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(
                            r"obtain|determine|derive))")
 _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"
                             r"maintained|chosen)\s+(?:at|to|as)\b[^.;]*$", re.I)
-_CHANGE_BEFORE = re.compile(rf"\b(?:{CHANGE_VERB}\s+by(?:\s+a\s+factor\s+of)?|(?:enhancement|improvement|increase|decrease|"
+_CHANGE_BEFORE = re.compile(rf"\b(?:{CHANGE_VERB}(?:\s+[^.;]{{0,40}}?)?\s+by(?:\s+(?:more|less)\s+than)?(?:\s+a\s+factor\s+of)?|(?:enhancement|improvement|increase|decrease|"
                             rf"reduction|gain|rise|decline)\s+of)\s+{APPROX}$", re.I)
 # "at least 160% larger than", "a 3% improvement": a change, not a value
 _CHANGE_AFTER = re.compile(r"\s*(?:larger|smaller|higher|lower|greater|less|more|bigger|improvement|increase|decrease|"
@@ -516,6 +552,10 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
             continue  # a bare number that is no value, or a panel of a figure read as a unit ("Fig. 4A")
         if _SCALE_BAR_AFTER.match(text, q.end) or _SCALE_BAR_BEFORE.search(text, _window(sent.start, q.start), q.start):
             continue  # "(200 nm scale bar)", "scale bar in (c) is 2 μm"
+        if (_MODEL_GLUED.search(text, max(sent.start, q.start - 8), q.start) and not any(c.isspace() for c in
+                                                                                         text[q.start : q.end])
+                or q.value == 1000 and q.unit in _ARRHENIUS_UNITS):
+            continue
         if _CELL_BEFORE.search(text, max(sent.start, q.start - 16), q.start) or _CELL_AFTER.match(text, q.end, sent.end):
             continue  # a cell of a flattened table
         out.append(q)
@@ -541,7 +581,8 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or (integer and _CITE_LIST.match(text, q.end))
         or (integer and _PAGE_OF.match(text, q.end))
         or (integer and (_NUMBERED_AFTER.match(text, q.end) or _NUMBERED_BEFORE.search(text, win, q.start)))
-        or (integer and text.startswith(")", q.end) and (first or _ENUM_BEFORE.search(text, win, q.start)))
+        or (integer and text.startswith(")", q.end) and (first or _ENUM_BEFORE.search(text, win, q.start)
+                                                         or _EQUATION_WHERE.match(text, q.end)))
         or (integer and len(raw) == 4 and int(raw) in _YEARS)
         or (integer and len(raw) >= 3 and _MODEL_BEFORE.search(text, win, q.start))
         or _RATIO_PART.match(text, q.end) or _RATIO_PART_BEFORE.search(text, win, q.start)
@@ -698,8 +739,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
         vals = _admissible(text, p, values.get(i, []))
         names = (_member_names(text, p, len(vals)) or _coordinated_names(text, p, len(vals))
                  or [canonical_name(p.text)] * len(vals))
-        setting = is_setting(p.text, sentence) or _chosen(text, p)
-        out.extend(_property(p, q, material, sent, name, setting or _set_value(text, q, sent))
+        setting = is_setting(_with_modifiers(text, p, sent), sentence) or _chosen(text, p)
+        out.extend(_property(p, q, material, sent, name, setting or _set_value(text, q, sent, p))
                    for q, name in zip(vals, names))
         if not vals:
             out.append(_property(p, None, material, sent, setting=setting))
@@ -771,46 +812,90 @@ def _chosen(text: str, p: Entity) -> bool:
 
 def is_setting(name: str, sentence: str) -> bool:
     """Whether a property mention names a setting of a measurement or protocol rather than a material property
-    (:data:`_SETTING_NAME`: scan rate, flow rate, upper potential, pixel size …), or the wavelength of an X-ray
-    source ("Cu Kα radiation (λ = 1.5406 Å)"). Other generic names (temperature, time, current) in sentences saying
+    (:data:`_SETTING_NAME`: scan rate, flow rate, upper potential, pixel size, bias voltage, the temperature or time
+    of a process step …), the light a sample was exposed to, or the wavelength of an X-ray source ("Cu Kα radiation
+    (λ = 1.5406 Å)"). ``name`` may carry the words before the mention ("DC bias voltage"). Other generic names (temperature, time, current) in sentences saying
     how something was measured stay properties: on MuLMS train, refusing them too lowered triple recall by 0.03 and
     raised precision by none."""
     name = canonical_name(name)
-    return bool(_SETTING_NAME.search(name) or (_WAVELENGTH.fullmatch(name) and _XRAY_SOURCE.search(sentence)))
+    return bool(_SETTING_NAME.search(name) or _SOURCE_NAME.search(name)
+                or (_WAVELENGTH.fullmatch(name) and _XRAY_SOURCE.search(sentence)))
 
 
 # "was limited to 5 mV", "applied to the tip was −0.05 V", "operating at constant 200kPa", "deposited at a substrate
 # temperature of 450°C", "increasing the chamber pressure to … 0.4 mbar"
-_SET_BEFORE = re.compile(r"\b(?:applied|limited|set|operat(?:ed|ing)|biased|deposited|using|(?:deposition|substrate|"
+_SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|held|controlled|operat(?:ed|ing)|biased|deposited|using|(?:deposition|substrate|"
                          r"chamber|carrier|base)\s+(?:temperatures?|pressures?))\b(?:[^.;:,]|\.(?=\d)){0,50}$"
                          # "Catalyst activities were evaluated at 1.55 V": the value a measurement was made at
                          r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?$",
                          re.I)
 _RANGE_WORD = re.compile(r"\brange\b", re.I)
+_SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
+_HELD_VALUE_BEFORE = re.compile(r"\b(?:at|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+_MODIFIERS = re.compile(r"(?:\b[A-Za-z][\w-]*\s+){1,2}$")
 _RANGE_BEFORE = re.compile(r"\brange\s+(?:of\s+|between\s+|from\s+)?(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
 
 
-def _set_value(text: str, q: Quantity, sent: Sentence) -> bool:
+def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     """Whether the value is one set for a measurement or process rather than found: the range a measurement swept
-    or an end of it ("in a frequency range between 10 mHz and 1 MHz", "over a 250-3000nm wavelength range"), a
-    value a cue says was applied, set or used, or the one a measurement was made at (:data:`_SET_BEFORE`)."""
+    or an end of it ("in a frequency range between 10 mHz and 1 MHz", "over a 250-3000nm wavelength range", the range
+    of a condition's generic name: "temperatures (400–700 °C)", "pO2 from 10−20 to 1 atm"), a value a cue says was
+    applied, set, used or adjusted, the one a measurement was made at (:data:`_SET_BEFORE`), or one held before its
+    name ("at 100% relative humidity")."""
     if q.low is not None and _RANGE_WORD.search(text, max(sent.start, q.start - 40), min(sent.end, q.end + 20)):
         return True
     if _RANGE_BEFORE.search(text, max(sent.start, q.start - 60), q.start):
         return True  # an end of "a frequency range between 10 mHz and 1 MHz"
+    if _CONDITION_NAME.fullmatch(canonical_name(p.text)) and (
+            q.low is not None or _SWEEP_BEFORE.search(text, max(sent.start, q.start - 40), q.start)):
+        return True
+    if q.end <= p.start and _HELD_VALUE_BEFORE.search(text, max(sent.start, q.start - 12), q.start):
+        return True
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
+
+
+def _with_modifiers(text: str, p: Entity, sent: Sentence) -> str:
+    """The mention with the (at most two) words before it in its clause: "DC bias" before "voltage", "sintering"
+    before "temperature" say it names a setting."""
+    before = _MODIFIERS.search(text, max(sent.start, p.start - 40), p.start)
+    return text[before.start() : p.end] if before else p.text
 
 
 def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     """The linked values that may be values of ``p`` (:func:`compatible`): whichever linker paired them, a bare
     number is no value of a property that needs a unit, nor a temperature one of a band gap; a change ("increases by
-    ~6%", "enhancement of 24%", "160% larger") is no value, nor the share of a gas in a feed ("3 vol.% H2O"), nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2"); a
-    mention assigned a value takes that one only ("Kt = 1; Curves of 10, 50 and 90% probability")."""
+    ~6%", "enhancement of 24%", "160% larger", "shifted … by about 40 K", "voltage difference") is no value, nor the
+    share of a gas in a feed ("3 vol.% H2O"), nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2"),
+    nor one that says it measures something else ("40 nm-thick", "7 mm in height"); an abbreviation the paper
+    defines takes the values of its long name; a mention assigned a value takes that one only ("Kt = 1; Curves of
+    10, 50 and 90% probability")."""
     assigned = _EQUALS_AFTER.match(text, p.end)
-    return [q for q in values if compatible(p.text, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 40), q.start)
+    if _CHANGE_NAME_AFTER.match(text, p.end):
+        return []
+    name = defined_names(text).get(p.text.strip(), p.text)  # "Ph" is a power density, no "60 wt%"
+    return [q for q in values if compatible(name, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 90), q.start)
+            and _measures(text, p, q)
             and not _CHANGE_AFTER.match(text, q.end) and not _assigned_elsewhere(text, p, q) and _bare_ok(text, p, q)
             and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)]
+
+
+# "a voltage difference between the Cell-A and Cell-B is only 0.5 mV": a change, not a value of the voltage
+_CHANGE_NAME_AFTER = re.compile(r"\s+(?:difference|shift|change|variation)s?\b", re.I)
+# "40 nm-thick", "30mm in diameter and 7mm in height": the value says what it measures
+_MEASURED_AS = re.compile(r"(?:\s*-|\s+in\s+)(thick(?:ness)?|thin|diameter|height|high|length|long|width|wide|depth|deep|"
+                          r"radius|size)\b", re.I)
+_MEASURE_STEMS = {"thick": ("thick",), "thickness": ("thick",), "thin": ("thick", "thin"), "diameter": ("diamet", "size"),
+                  "height": ("height",), "high": ("height",), "length": ("length",), "long": ("length",),
+                  "width": ("width",), "wide": ("width",), "depth": ("depth",), "deep": ("depth",),
+                  "radius": ("radi",), "size": ("size", "diamet")}
+
+
+def _measures(text: str, p: Entity, q: Quantity) -> bool:
+    """Whether ``q`` may measure ``p`` as far as the words after it tell: "the 40 nm-thick BEC cell" is a
+    thickness, not the "reaction kinetics" nearby; "(30mm in diameter and 7mm in height)" gives no diameter of 7 mm."""
+    said = _MEASURED_AS.match(text, q.end)
+    return not said or any(stem in p.text.lower() for stem in _MEASURE_STEMS[said.group(1).lower()])
 
 
 # "wet CH4 (3 vol.% H2O)": the share of a gas in a feed is the atmosphere, not a value of the name before it
@@ -972,6 +1057,24 @@ def _bounded(text: str, sents: Sequence[Sentence]) -> Iterator[Sentence]:
             start = end
 
 
+def _after_bracket(e: Entity) -> Entity:
+    """The mention less what lies before a bracket it opens: "(diameter" of "wafers (diameter = 16 mm", "electrodes
+    (area" of "The electrodes (area = 0.50 cm2)"."""
+    cut = e.text.rfind("(")
+    if cut < 0 or ")" in e.text[cut:] or not e.text[cut + 1 :].strip():
+        return e
+    rest = e.text[cut + 1 :]
+    skip = cut + 1 + len(rest) - len(rest.lstrip())
+    return replace(e, start=e.start + skip, text=e.text[skip:])
+
+
+def _not_a_name(name: str) -> bool:
+    """A mention that names no property: a unit (``wt%``) or a word that is no quantity (``range``, ``mean``,
+    ``factor``, ``fitting``, ``elements``)."""
+    name = canonical_name(name.strip(" ()"))
+    return name.lower() in _NO_NAMES or (parse_unit(name).known and not _SYMBOL.fullmatch(name))
+
+
 def _without_owner(e: Entity) -> Entity:
     """The mention less a sample or material that owns it (``DLWP’s specific capacitance``, ``LSGM's
     conductivity``): an owner with two capitals or a digit; ``Young's modulus`` and ``Poisson's ratio`` stay whole."""
@@ -1028,7 +1131,8 @@ def extract_properties(
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents, materials)
-    props_all = [_with_measure(text, _without_owner(e)) for e in props_all if not _label_token(text, e)]
+    props_all = [_with_measure(text, _without_owner(_after_bracket(e))) for e in props_all
+                 if not _label_token(text, e) and not _not_a_name(e.text)]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []
     for sent in _bounded(text, sents):

@@ -148,6 +148,7 @@ _SEP_RE = re.compile(r"\s*(/|·|⋅|\*|\bper\b)\s*| {1,2}(?=\S)")
 _NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUM_RE = re.compile(rf"(?<![\w.,/)\]·])(?<!cid:){_NUM}(?:[eE][-+−]?\d+)?")
 _CARET, _SUPERS = r"\^\s*(?P<e1>[-+−]?\d{1,3})", r"(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+_BRACKET_TIMES10_RE = re.compile(rf"\s*\)\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
 _TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
 _POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻–])(?P<e3>\d{{1,2}})(?![\d.])")
 _SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty: "3.87158 (8) Å"
@@ -441,11 +442,28 @@ def parse_quantities(text: str) -> list[Quantity]:
     pos = 0
     while (m := _NUM_RE.search(text, pos)) is not None:
         q = _quantity_at(text, m)
+        q = _bracket_scaled(text, q) or q
         if all(math.isfinite(v) for v in (q.value, q.low or 0, q.high or 0, q.error or 0)):
             out.append(q)  # a number past the float range (1e999, 10^510) is no measurement
         pos = max(q.end, m.end())
     _share_list_units(text, out)
     return out
+
+
+def _bracket_scaled(text: str, q: Quantity) -> Quantity | None:
+    """``q`` scaled by the power of ten after its closing bracket, with the unit that follows it:
+    ``(0.58±0.13)×10-10m``, ``(0.04-0.10)×10-10m``; ``None`` when ``q`` is no bracketed mantissa."""
+    bracket = text.rfind("(", max(0, q.start - 2), q.start)
+    if q.unit is not None or bracket < 0 or text[bracket + 1 : q.start].strip():
+        return None
+    t = _BRACKET_TIMES10_RE.match(text, q.end)
+    if not t:
+        return None
+    factor = _pow10(t.group("e1") or t.group("e2") or t.group("e3"))
+    unit, uend = _unit_at(text, t.end())
+    scaled = {k: None if v is None else _round(v * factor) for k, v in (("low", q.low), ("high", q.high),
+                                                                       ("error", q.error))}
+    return _make(_round(q.value * factor), unit, bracket, uend if unit else t.end(), **scaled)
 
 
 def bounded(text: str, q: Quantity) -> Quantity:

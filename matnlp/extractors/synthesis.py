@@ -184,13 +184,14 @@ class OperationTyper:
 #: centrifuging, etching and removing separate a product (typed MixingOperation there, a type it does not have),
 #: and "was made by mixing" starts a synthesis as "prepared" does.
 OPERATION_CLASSES = (
-    (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*|infiltrat\w*|impregnat\w*"),
+    (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*|infiltrat\w*|impregnat\w*|soak(?:ed|ing)?|"
+                r"immers(?:ed|ing|ion)"),
      "MixingOperation"),
     (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coat(?:ed|ing)|cast(?:ed)?|tape[- ]cast\w*|"
                 r"(?:screen|transfer|inkjet)[- ]?print\w*|(?:sputter(?:ed)?[- ])?deposit(?:ed|ion|ing)?|sputter(?:ed|ing)|"
                 r"spray(?:ed|ing)|pipett?(?:ed|ing)|die[- ]cut|micro-?structured|patterned|detached"), "ShapingOperation"),
     (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|decant\w*|separated|"
-                r"collected|removed|etch(?:ed|ing)"), "SeparationOperation"),
+                r"collected|remov(?:ed|al|ing)|etch(?:ed|ing)"), "SeparationOperation"),
     (re.compile(r"made"), "StartingSynthesis"),
     (re.compile(r"(?:brush[- ])?paint\w*|applied|electro-?spinn?\w*|electrospun|spun|hot[- ]press\w*|"
                 r"assembled|attached|polish\w*|punch\w*|peel\w*|cut|sliced|mounted|laminat\w*"), "ShapingOperation"),
@@ -215,7 +216,8 @@ NOT_STEPS = re.compile(
     NON_OPERATIONS.pattern + r"|employed|utili[sz]ed|resulted|resulting|confirmed|chosen|selected|varied|changed|"
     r"evaluated|inspected|identified|examined|verified|obtain|get|yield|"
     r"scratched|mimicking|kept|keeping|set|controlled|(?:slurry )?viscosity|shrinkage|reuse|operated|moved|exposed|"
-    r"checked|stable|remained|followed|reached|elicited|switched|sampled|composed|designed|use|uses|adjusted"
+    r"checked|stable|remained|followed|reached|elicited|switched|sampled|composed|designed|use|uses|adjusted|"
+    r"revolved|rotated|transformed|[a-z]+ous"
 )
 #: Participles that name a step only when they say how ("was obtained by", "formed from", "kept at 80 °C").
 _HOW_ONLY = re.compile(r"obtained|formed|produced|resulted")
@@ -251,9 +253,10 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
             return False
     if not _is_step(text, step.end, word, NOT_STEPS):
         return False
-    if word in ("kept", "keeping") and not (step.conditions.temperature or step.conditions.time
-                                           or step.conditions.atmosphere or step.conditions.pressure):
-        return False  # "the distance between the target and substrate was kept at 80 mm"
+    if word in ("kept", "keeping") and not (step.conditions.temperature or step.conditions.time):
+        return False  # "the distance … was kept at 80 mm", "Background pressure was kept at 1.3 Pa": no dwell
+    if word == "addition" and _IN_ADDITION.search(text, max(0, a - 4), a) and text.startswith(" to", step.end):
+        return False  # "in addition to the organic material Urea"
     if _DONE.fullmatch(word) and not any(getattr(step.conditions, k) for k in CONDITION_KINDS if k != "other"):
         return False  # "the same set of experiments was performed": a step only with what it was done under
     if word.endswith("ing") and _ADJECTIVE_GERUND.match(text, step.end) and _ARTICLE_BEFORE.search(
@@ -275,6 +278,7 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
 
 
 _WORDLIKE = re.compile(r"[A-Za-z][A-Za-z -]*[a-z][A-Za-z -]*")
+_IN_ADDITION = re.compile(r"\b[Ii]n\s+$")
 _HEADING_BEFORE = re.compile(r"(?:^|\s)\d+(?:\.\d+)*\.?\s*$")
 _DONE = re.compile(r"performed|conducted|carried|done")
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the)\s+$", re.I)
@@ -295,20 +299,24 @@ _HEADING_WORD_BEFORE = re.compile(r"\b(?:Methods?|Experimental(?:\s+[Ss]ection|\
 _TABLE_CELLS = re.compile(rf"(?<!\S){CELL}(?= {CELL}(?:\s|$))")  # a cell with a cell after it
 
 
+# "was mixed with … using a wet mixing": the way a step just told was done, named again.
+_METHOD_BEFORE = re.compile(r"\b(?:using|via|by)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$")
 # "Before the deposition, …", "After the deposition of BZY … by PLD": a step already told, named again as a time.
 _TIME_REFERENCE = re.compile(r"\b(?:[Bb]efore|[Aa]fter|[Dd]uring|[Uu]pon|[Pp]rior to|[Ff]ollowing)\s+(?:the\s+)?"
                              r"(?:[\w-]+\s+){0,2}$")
 
 
 def _told_steps(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
-    """Steps less those that only name a step told shortly before: a noun after before/after/during or before
-    "stages"/"process" ("after coating, …", "The mixing stages were performed …"), without conditions of its own (a
+    """Steps less those that only name a step told shortly before: a noun after before/after/during, before
+    "stages"/"process" or after using/via/by ("after coating, …", "The mixing stages were performed …", "mixed …
+    using a wet mixing", then only without materials of its own), without conditions of its own (a
     device aside), with the stem of a step in the :data:`_TOLD_WITHIN` characters before ("After stirring for 2 h
     at 80 °C" says more and stays)."""
     out: list[SynthesisStep] = []
     for step in steps:
         a, word = step.start, step.operation.lower()
-        named = _TIME_REFERENCE.search(text, max(0, a - 40), a) or _STAGES_AFTER.match(text, step.end)
+        named = (_TIME_REFERENCE.search(text, max(0, a - 40), a) or _STAGES_AFTER.match(text, step.end)
+                 or (_METHOD_BEFORE.search(text, max(0, a - 30), a) and not step.materials))
         if (named and not word.endswith("ed")
                 and not any(getattr(step.conditions, kind) for kind in CONDITION_KINDS if kind != "device")
                 and any(_same_stem(s.operation, word) for s in out if a - s.start <= _TOLD_WITHIN)):
@@ -334,7 +342,8 @@ def _done_folded(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
     return out
 
 
-_WAS_BEFORE = re.compile(r"\s+(?:was|were)\s+(?:then\s+|also\s+|subsequently\s+)?")
+# " was ", " of the resultant ash was then ": between an operation and the "carried out" reporting it
+_WAS_BEFORE = re.compile(r"\s+(?:of\s+[^.;]{1,60}?\s+)?(?:was|were)\s+(?:then\s+|also\s+|subsequently\s+)?")
 _TOLD_WITHIN = 600
 _STAGES_AFTER = re.compile(r"\s+(?:stages?|steps?|process(?:es)?|procedures?)\b")
 _SUFFIX = re.compile(r"(?:ation|ition|ion|ing|ied|ed|ment|s)$")
