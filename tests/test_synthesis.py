@@ -413,3 +413,23 @@ def test_round_10_step_classes(text, ops, expected):
 ])
 def test_round_10_operation_types(token, expected):
     assert default_typer().type(token) == expected
+
+
+@pytest.mark.parametrize(("token", "expected"), [
+    # round 11 (PMC4313086, oastm_02, steel_06): casting and forging shape, cleaning separates, chlorination heats
+    ("casting", "ShapingOperation"), ("forged", "ShapingOperation"), ("ultrasonically cleaned", "SeparationOperation"),
+    ("chlorination", "HeatingOperation"), ("pre-chlorination", "HeatingOperation"),
+])
+def test_round_11_operation_types(token, expected):
+    assert default_typer().type(token) == expected
+
+
+@pytest.mark.parametrize(("text", "ops", "expected"), [
+    # oastm_02: a flow stopped is no step
+    ("Once the CDC process was finished, the Cl2 flow was stopped immediately.", ["stopped"], []),
+    # PMC4313086: wetting and covering describe the slurry, not a step
+    ("The slurry wetted the plastic mold perfectly, forming a layer of slurry that covered the inner wall of the mold.",
+     ["wetted", "covered"], []),
+])
+def test_round_11_step_classes(text, ops, expected):
+    assert [s.operation for s in read_synthesis(text, _tagged(text, ops)).steps] == expected

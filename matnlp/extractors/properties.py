@@ -30,6 +30,7 @@ from functools import cache, lru_cache
 
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
+from ..chem.elements import ELEMENTS
 from .materials import MATERIAL_LABELS, extract_materials
 from .quantities import APPROX, CELL, CHANGE_VERB, TABLE_ID, Quantity, bounded, parse_quantities, parse_unit
 from .relations import Scorers, default_scorers, default_tagger, material_features, value_features
@@ -119,6 +120,7 @@ _BRACKETED = re.compile(r"\[[^\[\]]*$")
 # Steps of a process whose temperature, time, pressure or atmosphere is chosen, not measured ("sintering temperature",
 # "maximum annealing temperature", "operating temperatures").
 _PROCESS = (r"(?:sintering|annealing|calcination|calcining|firing|deposition|growth|synthesis|drying|ag(?:e?ing)|"
+            r"canister|line|bubbler|precursor|stage|substrate|chamber|bath|furnace|reactor|oven|evaporation|ambient|"
             r"processing|operating|operation|working|testing|test|measurement|measuring|curing|tempering|austeniti[sz]ing|"
             r"hot[- ]pressing|heat[- ]treatment|pyrolysis|carboni[sz]ation|mo(?:u)?ld|melt|holding|dwell)")
 # Settings of a measurement or protocol (issue: audit class 6), never material properties.
@@ -136,7 +138,9 @@ _SETTING_NAME = re.compile(
     r"photon?\s+energ(?:y|ies)|"
     r"(?:constant|applied)\s+(?:current|voltage|potential|bias|load|stress|strain|field|pressure)"
     r"(?:\s+densit(?:y|ies))?|ramping\s+rates?|bias(?:\s+(?:voltages?|potentials?))?|"
-    r"(?:target|source|working|nozzle|tip)[\w-]*\s+distances?|(?:nominal|spatial|lateral|energy|depth)\s+resolutions?|"
+    r"(?:target|source|working|nozzle|tip|t-s)[\w-]*(?:\s+\([^()]*\))?\s+distances?|(?:nominal|spatial|lateral|energy|depth)\s+resolutions?|"
+    r"(?:mass|gas)\s+flows?|(?:scanning|scan|analy[sz]ed|analysis|probed)\s+areas?|(?:energy|voltage|potential|angular)\s+"
+    r"steps?|(?:ar|argon|gas|working|base|background|deposition|sputtering|chamber|total)\s+pressures?|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -147,7 +151,7 @@ _SOURCE_NAME = re.compile(r"(?i)(?:\b(?:light|uv|visible|laser)\s+)?(?:irradiati
 _CONDITION_NAME = re.compile(
     r"(?i)(?:(?:high|higher|low|lower|intermediate|elevated|moderate|room|oxygen|partial|measuring|measurement)\s+)*"
     r"(?:temperatures?|pressures?|p\s*O2|frequenc(?:y|ies)|potentials?|voltages?|current\s+densit(?:y|ies)|times?|"
-    r"humidit(?:y|ies))")
+    r"humidit(?:y|ies)|durations?)")
 # Head nouns that name a quality, an observation, a plot or a class of material, not a quantity: "electrochemical
 # performance", "chemical stability", "GCD curve", "oxygen-ion conductors" take no value unless a lexicon term heads
 # them.
@@ -161,7 +165,9 @@ _QUALITIES = frozenset(
 # Words a tagger or the lexicon may read as a property that name none: "in the range of 100 to 2000 mS cm−1", "mean
 # value of 14 samples", "Tafel fitting were 0.43 mA/cm2", "constituent elements of Pt (78.9%)".
 _NO_NAMES = frozenset("range ranges mean means average averages factor factors fitting fittings fit fits unit units "
-                      "element elements order orders magnitude value values".split())
+                      "element elements order orders magnitude value values data testing test cell cells phase phases "
+                      "cycle cycles".split())
+_COMPOSITION_VARIABLES = frozenset("x y z".split())  # "x = 0.10": which composition, not a property
 # "dense = 60 µm" is a thickness, "Tensile specimens which were 1 mm in thickness" a specimen size
 _ADJECTIVE = re.compile(r"[a-z-]+(?:ous|ive|ic|able|ible|ile|al)|dense|porous")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
@@ -178,7 +184,7 @@ _DETERMINERS = frozenset("the a an its their this these those our his her".split
 _OWNER = re.compile(r"(?:the\s+)?(\S+?)['’]s\s+(?=\w)")
 _DEFINED = 6  # words before "(ABBR)" tried as its long form
 _WAVELENGTH = re.compile(r"(?i)λ|wavelengths?")
-_XRAY_SOURCE = re.compile(r"(?i)\bK\s*[αβ]|K-alpha|\bradiation\b")
+_XRAY_SOURCE = re.compile(r"(?i)\bK\s*[αβ]|K-alpha|\bradiation\b|\bneutron|\bNPD\b|diffractometer|synchrotron|beamline")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # Never-values among bare numbers (issue #16): a heading number ("3.4 Porosity", "3.1.1.The" at a line or
 # sentence start or after a layout gap), a superscript-style citation list ("cells 12,13"), an enumerator
@@ -219,7 +225,8 @@ _NUMBERED = r"\s*\(?(?:S|\d+\w?,\s*)*$"
 _FIGURE_REF = re.compile(rf"\b(?:{_FIGURE_WORDS})\.?{_NUMBERED}", re.I)
 _REFERENCE = re.compile(
     rf"(?:\b(?:{_FIGURE_WORDS}|Refs?|References?|Sections?|Schemes?|Steps?|Samples?|"
-    rf"Specimens?|Entry|Entries|Runs?|Batch(?:es)?|Chapters?|Appendix)\.?|\b(?:Nos?|Vols?|pp?)\.|#){_NUMBERED}", re.I
+    rf"Specimens?|Entry|Entries|Runs?|Batch(?:es)?|Chapters?|Appendix|Cells?|Devices?|Stages?|Cases?|Types?|Groups?|"
+    rf"Series)\.?|\b(?:Nos?|Vols?|pp?)\.|#){_NUMBERED}", re.I
 )
 
 
@@ -485,8 +492,11 @@ _EQUALS_AFTER = re.compile(r"\s*[=≈]\s*")
 # "Rp = 3.07%": a value assigned to a symbol
 _ASSIGNED = re.compile(r"(?<![\w)])([^\s=(),;:]{1,10})\s*[=≈]\s*$")
 _HELD_BEFORE = re.compile(r"\b(?:constant|applied|fixed)\s+$", re.I)
-_HELD_AT = re.compile(r"\b(?:[Aa]t|[Uu]nder)\s+(?:(?:a|an|the|relatively|very|high|higher|low|lower|constant|fixed|"
+_HELD_AT = re.compile(r"\b(?:[Aa]t|[Uu]nder)\s+(?:(?:a|an|the|\w+ly|very|high|higher|low|lower|constant|fixed|"
                       r"given|moderate|large|larger|small|smaller)\s+){0,3}$")
+# "energy step of 0.4eV", "the duration for CVD deposition": a step of a scan, the time or temperature of a process
+_STEP_AFTER = re.compile(r"\s+(?:steps?|increments?)\b")
+_FOR_PROCESS_AFTER = re.compile(rf"\s+(?:for|of)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PROCESS}s?\b", re.I)
 _SWEPT = re.compile(r"\bby\s+(?:chang|sweep|vary|varying|scann|ramp|stepp)\w*\b[^.;]*$", re.I)
 _RATIO_HELD = re.compile(r"\b(?:[Aa]t|with|keeping|using)\s+(?:(?:a|an|the)\s+)?\(?$")
 _HARDNESS_NAME = re.compile(r"(?i)hardness|^H(?:V|RC|RB|BW?)\d*$")
@@ -728,7 +738,7 @@ def material_mentions(text: str, sentences: Sequence[Sentence],
 def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: list[Entity],
                          scorers: Scorers | None) -> list[Property]:
     sentence = text[sent.start : sent.end]
-    qs = [] if _NOT_PROSE.search(sentence) else _sentence_quantities(text, sent, props + mats)
+    qs = [] if _NOT_PROSE.search(sentence) or _numeric_run(sentence) else _sentence_quantities(text, sent, props + mats)
     valued = [i for i, p in enumerate(props) if not takes_no_value(text, p)]
     links = _link_values(text, [props[i] for i in valued], qs, sent, scorers)
     values = {valued[k]: v for k, v in links.items()}
@@ -739,7 +749,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
         vals = _admissible(text, p, values.get(i, []))
         names = (_member_names(text, p, len(vals)) or _coordinated_names(text, p, len(vals))
                  or [canonical_name(p.text)] * len(vals))
-        setting = is_setting(_with_modifiers(text, p, sent), sentence) or _chosen(text, p)
+        setting = (is_setting(p.text, sentence) or is_setting(_with_modifiers(text, p, sent), sentence)
+                   or _chosen(text, p))
         out.extend(_property(p, q, material, sent, name, setting or _set_value(text, q, sent, p))
                    for q, name in zip(vals, names))
         if not vals:
@@ -759,6 +770,17 @@ _NOT_PROSE = re.compile(rf"\b10\.\d{{4,9}}/\S+|{TABLE_ID}")
 # A bare number next to a value is a cell of a table flattened into text ("0.75 M CGO 4.6 250 38 2.3", "SD = 0.27
 # 630 MPa 1.1·10 6").
 _CELL_BEFORE, _CELL_AFTER = re.compile(rf"(?:^|\s){CELL}\s+$"), re.compile(rf"\s+{CELL}(?=\s|$)")
+
+
+def _numeric_run(sentence: str) -> bool:
+    """Whether a "sentence" is a table flattened without its id: at least 15 numbers making up over a third of its
+    words ("x = 0.05 x = 0.1 a (Å) 3.85477(4) 3.85929(6) c (Å) 7.7420(1) …")."""
+    words = sentence.split()
+    numbers = sum(1 for w in words if _NUMERIC_WORD.match(w))
+    return numbers >= 15 and numbers * 3 > len(words)
+
+
+_NUMERIC_WORD = re.compile(r"[(\[]?[−-]?\d")
 
 
 def takes_no_value(text: str, p: Entity) -> bool:
@@ -806,6 +828,9 @@ def _chosen(text: str, p: Entity) -> bool:
                 or _HELD_BEFORE.search(text, max(0, p.start - 12), p.start)
                 or _HELD_AT.search(text, max(0, p.start - 40), p.start)
                 or _SWEPT.search(text, max(0, p.start - 120), p.start)
+                or _STEP_AFTER.match(text, p.end)
+                or (_CONDITION_NAME.fullmatch(canonical_name(p.text)) is not None
+                    and _FOR_PROCESS_AFTER.match(text, p.end) is not None)
                 or ("/" in p.text or "ratio" in p.text.lower()) and _RATIO_HELD.search(text, max(0, p.start - 14),
                                                                                        p.start))
 
@@ -824,15 +849,17 @@ def is_setting(name: str, sentence: str) -> bool:
 
 # "was limited to 5 mV", "applied to the tip was −0.05 V", "operating at constant 200kPa", "deposited at a substrate
 # temperature of 450°C", "increasing the chamber pressure to … 0.4 mbar"
-_SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|held|controlled|operat(?:ed|ing)|biased|deposited|using|(?:deposition|substrate|"
+_SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|held|controlled|operat(?:ed|ing)|biased|deposit(?:ed|ing)|sputtering|using|(?:deposition|substrate|"
                          r"chamber|carrier|base)\s+(?:temperatures?|pressures?))\b(?:[^.;:,]|\.(?=\d)){0,50}$"
                          # "Catalyst activities were evaluated at 1.55 V": the value a measurement was made at
-                         r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?$",
+                         r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?$"
+                         # "in ambient conditions (temperature of 27°C and …", "when T = 1873 K", "Considering fO = 1"
+                         r"|\bconditions?\s*\([^()]*$|\b(?:when|if|assuming|considering)\b[^.;]{0,30}[=≈]\s*$",
                          re.I)
 _RANGE_WORD = re.compile(r"\brange\b", re.I)
 _SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
 _HELD_VALUE_BEFORE = re.compile(r"\b(?:at|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
-_MODIFIERS = re.compile(r"(?:\b[A-Za-z][\w-]*\s+){1,2}$")
+_MODIFIERS = re.compile(r"(?:\b[A-Za-z][\w-]*\s+(?:\([^()\s]{1,10}\)\s+)?){1,2}$")  # "Target-to-substrate (T-S) "
 _RANGE_BEFORE = re.compile(r"\brange\s+(?:of\s+|between\s+|from\s+)?(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
 
 
@@ -849,8 +876,9 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     if _CONDITION_NAME.fullmatch(canonical_name(p.text)) and (
             q.low is not None or _SWEEP_BEFORE.search(text, max(sent.start, q.start - 40), q.start)):
         return True
-    if q.end <= p.start and _HELD_VALUE_BEFORE.search(text, max(sent.start, q.start - 12), q.start):
-        return True
+    if (q.end <= p.start or _CONDITION_NAME.fullmatch(canonical_name(p.text))) and _HELD_VALUE_BEFORE.search(
+            text, max(sent.start, q.start - 12), q.start):
+        return True  # "at 100% relative humidity", "high temperature (i.e. at 300°C)"
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
 
 
@@ -873,22 +901,58 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     if _CHANGE_NAME_AFTER.match(text, p.end):
         return []
     name = defined_names(text).get(p.text.strip(), p.text)  # "Ph" is a power density, no "60 wt%"
-    return [q for q in values if compatible(name, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 90), q.start)
+    if _BOND.fullmatch(p.text.strip()):
+        return []  # "binding energy of C-Si (282.7eV)": the bond names the peak, not the quantity
+    element = _ELEMENT_NAME.fullmatch(p.text.strip()) is not None
+    return [q for q in values if compatible(name, q) and not (element and (q.unit is None or q.unit in _PERCENTS))
+            and not _bin_bound(text, p, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 90), q.start)
             and _measures(text, p, q)
             and not _CHANGE_AFTER.match(text, q.end) and not _assigned_elsewhere(text, p, q) and _bare_ok(text, p, q)
             and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)]
 
 
+_SYMBOL_ELEMENTS = frozenset("Re Pr Ra Tc Tm Ta Tb Te Cd Cs".split())
+# An element or an XPS line ("O", "Zr 3d", "O 1s") given a share or a bare number names what the share is of
+# ("Zr 3d = 24.2%", "Cl (1.8at.%)", "lengths of Sr, Co, Nb, and O were 7.02, …"), not a property; a bond names a peak.
+_ORBITAL = r"\s*\d[spdf](?:\d/2)?"
+_ELEMENT_NAME = re.compile(
+    rf"(?:{'|'.join(sorted(ELEMENTS, key=len, reverse=True))}){_ORBITAL}|O|"
+    # a two-letter symbol alone, less those that are also the symbols of quantities (Re, Pr, Ra, Tc, Tm, Ta, Cd, Cs)
+    rf"(?:{'|'.join(e for e in ELEMENTS if len(e) == 2 and e not in _SYMBOL_ELEMENTS)})")
+_BOND = re.compile(rf"(?:{'|'.join(sorted(ELEMENTS, key=len, reverse=True))})\s*[-–═=≡]\s*"
+                   rf"(?:{'|'.join(sorted(ELEMENTS, key=len, reverse=True))})")
+_PERCENTS = frozenset({"%", "at%", "wt%", "mol%", "vol%", "ppm"})
+# "inclusions with sizes below 4 μm … reach 78.3%": the bound of a class of particles whose share the sentence
+# gives, not a value
+_BOUND_BEFORE = re.compile(r"\b(?:(?:less|smaller|larger|greater|more|lower|higher)\s+than|below|above|under|over|exceeding)"
+                           rf"\s+{APPROX}$", re.I)
+_CLASS_BEFORE = re.compile(r"\b(?:with|of)\s+(?:an?\s+|the\s+)?$", re.I)
+_SHARE_CUE = re.compile(r"\b(?:account(?:s|ed|ing)?\s+for|proportions?|occup(?:y|ies|ied)|fractions?|percentages?|"
+                        r"shares?|exceed(?:s|ed)?)\b", re.I)
+
+
+def _bin_bound(text: str, p: Entity, q: Quantity) -> bool:
+    """Whether ``q`` bounds a class of things whose share the sentence gives rather than measuring ``p``: "oxide
+    inclusions with a size less than 8 μm account for more than 90%", "The Al2O3 inclusions with sizes of 2–4 μm
+    occupy the largest proportion of 50.7%"."""
+    if q.low is None and not _BOUND_BEFORE.search(text, max(0, q.start - 24), q.start):
+        return False
+    if _CLASS_BEFORE.search(text, max(0, p.start - 30), p.start) is None:
+        return False
+    start, end = text.rfind(". ", 0, p.start), text.find(". ", q.end)
+    return _SHARE_CUE.search(text, start + 1, end if end > 0 else len(text)) is not None
+
+
 # "a voltage difference between the Cell-A and Cell-B is only 0.5 mV": a change, not a value of the voltage
 _CHANGE_NAME_AFTER = re.compile(r"\s+(?:difference|shift|change|variation)s?\b", re.I)
 # "40 nm-thick", "30mm in diameter and 7mm in height": the value says what it measures
-_MEASURED_AS = re.compile(r"(?:\s*-|\s+in\s+)(thick(?:ness)?|thin|diameter|height|high|length|long|width|wide|depth|deep|"
-                          r"radius|size)\b", re.I)
+_MEASURED_AS = re.compile(r"(?:\s*-|\s+in\s+(?:[\w-]+\s+)?)(thick(?:ness)?|thin|diameter|height|high|length|long|width|wide|"
+                          r"depth|deep|radius|size|amplitude)\b", re.I)
 _MEASURE_STEMS = {"thick": ("thick",), "thickness": ("thick",), "thin": ("thick", "thin"), "diameter": ("diamet", "size"),
                   "height": ("height",), "high": ("height",), "length": ("length",), "long": ("length",),
                   "width": ("width",), "wide": ("width",), "depth": ("depth",), "deep": ("depth",),
-                  "radius": ("radi",), "size": ("size", "diamet")}
+                  "radius": ("radi",), "size": ("size", "diamet"), "amplitude": ("amplitude",)}
 
 
 def _measures(text: str, p: Entity, q: Quantity) -> bool:
@@ -1069,10 +1133,11 @@ def _after_bracket(e: Entity) -> Entity:
 
 
 def _not_a_name(name: str) -> bool:
-    """A mention that names no property: a unit (``wt%``) or a word that is no quantity (``range``, ``mean``,
-    ``factor``, ``fitting``, ``elements``)."""
+    """A mention that names no property: a unit (``wt%``), a composition variable (``x``) or a word that is no
+    quantity (``range``, ``mean``, ``factor``, ``fitting``, ``elements``, ``data``)."""
     name = canonical_name(name.strip(" ()"))
-    return name.lower() in _NO_NAMES or (parse_unit(name).known and not _SYMBOL.fullmatch(name))
+    return (name.lower() in _NO_NAMES or name in _COMPOSITION_VARIABLES
+            or (parse_unit(name).known and not _SYMBOL.fullmatch(name)))
 
 
 def _without_owner(e: Entity) -> Entity:

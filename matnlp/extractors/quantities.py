@@ -56,7 +56,7 @@ ATOMS: dict[str, _Atom] = {
     "kJ": _Atom(1e3, _ENERGY), "MJ": _Atom(1e6, _ENERGY), "cal": _Atom(4.184, _ENERGY),
     "kcal": _Atom(4184, _ENERGY), "Wh": _Atom(3600, _ENERGY), "kWh": _Atom(3.6e6, _ENERGY),
     "m": _Atom(1, _LEN), "km": _Atom(1e3, _LEN), "cm": _Atom(1e-2, _LEN), "mm": _Atom(1e-3, _LEN),
-    "µm": _Atom(1e-6, _LEN), "nm": _Atom(1e-9, _LEN), "Å": _Atom(1e-10, _LEN), "pm": _Atom(1e-12, _LEN),
+    "µm": _Atom(1e-6, _LEN), "nm": _Atom(1e-9, _LEN), "Å": _Atom(1e-10, _LEN), "pm": _Atom(1e-12, _LEN), "fm": _Atom(1e-15, _LEN),
     "g": _Atom(1e-3, _MASS), "kg": _Atom(1, _MASS), "mg": _Atom(1e-6, _MASS), "µg": _Atom(1e-9, _MASS),
     "L": _Atom(1e-3, _VOLUME), "mL": _Atom(1e-6, _VOLUME), "µL": _Atom(1e-9, _VOLUME),
     "mol": _Atom(1, _AMOUNT), "mmol": _Atom(1e-3, _AMOUNT), "µmol": _Atom(1e-6, _AMOUNT),
@@ -144,9 +144,9 @@ _ATOM_RE = re.compile(
 # A degree Celsius with the digits of a flattened citation superscript glued on ("at 400 °C10 and", "°C4,5."):
 # a temperature never has an exponent.
 _CITED_DEGREE_RE = re.compile(r"(°C|℃|ºC|˚C|◦C)(?=\d{1,3}(?:[,–-]\d{1,3})*(?:[\s.,;)]|$))")
-_SEP_RE = re.compile(r"\s*(/|·|⋅|\*|\bper\b)\s*| {1,2}(?=\S)")
+_SEP_RE = re.compile(r"\s*(/|·|⋅|∙|•|\*|\bper\b)\s*| {1,2}(?=\S)")
 _NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-_NUM_RE = re.compile(rf"(?<![\w.,/)\]·])(?<!cid:){_NUM}(?:[eE][-+−]?\d+)?")
+_NUM_RE = re.compile(rf"(?<![\w.,/)\]·∙•])(?<!cid:){_NUM}(?:[eE][-+−]?\d+)?")
 _CARET, _SUPERS = r"\^\s*(?P<e1>[-+−]?\d{1,3})", r"(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 _BRACKET_TIMES10_RE = re.compile(rf"\s*\)\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
 _TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
@@ -160,7 +160,7 @@ CHANGE_VERB = (r"(?:increas|decreas|chang|rise|rose|drop|fell|fall|grew|grow|red
                r"went|jump)\w*")
 #: "About", "ca.", "~" before a number.
 APPROX = r"(?:about\s+|approximately\s+|ca\.\s*|[~∼≈]\s*)?"
-_CHANGE_FROM = re.compile(rf"(?i)\b{CHANGE_VERB}\s+from\s+{APPROX}$")
+_CHANGE_FROM = re.compile(rf"(?i)\b{CHANGE_VERB}(?:\s+by\s+[^.;]{{0,25}}?)?\s+from\s+{APPROX}$")  # "increased by almost 5 times from"
 #: A table flattened into text: the id the PMC texts open a table with, and a bare number as its cells print it
 #: (a list item ends with a comma: "1.076, 1.051 and 0.979 V").
 TABLE_ID = r"-t\d{3}_Table\b"
@@ -168,7 +168,7 @@ CELL = r"[(\[]?[−-]?\d[\d.·]*[)\]]?%?"
 _BETWEEN_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _APPROX_RE = re.compile(r"[~∼≈]?\s*")
 # Two-atom denominators written without exponents: "W/mK", "W/m K", "cm2/Vs", "cm2/V s".
-_COMPACT_DENOM_RE = re.compile(r"(m|cm|mm|V)[ ·⋅]?(K|s)(?![\wµμΩ%°])")
+_COMPACT_DENOM_RE = re.compile(r"(m|cm|mm|V)[ ·⋅∙•]?(K|s)(?![\wµμΩ%°])")
 # "0.1 C" is a C-rate only with a charge/discharge/cycling/current-rate cue before it or "rate" after it.
 _C_RATE_RE = re.compile(r"[ \u00a0\u2009\u202f]?C(?![\w°-]|\.\w)(?:[\s-]rates?\b)?")
 _C_RATE_CUE = re.compile(r"(?i)\b(?:dis)?charg|\bcycl|(?<!heating )(?<!cooling )\brates?\b|\bcurrent")
@@ -396,13 +396,20 @@ def _number_at(text: str, m: re.Match) -> tuple[float, int]:
     """Value and end of the number matched by ``_NUM_RE``, extended by ``× 10−3``, ``10^5`` or ``10−3``."""
     value, end = _float(m.group()), m.end()
     t = _TIMES10_RE.match(text, end)
-    if t:
+    if t and not _glued_count(text, t, value):
         return _round(value * _pow10(t.group("e1") or t.group("e2") or t.group("e3"))), t.end()
     if m.group() == "10":
         p = _POW10_RE.match(text, end)
         if p and (p.group("e1") or p.group("e2") or _flattened_power(p)):
             return _pow10(p.group("e1") or p.group("e2") or "-" + p.group("e3")), p.end()
     return value, end
+
+
+def _glued_count(text: str, t: re.Match, value: float) -> bool:
+    """Whether ``× 1024`` after ``value`` is a second count ("1280 × 1024 pixel") rather than a flattened power of
+    ten ("1.2 × 1024 cm−3", "7–10×10 20 cm−3"): unsigned digits glued to the 10, after a number of 10 or more."""
+    e3 = t.group("e3")
+    return bool(e3) and e3[0].isdigit() and not text[t.start("e3") - 1].isspace() and abs(value) >= 10
 
 
 def _pow10(exponent: str) -> float:
@@ -447,7 +454,33 @@ def parse_quantities(text: str) -> list[Quantity]:
             out.append(q)  # a number past the float range (1e999, 10^510) is no measurement
         pos = max(q.end, m.end())
     _share_list_units(text, out)
+    return _products(text, out)
+
+
+def _products(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Quantities with the sides of an area or a volume multiplied out: ``10 × 10 mm2`` is 100 mm2, ``3 × 3 × 10
+    mm3`` 90 mm3; sides whose count does not match the unit's power of length (``φ10 mm×80 mm``) stay apart."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        j = i
+        while j + 1 < len(qs) and qs[j].unit is None and _TIMES_RE.fullmatch(text, qs[j].end, qs[j + 1].start):
+            j += 1
+        last = qs[j]
+        if j > i and last._unit is not None and last._unit.known and last._unit.dims == _length_power(j - i + 1):
+            value = math.prod(q.value for q in qs[i : j + 1])
+            out.append(_make(_round(value), last._unit, qs[i].start, last.end))
+        else:
+            out.extend(qs[i : j + 1])
+        i = j + 1
     return out
+
+
+_TIMES_RE = re.compile(r"\s*[×xX*]\s*")
+
+
+def _length_power(n: int) -> tuple[int, ...]:
+    return _dims(m=n)
 
 
 def _bracket_scaled(text: str, q: Quantity) -> Quantity | None:

@@ -187,12 +187,14 @@ OPERATION_CLASSES = (
     (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*|infiltrat\w*|impregnat\w*|soak(?:ed|ing)?|"
                 r"immers(?:ed|ing|ion)"),
      "MixingOperation"),
-    (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coat(?:ed|ing)|cast(?:ed)?|tape[- ]cast\w*|"
+    (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coat(?:ed|ing)|cast(?:ed|ing)?|tape[- ]cast\w*|forg(?:ed|ing)|"
                 r"(?:screen|transfer|inkjet)[- ]?print\w*|(?:sputter(?:ed)?[- ])?deposit(?:ed|ion|ing)?|sputter(?:ed|ing)|"
                 r"spray(?:ed|ing)|pipett?(?:ed|ing)|die[- ]cut|micro-?structured|patterned|detached"), "ShapingOperation"),
-    (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|decant\w*|separated|"
+    (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|(?:ultrasonically[- ])?clean(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|"
+                r"decant\w*|separated|"
                 r"collected|remov(?:ed|al|ing)|etch(?:ed|ing)"), "SeparationOperation"),
     (re.compile(r"made"), "StartingSynthesis"),
+    (re.compile(r"(?:pre-?)?chlorinat\w*|pyroly[sz]\w*|carboni[sz](?:ed|ation)"), "HeatingOperation"),
     (re.compile(r"(?:brush[- ])?paint\w*|applied|electro-?spinn?\w*|electrospun|spun|hot[- ]press\w*|"
                 r"assembled|attached|polish\w*|punch\w*|peel\w*|cut|sliced|mounted|laminat\w*"), "ShapingOperation"),
 )
@@ -217,7 +219,7 @@ NOT_STEPS = re.compile(
     r"evaluated|inspected|identified|examined|verified|obtain|get|yield|"
     r"scratched|mimicking|kept|keeping|set|controlled|(?:slurry )?viscosity|shrinkage|reuse|operated|moved|exposed|"
     r"checked|stable|remained|followed|reached|elicited|switched|sampled|composed|designed|use|uses|adjusted|"
-    r"revolved|rotated|transformed|[a-z]+ous"
+    r"revolved|rotated|transformed|wetted|covered|stopped|changing|delivered|[a-z]+ous"
 )
 #: Participles that name a step only when they say how ("was obtained by", "formed from", "kept at 80 °C").
 _HOW_ONLY = re.compile(r"obtained|formed|produced|resulted")
