@@ -682,3 +682,35 @@ def test_products_and_powers_of_ten():
     assert read("1.2 × 1024 cm−3") == [(1.2e24, "cm-3")]  # a flattened superscript after a mantissa
     assert read("coherent scattering lengths of 5.803 fm") == [(5.803, "fm")]
     assert read("increased by almost 5 times from 0.24 to 1.20 Ω cm2")[1:] == [(0.24, "Ω cm2"), (1.2, "Ω cm2")]
+
+
+@pytest.mark.parametrize(("sentence", "check"), [
+    # PMC6164086: the span an impedance measurement swept, written "frequency range: 1 MHz–0.1 Hz"
+    ("EIS measurement was conducted under OCV (amplitude: 10 mV, frequency range: 1 MHz–0.1 Hz).",
+     lambda got: not [g for g in got if "Hz" in (g[2] or "") and not g[3]]),
+    # electrolysis_01: the energy of an X-ray source, a DC potential, a sputter pressure "with" its value
+    ("XPS studies were carried out on a PHI Quantera II spectrometer with Al Kα radiation with the energy of 1453 eV.",
+     lambda got: got and all(setting for *_, setting in got)),
+    ("For the WO3 films on Ni foam, the impedance response with a DC potential of 0 V was recorded.",
+     lambda got: got and all(setting for *_, setting in got)),
+    ("Linear sweep voltammetry showing the effect of varying the O2/Ar ratio with 30 mTorr pressure and 200 W power.",
+     lambda got: got and all(setting for *_, setting in got)),
+    # semi_01: output filter wavelengths and a laser line are settings of the imaging
+    ("UV-PL imaging pictures were collected for different output filter wavelengths from 420 nm to 490 nm.",
+     lambda got: got and all(setting for *_, setting in got)),
+    ("PL spectroscopy at RT has been used with a He-Cd (λ=325 nm) laser as the excitation source.",
+     lambda got: got and all(setting for *_, setting in got)),
+    # electrolysis_01: a method or an electrolyte names no property
+    ("The film thickness determined by a Veeco Dektak 150 surface profilometry instrument was 165 ± 10 nm.",
+     lambda got: [g[0] for g in got] == ["film thickness"]),
+    ("The electrolyte was 0.5 M H2SO4 (pH 0), which was purged by nitrogen flow for 5 min.",
+     lambda got: not [g for g in got if g[0] == "electrolyte"]),
+    # PMC6073263: "low melting point glass" is a material, its melting point no value
+    ("The composites with weight ratio of 8YSZ: low melting point glass powder = 9:1 and 7:3 were also synthesized at "
+     "700 °C.", lambda got: not [g for g in got if "melting" in g[0]]),
+    # and a measured melting point stays a value
+    ("The glass has a melting point of 700 °C.", lambda got: [g[:3] for g in got] == [("melting point", 700.0, "°C")]),
+])
+def test_round_12_classes(sentence, check):
+    got = [(p.name, p.value.value, p.unit, p.setting) for p in extract_properties(sentence) if p.value is not None]
+    assert check(got), got

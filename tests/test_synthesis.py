@@ -433,3 +433,12 @@ def test_round_11_operation_types(token, expected):
 ])
 def test_round_11_step_classes(text, ops, expected):
     assert [s.operation for s in read_synthesis(text, _tagged(text, ops)).steps] == expected
+
+
+@pytest.mark.parametrize(("token", "expected"), [
+    # round 12 (electrolysis_01): evaporation and sputtering that deposit a film shape it
+    ("co-evaporation", "ShapingOperation"), ("electron gun evaporation", "ShapingOperation"),
+    ("Pre-sputtering", "ShapingOperation"), ("evaporated", "DryingOperation"),
+])
+def test_round_12_operation_types(token, expected):
+    assert default_typer().type(token) == expected

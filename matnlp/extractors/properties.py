@@ -141,6 +141,7 @@ _SETTING_NAME = re.compile(
     r"(?:target|source|working|nozzle|tip|t-s)[\w-]*(?:\s+\([^()]*\))?\s+distances?|(?:nominal|spatial|lateral|energy|depth)\s+resolutions?|"
     r"(?:mass|gas)\s+flows?|(?:scanning|scan|analy[sz]ed|analysis|probed)\s+areas?|(?:energy|voltage|potential|angular)\s+"
     r"steps?|(?:ar|argon|gas|working|base|background|deposition|sputtering|chamber|total)\s+pressures?|"
+    r"(?:ac|dc)\s+(?:potentials?|voltages?)|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|λ\s*(?:in|out|ex)\b|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -151,7 +152,7 @@ _SOURCE_NAME = re.compile(r"(?i)(?:\b(?:light|uv|visible|laser)\s+)?(?:irradiati
 _CONDITION_NAME = re.compile(
     r"(?i)(?:(?:high|higher|low|lower|intermediate|elevated|moderate|room|oxygen|partial|measuring|measurement)\s+)*"
     r"(?:temperatures?|pressures?|p\s*O2|frequenc(?:y|ies)|potentials?|voltages?|current\s+densit(?:y|ies)|times?|"
-    r"humidit(?:y|ies)|durations?)")
+    r"humidit(?:y|ies)|durations?|powers?)")
 # Head nouns that name a quality, an observation, a plot or a class of material, not a quantity: "electrochemical
 # performance", "chemical stability", "GCD curve", "oxygen-ion conductors" take no value unless a lexicon term heads
 # them.
@@ -166,8 +167,9 @@ _QUALITIES = frozenset(
 # value of 14 samples", "Tafel fitting were 0.43 mA/cm2", "constituent elements of Pt (78.9%)".
 _NO_NAMES = frozenset("range ranges mean means average averages factor factors fitting fittings fit fits unit units "
                       "element elements order orders magnitude value values data testing test cell cells phase phases "
-                      "cycle cycles".split())
+                      "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double".split())
 _COMPOSITION_VARIABLES = frozenset("x y z".split())  # "x = 0.10": which composition, not a property
+_METHOD_NAME = re.compile(r"(?i)(?:metry|scopy|graphy)$")  # "determined by … surface profilometry … was 165 nm"
 # "dense = 60 µm" is a thickness, "Tensile specimens which were 1 mm in thickness" a specimen size
 _ADJECTIVE = re.compile(r"[a-z-]+(?:ous|ive|ic|able|ible|ile|al)|dense|porous")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
@@ -183,8 +185,9 @@ _MEASURE_AFTER = re.compile(rf"[ -]{_MEASURE}\b", re.I)
 _DETERMINERS = frozenset("the a an its their this these those our his her".split())
 _OWNER = re.compile(r"(?:the\s+)?(\S+?)['’]s\s+(?=\w)")
 _DEFINED = 6  # words before "(ABBR)" tried as its long form
-_WAVELENGTH = re.compile(r"(?i)λ|wavelengths?")
-_XRAY_SOURCE = re.compile(r"(?i)\bK\s*[αβ]|K-alpha|\bradiation\b|\bneutron|\bNPD\b|diffractometer|synchrotron|beamline")
+_WAVELENGTH = re.compile(r"(?i)λ|wavelengths?|energ(?:y|ies)|radiation")  # of a source named in the sentence
+_XRAY_SOURCE = re.compile(r"(?i)\bK\s*[αβ]|K-alpha|\bradiation\b|\bneutron|\bNPD\b|diffractometer|synchrotron|beamline|"
+                          r"\blasers?\b|\blamps?\b|excitation\s+source")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # Never-values among bare numbers (issue #16): a heading number ("3.4 Porosity", "3.1.1.The" at a line or
 # sentence start or after a layout gap), a superscript-style citation list ("cells 12,13"), an enumerator
@@ -496,6 +499,9 @@ _HELD_AT = re.compile(r"\b(?:[Aa]t|[Uu]nder)\s+(?:(?:a|an|the|\w+ly|very|high|hi
                       r"given|moderate|large|larger|small|smaller)\s+){0,3}$")
 # "energy step of 0.4eV", "the duration for CVD deposition": a step of a scan, the time or temperature of a process
 _STEP_AFTER = re.compile(r"\s+(?:steps?|increments?)\b")
+# "frequency range: 1 MHz–0.1 Hz", "in the potential region from 0 to − 0.7 V": the span a measurement swept (only
+# after the generic name of a condition: "the particle size ranges from 10 to 50 nm" is a finding)
+_SWEEP_AFTER = re.compile(r"\s+(?:ranges?|regions?|windows?)\b")
 _FOR_PROCESS_AFTER = re.compile(rf"\s+(?:for|of)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PROCESS}s?\b", re.I)
 _SWEPT = re.compile(r"\bby\s+(?:chang|sweep|vary|varying|scann|ramp|stepp)\w*\b[^.;]*$", re.I)
 _RATIO_HELD = re.compile(r"\b(?:[Aa]t|with|keeping|using)\s+(?:(?:a|an|the)\s+)?\(?$")
@@ -783,12 +789,21 @@ def _numeric_run(sentence: str) -> bool:
 _NUMERIC_WORD = re.compile(r"[(\[]?[−-]?\d")
 
 
+_MODIFIER_OF_MATERIAL = re.compile(r"\b(?:low|high)[- ]$", re.I)
+_MATERIAL_NOUN = re.compile(r"(?i)^[\w -]*?\b(?:glass(?:es)?|powders?|silica|carbon|alumina|alloys?|solders?|metals?|"
+                            r"polymers?|supports?)\b")
+
+
 def takes_no_value(text: str, p: Entity) -> bool:
-    """Whether a property mention can have no value: when no lexicon term heads it, a quality
+    """Whether a property mention can have no value: a name used as a modifier of a material ("low melting point
+    glass"); when no lexicon term heads it, a quality
     (:data:`_QUALITIES`), an adjective (``dense``) or an acronym the paper defines as something that is no property
     (``porous carbon prepared by DLW on PI (DLWP)``: a sample code). Settings keep their values, flagged
     (:attr:`Property.setting`)."""
     name = canonical_name(p.text)
+    if _MODIFIER_OF_MATERIAL.search(text, max(0, p.start - 6), p.start) and _MATERIAL_NOUN.search(
+            text[p.start : p.end + 12]):
+        return True  # "low melting point glass powder", "high surface area silica"
     if expected_dims(name) is not None:
         return False
     words = name.split()
@@ -830,7 +845,7 @@ def _chosen(text: str, p: Entity) -> bool:
                 or _SWEPT.search(text, max(0, p.start - 120), p.start)
                 or _STEP_AFTER.match(text, p.end)
                 or (_CONDITION_NAME.fullmatch(canonical_name(p.text)) is not None
-                    and _FOR_PROCESS_AFTER.match(text, p.end) is not None)
+                    and (_FOR_PROCESS_AFTER.match(text, p.end) or _SWEEP_AFTER.match(text, p.end)) is not None)
                 or ("/" in p.text or "ratio" in p.text.lower()) and _RATIO_HELD.search(text, max(0, p.start - 14),
                                                                                        p.start))
 
@@ -859,8 +874,9 @@ _SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|hel
 _RANGE_WORD = re.compile(r"\brange\b", re.I)
 _SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
 _HELD_VALUE_BEFORE = re.compile(r"\b(?:at|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+_WITH_VALUE_BEFORE = re.compile(r"\b(?:with|and)\s+(?:a\s+|an\s+)?$", re.I)  # "with 30 mTorr pressure and 200 W power"
 _MODIFIERS = re.compile(r"(?:\b[A-Za-z][\w-]*\s+(?:\([^()\s]{1,10}\)\s+)?){1,2}$")  # "Target-to-substrate (T-S) "
-_RANGE_BEFORE = re.compile(r"\brange\s+(?:of\s+|between\s+|from\s+)?(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
+_RANGE_BEFORE = re.compile(r"\b(?:range|region|window)\s*:?\s+(?:of\s+|between\s+|from\s+)?(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
 
 
 def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
@@ -876,9 +892,11 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     if _CONDITION_NAME.fullmatch(canonical_name(p.text)) and (
             q.low is not None or _SWEEP_BEFORE.search(text, max(sent.start, q.start - 40), q.start)):
         return True
-    if (q.end <= p.start or _CONDITION_NAME.fullmatch(canonical_name(p.text))) and _HELD_VALUE_BEFORE.search(
-            text, max(sent.start, q.start - 12), q.start):
+    condition = _CONDITION_NAME.fullmatch(canonical_name(p.text)) is not None
+    if (q.end <= p.start or condition) and _HELD_VALUE_BEFORE.search(text, max(sent.start, q.start - 12), q.start):
         return True  # "at 100% relative humidity", "high temperature (i.e. at 300°C)"
+    if condition and q.end <= p.start and _WITH_VALUE_BEFORE.search(text, max(sent.start, q.start - 8), q.start):
+        return True
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
 
 
@@ -1136,7 +1154,7 @@ def _not_a_name(name: str) -> bool:
     """A mention that names no property: a unit (``wt%``), a composition variable (``x``) or a word that is no
     quantity (``range``, ``mean``, ``factor``, ``fitting``, ``elements``, ``data``)."""
     name = canonical_name(name.strip(" ()"))
-    return (name.lower() in _NO_NAMES or name in _COMPOSITION_VARIABLES
+    return (name.lower() in _NO_NAMES or name in _COMPOSITION_VARIABLES or _METHOD_NAME.search(name) is not None
             or (parse_unit(name).known and not _SYMBOL.fullmatch(name)))
 
 

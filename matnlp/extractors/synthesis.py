@@ -189,6 +189,7 @@ OPERATION_CLASSES = (
      "MixingOperation"),
     (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coat(?:ed|ing)|cast(?:ed|ing)?|tape[- ]cast\w*|forg(?:ed|ing)|"
                 r"(?:screen|transfer|inkjet)[- ]?print\w*|(?:sputter(?:ed)?[- ])?deposit(?:ed|ion|ing)?|sputter(?:ed|ing)|"
+                r"co-?evaporat\w*|(?:thermal|vacuum|e-?beam|electron[- ](?:beam|gun))[- ]evaporat\w*|pre-?sputter\w*|"
                 r"spray(?:ed|ing)|pipett?(?:ed|ing)|die[- ]cut|micro-?structured|patterned|detached"), "ShapingOperation"),
     (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|(?:ultrasonically[- ])?clean(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|"
                 r"decant\w*|separated|"
