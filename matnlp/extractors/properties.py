@@ -837,7 +837,8 @@ def _chosen(text: str, p: Entity) -> bool:
     and 620 °C—were used", "Parameters are kept at UGS = 18 V, RG = 37.5 Ω", "under a constant cathodic current
     density of 200 mA·cm−2", "at relatively high drain current (∼1×10−6 A)", a sweep ("performed by changing the
     voltage of the cell from the OCV to 0.1 V"), a feed ratio the growth was run at ("grown with C/Si = 1",
-    "keeping a Si/H2 ratio of 0.25%")."""
+    "keeping a Si/H2 ratio of 0.25%"), the step of a scan ("energy step of 0.4eV") or, after a condition's generic
+    name, the process it belongs to or the span swept ("the duration for CVD deposition", "frequency range: …")."""
     return bool(_CHOSEN_AFTER.match(text, p.end, p.end + 160) or _CHOSEN_BEFORE.search(text, max(0, p.start - 120),
                                                                                       p.start)
                 or _HELD_BEFORE.search(text, max(0, p.start - 12), p.start)
