@@ -442,3 +442,16 @@ def test_round_11_step_classes(text, ops, expected):
 ])
 def test_round_12_operation_types(token, expected):
     assert default_typer().type(token) == expected
+
+
+@pytest.mark.parametrize(("text", "ops", "types"), [
+    # electrolysis_01: evaporation that lays down a film shapes it; a solvent evaporated dries
+    ("Then, a 10 nm NaF layer was deposited by evaporation.", ["deposited", "evaporation"],
+     ["ShapingOperation", "ShapingOperation"]),
+    ("A Ni-Al-Ni grid was evaporated through a shadow mask by electron gun evaporation.", ["evaporated"],
+     ["ShapingOperation"]),
+    ("The solution was then mixed with citric acid and evaporated at 90 °C to get a gel.", ["mixed", "evaporated"],
+     ["MixingOperation", "DryingOperation"]),
+])
+def test_film_evaporation_is_shaping(text, ops, types):
+    assert [s.type for s in read_synthesis(text, _tagged(text, ops)).steps] == types

@@ -875,8 +875,17 @@ def read_synthesis(
     style = typer.style(o.text for o in ops)
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
+        if step.type == "DryingOperation" and _FILM_EVAPORATION.search(text, max(0, step.start - 30), step.end + 30):
+            step.type = "ShapingOperation"  # "deposited by evaporation", "evaporated through a shadow mask"
     steps = [part for step in steps for part in split_sequence(text, step)]
     return Synthesis(text, steps, sorted((m.payload for m in materials_found), key=lambda m: m.start))
+
+
+# Evaporation that lays down a film, not one that dries: "deposited by evaporation", "evaporated through a shadow
+# mask", "by electron gun evaporation".
+_FILM_EVAPORATION = re.compile(r"(?i)\bdeposited\s+(?:by|via|using)\s+(?:[\w-]+\s+)?evaporat|"
+                               r"\bevaporated\s+(?:through|onto|on)\s+(?:an?\s+|the\s+)?(?:shadow\s+)?mask|"
+                               r"\b(?:electron[- ](?:gun|beam)|e-?beam|thermal|vacuum)\s+evaporat")
 
 
 # A word condition right before an operation modifies it: "vigorous (magnetic) stirring", "vacuum dried",
