@@ -935,12 +935,12 @@ _SYMBOL_ELEMENTS = frozenset("Re Pr Ra Tc Tm Ta Tb Te Cd Cs".split())
 # An element or an XPS line ("O", "Zr 3d", "O 1s") given a share or a bare number names what the share is of
 # ("Zr 3d = 24.2%", "Cl (1.8at.%)", "lengths of Sr, Co, Nb, and O were 7.02, …"), not a property; a bond names a peak.
 _ORBITAL = r"\s*\d[spdf](?:\d/2)?"
+_ELEMENT = rf"(?:{'|'.join(sorted(ELEMENTS, key=len, reverse=True))})"
 _ELEMENT_NAME = re.compile(
-    rf"(?:{'|'.join(sorted(ELEMENTS, key=len, reverse=True))}){_ORBITAL}|O|"
+    rf"{_ELEMENT}{_ORBITAL}|O|"
     # a two-letter symbol alone, less those that are also the symbols of quantities (Re, Pr, Ra, Tc, Tm, Ta, Cd, Cs)
     rf"(?:{'|'.join(e for e in ELEMENTS if len(e) == 2 and e not in _SYMBOL_ELEMENTS)})")
-_BOND = re.compile(rf"(?:{'|'.join(sorted(ELEMENTS, key=len, reverse=True))})\s*[-–═=≡]\s*"
-                   rf"(?:{'|'.join(sorted(ELEMENTS, key=len, reverse=True))})")
+_BOND = re.compile(rf"{_ELEMENT}\s*[-–═=≡]\s*{_ELEMENT}")
 _PERCENTS = frozenset({"%", "at%", "wt%", "mol%", "vol%", "ppm"})
 # "inclusions with sizes below 4 μm … reach 78.3%": the bound of a class of particles whose share the sentence
 # gives, not a value
@@ -959,8 +959,9 @@ def _bin_bound(text: str, p: Entity, q: Quantity) -> bool:
         return False
     if _CLASS_BEFORE.search(text, max(0, p.start - 30), p.start) is None:
         return False
-    start, end = text.rfind(". ", 0, p.start), text.find(". ", q.end)
-    return _SHARE_CUE.search(text, start + 1, end if end > 0 else len(text)) is not None
+    lo, hi = max(0, p.start - 400), min(len(text), q.end + 400)  # the sentence, looked for near the pair only
+    start, end = text.rfind(". ", lo, p.start), text.find(". ", q.end, hi)
+    return _SHARE_CUE.search(text, lo if start < 0 else start + 1, hi if end < 0 else end) is not None
 
 
 # "a voltage difference between the Cell-A and Cell-B is only 0.5 mV": a change, not a value of the voltage

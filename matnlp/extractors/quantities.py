@@ -467,7 +467,7 @@ def _products(text: str, qs: list[Quantity]) -> list[Quantity]:
         while j + 1 < len(qs) and qs[j].unit is None and _TIMES_RE.fullmatch(text, qs[j].end, qs[j + 1].start):
             j += 1
         last = qs[j]
-        if j > i and last._unit is not None and last._unit.known and last._unit.dims == _length_power(j - i + 1):
+        if j > i and last._unit is not None and last._unit.known and last._unit.dims == _dims(m=j - i + 1):
             value = math.prod(q.value for q in qs[i : j + 1])
             out.append(_make(_round(value), last._unit, qs[i].start, last.end))
         else:
@@ -478,9 +478,6 @@ def _products(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 _TIMES_RE = re.compile(r"\s*[×xX*]\s*")
 
-
-def _length_power(n: int) -> tuple[int, ...]:
-    return _dims(m=n)
 
 
 def _bracket_scaled(text: str, q: Quantity) -> Quantity | None:
