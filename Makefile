@@ -29,7 +29,7 @@ NER_BUILD_ARGS := --device $(DEVICE) $(if $(NER_BASE),--base $(NER_BASE))
 ifneq ($(wildcard $(MATNLP_DATA)/sofc_exp_texts/texts),)
 PAPERS := build/papers.jsonl
 EXTRACT_INPUTS := $(MATNLP_DATA)/sofc_exp_texts/texts $(MATNLP_DATA)/mspt/data $(MATNLP_DATA)/mulms/texts
-NER_MODELS := models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
+NER_MODELS := models/ner-matscholar/metrics.json models/ner-mspt/metrics.json models/ner-matscholar/record_filter.json
 EXTRACT_MODELS := --ner models/ner-matscholar --synthesis-model models/ner-mspt
 else
 PAPERS := corpora/sample
@@ -73,7 +73,13 @@ models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES) matnlp/ner/recip
 		models/w2v/config.json
 	$(MATNLP) ner build mspt-$(NER_PROFILE) -o models/ner-mspt $(NER_BUILD_ARGS)
 
-ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
+# The record filter of the NER model: the confidence of a valued property, reading the model's entity confidence
+# (scripts/train_record_filter.py; `--quick`: fit only, the README gives its cross-validated figures).
+models/ner-matscholar/record_filter.json: models/ner-matscholar/metrics.json corpora/audit/properties.jsonl \
+		scripts/train_record_filter.py matnlp/confidence.py
+	$(PY) scripts/train_record_filter.py --ner models/ner-matscholar --quick
+
+ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json models/ner-matscholar/record_filter.json
 
 # Optional MuLMS PROPERTY/MAT tagger (`matnlp extract --property-model models/ner-mulms`; not the default: the
 # property lexicon scores higher end to end, see README "Property records").

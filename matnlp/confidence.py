@@ -8,11 +8,13 @@ users can rank parts or drop the doubtful ones (``matnlp extract --min-confidenc
   calibrated confidence, takes the precision measured for its path on held-out data, :data:`PATH_FILE`, written by
   ``scripts/measure_path_precision.py`` (MuLMS dev for materials and properties, MSPT dev for steps).
 - A property with a value read from a sentence, when :func:`annotate` is given the document text, takes instead the
-  probability of the record filter, :data:`RECORD_FILTER_FILE`: a logistic regression over :func:`record_features`
-  (name, value, unit, material, conditions and cues of the evidence sentence) trained by
-  ``scripts/train_record_filter.py`` on the hand-audited records of whole papers (``corpora/audit``), where it is
-  better calibrated and ranks better than entity confidence times path precision (paper-grouped CV, reported in the
-  file). Table properties keep their path precision.
+  probability of a record filter: a logistic regression over :func:`record_features` (name, value, unit, material,
+  conditions and cues of the evidence sentence) trained by ``scripts/train_record_filter.py`` on the hand-audited
+  records of whole papers (``corpora/audit``), where it is better calibrated and ranks better than entity
+  confidence times path precision (paper-grouped CV, reported in the file). The filter of the NER model that named
+  the property (:data:`RECORD_FILTER_NAME` in its directory, trained for it: it also reads that model's calibrated
+  confidence at the name) ranks better still; without one, the model-free :data:`RECORD_FILTER_FILE`. Table
+  properties keep their path precision.
 
 Paths: ``material/finder``; ``property/name`` (a property without a value: its name is right),
 ``property/value-unit`` and ``property/value-no-unit`` (name and value right, for values with or without a unit);
@@ -42,6 +44,8 @@ from .types import Entity
 PATH_FILE = Path(__file__).parent / "extractors" / "data" / "path_precision.json"
 RECORD_FILTER_FILE = Path(__file__).parent / "extractors" / "data" / "record_filter.json"
 RECORD_FILTER_FORMAT = "matnlp-record-filter/1"
+#: The record filter of an NER model, in its directory (``scripts/train_record_filter.py --ner MODEL``).
+RECORD_FILTER_NAME = "record_filter.json"
 #: Characters of the evidence sentence the sentence features read (the audit corpus keeps at most this many).
 SENTENCE_CHARS = 600
 PART_KINDS = ("entities", "materials", "properties", "synthesis")
@@ -141,34 +145,44 @@ def _sentence_features(sentence: str, name_at: int | None, name_end: int | None,
     return f
 
 
-def record_features(prop: dict[str, Any], sentence: str, name_at: int | None, value_at: int | None
-                    ) -> dict[str, float]:
+def record_features(prop: dict[str, Any], sentence: str, name_at: int | None, value_at: int | None,
+                    entity: float | None = None) -> dict[str, float]:
     """The record filter's features of a valued property (its JSON form: ``property``, ``value``, ``unit``,
     ``material``, ``conditions``) and its evidence sentence, the name and value at offsets ``name_at``
-    and ``value_at`` of ``sentence`` (``None`` when unknown). ``conditions`` may be a list or the audit corpus's
-    printed ``kind=text; …`` form."""
+    and ``value_at`` of ``sentence`` (``None`` when unknown), and the calibrated confidence of the NER entity at the
+    name (``None``: no entity, the features read 0; only a model's own filter reads them). ``conditions`` may be a list or the audit
+    corpus's printed ``kind=text; …`` form."""
     name, value, conditions = prop["property"], prop["value"], prop["conditions"]
     n_conditions = len(conditions.split("; ") if isinstance(conditions, str) else conditions) if conditions else 0
     name_end = None if name_at is None else name_at + len(prop.get("text") or name)
     return (_name_features(name, value, prop["unit"]) | _value_features(value, prop["unit"])
             | _sentence_features(sentence, name_at, name_end, value_at)
-            | {"material": float(prop["material"] is not None), "conditions": _log(min(n_conditions, 3))})
+            | {"material": float(prop["material"] is not None), "conditions": _log(min(n_conditions, 3))}
+            | ({} if entity is None else {"entity_confidence": entity, "entity_found": 1.0}))
 
 
-def evidence_features(prop: dict[str, Any], text: str) -> dict[str, float] | None:
+def evidence_features(prop: dict[str, Any], text: str, entity: float | None = None) -> dict[str, float] | None:
     """:func:`record_features` of a valued property of the pipeline, read from the document ``text`` at its
-    evidence sentence; ``None`` for one without a sentence (a table cell)."""
+    evidence sentence (``entity``: the entity confidence at its name); ``None`` for one without a sentence (a table
+    cell)."""
     ev = prop["evidence"]
     if prop["value"] is None or ev.get("sentence_start") is None or prop.get("value_start") is None:
         return None
     at = ev["sentence_start"]
     name_at = prop["start"] - at if prop.get("start") is not None else None
-    return record_features(prop, text[at:ev["sentence_end"]], name_at, prop["value_start"] - at)
+    return record_features(prop, text[at:ev["sentence_end"]], name_at, prop["value_start"] - at, entity)
+
+
+def record_filter_file(ner: str | Path | None) -> Path:
+    """The record filter for records named by the NER model directory ``ner``: its own, else the model-free one."""
+    own = Path(ner) / RECORD_FILTER_NAME if ner else None
+    return own if own is not None and own.is_file() else RECORD_FILTER_FILE
 
 
 @cache
 def record_filter(file: Path = RECORD_FILTER_FILE) -> PairScorer | None:
-    """The shipped record filter, or ``None`` when it has not been trained."""
+    """The record filter in ``file`` (default: the shipped model-free one), or ``None`` when it has not been
+    trained."""
     if not file.is_file():
         return None
     d = json.loads(file.read_text())
@@ -187,16 +201,17 @@ def material_confidence(material: dict[str, Any], index: SpanIndex) -> float | N
     return max(found) if found else _path("material/finder")
 
 
-def property_confidence(prop: dict[str, Any], index: SpanIndex, text: str | None = None) -> float | None:
-    """The record filter's probability for a valued property read from a sentence of ``text`` (the entity
-    confidence at its name, tried as a factor and as a feature, worsened its CV log-loss); else the entity confidence
-    times the value path's share of right values given a right name, or the path precision."""
-    features = evidence_features(prop, text) if text is not None else None
-    if features is not None and (scorer := record_filter()) is not None:
+def property_confidence(prop: dict[str, Any], index: SpanIndex, text: str | None = None,
+                        filter_file: Path = RECORD_FILTER_FILE) -> float | None:
+    """The probability of the record filter in ``filter_file`` for a valued property read from a sentence of
+    ``text``; else the entity confidence times the value path's share of right values given a right name, or the
+    path precision."""
+    named = index.best(prop["start"], prop["end"]) if prop.get("start") is not None else None
+    features = evidence_features(prop, text, named) if text is not None else None
+    if features is not None and (scorer := record_filter(filter_file)) is not None:
         return round(float(scorer.probabilities([features])[0]), 4)
     path = "property/name" if prop["value"] is None else \
         "property/value-unit" if prop["unit"] else "property/value-no-unit"
-    named = index.best(prop["start"], prop["end"]) if prop.get("start") is not None else None
     if named is None:
         return _path(path)
     entry = path_precision().get(path)
@@ -210,17 +225,18 @@ def step_confidence(step: dict[str, Any], index: SpanIndex) -> float | None:
 
 
 def annotate(entities: Sequence[Entity], operations: Sequence[Entity], materials: list[dict[str, Any]],
-             properties: list[dict[str, Any]], steps: list[dict[str, Any]], text: str | None = None) -> None:
+             properties: list[dict[str, Any]], steps: list[dict[str, Any]], text: str | None = None,
+             filter_file: Path = RECORD_FILTER_FILE) -> None:
     """Set ``confidence`` on the JSON form of every material, property and step (in place); ``entities`` are the
-    NER model's, ``operations`` the synthesis model's, ``text`` the document's (which the record filter reads the
-    evidence sentences of; without it valued properties get the path confidence)."""
+    NER model's, ``operations`` the synthesis model's, ``text`` the document's (which the record filter in
+    ``filter_file`` reads the evidence sentences of; without it valued properties get the path confidence)."""
     mats = SpanIndex(e for e in entities if e.label in MATERIAL_LABELS)
     names = SpanIndex(e for e in entities if e.label in PROPERTY_LABELS)
     ops = SpanIndex(operations)
     for m in materials:
         m["confidence"] = material_confidence(m, mats)
     for p in properties:
-        p["confidence"] = property_confidence(p, names, text)
+        p["confidence"] = property_confidence(p, names, text, filter_file)
     for s in steps:
         s["confidence"] = step_confidence(s, ops)
 

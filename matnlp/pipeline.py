@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-from .confidence import check_confidence, drop_below
+from .confidence import check_confidence, drop_below, record_filter_file
 from .config import DOCUMENT_TIMEOUT
 from .errors import ConfigError, IngestError
 from .extractors.doping import attach_dopings, extract_dopings
@@ -77,8 +77,9 @@ class Pipeline:
     ``TimeoutError``; a text over ``max_chars`` characters (default :data:`MAX_TEXT_CHARS`) is refused with an
     :class:`~matnlp.errors.IngestError` before any work.
 
-    Every part gets a ``confidence`` (:mod:`matnlp.confidence`); with ``min_confidence``, parts below it are dropped
-    from the records (:func:`matnlp.confidence.drop_below`).
+    Every part gets a ``confidence`` (:mod:`matnlp.confidence`; valued properties from the NER model's own record
+    filter where it has one); with ``min_confidence``, parts below it are dropped from the records
+    (:func:`matnlp.confidence.drop_below`).
     """
 
     def __init__(self, ner: str | Path | None = None, synthesis: str | Path | None = None, device: str = "auto",
@@ -93,6 +94,7 @@ class Pipeline:
         self.ner, self.synthesis, self.properties = (ner_models.load(path, device=device, precision=precision)
                                                      if path else None for path in (ner, synthesis, properties))
         self.provenance = Provenance.now(self.paths.roles())
+        self.record_filter = record_filter_file(self.paths.ner)
 
     def __call__(self, item: str | Path | Document) -> Record:
         """Record of one text, file or Document. A ``pathlib.Path`` is a file; a string is text unless it looks
@@ -168,7 +170,7 @@ class Pipeline:
         formulas = {span: m.formula for m in materials if m.formula for span in m.mentions}
         recipes = build_recipes(synthesis, [(p.start, p.end, p.label) for p in paragraphs], formulas)
         return build_record(doc, self.provenance, entities or [], materials, properties, synthesis.steps,
-                            operations=ops or [], recipes=recipes)
+                            operations=ops or [], recipes=recipes, record_filter=self.record_filter)
 
     @staticmethod
     def _tag(tagger, docs: list[Document], within: list) -> list[list[Entity]]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .confidence import annotate
+from .confidence import RECORD_FILTER_FILE, annotate
 from .errors import SchemaError
 from .io import ERRORS, MANIFEST, atomic_path, write_json_atomic
 from .types import Document, Entity, Meta, Source
@@ -140,11 +140,13 @@ def build_record(
     steps: Iterable[Any] = (),
     operations: Sequence[Entity] = (),
     recipes: Iterable[Any] = (),
+    record_filter: Path = RECORD_FILTER_FILE,
 ) -> Record:
     """A record from a document and the stage outputs: ``chem.Material``, ``properties.Property`` and
     ``synthesis.SynthesisStep`` and ``recipes.Recipe`` objects (anything with a ``to_dict`` giving the schema's form). Every part gets a
     ``confidence`` (:func:`matnlp.confidence.annotate`) from the NER ``entities`` and the synthesis model's
-    ``operations``, or from its model-free path."""
+    ``operations``, or from its model-free path; valued properties from the ``record_filter`` file
+    (:func:`matnlp.confidence.record_filter_file`)."""
     sections = [{"title": s.title, "number": s.number, "level": s.level, "start": s.start, "end": s.end}
                 for s in doc.sections]
     where = section_finder(sections)
@@ -155,7 +157,8 @@ def build_record(
         synthesis=[(d := s.to_dict()) | {"section": where(d["start"])} for s in steps],
         provenance=provenance, sections=sections, recipes=[r.to_dict() for r in recipes],
     )
-    annotate(record.entities, operations, record.materials, record.properties, record.synthesis, text=doc.text)
+    annotate(record.entities, operations, record.materials, record.properties, record.synthesis, text=doc.text,
+             filter_file=record_filter)
     return record
 
 

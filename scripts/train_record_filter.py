@@ -1,8 +1,9 @@
-"""Train the record filter: the probability that a valued property record is right, learnt from the hand-audited
-records of whole papers (``corpora/audit/properties.jsonl``, rounds 3–12).
+"""Train a record filter: the probability that a valued property record is right, learnt from the hand-audited
+records of whole papers (``corpora/audit/properties.jsonl``, rounds 3–13).
 
-    OMP_NUM_THREADS=1 .venv/bin/python scripts/train_record_filter.py [--ner models/ner-matscholar] \\
-        # writes matnlp/extractors/data/record_filter.json
+    OMP_NUM_THREADS=1 .venv/bin/python scripts/train_record_filter.py   # matnlp/extractors/data/record_filter.json
+    OMP_NUM_THREADS=1 .venv/bin/python scripts/train_record_filter.py --ner models/ner-matscholar [--quick]
+        # models/ner-matscholar/record_filter.json: the filter of that NER model
 
 A logistic regression over :func:`matnlp.confidence.record_features` (standardized). Records with verdict
 ``setting`` (a flagged setting, read right) are left out, as the README leaves them out of the precision: the flag
@@ -14,9 +15,13 @@ Evaluation is leave-one-paper-out (grouped by ``source``), the regularization C 
 leave-one-paper-out over the other papers (nested), so the figures are out of sample: log-loss, Brier, AUC, ECE and
 the reliability table, and the share and precision of the records kept at confidence thresholds; against the path
 precision of ``path_precision.json`` (the confidence of a model-free record) and the base rate of the other papers,
-on the same records. With ``--ner``, the NER model tags the stored sentences and the entity confidence at the
-name is compared too: as the current confidence (entity × value path), as a factor of the filter's probability,
-and as a filter feature (the shipped report has it: neither beats the filter alone on log-loss, so it is not used).
+on the same records.
+
+With ``--ner MODEL``, the filter is that model's (written into its directory, where the pipeline finds it,
+:func:`matnlp.confidence.record_filter_file`): the model tags the stored sentences, and the calibrated confidence of
+its entity at the name is one more feature. The report compares it, in the same run and on the same folds, with the
+model-free filter and with the entity confidence as a factor of the model-free filter's probability. ``--quick``
+fits without the nested evaluation (for ``make ner``; the report then holds the chosen C only).
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from matnlp.confidence import RECORD_FILTER_FILE, RECORD_FILTER_FORMAT, SpanIndex, path_precision, record_features
+from matnlp.confidence import (RECORD_FILTER_FILE, RECORD_FILTER_FORMAT, RECORD_FILTER_NAME, SpanIndex, path_precision,
+                               record_features)
 from matnlp.extractors.properties import PROPERTY_LABELS
 from matnlp.extractors.quantities import parse_quantities
 from matnlp.extractors.relations import PairScorer
@@ -65,9 +71,10 @@ def locate(r: dict) -> tuple[int | None, int | None]:
     return min(((a, b) for a in names for b in values), key=lambda ab: abs(ab[0] - ab[1]))
 
 
-def features(r: dict) -> dict[str, float]:
-    """The run-time features of an audit record (the record as the pipeline's JSON, its sentence)."""
-    return record_features(r, r["sentence"], *locate(r))
+def features(r: dict, entity: float | None = None) -> dict[str, float]:
+    """The run-time features of an audit record (the record as the pipeline's JSON, its sentence, the entity
+    confidence at its name)."""
+    return record_features(r, r["sentence"], *locate(r), entity)
 
 
 def fit(rows: np.ndarray, y: np.ndarray, c: float) -> PairScorer:
@@ -149,44 +156,53 @@ def entity_confidences(records: list[dict], ner_dir: str) -> np.ndarray:
     return np.array(out)
 
 
-def ner_report(records, rows, y, groups, p_filter, ner_dir) -> dict:
-    """Entity confidence at the name: as today's confidence (entity × value path, the path precision where no
-    entity), as a factor of the filter's probability, and as one more filter feature; all out of sample."""
-    conf = entity_confidences(records, ner_dir)
-    has, found = ~np.isnan(conf), np.nan_to_num(conf)
-    given = np.array([path_precision()[_value_path(r)].given_name for r in records])
-    extra = np.array([f | {"entity_confidence": c, "entity_found": float(h)} for f, c, h in zip(rows, found, has)])
-    return {"model": ner_dir, "records_with_entity": int(has.sum()),
-            "current": scores(np.where(has, found * given, path_baseline(records)), y),
-            "filter_times_entity": scores(np.where(has, p_filter * found, p_filter), y),
-            "filter_with_entity_feature": scores(nested(extra, y, groups)[0], y)}
+def model_free_report(records, rows, y, groups) -> dict:
+    """Out-of-sample scores of the model-free filter against the path precision and the base rate."""
+    p, chosen = nested(rows, y, groups)
+    return {"C_per_fold": chosen, "cv": scores(p, y), "baseline_path_precision": scores(path_baseline(records), y),
+            "baseline_base_rate": scores(base_rate(y, groups), y)}
+
+
+def entity_report(rows, plain, y, groups, conf) -> dict:
+    """Out-of-sample scores of the filter with the entity feature (``rows``), in the same folds as the model-free
+    filter (``plain``) and the entity confidence as a factor of its probability."""
+    p_plain = nested(plain, y, groups)[0]
+    p, chosen = nested(rows, y, groups)
+    return {"C_per_fold": chosen, "cv": scores(p, y), "baseline_model_free": scores(p_plain, y),
+            "baseline_times_entity": scores(np.where(np.isnan(conf), p_plain, p_plain * np.nan_to_num(conf)), y)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ner", help="NER model dir: also compare its entity confidence (tags the audit sentences)")
-    ap.add_argument("--out", type=Path, default=RECORD_FILTER_FILE)
+    ap.add_argument("--ner", help="NER model dir: train its filter (entity confidence as a feature), written there")
+    ap.add_argument("--out", type=Path, help=f"default: {RECORD_FILTER_FILE.name} of the package, or in --ner")
+    ap.add_argument("--quick", action="store_true", help="fit only, without the nested leave-one-paper-out report")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     records = audit_records()
-    rows = np.array([features(r) for r in records])
     y = np.array([r["verdict"] == "right" for r in records], dtype=float)
     groups = np.array([r["source"] for r in records])
-    p, chosen = nested(rows, y, groups)
+    plain = np.array([features(r) for r in records])
+    conf = entity_confidences(records, args.ner) if args.ner else None
+    rows = plain if conf is None else np.array([features(r, None if np.isnan(c) else float(c))
+                                                for r, c in zip(records, conf)])
     c = best_c(rows, y, groups)
     report = {"records": len(records), "right": int(y.sum()), "papers": len(set(groups)),
-              "located": int(sum(f.get("located", 0) for f in rows)), "C": c, "C_per_fold": chosen,
-              "cv": scores(p, y), "baseline_path_precision": scores(path_baseline(records), y),
-              "baseline_base_rate": scores(base_rate(y, groups), y)}
+              "located": int(sum(f.get("located", 0) for f in rows)), "C": c}
     if args.ner:
-        report["ner"] = ner_report(records, rows, y, groups, p, args.ner)
-    for key in ("cv", "baseline_path_precision", "baseline_base_rate"):
-        r = report[key]
-        log.info("%s: log-loss %.4f, Brier %.4f, AUC %.4f, ECE %.4f, kept %s", key, r["log_loss"], r["brier"],
-                 r["auc"], r["ece"], r["kept"])
-    args.out.write_text(json.dumps({"format": RECORD_FILTER_FORMAT, "about": __doc__.splitlines()[0],
-                                    "data": "corpora/audit/properties.jsonl", "model": fit(rows, y, c).to_dict(),
-                                    "report": report}, indent=1, ensure_ascii=False) + "\n")
+        report |= {"model": args.ner, "records_with_entity": int((~np.isnan(conf)).sum())}
+    if not args.quick:
+        report |= entity_report(rows, plain, y, groups, conf) if args.ner else \
+            model_free_report(records, rows, y, groups)
+        for key in [k for k in report if k == "cv" or k.startswith("baseline")]:
+            r = report[key]
+            log.info("%s: log-loss %.4f, Brier %.4f, AUC %.4f, ECE %.4f, kept %s", key, r["log_loss"], r["brier"],
+                     r["auc"], r["ece"], r["kept"])
+    out = args.out or (Path(args.ner) / RECORD_FILTER_NAME if args.ner else RECORD_FILTER_FILE)
+    out.write_text(json.dumps({"format": RECORD_FILTER_FORMAT, "about": __doc__.splitlines()[0],
+                               "data": "corpora/audit/properties.jsonl", "model": fit(rows, y, c).to_dict(),
+                               "report": report}, indent=1, ensure_ascii=False) + "\n")
+    log.info("wrote %s", out)
 
 
 if __name__ == "__main__":

@@ -16,17 +16,20 @@ from matnlp.cli import main
 from matnlp.confidence import (
     PATH_FILE,
     RECORD_FILTER_FILE,
+    RECORD_FILTER_NAME,
+    SpanIndex,
     annotate,
     drop_below,
     evidence_features,
     path_precision,
     record_features,
     record_filter,
+    record_filter_file,
 )
 from matnlp.datasets.mspt import split_docs
 from matnlp.datasets.mulms import documents
 from matnlp.errors import ConfigError, ModelError
-from matnlp.extractors.properties import extract_properties
+from matnlp.extractors.properties import PROPERTY_LABELS, extract_properties
 from matnlp.ner.calibrate import POOLED, Calibration, calibrate, expected_calibration_error, fit_curve, reliability
 from matnlp.ner.modeldir import CALIBRATION_FILE, check_model_dir, read_calibration
 from matnlp.pipeline import Pipeline
@@ -228,16 +231,50 @@ def test_the_training_script_reproduces_the_shipped_filter_and_its_cv_report(tmp
                    env=env, cwd=ROOT, capture_output=True)
     shipped, again = json.loads(RECORD_FILTER_FILE.read_text()), json.loads(out.read_text())
     assert again["model"] == shipped["model"]
-    assert again["report"] == {k: v for k, v in shipped["report"].items() if k != "ner"}  # the NER part needs --ner
+    assert again["report"] == shipped["report"]
     assert record_filter().names == tuple(shipped["model"]["names"])
     report = shipped["report"]
     cv, base = report["cv"], report["baseline_path_precision"]
-    assert report["records"] == 1233 and report["papers"] == 50  # right or wrong; the settings left out
+    assert report["records"] == 1402 and report["papers"] == 55  # right or wrong; the settings left out
     assert cv["log_loss"] < report["baseline_base_rate"]["log_loss"] < base["log_loss"]
     assert cv["brier"] < base["brier"] and cv["auc"] > 0.7 > base["auc"]
     assert sum(b["count"] for b in cv["bins"]) == report["records"]
     assert cv["kept"]["0.7"]["precision"] > cv["kept"]["0.5"]["precision"] > report["right"] / report["records"]
-    # the entity confidence: worse calibrated as a factor; as a feature better since round 9 (round 12: 0.553
-    # against 0.586), not adopted yet (the feature would tie the filter to one NER model)
-    ner = report["ner"]
-    assert ner["filter_times_entity"]["log_loss"] > cv["log_loss"] > ner["filter_with_entity_feature"]["log_loss"] - 0.02
+
+
+def test_an_ner_model_gets_its_own_record_filter_and_the_pipeline_uses_it(tiny_ner_dir, tmp_path):
+    """``--ner`` trains a filter that reads the model's entity confidence at the name, written into the model
+    directory; a pipeline with that model scores valued properties with it, others keep the model-free filter."""
+    model = shutil.copytree(tiny_ner_dir, tmp_path / "ner")
+    env = os.environ | {"OMP_NUM_THREADS": "1"}
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "train_record_filter.py"), "--ner", str(model), "--quick"],
+                   check=True, env=env, cwd=ROOT, capture_output=True)
+    own = model / RECORD_FILTER_NAME
+    saved = json.loads(own.read_text())
+    assert saved["report"]["records"] == 1402 and saved["report"]["model"] == str(model)
+    saved["model"]["bias"] += 1.0  # a filter unlike the model-free one, to see which the pipeline reads
+    own.write_text(json.dumps(saved))
+    assert record_filter_file(model) == own and record_filter_file(tiny_ner_dir) == RECORD_FILTER_FILE
+    nlp = Pipeline(ner=model)
+    assert nlp.record_filter == own and Pipeline().record_filter == RECORD_FILTER_FILE
+    row = audit_record("PMC5793538.txt", 23)
+    text = row["sentence"]
+    record = nlp.text(text)
+    names = SpanIndex(e for e in record.entities if e.label in PROPERTY_LABELS)
+    valued = [p for p in record.properties if p["value"] is not None]
+    assert valued
+    for prop in valued:
+        entity = names.best(prop["start"], prop["end"])
+        features = evidence_features(prop, text, entity)
+        assert prop["confidence"] == round(float(record_filter(own).probabilities([features])[0]), 4)
+        assert prop["confidence"] != round(float(record_filter().probabilities([features])[0]), 4)
+
+
+def test_the_entity_confidence_is_a_feature_only_a_model_filter_reads():
+    row = audit_record("PMC5793538.txt", 23)
+    prop, text = extracted(row)
+    sure, unnamed = evidence_features(prop, text, 0.93), evidence_features(prop, text)
+    assert (sure["entity_confidence"], sure["entity_found"]) == (0.93, 1.0)
+    assert "entity_confidence" not in unnamed and "entity_found" not in unnamed
+    assert "entity_confidence" not in record_filter().names  # the model-free filter ignores it
+    assert record_filter().probabilities([sure]) == record_filter().probabilities([unnamed])

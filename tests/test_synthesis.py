@@ -455,3 +455,24 @@ def test_round_12_operation_types(token, expected):
 ])
 def test_film_evaporation_is_shaping(text, ops, types):
     assert [s.type for s in read_synthesis(text, _tagged(text, ops)).steps] == types
+
+
+@pytest.mark.parametrize(("text", "ops", "expected"), [
+    # round 13 (PMC4495617): a sentence that announces the steps is no step
+    ("The flowerlike F-CeO2/Sr-Fe-Mo-oxide composite sample was prepared by the following two steps.", ["prepared"],
+     []),
+    ("The cathode powder was synthesized as follows.", ["synthesized"], []),
+    ("The cathode powder was synthesized by a sol-gel route.", ["synthesized"], ["synthesized"]),
+])
+def test_round_13_step_classes(text, ops, expected):
+    assert [s.operation for s in read_synthesis(text, _tagged(text, ops)).steps] == expected
+
+
+@pytest.mark.parametrize(("token", "expected"), [
+    # round 14 (PMC5331335, PMC6445146): a process named by its head word, a generic noun after the operation
+    ("pulsed laser deposition", "ShapingOperation"), ("stencil printing", "ShapingOperation"),
+    ("sintering process", "HeatingOperation"), ("coating step", "ShapingOperation"),
+    ("ball milling", "MixingOperation"), ("heat treatment", "HeatingOperation"),
+])
+def test_round_14_operation_types(token, expected):
+    assert default_typer().type(token) == expected

@@ -61,6 +61,7 @@ LEXICON: dict[str, str] = {
     "molecular weight": "g/mol", "thermal expansion coefficient": "K-1",
     "coefficient of thermal expansion": "K-1", "specific heat": "J g-1 K-1", "tafel slope": "mV",
     "dielectric constant": "1", "permittivity": "1", "refractive index": "1", "fill factor": "%|1",
+    "fatigue life": "1", "magnetic field": "T|A/m", "electric field": "V/m", "field": "T|A/m|V/m",
 }
 # Properties known to be dimensionless (a bare number is a value of them), as words of a property name; a property
 # outside the lexicon that names none of these (and is no symbol such as ``Kt``, ``P/P0``) needs a unit.
@@ -121,7 +122,7 @@ _BRACKETED = re.compile(r"\[[^\[\]]*$")
 # "maximum annealing temperature", "operating temperatures").
 _PROCESS = (r"(?:sintering|annealing|calcination|calcining|firing|deposition|growth|synthesis|drying|ag(?:e?ing)|"
             r"canister|line|bubbler|precursor|stage|substrate|chamber|bath|furnace|reactor|oven|evaporation|ambient|"
-            r"processing|operating|operation|working|testing|test|measurement|measuring|curing|tempering|austeniti[sz]ing|"
+            r"processing|fabrication|operating|operation|working|testing|test|measurement|measuring|curing|tempering|austeniti[sz]ing|"
             r"hot[- ]pressing|heat[- ]treatment|pyrolysis|carboni[sz]ation|mo(?:u)?ld|melt|holding|dwell)")
 # Settings of a measurement or protocol (issue: audit class 6), never material properties.
 _SETTING_NAME = re.compile(
@@ -135,13 +136,17 @@ _SETTING_NAME = re.compile(
     r"(?:cross-?head|displacement|loading|strain|extension|deformation)\s+(?:rates?|speeds?)|ga[u]?ge\s+lengths?|"
     r"tube\s+(?:currents?|voltages?)|instrument\w*\s+(?:\w+\s+)?resolutions?|(?:survival|failure)\s+"
     r"probabilit(?:y|ies)|probabilit(?:y|ies)\s+of\s+(?:survival|failure)|confidence\s+(?:levels?|intervals?)|"
-    r"photon?\s+energ(?:y|ies)|"
+    r"photon?\s+energ(?:y|ies)|(?:neutron|x-ray|incident)\s+(?:wavelengths?|energ(?:y|ies))|"
+    r"(?<!coercive\s)(?<!critical\s)(?<!anisotropy\s)(?<!exchange\s)(?<!internal\s)magnetic\s+fields?|"
     r"(?:constant|applied)\s+(?:current|voltage|potential|bias|load|stress|strain|field|pressure)"
     r"(?:\s+densit(?:y|ies))?|ramping\s+rates?|bias(?:\s+(?:voltages?|potentials?))?|"
     r"(?:target|source|working|nozzle|tip|t-s)[\w-]*(?:\s+\([^()]*\))?\s+distances?|(?:nominal|spatial|lateral|energy|depth)\s+resolutions?|"
     r"(?:mass|gas)\s+flows?|(?:scanning|scan|analy[sz]ed|analysis|probed)\s+areas?|(?:energy|voltage|potential|angular)\s+"
     r"steps?|(?:ar|argon|gas|working|base|background|deposition|sputtering|chamber|total)\s+pressures?|"
-    r"(?:ac|dc)\s+(?:potentials?|voltages?)|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|λ\s*(?:in|out|ex)\b|"
+    r"(?:ac|dc)\s+(?:potentials?|voltages?)|(?:laser\s+)?fluences?|repetition\s+rates?|amplitudes?|"
+    r"(?:withdraw(?:al)?|pulling|dipping|coating|printing|writing)\s+speeds?|load\s+cells?|(?<!life\s)spans?|"
+    r"(?:sample|specimen)-to-(?:detector|source)\s+distances?|(?:compression|clamping|contact)\s+pressures?|"
+    r"dew\s+points?|o2\s+pressures?|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|λ\s*(?:in|out|ex)\b|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -150,7 +155,7 @@ _SOURCE_NAME = re.compile(r"(?i)(?:\b(?:light|uv|visible|laser)\s+)?(?:irradiati
 # The generic name of a condition ("temperatures", "pO2", "frequencies"): its range ("at high temperatures (700–1000
 # °C)", "pO2 from 10−20 to 1 atm") is one a measurement was run over, not a value found.
 _CONDITION_NAME = re.compile(
-    r"(?i)(?:(?:high|higher|low|lower|intermediate|elevated|moderate|room|oxygen|partial|measuring|measurement)\s+)*"
+    r"(?i)(?:(?:high|higher|low|lower|intermediate|elevated|moderate|room|oxygen|partial|measuring|measurement|measured)\s+)*"
     r"(?:temperatures?|pressures?|p\s*O2|frequenc(?:y|ies)|potentials?|voltages?|current\s+densit(?:y|ies)|times?|"
     r"humidit(?:y|ies)|durations?|powers?)")
 # Head nouns that name a quality, an observation, a plot or a class of material, not a quantity: "electrochemical
@@ -167,7 +172,8 @@ _QUALITIES = frozenset(
 # value of 14 samples", "Tafel fitting were 0.43 mA/cm2", "constituent elements of Pt (78.9%)".
 _NO_NAMES = frozenset("range ranges mean means average averages factor factors fitting fittings fit fits unit units "
                       "element elements order orders magnitude value values data testing test cell cells phase phases "
-                      "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double".split())
+                      "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double maximum maxima minimum "
+                      "minima bar bars scale".split())
 _COMPOSITION_VARIABLES = frozenset("x y z".split())  # "x = 0.10": which composition, not a property
 _METHOD_NAME = re.compile(r"(?i)(?:metry|scopy|graphy)$")  # "determined by … surface profilometry … was 165 nm"
 # "dense = 60 µm" is a thickness, "Tensile specimens which were 1 mm in thickness" a specimen size
@@ -468,6 +474,8 @@ def compatible(name: str, q: Quantity) -> bool:
     want, got = expected_dims(name), _dims(q)
     if q.kind == "hardness":  # "Heat A (31.1 ± 1.0 HRC)", "the NACE limit (23 HRC)": only a hardness has one
         return bool(_HARDNESS_NAME.search(name))
+    if q.unit in _PERCENTS and _HARDNESS_NAME.search(name):
+        return False  # "The Vickers hardness of steel of 1 wt% C": a hardness is no share
     if want is None:
         if got in _SETTING_DIMS and not (_TEMPERATURE_NAME if got == _KELVIN else _TIME_NAME).search(name):
             return False  # "thermal ellipsoids … 200 °C", "TPU service life … from 146 K": a condition, not this value
@@ -482,12 +490,13 @@ def compatible(name: str, q: Quantity) -> bool:
 
 
 _CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(?:then\s+|also\s+)?(?:used|set|kept|fixed|chosen|"
-                           r"applied|selected|maintained|adopted|employed)\b(?!\s+to\s+(?:calculate|estimate|"
+                           r"applied|selected|maintained|adopted|employed|assumed|taken\s+(?:to\s+be|as))\b(?!\s+to\s+(?:calculate|estimate|"
                            r"obtain|determine|derive))")
 _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"
                             r"maintained|chosen)\s+(?:at|to|as)\b[^.;]*$", re.I)
 _CHANGE_BEFORE = re.compile(rf"\b(?:{CHANGE_VERB}(?:\s+[^.;]{{0,40}}?)?\s+by(?:\s+(?:more|less)\s+than)?(?:\s+a\s+factor\s+of)?|(?:enhancement|improvement|increase|decrease|"
-                            rf"reduction|gain|rise|decline)\s+of)\s+{APPROX}$", re.I)
+                            rf"reduction|gain|rise|decline)\s+of|(?:increased|decreased|rose|dropped|fell|grew|shifted|changed|improved|"
+                            rf"reduced)(?:\s+only)?)\s+{APPROX}$", re.I)
 # "at least 160% larger than", "a 3% improvement": a change, not a value
 _CHANGE_AFTER = re.compile(r"\s*(?:larger|smaller|higher|lower|greater|less|more|bigger|improvement|increase|decrease|"
                            r"reduction|enhancement|gain|drop)\b", re.I)
@@ -499,6 +508,11 @@ _HELD_AT = re.compile(r"\b(?:[Aa]t|[Uu]nder)\s+(?:(?:a|an|the|\w+ly|very|high|hi
                       r"given|moderate|large|larger|small|smaller)\s+){0,3}$")
 # "energy step of 0.4eV", "the duration for CVD deposition": a step of a scan, the time or temperature of a process
 _STEP_AFTER = re.compile(r"\s+(?:steps?|increments?)\b")
+# "heated up to a target temperature of 333 K", "the aim current density of 0.8 A/cm2", "the usual target value of
+# Ohmic ASR": a value aimed at; "fatigue tests of 450 MPa": the load of a test the property names
+_TARGET_BEFORE = re.compile(r"\b(?:target|desired|aim(?:ed)?|required|intended|set-?point)\s+(?:values?\s+(?:of|for)\s+"
+                            r"(?:the\s+)?)?(?:[\w-]+\s+){0,2}$", re.I)
+_TEST_AFTER = re.compile(r"\s+(?:tests?|testing)\b", re.I)
 # "frequency range: 1 MHz–0.1 Hz", "in the potential region from 0 to − 0.7 V": the span a measurement swept (only
 # after the generic name of a condition: "the particle size ranges from 10 to 50 nm" is a finding)
 _SWEEP_AFTER = re.compile(r"\s+(?:ranges?|regions?|windows?)\b")
@@ -745,9 +759,9 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
                          scorers: Scorers | None) -> list[Property]:
     sentence = text[sent.start : sent.end]
     qs = [] if _NOT_PROSE.search(sentence) or _numeric_run(sentence) else _sentence_quantities(text, sent, props + mats)
-    valued = [i for i, p in enumerate(props) if not takes_no_value(text, p)]
+    valued = [i for i, p in enumerate(props) if not takes_no_value(text, p) and not _inside_material(p, mats)]
     links = _link_values(text, [props[i] for i in valued], qs, sent, scorers)
-    values = {valued[k]: v for k, v in links.items()}
+    values = _respectively({valued[k]: v for k, v in links.items()}, text, props)
     learned = _learned_materials(text, props, mats, scorers) if scorers is not None else {}
     out = []
     for i, p in enumerate(props):
@@ -769,7 +783,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
 
 
 _SCALE_BAR_AFTER = re.compile(r"\s*scale\s+bars?\b", re.I)
-_SCALE_BAR_BEFORE = re.compile(r"\bscale\s+bars?\b[^.;]{0,20}?(?:is|are|=|:|of)\s*$", re.I)
+_SCALE_BAR_BEFORE = re.compile(r"\bscale\s+bars?\b[^.;]{0,20}?(?:is|are|=|:|of|,|corresponds?\s+to|represents?|"
+                               r"indicates?)\s*$", re.I)
 # A reference entry holds a DOI, and a table the PMC text flattens opens with its id ("materials-09-00858-t001_Table
 # 1 Table 1 …"): their numbers are no values.
 _NOT_PROSE = re.compile(rf"\b10\.\d{{4,9}}/\S+|{TABLE_ID}")
@@ -789,6 +804,38 @@ def _numeric_run(sentence: str) -> bool:
 _NUMERIC_WORD = re.compile(r"[(\[]?[−-]?\d")
 
 
+_COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?")
+
+
+def _respectively(values: dict[int, list[Quantity]], text: str, props: list[Entity]) -> dict[int, list[Quantity]]:
+    """``values`` (mention index -> linked values) with coordinated mentions given their values in order when the
+    sentence says ``respectively``: "the thickness and diameter were 2 mm and 13 mm, respectively" (the linker
+    gives both to the nearer name)."""
+    i = 0
+    while i < len(props):
+        j = i
+        while j + 1 < len(props) and _COORDINATED.fullmatch(text, props[j].end, props[j + 1].start):
+            j += 1
+        if j > i and _RESPECTIVELY.search(text, props[j].end, props[j].end + 200):
+            found = {q.start: q for k in range(i, j + 1) for q in values.get(k, []) if q.start > props[j].end}
+            if len(found) == j - i + 1:
+                for k, start in zip(range(i, j + 1), sorted(found)):
+                    values[k] = [found[start]]
+        i = j + 1
+    return values
+
+
+def _inside_material(p: Entity, mats: Sequence[Entity]) -> bool:
+    """Whether a property mention lies inside a material mention ("Ni-YSZ (12.5 ppm K−1)" tagged as a property):
+    the material is what the value belongs to, not a property."""
+    return any(m.start <= p.start and p.end <= m.end for m in mats)
+
+
+# A gas named where a value follows ("supplied as fuel gas to the anode (60 cm3 min−1)", "in both air (8–60 S cm−1)
+# and hydrogen (4–8 S cm−1)"): the atmosphere the value was found in or the flow of it, not a property.
+_GAS_NAME = re.compile(r"(?i)(?:hydrogen|oxygen|nitrogen|argon|helium|air|methane|steam)|H2|O2|N2|Ar|He|CO2?|CH4|H2O")
+# "Ba0.5Sr0.5Co0.8Fe0.2O3−δ of ∼0.97 … W cm−2": the oxygen non-stoichiometry closing a formula, no property
+_FORMULA_SUFFIX = re.compile(r"[A-Za-z0-9)\]]\s?[−-]$")
 _MODIFIER_OF_MATERIAL = re.compile(r"\b(?:low|high)[- ]$", re.I)
 _MATERIAL_NOUN = re.compile(r"(?i)^[\w -]*?\b(?:glass(?:es)?|powders?|silica|carbon|alumina|alloys?|solders?|metals?|"
                             r"polymers?|supports?)\b")
@@ -796,7 +843,7 @@ _MATERIAL_NOUN = re.compile(r"(?i)^[\w -]*?\b(?:glass(?:es)?|powders?|silica|car
 
 def takes_no_value(text: str, p: Entity) -> bool:
     """Whether a property mention can have no value: a name used as a modifier of a material ("low melting point
-    glass"); when no lexicon term heads it, a quality
+    glass"), a gas (the atmosphere a value was found in), the δ closing a formula; when no lexicon term heads it, a quality
     (:data:`_QUALITIES`), an adjective (``dense``) or an acronym the paper defines as something that is no property
     (``porous carbon prepared by DLW on PI (DLWP)``: a sample code). Settings keep their values, flagged
     (:attr:`Property.setting`)."""
@@ -804,6 +851,8 @@ def takes_no_value(text: str, p: Entity) -> bool:
     if _MODIFIER_OF_MATERIAL.search(text, max(0, p.start - 6), p.start) and _MATERIAL_NOUN.search(
             text[p.start : p.end + 12]):
         return True  # "low melting point glass powder", "high surface area silica"
+    if _GAS_NAME.fullmatch(name) or (len(name) == 1 and _FORMULA_SUFFIX.search(text, max(0, p.start - 3), p.start)):
+        return True
     if expected_dims(name) is not None:
         return False
     words = name.split()
@@ -837,14 +886,16 @@ def _chosen(text: str, p: Entity) -> bool:
     and 620 °C—were used", "Parameters are kept at UGS = 18 V, RG = 37.5 Ω", "under a constant cathodic current
     density of 200 mA·cm−2", "at relatively high drain current (∼1×10−6 A)", a sweep ("performed by changing the
     voltage of the cell from the OCV to 0.1 V"), a feed ratio the growth was run at ("grown with C/Si = 1",
-    "keeping a Si/H2 ratio of 0.25%"), the step of a scan ("energy step of 0.4eV") or, after a condition's generic
+    "keeping a Si/H2 ratio of 0.25%"), the step of a scan ("energy step of 0.4eV"), a value aimed at ("a target
+    temperature of 333 K"), the load of a test the mention names ("fatigue tests of 450 MPa") or, after a condition's generic
     name, the process it belongs to or the span swept ("the duration for CVD deposition", "frequency range: …")."""
     return bool(_CHOSEN_AFTER.match(text, p.end, p.end + 160) or _CHOSEN_BEFORE.search(text, max(0, p.start - 120),
                                                                                       p.start)
                 or _HELD_BEFORE.search(text, max(0, p.start - 12), p.start)
                 or _HELD_AT.search(text, max(0, p.start - 40), p.start)
                 or _SWEPT.search(text, max(0, p.start - 120), p.start)
-                or _STEP_AFTER.match(text, p.end)
+                or _STEP_AFTER.match(text, p.end) or _TEST_AFTER.match(text, p.end)
+                or _TARGET_BEFORE.search(text, max(0, p.start - 50), p.start)
                 or (_CONDITION_NAME.fullmatch(canonical_name(p.text)) is not None
                     and (_FOR_PROCESS_AFTER.match(text, p.end) or _SWEEP_AFTER.match(text, p.end)) is not None)
                 or ("/" in p.text or "ratio" in p.text.lower()) and _RATIO_HELD.search(text, max(0, p.start - 14),
@@ -870,10 +921,16 @@ _SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|hel
                          # "Catalyst activities were evaluated at 1.55 V": the value a measurement was made at
                          r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?$"
                          # "in ambient conditions (temperature of 27°C and …", "when T = 1873 K", "Considering fO = 1"
-                         r"|\bconditions?\s*\([^()]*$|\b(?:when|if|assuming|considering)\b[^.;]{0,30}[=≈]\s*$",
+                         r"|\bconditions?\s*\([^()]*$|\b(?:when|if|assuming|considering)\b[^.;]{0,30}[=≈]\s*$"
+                         # "tensile fatigue tests under 450 MPa and 500 MPa", "heated … to 500 °C", "at an interval of 50 °C"
+                         r"|\btests?\s+(?:of|under|at|with)\s+(?:(?:a|an|the|constant|tensile|compressive|cyclic)\s+)*"
+                         r"(?:(?:loads?|stress(?:es)?|amplitudes?)\s+(?:of\s+)?)?(?:[\d.,]+\s*[^\s,;]+\s+(?:and|or)\s+)?$"
+                         r"|\b(?:heated|cooled|ramped|raised|switched|brought)\b[^.;]{0,40}?\bto\s+(?:about\s+|approximately\s+|~\s*)?$"
+                         r"|\b(?:intervals?|steps?|increments?)\s+of\s+(?:about\s+|~\s*)?$",
                          re.I)
 _RANGE_WORD = re.compile(r"\brange\b", re.I)
-_SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
+_RAMPED_TO = re.compile(r"\b(?:increased|decreased|raised|lowered|reduced)\b[^.;]{0,40}?\bto\s+(?:about\s+|~\s*)?$", re.I)
+_SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:(?:[^.;:]|\.(?=\d)){0,25}(?:and|to|-|–)\s*)?$", re.I)
 _HELD_VALUE_BEFORE = re.compile(r"\b(?:at|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 _WITH_VALUE_BEFORE = re.compile(r"\b(?:with|and)\s+(?:a\s+|an\s+)?$", re.I)  # "with 30 mTorr pressure and 200 W power"
 _MODIFIERS = re.compile(r"(?:\b[A-Za-z][\w-]*\s+(?:\([^()\s]{1,10}\)\s+)?){1,2}$")  # "Target-to-substrate (T-S) "
@@ -894,6 +951,8 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
             q.low is not None or _SWEEP_BEFORE.search(text, max(sent.start, q.start - 40), q.start)):
         return True
     condition = _CONDITION_NAME.fullmatch(canonical_name(p.text)) is not None
+    if condition and _RAMPED_TO.search(text, max(sent.start, q.start - 60), q.start):
+        return True  # "The temperature was then increased at a rate of 1 °C min−1 to 500 °C"
     if (q.end <= p.start or condition) and _HELD_VALUE_BEFORE.search(text, max(sent.start, q.start - 12), q.start):
         return True  # "at 100% relative humidity", "high temperature (i.e. at 300°C)"
     if condition and q.end <= p.start and _WITH_VALUE_BEFORE.search(text, max(sent.start, q.start - 8), q.start):
@@ -917,7 +976,7 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     defines takes the values of its long name; a mention assigned a value takes that one only ("Kt = 1; Curves of
     10, 50 and 90% probability")."""
     assigned = _EQUALS_AFTER.match(text, p.end)
-    if _CHANGE_NAME_AFTER.match(text, p.end):
+    if _CHANGE_NAME_AFTER.match(text, p.end) or _CHANGE_NAME_BEFORE.search(text, max(0, p.start - 30), p.start):
         return []
     name = defined_names(text).get(p.text.strip(), p.text)  # "Ph" is a power density, no "60 wt%"
     if _BOND.fullmatch(p.text.strip()):
@@ -928,6 +987,7 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
             and _measures(text, p, q)
             and not _CHANGE_AFTER.match(text, q.end) and not _assigned_elsewhere(text, p, q) and _bare_ok(text, p, q)
             and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
+            and not (q.unit in _PERCENTS and _SUPPORTED_AFTER.match(text, q.end) and not _CONTENT_NAME.search(name))
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)]
 
 
@@ -966,6 +1026,9 @@ def _bin_bound(text: str, p: Entity, q: Quantity) -> bool:
 
 # "a voltage difference between the Cell-A and Cell-B is only 0.5 mV": a change, not a value of the voltage
 _CHANGE_NAME_AFTER = re.compile(r"\s+(?:difference|shift|change|variation)s?\b", re.I)
+# "The total increase of cell voltage was only 33 mV", "deviations in lattice parameters": the name of what changed
+_CHANGE_NAME_BEFORE = re.compile(r"\b(?:increases?|decreases?|changes?|rises?|shifts?|deviations?|variations?)\s+"
+                                 r"(?:in|of)\s+(?:the\s+)?$", re.I)
 # "40 nm-thick", "30mm in diameter and 7mm in height": the value says what it measures
 _MEASURED_AS = re.compile(r"(?:\s*-|\s+in\s+(?:[\w-]+\s+)?)(thick(?:ness)?|thin|diameter|height|high|length|long|width|wide|"
                           r"depth|deep|radius|size|amplitude)\b", re.I)
@@ -985,6 +1048,10 @@ def _measures(text: str, p: Entity, q: Quantity) -> bool:
 # "wet CH4 (3 vol.% H2O)": the share of a gas in a feed is the atmosphere, not a value of the name before it
 _SHARES = frozenset({"%", "vol%", "mol%", "ppm"})
 _GAS_AFTER = re.compile(rf"\s*(?:of\s+)?{_GAS}")
+# "0.25 mg cm−2 platinum loading for the 40 wt % catalyst", "40 wt.% Pt/C": the grade of a supported catalyst, a value of no
+# other property than its content
+_SUPPORTED_AFTER = re.compile(r"\s*(?:(?:[A-Z][a-z]?){1,3}\s*/\s*(?:C|CNTs?|KB|XC-?72R?)|catalysts?)\b")
+_CONTENT_NAME = re.compile(r"(?i)\bcontents?\b|weight\s+(?:fractions?|percent)")
 
 
 def _bare_ok(text: str, p: Entity, q: Quantity) -> bool:

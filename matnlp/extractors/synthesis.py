@@ -156,6 +156,7 @@ class OperationTyper:
     def type(self, token: str, medium: bool = False, style: str | None = None) -> str:
         """The type of ``token``'s operation class (:data:`OPERATION_CLASSES`), else its most frequent type in the
         most specific table that knows it, else the n-gram guess."""
+        token = _GENERIC_TAIL.sub("", token.strip())  # "sintering process": the sintering
         known = operation_class(token)
         if known:
             return known
@@ -188,7 +189,7 @@ OPERATION_CLASSES = (
                 r"immers(?:ed|ing|ion)"),
      "MixingOperation"),
     (re.compile(r"(?:spin|dip|drop|spray|blade)[- ]?(?:coat|cast)\w*|coat(?:ed|ing)|cast(?:ed|ing)?|tape[- ]cast\w*|forg(?:ed|ing)|"
-                r"(?:screen|transfer|inkjet)[- ]?print\w*|(?:sputter(?:ed)?[- ])?deposit(?:ed|ion|ing)?|sputter(?:ed|ing)|"
+                r"(?:screen|transfer|inkjet|stencil)?[- ]?print(?:ed|ing)|(?:sputter(?:ed)?[- ])?deposit(?:ed|ion|ing)?|sputter(?:ed|ing)|"
                 r"co-?evaporat\w*|(?:thermal|vacuum|e-?beam|electron[- ](?:beam|gun))[- ]evaporat\w*|pre-?sputter\w*|"
                 r"spray(?:ed|ing)|pipett?(?:ed|ing)|die[- ]cut|micro-?structured|patterned|detached"), "ShapingOperation"),
     (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|(?:ultrasonically[- ])?clean(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|"
@@ -256,6 +257,8 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
             return False
     if not _is_step(text, step.end, word, NOT_STEPS):
         return False
+    if _ANNOUNCED.match(text, step.end):
+        return False  # "was prepared by the following two steps", "synthesized as follows": the steps come next
     if word in ("kept", "keeping") and not (step.conditions.temperature or step.conditions.time):
         return False  # "the distance … was kept at 80 mm", "Background pressure was kept at 1.3 Pa": no dwell
     if word == "addition" and _IN_ADDITION.search(text, max(0, a - 4), a) and text.startswith(" to", step.end):
@@ -281,6 +284,8 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
 
 
 _WORDLIKE = re.compile(r"[A-Za-z][A-Za-z -]*[a-z][A-Za-z -]*")
+_ANNOUNCED = re.compile(r"\s+(?:(?:by|via|through|in|using|with|according\s+to)\s+(?:the\s+)?following|as\s+follows)\b",
+                        re.I)
 _IN_ADDITION = re.compile(r"\b[Ii]n\s+$")
 _HEADING_BEFORE = re.compile(r"(?:^|\s)\d+(?:\.\d+)*\.?\s*$")
 _DONE = re.compile(r"performed|conducted|carried|done")
@@ -366,9 +371,15 @@ _LET_TO = re.compile(r"\b(?:allowed|left|let|continued|began)\s+to\s+$")
 
 
 def operation_class(token: str) -> str | None:
-    """Type of ``token``'s operation class in :data:`OPERATION_CLASSES`, if it is in one."""
-    t = token.lower()
-    return next((kind for rx, kind in OPERATION_CLASSES if rx.fullmatch(t)), None)
+    """Type of ``token``'s operation class in :data:`OPERATION_CLASSES`, if it or its head word (``pulsed laser
+    deposition``) is in one."""
+    t = token.lower().strip()
+    return next((kind for key in dict.fromkeys([t, t.split()[-1] if t else t]) for rx, kind in OPERATION_CLASSES
+                 if rx.fullmatch(key)), None)
+
+
+#: A generic noun after an operation ("sintering process", "a coating step"), which names no operation itself.
+_GENERIC_TAIL = re.compile(r"(?<=\w)\s+(?:process(?:es)?|procedures?|steps?|routes?|techniques?|methods?)$", re.I)
 
 
 def _lookup_keys(token: str) -> list[str]:
