@@ -2,8 +2,7 @@
 
 ``matnlp/extractors/data/operation_types.json`` (:class:`matnlp.extractors.synthesis.OperationTyper`): a frequency table keyed by
 (token, has mixing medium, recipe style), a recipe-style logistic regression over the recipe's operation tokens
-(solid-state vs sol-gel label conventions), a character n-gram naive Bayes fallback for unseen tokens, and the
-operation finder's lexicon (the Kononova vocabulary, minus words rarely annotated as operations in MSPT train, plus
+(solid-state vs sol-gel label conventions), and the operation finder's lexicon (the Kononova vocabulary, minus words rarely annotated as operations in MSPT train, plus
 words usually annotated so). Only Kononova DOIs outside the held-out fifth (:func:`matnlp.datasets.kononova.held_out_doi`)
 are used, so ``scripts/bench_synthesis.py`` measures the shipped model on unseen papers.
 
@@ -19,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -33,7 +31,7 @@ from matnlp.datasets.mspt import gold_roles, split_docs
 from matnlp.eval.synthesis import named_as, snippet_gold
 from matnlp.extractors.materials import extract_materials
 from matnlp.extractors.synthesis import (
-    NO_ROLE, ROLES, ROLES_PATH, TYPER_PATH, RoleContext, RoleModel, find_operations, ngrams, role_features,
+    NO_ROLE, ROLES, ROLES_PATH, TYPER_PATH, RoleContext, RoleModel, find_operations, role_features,
     untagged, word_spans,
 )
 from matnlp.text.tokenize import sentences
@@ -41,7 +39,6 @@ from matnlp.types import Entity
 
 log = logging.getLogger("train_synthesis")
 MIN_COUNT = 2  # a (token, ...) key seen fewer times is left to the fallbacks
-NB_ALPHA = 0.1
 LEXICON_DROP, LEXICON_ADD, LEXICON_MIN = 0.3, 0.5, 3  # MSPT "annotated as Operation" rates and minimum count
 ROLE_SPLIT = "sfex-train"
 # Role model features, regularization and class weights selected by 5-fold paper-grouped cross-validation on
@@ -79,27 +76,6 @@ def style_model(recipes) -> dict:
     clf = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
     weights = {f: round(float(w), 4) for f, w in zip(vec.feature_names_, clf.coef_[0], strict=True) if abs(w) > 1e-3}
     return {"positive": "sol-gel", "negative": "solid-state", "bias": float(clf.intercept_[0]), "weights": weights}
-
-
-def ngram_model(token_table: dict[str, dict[str, int]]) -> dict:
-    """Multinomial naive Bayes over character n-grams of the distinct tokens (each token weighted by log count)."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    prior: Counter = Counter()
-    for token, types in token_table.items():
-        label, n = max(types.items(), key=lambda kv: kv[1])
-        w = 1.0 + math.log(n)
-        prior[label] += w
-        for g in ngrams(token):
-            counts[label][g] += w
-    vocab = sorted({g for c in counts.values() for g in c})
-    labels = sorted(counts)
-    log_prob = {}
-    for label in labels:
-        total = sum(counts[label].values()) + NB_ALPHA * len(vocab)
-        log_prob[label] = {g: round(math.log((counts[label][g] + NB_ALPHA) / total), 3) for g in counts[label]}
-        log_prob[label][""] = round(math.log(NB_ALPHA / total), 3)
-    z = sum(prior.values())
-    return {"labels": labels, "log_prior": {k: math.log(prior[k] / z) for k in labels}, "log_prob": log_prob}
 
 
 def lexicon(vocabulary: set[str], docs) -> list[str]:
@@ -226,7 +202,6 @@ def main(argv: list[str] | None = None) -> None:
         "source": "Kononova et al. 2019 solid-state (2019-12-03) and sol-gel (2020-07-13) datasets, train DOIs",
         "tables": tables,
         "style": style_model(recipes),
-        "ngram": ngram_model(tables["token"]),
         "lexicon": lexicon(set(tables["token"]), train_docs),
     }
     write_json(TYPER_PATH, model)

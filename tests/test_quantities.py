@@ -205,11 +205,20 @@ def test_real_units_in_abstracts(general_abstracts_text, anchor, span, unit, kin
         ("1.5 W m−1 K−1", "W m-1 K-1"), ("1.5 W/mK", "W m-1 K-1"), ("100 cm2/Vs", "cm2 V-1 s-1"),
         ("100 cm2 V−1 s−1", "cm2 V-1 s-1"), ("0.1 S cm−1", "S cm-1"), ("160 mA h g−1", "mAh g-1"),
         ("160 mAh/g", "mAh g-1"), ("231 mAh g–1", "mAh g-1"), ("60 ◦C", "°C"), ("73 mN m(cid:0) 1", "mN m-1"),
+        # audit round 14 (PMC5457246): a degradation rate per thousand hours; resistivities and viscosities
+        ("8 mV/1000 h", "mV kh-1"), ("1.5 %/kh", "% kh-1"), ("2 × 10−6 Ω cm", "Ω cm"), ("3 mΩ cm2", "mΩ cm2"),
+        ("30 mPa s", "mPa s"), ("30 mPa·s", "mPa s"),
     ],
 )
 def test_compound_units_parse_whole(text, unit):
     q = one(text)
     assert q.unit == unit and parse_unit(unit).text == unit
+
+
+def test_a_thousand_hours_is_a_kilohour_only_under_a_slash():
+    [q] = parse_quantities("after 1000 h of operation")
+    assert (q.value, q.unit) == (1000.0, "h")
+    assert one("8 mV/1000 h").to("mV h-1").value == pytest.approx(0.008)
 
 
 def test_c_rate_needs_a_cue():

@@ -46,8 +46,8 @@ ATOMS: dict[str, _Atom] = {
     "K": _Atom(1, _TEMP), "°C": _Atom(1, _TEMP, 273.15), "°F": _Atom(5 / 9, _TEMP, 273.15 - 32 * 5 / 9),
     "s": _Atom(1, _TIME), "ms": _Atom(1e-3, _TIME), "µs": _Atom(1e-6, _TIME), "ns": _Atom(1e-9, _TIME),
     "ps": _Atom(1e-12, _TIME), "fs": _Atom(1e-15, _TIME),
-    "min": _Atom(60, _TIME), "h": _Atom(3600, _TIME), "d": _Atom(86400, _TIME), "week": _Atom(604800, _TIME),
-    "Pa": _Atom(1, _PRESSURE), "kPa": _Atom(1e3, _PRESSURE), "MPa": _Atom(1e6, _PRESSURE),
+    "min": _Atom(60, _TIME), "h": _Atom(3600, _TIME), "kh": _Atom(3.6e6, _TIME), "d": _Atom(86400, _TIME), "week": _Atom(604800, _TIME),
+    "Pa": _Atom(1, _PRESSURE), "mPa": _Atom(1e-3, _PRESSURE), "kPa": _Atom(1e3, _PRESSURE), "MPa": _Atom(1e6, _PRESSURE),
     "GPa": _Atom(1e9, _PRESSURE), "bar": _Atom(1e5, _PRESSURE), "mbar": _Atom(100, _PRESSURE),
     "atm": _Atom(101325, _PRESSURE), "Torr": _Atom(101325 / 760, _PRESSURE),
     "mTorr": _Atom(101325 / 760e3, _PRESSURE), "psi": _Atom(6894.757, _PRESSURE),
@@ -91,6 +91,8 @@ ATOMS: dict[str, _Atom] = {
 #: Units that are hardness scales: dimensionless numbers that convert to nothing else and measure only hardness.
 HARDNESS_SCALES = frozenset({"HV", "HRC", "HRB", "HBW"})
 
+# Degradation rates per thousand hours ("8 mV/1000 h", "2%/kh"): the kilohour only under a "/".
+_KILOHOURS = ("1000 h", "1000h", "1,000 h", "1000 hours", "1000 hrs", "kh")
 # Spelling variants -> canonical atom (µ and μ, degree signs, long names).
 _ALIASES = {
     "℃": "°C", "ºC": "°C", "˚C": "°C", "° C": "°C", "oC": "°C", "degC": "°C", "deg C": "°C", "K": "K",
@@ -101,6 +103,7 @@ _ALIASES = {
     "wt.%": "wt%", "wt %": "wt%", "wt. %": "wt%", "at.%": "at%", "at %": "at%", "at. %": "at%",
     "vol.%": "vol%", "vol %": "vol%", "vol. %": "vol%", "mol.%": "mol%", "mol %": "mol%", "deg": "°",
     "mA h": "mAh", "A h": "Ah", "W h": "Wh", "kW h": "kWh",
+    **{k: "kh" for k in _KILOHOURS},
     "mOhm": "mΩ", "kOhm": "kΩ", "MOhm": "MΩ", "mohm": "mΩ", "kohm": "kΩ",
     **{f"HV{load}": "HV" for load in ("0.1", "0.5", "1", "5", "10", "20", "30", "50")},
 }
@@ -115,7 +118,7 @@ _ALIASES.update({s: s for s in ATOMS})
 
 # Unit words that only count as units right after a number, never inside a compound (too ambiguous alone).
 _LONE_ONLY = frozenset({"d", "l", "deg", "°", "◦", "oC"})
-_DENOMINATOR_ONLY = frozenset({"dec"})
+_DENOMINATOR_ONLY = frozenset({"dec", *_KILOHOURS})
 # "d" is days only with a time cue before the number or a space before it, never before orbital/electron words
 # ("4d orbitals", "3d transition metals", "Mo 4d states").
 _ORBITAL_AFTER = re.compile(r"[\s-]*(?:\d*/\d|[-–]?(?:orbitals?|electrons?|states?|bands?|shells?|levels?|"
@@ -332,7 +335,8 @@ def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int],
             atom_end = m.end()
             if m.group("lost") and not (atoms and spaced):  # only a later, space-joined atom: "m2 g 1", not "5 h 1"
                 exp, atom_end = None, m.start("lost") - 1
-            if (spaced and exp is None and not _spaced_atom_ok(text, m.end())) or (
+            if (spaced and exp is None and not _spaced_atom_ok(text, m.end())
+                    and not _spaced_pair(atoms[-1][0], _ALIASES[m.group(1)])) or (
                     exp is not None and m.group(1) in _LONE_ONLY) or (  # "Sr 3d3/2" is no days cubed
                     m.group(1) in _DENOMINATOR_ONLY and (not atoms or sign * (exp or 1) > 0)):
                 break
@@ -373,6 +377,13 @@ def _spaced_atom_ok(text: str, pos: int) -> bool:
     m = _ATOM_RE.match(text, sep.end())
     return bool(m and (m.group("exp") or m.group("sup") or m.group("spaced") or m.group("cid") or m.group("lost")
                        or sep.group(1) == "/"))
+
+
+def _spaced_pair(first: str, second: str) -> bool:
+    """Units written as two space-joined atoms without exponents: resistivities ("Ω cm", "mΩ m") and viscosities
+    ("mPa s")."""
+    a, b = ATOMS.get(first), ATOMS.get(second)
+    return bool(a and b) and ((a.dims == _OHM and b.dims == _LEN) or (a.dims == _PRESSURE and second == "s"))
 
 
 def _exponent(s: str | None) -> int | None:

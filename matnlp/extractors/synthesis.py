@@ -7,8 +7,8 @@ conditions from :mod:`matnlp.extractors.quantities` plus small atmosphere/medium
 
 Operation typing uses ``data/operation_types.json`` (built by ``scripts/train_synthesis.py``): type counts per
 (token, mixing medium present, recipe style); the style (solid-state or sol-gel label conventions of the Kononova
-datasets) is predicted from all operation tokens of the text; unseen tokens fall back to a character n-gram naive
-Bayes model.
+datasets) is predicted from all operation tokens of the text; an unseen token takes the type of its stem's forms
+("aging" as "aged"), else ``OtherOperation``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import json
 import math
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from itertools import accumulate
 from pathlib import Path
 
@@ -31,6 +32,9 @@ from .quantities import CELL, TABLE_ID, Quantity, parse_quantities
 TYPER_PATH = Path(__file__).parent / "data" / "operation_types.json"
 ROLES_PATH = Path(__file__).parent / "data" / "material_roles.json"
 MIXING_TYPES = frozenset({"MixingOperation", "LiquidGrinding", "SolutionMixing"})
+#: The type of an operation no class, table or stem knows ("transferred", "irradiated"): a guess from its letters
+#: was right for 2 of 24 such tokens of the held-out Kononova recipes, so none is made.
+OTHER_OPERATION = "OtherOperation"
 CONDITION_KINDS = ("temperature", "time", "atmosphere", "pressure", "heating_rate", "medium", "device", "other")
 ROLES = ("target", "precursor", "solvent", "atmosphere", "participant")
 #: The role model's class for a material that is no operation's argument (read as a participant).
@@ -119,15 +123,6 @@ class SynthesisStep:
         }
 
 
-# ------------------------------------------------------------------------------------------- typer features
-
-
-def ngrams(token: str) -> list[str]:
-    """Character 2–5-grams of ``<token>`` (the n-gram fallback's features)."""
-    s = f"<{token.lower()}>"
-    return [s[i : i + n] for n in range(2, 6) for i in range(len(s) - n + 1)]
-
-
 # -------------------------------------------------------------------------------------------------- typing
 
 
@@ -137,7 +132,6 @@ class OperationTyper:
     def __init__(self, model: dict):
         self.tables = model["tables"]
         self.style_model = model["style"]
-        self.nb = model["ngram"]
         #: Operation tokens seen in the Kononova training data.
         self.vocabulary = frozenset(self.tables["token"])
         #: Words :func:`find_operations` marks: the vocabulary filtered and extended on MSPT train documents.
@@ -155,7 +149,7 @@ class OperationTyper:
 
     def type(self, token: str, medium: bool = False, style: str | None = None) -> str:
         """The type of ``token``'s operation class (:data:`OPERATION_CLASSES`), else its most frequent type in the
-        most specific table that knows it, else the n-gram guess."""
+        most specific table that knows it or its stem, else :data:`OTHER_OPERATION`."""
         token = _GENERIC_TAIL.sub("", token.strip())  # "sintering process": the sintering
         known = operation_class(token)
         if known:
@@ -166,24 +160,28 @@ class OperationTyper:
                 counts = self.tables[table].get(k)
                 if counts:
                     return max(counts.items(), key=lambda kv: kv[1])[0]
-        return self._ngram_type(token)
+        for form in dict.fromkeys([token, _PREFIX.sub("", token)]):  # "recalcinated": calcinated
+            counts = self.stems.get(_stem(form))
+            if counts:
+                return max(counts.items(), key=lambda kv: kv[1])[0]
+        return OTHER_OPERATION
 
-    def _ngram_type(self, token: str) -> str:
-        nb = self.nb
-        grams = ngrams(token)
-
-        def score(label: str) -> float:
-            lp = nb["log_prob"][label]
-            return nb["log_prior"][label] + sum(lp.get(g, lp[""]) for g in grams)
-
-        return max(nb["labels"], key=score)
-
+    @cached_property
+    def stems(self) -> dict[str, Counter]:
+        """Type counts by crude word stem, so that another form of a known token ("aging", "re-grindings",
+        "boils") is typed as the token is."""
+        out: dict[str, Counter] = defaultdict(Counter)
+        for token, counts in self.tables["token"].items():
+            out[_stem(token)].update(counts)
+        return out
 
 #: Operation classes whose type the Kononova tables get wrong or lack: stirring is mixing whatever the style
 #: (the solid-state data call it LiquidGrinding), infiltrating a solution into a backbone mixing (as the tables type
 #: "impregnated"), film forming, deposition, printing and patterning are shaping, washing, rinsing, filtering,
 #: centrifuging, etching and removing separate a product (typed MixingOperation there, a type it does not have),
-#: and "was made by mixing" starts a synthesis as "prepared" does.
+#: "was made by mixing" starts a synthesis as "prepared" does; the metallurgist's heat treatments (tempering,
+#: austenitizing, solution treatment) are heating, freeze-drying, degassing and evacuating drying, and working
+#: (rolling, extrusion, machining, welding) and electrochemical film forming shaping.
 OPERATION_CLASSES = (
     (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*|infiltrat\w*|impregnat\w*|soak(?:ed|ing)?|"
                 r"immers(?:ed|ing|ion)"),
@@ -196,7 +194,12 @@ OPERATION_CLASSES = (
                 r"decant\w*|separated|"
                 r"collected|remov(?:ed|al|ing)|etch(?:ed|ing)"), "SeparationOperation"),
     (re.compile(r"made"), "StartingSynthesis"),
-    (re.compile(r"(?:pre-?)?chlorinat\w*|pyroly[sz]\w*|carboni[sz](?:ed|ation)"), "HeatingOperation"),
+    (re.compile(r"(?:pre-?)?chlorinat\w*|pyroly[sz]\w*|carboni[sz](?:ed|ation)|temper(?:ed|ing)|austeniti[sz]\w*|"
+                r"solution(?:i[sz]ed|[- ](?:heat[- ])?(?:treated|annealed))|(?:heat|thermally)[- ]treated"),
+     "HeatingOperation"),
+    (re.compile(r"freeze[- ]dri\w*|lyophili[sz]\w*|degass\w*|evacuat\w*"), "DryingOperation"),
+    (re.compile(r"(?:hot|cold|warm)?[- ]?roll(?:ed|ing)|extrud\w*|machin(?:ed|ing)|weld(?:ed|ing)|electro-?deposit\w*|"
+                r"electro-?plat\w*|anodi[sz]\w*"), "ShapingOperation"),
     (re.compile(r"(?:brush[- ])?paint\w*|applied|electro-?spinn?\w*|electrospun|spun|hot[- ]press\w*|"
                 r"assembled|attached|polish\w*|punch\w*|peel\w*|cut|sliced|mounted|laminat\w*"), "ShapingOperation"),
 )
@@ -242,6 +245,29 @@ _TEST_SENTENCE = re.compile(
     r"and\s+(?:then\s+)?(?:analy[sz]ed|characteri[sz]ed|examined)\s+by)\b", re.I)
 
 
+# A measurement run that heats, loads or exposes a sample ("TGA was performed by heating …", "The conductivity was
+# measured on heating from 300 to 800 °C", "Tensile tests were performed at …", "The dilatometry samples were
+# heated to 1200 °C"): its operations are the protocol of a test, not synthesis.
+_MEASUREMENT_RUN = re.compile(
+    r"\b(?:analys[ie]s|measurements?|tests?|runs?|experiments?|scans?|TGA|TG|DSC|DTA|thermogravimetr\w*|"
+    r"dilatometr\w*|calorimetr\w*)\s+(?:[\w-]+\s+){0,3}?(?:was|were)\s+(?:then\s+|also\s+)?"
+    r"(?:performed|carried\s+out|conducted|done|made|run|recorded|measured)\b|"
+    r"\b(?:was|were)\s+(?:measured|determined|recorded|monitored|evaluated|followed)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:by|while|upon|during|on|in)\s+(?:heating|cooling)\b|"
+    r"\b(?:TGA|DSC|DTA|thermogravimetric|dilatometr\w*|tensile|compression|bending|hardness|creep|fatigue|"
+    r"impedance|permeation|conductivity)\s+(?:samples?|specimens?|tests?|measurements?|analys[ie]s|runs?)\s+"
+    r"(?:was|were)\b", re.I)
+# What is usually done or could be done, not what this paper did: a sentence on convention or earlier work
+# ("Conventionally, such electrolytes are sintered above 1400 °C", "In previous studies, … calcined at 1000 °C") or
+# an operation under a modal or a habitual adverb ("can be calcined", "were usually prepared", "has been sintered").
+_BACKGROUND = re.compile(r"\b(?:conventionally|traditionally|in\s+previous\s+(?:studies|works?|reports|papers)|"
+                         r"in\s+the\s+literature)\b", re.I)
+_BACKGROUND_BEFORE = re.compile(
+    r"\b(?:usually|generally|conventionally|commonly|traditionally|often|(?:have|has)\s+been|"
+    r"(?:can|could|may|might|should|must|would)\s+(?:also\s+|then\s+|easily\s+|further\s+)?be)\s+(?:\w+ly\s+)?$",
+    re.I)
+
+
 def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
     """Whether an operation (found or tagged) is a synthesis step to emit: :func:`_is_step` with the wider
     :data:`NOT_STEPS`, not negated ("could not be transferred"), not the tail of a hyphen-broken word that is no
@@ -280,7 +306,9 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
     if step.operation[0].isupper() and (_HEADING_WORD_BEFORE.search(text, max(0, a - 30), a)
                                         or (_HEADING_NOUN.search(word) and _SENTENCE_AFTER.match(text, step.end))):
         return False  # "Methods Synthesis of oxides …", "Synthesis The … precursor was made": a heading in the text
-    return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence))
+    return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence)
+                or _MEASUREMENT_RUN.search(text, *sentence) or _BACKGROUND.search(text, *sentence)
+                or _BACKGROUND_BEFORE.search(text, max(0, a - 40), a))
 
 
 _WORDLIKE = re.compile(r"[A-Za-z][A-Za-z -]*[a-z][A-Za-z -]*")
@@ -354,13 +382,22 @@ def _done_folded(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
 _WAS_BEFORE = re.compile(r"\s+(?:of\s+[^.;]{1,60}?\s+)?(?:was|were)\s+(?:then\s+|also\s+|subsequently\s+)?")
 _TOLD_WITHIN = 600
 _STAGES_AFTER = re.compile(r"\s+(?:stages?|steps?|process(?:es)?|procedures?)\b")
-_SUFFIX = re.compile(r"(?:ation|ition|ion|ing|ied|ed|ment|s)$")
+_SUFFIX = re.compile(r"(?:ation|ition|ion|ated|ing|ied|ed|ment|s)$")
+_PREFIX = re.compile(r"^(?:re|pre|post|co)-?", re.I)
+
+
+def _stem(word: str) -> str:
+    """Crude stem of an operation word, British or American: "grindings" -> "grind", "calcinated" -> "calcin",
+    "pelletised" -> "pelletiz", "dried" -> "dry"."""
+    w = word.lower().strip()
+    w = _SUFFIX.sub(lambda m: "y" if m.group() == "ied" else "", _SUFFIX.sub("", w) if w.endswith("s") else w)
+    return re.sub(r"is$", "iz", w.rstrip("e"))
 
 
 def _same_stem(a: str, b: str) -> bool:
     """Whether two words are forms of one operation: coated/coating, dried/drying, deposition/deposited (one crude
     stem a prefix of the other)."""
-    x, y = (_SUFFIX.sub(lambda m: "y" if m.group() == "ied" else "", w.lower()).rstrip("e")[:7] for w in (a, b))
+    x, y = (_stem(w)[:7] for w in (a, b))
     return min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))
 
 
