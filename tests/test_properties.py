@@ -840,3 +840,68 @@ def test_round_14_tagged_names(text, name, expected):
     at = text.index(f" {name}") + 1
     props = extract_properties(text, [Entity(at, at + len(name), "PRO", name)])
     assert [(p.name, p.value.value, p.setting) for p in props if p.value is not None] == expected
+
+
+@pytest.mark.parametrize(("sentence", "check"), [
+    # round 15 (PMC3793895): Rietveld statistics describe a fit, not the material; a thermal expansion coefficient
+    # written "14.1 × 10–6" keeps its mantissa
+    ("Rietveld refinement gave reliability factors Rwp = 3.88% and Rexp = 2.80% for the SP phase.",
+     lambda got: not got),
+    ("The linear thermal expansion coefficients are 14.1 × 10–6 and 14.5 × 10–6 K–1 for SP and DP phases, "
+     "respectively.", lambda got: [g[1] for g in got] == [pytest.approx(1.41e-05), pytest.approx(1.45e-05)]),
+    # PMC3793895, electrolysis_04, graphene_01, PMC3730159, steel_11: settings of test rigs and calculations
+    ("AC impedance measurements were recorded by use of a Solartron 1260 frequency response analyzer with a "
+     "modulation potential of 10 mV.", lambda got: got and all(setting for *_, setting in got)),
+    ("Calculation conditions: the electrode area is about 0.2m2; the volume of electrolyte is 3 L; the current density "
+     "is 500mA/cm2.", lambda got: len(got) == 3 and all(setting for *_, setting in got)),
+    ("Electrochemical impedance spectroscopy measurements were performed at fixed 0.68 V potential.",
+     lambda got: got and all(setting for *_, setting in got)),
+    ("The 22-plate reactor was tested under high flow rate (1.8 L/min) and gas hourly space velocity (1200 h−1) "
+     "condition.", lambda got: got and all(setting for *_, setting in got)),
+    ("Under the cyclic load with a frequency of 10 Hz, the local stress concentration around the corrosion pits "
+     "accelerated the process of fatigue damage.", lambda got: got and all(setting for *_, setting in got)),
+    ("The sample was aged in pO2 = 10–10 atm in the presence of CO2.",
+     lambda got: got == [("pO2", 1e-10, "atm", True)]),
+    ("All potentials were converted with respect to RHE by using the following equation: ERHE = E0 + 0.0592 pH, "
+     "where E0 = 0.241 V.", lambda got: all(setting for *_, setting in got)),
+    ("The symmetrical cell was held for 90 min at each temperature, and measurements were made every 50 °C.",
+     lambda got: all(setting for *_, setting in got)),
+    # steel_11: the keywords line holds no values; a tolerance is none ("errors of a model" stay: MuLMS annotates
+    # a logarithmic prediction error as a property)
+    ("Keywords: pre-corrosion pits; residual fatigue life; 42CrMo steel; stress intensity factor 1.", lambda got: not got),
+    ("The loading operation was force controlled with a proportional error of ±1%.", lambda got: not got),
+    # and measured values stay values
+    ("The fatigue life of the specimens decreased to 1.2 × 10^5 cycles at a stress intensity factor of 12 MPa m.",
+     lambda got: any(not setting for *_, setting in got)),
+])
+def test_round_15_classes(sentence, check):
+    got = _valued(sentence)
+    assert check(got), got
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    # round 15, as the NER model tagged them: an element's share is its content (graphene_01); a symbol of an
+    # equation and a formula's spaced subscript have no value (PMC3730159); physical constants are no properties
+    # (electrolysis_04)
+    ("The surface composition was C (77.5 at.%).", "C", [("C content", 77.5, False)]),
+    ("the faradaic efficiency (Λ) defined from (3) Λ = Δ r ( I / 2 F ) , where Δr is the rate", "I", []),
+    ("The mechanism was suggested as below [22]: (5) N O 2 → NO + O", "N", []),
+    ("NA is the Avogadro number (6.02 × 1023), Z is the number of electrons", "Avogadro number", []),
+    ("and the XPS spectra were calibrated using the C 1s peak at 284.5 eV.", "C 1s peak", [("c 1s peak", 284.5, True)]),
+    ("The Hubbard U parameter UCu = 11.50 eV was applied to the Cu 3d states.", "UCu", [("UCu", 11.5, True)]),
+])
+def test_round_15_tagged_names(text, name, expected):
+    at = text.index(name)
+    props = extract_properties(text, [Entity(at, at + len(name), "PRO", name)])
+    assert [(p.name, p.value.value, p.setting) for p in props if p.value is not None] == expected
+
+
+def test_round_15_composition_letters_and_fit_statistics():
+    """PMC3793895 defines m from the composition variables: "m = 4" says which composition, not a property; a
+    Rietveld R factor named with its phase ("RBragg(DP)") describes the fit."""
+    text = ("Low Mo contents afford a single phase for Co/Fe ratio (0.8 – x)/(0.2 – y) = m ≥ 4. "
+            "The m = 4 black dashed line corresponds to the parent. The refinement gave RBragg(DP) = 1.97%.")
+    ents = [Entity(m.start(), m.end(), "PRO", m.group()) for m in re.finditer(r"\bm(?= = 4)|RBragg\(DP\)", text)]
+    assert [p for p in extract_properties(text, ents) if p.value is not None] == []
+    plain = "The sample with m = 4 was measured."  # a letter the paper does not define keeps its value
+    assert [p.value.value for p in extract_properties(plain, [Entity(16, 17, "PRO", "m")]) if p.value] == [4.0]

@@ -314,3 +314,24 @@ def test_a_percent_glued_to_a_word():
     assert [(q.value, q.unit) for q in parse_quantities("100 kPag and 80%RH at the cathode")] == [(100, "kPa"),
                                                                                                   (80, "%")]
     assert [(q.value, q.unit, q.end) for q in parse_quantities("0.2%C steel")] == [(0.2, "%", 4)]
+
+
+@pytest.mark.parametrize(("text", "value", "low", "high", "unit"), [
+    # audit round 15 (PMC3793895, graphene_01, electrolysis_04): powers of ten written with en dashes or flattened
+    ("14.5 × 10–6 K–1", 1.45e-05, None, None, "K-1"),
+    ("10–10 atm", 1e-10, None, None, "atm"),  # an en-dash range with equal ends is a power
+    ("10−2–104 Hz", 5000.005, 0.01, 10000.0, "Hz"),  # the top of a range of powers, its superscript flattened
+    # decimal points a PDF extraction turned into colons, before a unit or a power of ten
+    ("0:76 V", 0.76, None, None, "V"),
+])
+def test_flattened_powers_and_colon_decimals(text, value, low, high, unit):
+    q = one(text)
+    assert (q.value, q.low, q.high, q.unit) == (pytest.approx(value), low and pytest.approx(low),
+                                                high and pytest.approx(high), unit)
+
+
+def test_ratios_keep_their_colons():
+    assert [q.value for q in parse_quantities("a 1:2 molar ratio, fixed at 1:20:3")] == [1, 2, 1, 20, 3]
+    assert [q.value for q in parse_quantities("1.5–104 Hz")] == [52.75]
+    [q] = parse_quantities("the electron charge (1:6 × 10−19 C)")  # coulomb: no unit, and never a C-rate
+    assert (q.value, q.unit) == (pytest.approx(1.6e-19), None)

@@ -484,6 +484,8 @@ def test_round_14_operation_types(token, expected):
     ("hot-rolled", "ShapingOperation"), ("extruded", "ShapingOperation"), ("machined", "ShapingOperation"),
     ("electrodeposited", "ShapingOperation"), ("anodized", "ShapingOperation"), ("lyophilized", "DryingOperation"),
     ("freeze-dried", "DryingOperation"), ("degassed", "DryingOperation"),
+    # moving a sample is none of the types (round 15: "placed in a porcelain boat", which the tables call heating)
+    ("placed", "OtherOperation"), ("transferred", "OtherOperation"),
     # another form of a known token is typed as the token: "aged" is heating, "grinding" mixing
     ("aging", "HeatingOperation"), ("re-grindings", "MixingOperation"),
 ])
@@ -511,6 +513,9 @@ def test_an_unknown_word_is_never_guessed_as_mixing_in_a_liquid():
     ("In previous studies, LSCF powders were prepared by the Pechini method and calcined at 1000 °C.", []),
     ("Conventionally, such electrolytes are sintered at temperatures above 1400 °C to reach full density.", []),
     ("The powder can be calcined at lower temperatures.", []),
+    # round 15 (electrolysis_04, graphene_01): images taken and a simulation cell set up are no steps
+    ("SEM images were obtained on a Zeiss SUPRA55 scanning electron microscope, which was operated at 20 kV.", []),
+    ("A vacuum region of 15 Å was added to avoid interactions between periodic images.", []),
     # the paper's own steps, "Typically, …" opening a typical synthesis included
     ("The powders were prepared by the Pechini method and calcined at 1000 °C.", ["prepared", "calcined"]),
     ("Typically, 6 mmol NH4VO3 was dissolved in 70 mL water and heated at 80 °C.", ["dissolved", "heated"]),

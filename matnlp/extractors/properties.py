@@ -30,7 +30,7 @@ from functools import cache, lru_cache
 
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
-from ..chem.elements import ELEMENTS
+from ..chem.elements import ELEMENT_SET, ELEMENTS
 from .materials import MATERIAL_LABELS, extract_materials
 from .quantities import APPROX, CELL, CHANGE_VERB, TABLE_ID, Quantity, bounded, parse_quantities, parse_unit
 from .relations import Scorers, default_scorers, default_tagger, material_features, value_features
@@ -131,7 +131,10 @@ _SETTING_NAME = re.compile(
     r"potential\s+(?:windows?|ranges?)|voltage\s+(?:windows?|ranges?)|frequency\s+ranges?|(?<!time\s)step\s+sizes?|"
     r"pixel\s+sizes?|(?:dwell|hold|holding|dwelling|acquisition|exposure|counting)\s+times?|"
     r"accelerat(?:ing|ion)\s+voltages?|beam\s+(?:energy|current)|spot\s+sizes?|magnifications?|p\s*/\s*p0|"
-    r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?|(?:fuel|oxygen|air|steam)\s+"
+    r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?|(?:gas\s+|weight\s+)?(?:hourly\s+)?space\s+"
+    r"velocit(?:y|ies)|[gw]hsv|(?:modulation|perturbation|excitation)"
+    r"\s+(?:potentials?|voltages?|signals?)|hubbard(?:\s+u)?|u[-_ ]?eff|(?-i:U(?!V\b)[A-Z][a-z]?)|(?:plane-?wave\s+)?cut-?off\s+"
+    r"energ(?:y|ies)|smearing|k-?points?|vacuum\s+(?:regions?|layers?|thickness)|(?:fuel|oxygen|air|steam)\s+"
     r"utili[sz]ations?|(?:ac|applied|excitation|test(?:ing)?|measurement|modulation)\s+frequenc(?:y|ies)|"
     r"(?:cross-?head|displacement|loading|strain|extension|deformation)\s+(?:rates?|speeds?)|ga[u]?ge\s+lengths?|"
     r"tube\s+(?:currents?|voltages?)|instrument\w*\s+(?:\w+\s+)?resolutions?|(?:survival|failure)\s+"
@@ -167,13 +170,23 @@ _QUALITIES = frozenset(
     "vacancies limitation limitations curve curves plot plots spectrum spectra pattern patterns image images test "
     "tests feature features mechanism mechanisms process processes phenomenon phenomena effect effects dependence "
     "influence evolution trend trends response responses conductor conductors electrolytes electrodes cathodes "
-    "anodes catalysts materials samples specimens devices composites".split())
+    "anodes catalysts materials samples specimens devices composites region regions surface surfaces".split())
 # Words a tagger or the lexicon may read as a property that name none: "in the range of 100 to 2000 mS cm−1", "mean
 # value of 14 samples", "Tafel fitting were 0.43 mA/cm2", "constituent elements of Pt (78.9%)".
 _NO_NAMES = frozenset("range ranges mean means average averages factor factors fitting fittings fit fits unit units "
                       "element elements order orders magnitude value values data testing test cell cells phase phases "
                       "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double maximum maxima minimum "
-                      "minima bar bars scale".split())
+                      "minima bar bars scale peak peaks direction directions resource resources nature "
+                      "voltammogram voltammograms configuration configurations".split())
+# Statistics of a fit (Rietveld R factors, χ2, goodness of fit), physical constants (Avogadro's number, the
+# electron charge) and characterization methods ("XRD = 2" from "XRD of 2"): they describe the analysis, not the
+# material.
+_ANALYSIS_NAME = re.compile(
+    r"(?i)(?:\(?[a-h]\)\s*)?(?:r[-_ ]?(?:wp|p|exp|bragg|f|i|b)(?:\s*\([^()]*\)?)?|χ\s*2|chi[- ]?squared?|chi2|gof|"
+    r"goodness[- ]of[- ]fit|(?:reliability|agreement|r)[- ]factors?|avogadro(?:'s)?\s+(?:number|constant)|"
+    r"(?:electron|elementary)\s+charge|faraday(?:'s)?\s+constant|(?:ideal\s+|universal\s+)?gas\s+constant|"
+    r"boltzmann(?:'s)?\s+constant|planck(?:'s)?\s+constant|xrd|pxrd|xps|sem|tem|hrtem|stem|eds|edx|ftir|bet|tga|dsc|nmr|eels|saed|afm)")
+_SHARE_UNITS = frozenset({"at%", "wt%", "mol%"})
 _COMPOSITION_VARIABLES = frozenset("x y z".split())  # "x = 0.10": which composition, not a property
 _METHOD_NAME = re.compile(r"(?i)(?:metry|scopy|graphy)$")  # "determined by … surface profilometry … was 165 nm"
 # "dense = 60 µm" is a thickness, "Tensile specimens which were 1 mm in thickness" a specimen size
@@ -786,8 +799,8 @@ _SCALE_BAR_AFTER = re.compile(r"\s*scale\s+bars?\b", re.I)
 _SCALE_BAR_BEFORE = re.compile(r"\bscale\s+bars?\b[^.;]{0,20}?(?:is|are|=|:|of|,|corresponds?\s+to|represents?|"
                                r"indicates?)\s*$", re.I)
 # A reference entry holds a DOI, and a table the PMC text flattens opens with its id ("materials-09-00858-t001_Table
-# 1 Table 1 …"): their numbers are no values.
-_NOT_PROSE = re.compile(rf"\b10\.\d{{4,9}}/\S+|{TABLE_ID}")
+# 1 Table 1 …"), and the keywords line ("Keywords: …; stress intensity factor 1."): their numbers are no values.
+_NOT_PROSE = re.compile(rf"\b10\.\d{{4,9}}/\S+|{TABLE_ID}|^\s*(?i:key\s*words?)\s*:")
 # A bare number next to a value is a cell of a table flattened into text ("0.75 M CGO 4.6 250 38 2.3", "SD = 0.27
 # 630 MPa 1.1·10 6").
 _CELL_BEFORE, _CELL_AFTER = re.compile(rf"(?:^|\s){CELL}\s+$"), re.compile(rf"\s+{CELL}(?=\s|$)")
@@ -906,32 +919,44 @@ def is_setting(name: str, sentence: str) -> bool:
     """Whether a property mention names a setting of a measurement or protocol rather than a material property
     (:data:`_SETTING_NAME`: scan rate, flow rate, upper potential, pixel size, bias voltage, the temperature or time
     of a process step …), the light a sample was exposed to, or the wavelength of an X-ray source ("Cu Kα radiation
-    (λ = 1.5406 Å)"). ``name`` may carry the words before the mention ("DC bias voltage"). Other generic names (temperature, time, current) in sentences saying
+    (λ = 1.5406 Å)"), or the frequency of a cyclic load. ``name`` may carry the words before the mention ("DC bias voltage"). Other generic names (temperature, time, current) in sentences saying
     how something was measured stay properties: on MuLMS train, refusing them too lowered triple recall by 0.03 and
     raised precision by none."""
     name = canonical_name(name)
     return bool(_SETTING_NAME.search(name) or _SOURCE_NAME.search(name)
-                or (_WAVELENGTH.fullmatch(name) and _XRAY_SOURCE.search(sentence)))
+                or (_WAVELENGTH.fullmatch(name) and _XRAY_SOURCE.search(sentence))
+                or (name in ("frequency", "frequencies") and _CYCLIC_LOAD.search(sentence)))
+
+
+_CYCLIC_LOAD = re.compile(r"(?i)\b(?:cyclic|load(?:ing)?|fatigue)\b")  # "under the cyclic load with a frequency of 10 Hz"
+# "Calculation conditions: the electrode area is about 0.2m2; … the current density is 500mA/cm2": a list of settings
+_CONDITIONS_HEAD = re.compile(r"\W*(?:[\w-]+\s+){0,2}conditions?\s*:", re.I)
+# "All potentials were converted … by using the following equation: ERHE = E0 + …, where E0 = 0.241 V": its constants
+_CONVERSION = re.compile(r"\b(?:converted|calibrated|corrected)\b[^.;]{0,80}\b(?:equation|formula|relation)\b", re.I)
 
 
 # "was limited to 5 mV", "applied to the tip was −0.05 V", "operating at constant 200kPa", "deposited at a substrate
 # temperature of 450°C", "increasing the chamber pressure to … 0.4 mbar"
-_SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|held|controlled|operat(?:ed|ing)|biased|deposit(?:ed|ing)|sputtering|using|(?:deposition|substrate|"
+_SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|held|controlled|fixed|imposed|provided|polari[sz]ed|operat(?:ed|ing)|biased|deposit(?:ed|ing)|sputtering|using|(?:deposition|substrate|"
                          r"chamber|carrier|base)\s+(?:temperatures?|pressures?))\b(?:[^.;:,]|\.(?=\d)){0,50}$"
                          # "Catalyst activities were evaluated at 1.55 V": the value a measurement was made at
-                         r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?$"
+                         r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?"
+                         r"(?:fixed\s+|constant\s+)?$"
+                         # "binding energies were calibrated using the C 1s peak at 284.5 eV": a reference
+                         r"|\b(?:calibrat\w*|referenced)\b[^.;]{0,60}$"
                          # "in ambient conditions (temperature of 27°C and …", "when T = 1873 K", "Considering fO = 1"
                          r"|\bconditions?\s*\([^()]*$|\b(?:when|if|assuming|considering)\b[^.;]{0,30}[=≈]\s*$"
                          # "tensile fatigue tests under 450 MPa and 500 MPa", "heated … to 500 °C", "at an interval of 50 °C"
                          r"|\btests?\s+(?:of|under|at|with)\s+(?:(?:a|an|the|constant|tensile|compressive|cyclic)\s+)*"
                          r"(?:(?:loads?|stress(?:es)?|amplitudes?)\s+(?:of\s+)?)?(?:[\d.,]+\s*[^\s,;]+\s+(?:and|or)\s+)?$"
                          r"|\b(?:heated|cooled|ramped|raised|switched|brought)\b[^.;]{0,40}?\bto\s+(?:about\s+|approximately\s+|~\s*)?$"
-                         r"|\b(?:intervals?|steps?|increments?)\s+of\s+(?:about\s+|~\s*)?$",
+                         r"|\b(?:intervals?|steps?|increments?)\s+of\s+(?:about\s+|~\s*)?$|\bevery\s+$",
                          re.I)
 _RANGE_WORD = re.compile(r"\brange\b", re.I)
 _RAMPED_TO = re.compile(r"\b(?:increased|decreased|raised|lowered|reduced)\b[^.;]{0,40}?\bto\s+(?:about\s+|~\s*)?$", re.I)
 _SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:(?:[^.;:]|\.(?=\d)){0,25}(?:and|to|-|–)\s*)?$", re.I)
 _HELD_VALUE_BEFORE = re.compile(r"\b(?:at|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+_HELD_NAME_BEFORE = re.compile(r"\b(?:in|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 _WITH_VALUE_BEFORE = re.compile(r"\b(?:with|and)\s+(?:a\s+|an\s+)?$", re.I)  # "with 30 mTorr pressure and 200 W power"
 _MODIFIERS = re.compile(r"(?:\b[A-Za-z][\w-]*\s+(?:\([^()\s]{1,10}\)\s+)?){1,2}$")  # "Target-to-substrate (T-S) "
 _RANGE_BEFORE = re.compile(r"\b(?:range|region|window)\s*:?\s+(?:of\s+|between\s+|from\s+)?(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
@@ -940,10 +965,13 @@ _RANGE_BEFORE = re.compile(r"\b(?:range|region|window)\s*:?\s+(?:of\s+|between\s
 def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     """Whether the value is one set for a measurement or process rather than found: the range a measurement swept
     or an end of it ("in a frequency range between 10 mHz and 1 MHz", "over a 250-3000nm wavelength range", the range
-    of a condition's generic name: "temperatures (400–700 °C)", "pO2 from 10−20 to 1 atm"), a value a cue says was
+    of a condition's generic name: "temperatures (400–700 °C)", "pO2 from 10−20 to 1 atm"), a value in a list headed
+    "conditions:", a value a cue says was
     applied, set, used or adjusted, the one a measurement was made at (:data:`_SET_BEFORE`), or one held before its
     name ("at 100% relative humidity")."""
     if q.low is not None and _RANGE_WORD.search(text, max(sent.start, q.start - 40), min(sent.end, q.end + 20)):
+        return True
+    if _CONDITIONS_HEAD.match(text, sent.start, sent.end) or _CONVERSION.search(text, sent.start, sent.end):
         return True
     if _RANGE_BEFORE.search(text, max(sent.start, q.start - 60), q.start):
         return True  # an end of "a frequency range between 10 mHz and 1 MHz"
@@ -955,6 +983,8 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
         return True  # "The temperature was then increased at a rate of 1 °C min−1 to 500 °C"
     if (q.end <= p.start or condition) and _HELD_VALUE_BEFORE.search(text, max(sent.start, q.start - 12), q.start):
         return True  # "at 100% relative humidity", "high temperature (i.e. at 300°C)"
+    if condition and _HELD_NAME_BEFORE.search(text, max(sent.start, p.start - 12), p.start):
+        return True  # "aged in pO2 = 10−10 atm", "under an oxygen partial pressure of 0.21 atm"
     if condition and q.end <= p.start and _WITH_VALUE_BEFORE.search(text, max(sent.start, q.start - 8), q.start):
         return True
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
@@ -974,21 +1004,39 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     share of a gas in a feed ("3 vol.% H2O"), nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2"),
     nor one that says it measures something else ("40 nm-thick", "7 mm in height"); an abbreviation the paper
     defines takes the values of its long name; a mention assigned a value takes that one only ("Kt = 1; Curves of
-    10, 50 and 90% probability")."""
+    10, 50 and 90% probability"); a tolerance ("±1%"), a symbol of an equation ("Δr/(I/2F)") and the spaced subscript of a formula ("N O 2")
+    have none."""
     assigned = _EQUALS_AFTER.match(text, p.end)
     if _CHANGE_NAME_AFTER.match(text, p.end) or _CHANGE_NAME_BEFORE.search(text, max(0, p.start - 30), p.start):
         return []
     name = defined_names(text).get(p.text.strip(), p.text)  # "Ph" is a power density, no "60 wt%"
     if _BOND.fullmatch(p.text.strip()):
         return []  # "binding energy of C-Si (282.7eV)": the bond names the peak, not the quantity
-    element = _ELEMENT_NAME.fullmatch(p.text.strip()) is not None
-    return [q for q in values if compatible(name, q) and not (element and (q.unit is None or q.unit in _PERCENTS))
+    symbol = p.text.strip()
+    element = _ELEMENT_NAME.fullmatch(symbol) is not None
+    if _EQUATION_BETWEEN.fullmatch(text, p.end, min(len(text), p.end + 4)):
+        return []  # "Λ = Δr/(I/2F)": a symbol of an equation, not a name with its value
+    if len(symbol) == 1 and symbol.islower() and _composition_letter(text, symbol):
+        return []  # "m = 4" where the paper writes "(0.8 – x)/(0.2 – y) = m": which composition, not a property
+    return [q for q in values if compatible(name, q)
+            and not (element and (q.unit is None or q.unit in _PERCENTS) and q.unit not in _SHARE_UNITS)
+            and not (symbol in ELEMENT_SET and q.unit is None and _FORMULA_DIGIT.fullmatch(text, q.start, q.end))
             and not _bin_bound(text, p, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 90), q.start)
+            and not _TOLERANCE_BEFORE.search(text, max(0, q.start - 3), q.start)
             and _measures(text, p, q)
             and not _CHANGE_AFTER.match(text, q.end) and not _assigned_elsewhere(text, p, q) and _bare_ok(text, p, q)
             and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
             and not (q.unit in _PERCENTS and _SUPPORTED_AFTER.match(text, q.end) and not _CONTENT_NAME.search(name))
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)]
+
+
+_TOLERANCE_BEFORE = re.compile(r"(?:±|\+/-)\s*$")  # "force controlled with a proportional error of ±1%"
+_EQUATION_BETWEEN = re.compile(r"\s*/\s*\d.*", re.S)
+_FORMULA_DIGIT = re.compile(r"[1-9]")  # "N O 2 → NO + O": a formula's subscript spaced apart, no value of "N"
+@lru_cache(maxsize=512)
+def _composition_letter(text: str, letter: str) -> bool:
+    """Whether ``text`` defines ``letter`` from the composition variables ("Co/Fe ratio (0.8 – x)/(0.2 – y) = m")."""
+    return re.search(rf"[xyzδ]\s*\)\s*=\s*{re.escape(letter)}\b", text) is not None
 
 
 _SYMBOL_ELEMENTS = frozenset("Re Pr Ra Tc Tm Ta Tb Te Cd Cs".split())
@@ -1155,7 +1203,10 @@ def _condition_owner(c: Condition, valued: list[Property]) -> Property | None:
 def _property(p: Entity, q: Quantity | None, material: Entity | None, sent: Sentence, name: str | None = None,
               setting: bool = False) -> Property:
     start, end = (min(p.start, q.start), max(p.end, q.end)) if q else (p.start, p.end)
-    return Property(name or canonical_name(p.text), q, q.unit if q else None, material,
+    name = name or canonical_name(p.text)
+    if name in ELEMENT_SET and q is not None and q.unit in _SHARE_UNITS:
+        name = f"{name} content"  # "C (77.5 at.%)", "Cl: 1.8 at%": an element's share
+    return Property(name, q, q.unit if q else None, material,
                     Evidence(start, end, sent.start, sent.end), p, setting=setting)
 
 
@@ -1224,6 +1275,7 @@ def _not_a_name(name: str) -> bool:
     quantity (``range``, ``mean``, ``factor``, ``fitting``, ``elements``, ``data``)."""
     name = canonical_name(name.strip(" ()"))
     return (name.lower() in _NO_NAMES or name in _COMPOSITION_VARIABLES or _METHOD_NAME.search(name) is not None
+            or any(_ANALYSIS_NAME.fullmatch(n) for n in (name, name.rpartition(" ")[2]))
             or (parse_unit(name).known and not _SYMBOL.fullmatch(name)))
 
 

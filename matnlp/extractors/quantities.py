@@ -151,8 +151,9 @@ _SEP_RE = re.compile(r"\s*(/|·|⋅|∙|•|\*|\bper\b)\s*| {1,2}(?=\S)")
 _NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUM_RE = re.compile(rf"(?<![\w.,/)\]·∙•])(?<!cid:){_NUM}(?:[eE][-+−]?\d+)?")
 _CARET, _SUPERS = r"\^\s*(?P<e1>[-+−]?\d{1,3})", r"(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
-_BRACKET_TIMES10_RE = re.compile(rf"\s*\)\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
-_TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
+# After "× 10" an en dash is a minus too ("14.1 × 10–6 K–1").
+_BRACKET_TIMES10_RE = re.compile(rf"\s*\)\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻–]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
+_TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻–]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
 _POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻–])(?P<e3>\d{{1,2}})(?![\d.])")
 _SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty: "3.87158 (8) Å"
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
@@ -176,6 +177,7 @@ _COMPACT_DENOM_RE = re.compile(r"(m|cm|mm|V)[ ·⋅∙•]?(K|s)(?![\wµμΩ%°]
 _C_RATE_RE = re.compile(r"[ \u00a0\u2009\u202f]?C(?![\w°-]|\.\w)(?:[\s-]rates?\b)?")
 _C_RATE_CUE = re.compile(r"(?i)\b(?:dis)?charg|\bcycl|(?<!heating )(?<!cooling )\brates?\b|\bcurrent")
 _C_RATE_MAX = 50  # larger "C" numbers are temperatures written without the degree sign
+_C_RATE_MIN = 1e-3  # smaller ones are charges in coulomb ("an electron charge of 1.6 × 10−19 C")
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,9 +434,9 @@ def _pow10(exponent: str) -> float:
 
 
 def _flattened_power(p: re.Match) -> bool:
-    """``10−3`` / ``10⁻3`` is a power of ten; ``10-3`` and ``10–2`` (an en dash for the minus) only when they
-    cannot be an ascending range (``10-20``, ``10–15 wt%``)."""
-    return p.group("sign") in "−⁻" or int(p.group("e3")) < 10
+    """``10−3`` / ``10⁻3`` is a power of ten; ``10-3``, ``10–2`` and ``10–10`` (an en dash for the minus) only when
+    they cannot be an ascending range (``10-20``, ``10–15 wt%``)."""
+    return p.group("sign") in "−⁻" or int(p.group("e3")) <= 10
 
 
 def _unit_at(text: str, pos: int) -> tuple[Unit | None, int]:
@@ -456,6 +458,7 @@ def _days(text: str, num_end: int, unit_start: int, unit_end: int) -> bool:
 
 def parse_quantities(text: str) -> list[Quantity]:
     """All quantities in ``text`` in order; offsets slice ``text``. Lists (``80, 100 and 120 °C``) share the unit."""
+    text = _colon_decimals(text)
     out: list[Quantity] = []
     pos = 0
     while (m := _NUM_RE.search(text, pos)) is not None:
@@ -466,6 +469,23 @@ def parse_quantities(text: str) -> list[Quantity]:
         pos = max(q.end, m.end())
     _share_list_units(text, out)
     return _products(text, out)
+
+
+def _colon_decimals(text: str) -> str:
+    """``text`` with the decimal points that some PDF extractions turn into colons restored ("1:6 × 10−19 C",
+    "0:76 V vs: RHE"): a colon between one digit and at most three, with a unit or "× 10" after it. A ratio
+    ("1:2 molar ratio", "1:20:3") has no unit after it; the text keeps its length, so offsets stay valid."""
+    if ":" not in text:
+        return text
+    chars = list(text)
+    for m in _COLON_DECIMAL_RE.finditer(text):
+        if _TIMES10_RE.match(text, m.end()) or _unit_at(text, m.end())[0] is not None:
+            chars[m.start(1)] = "."
+    return "".join(chars)
+
+
+_COLON_DECIMAL_RE = re.compile(r"(?<![\d:.,])\d(:)\d{1,3}(?![\d:])")
+_FLAT_POWER_HIGH = re.compile(r"10[1-9]\d?")
 
 
 def _products(text: str, qs: list[Quantity]) -> list[Quantity]:
@@ -545,7 +565,7 @@ def _quantity_at(text: str, m: re.Match) -> Quantity:
 def _c_rate_at(text: str, start: int, pos: int, value: float) -> tuple[Unit | None, int]:
     """A C-rate unit after a number (``0.1 C``, ``1C``, ``2 C rate``) when a cue says so (see ``_C_RATE_RE``)."""
     c = _C_RATE_RE.match(text, pos)
-    if not c or value > _C_RATE_MAX:
+    if not c or not _C_RATE_MIN <= value <= _C_RATE_MAX:
         return None, pos
     if "rate" not in c.group() and not _C_RATE_CUE.search(text, max(0, start - 80), start):
         return None, pos
@@ -562,6 +582,8 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     if not m2:
         return None
     high, end = _number_at(text, m2)
+    if low != _float(m.group()) and _FLAT_POWER_HIGH.fullmatch(m2.group()) and end == m2.end():
+        high = _pow10(m2.group()[2:])  # "10−2–104 Hz": the top of a range of powers, its superscript flattened
     unit2, uend = _unit_at(text, end)
     if unit is not None and (unit2 is None or unit2.text != unit.text):
         return None

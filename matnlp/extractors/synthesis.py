@@ -181,7 +181,8 @@ class OperationTyper:
 #: centrifuging, etching and removing separate a product (typed MixingOperation there, a type it does not have),
 #: "was made by mixing" starts a synthesis as "prepared" does; the metallurgist's heat treatments (tempering,
 #: austenitizing, solution treatment) are heating, freeze-drying, degassing and evacuating drying, and working
-#: (rolling, extrusion, machining, welding) and electrochemical film forming shaping.
+#: (rolling, extrusion, machining, welding) and electrochemical film forming shaping; moving a sample ("placed in
+#: a furnace", "transferred into an autoclave") is none of the types (the tables call placing heating).
 OPERATION_CLASSES = (
     (re.compile(r"(?:magnetically[- ])?stirr?(?:ed|ing)?|(?:ultra)?sonicat\w*|infiltrat\w*|impregnat\w*|soak(?:ed|ing)?|"
                 r"immers(?:ed|ing|ion)"),
@@ -198,6 +199,7 @@ OPERATION_CLASSES = (
                 r"solution(?:i[sz]ed|[- ](?:heat[- ])?(?:treated|annealed))|(?:heat|thermally)[- ]treated"),
      "HeatingOperation"),
     (re.compile(r"freeze[- ]dri\w*|lyophili[sz]\w*|degass\w*|evacuat\w*"), "DryingOperation"),
+    (re.compile(r"placed|put|transferred|inserted|positioned"), OTHER_OPERATION),
     (re.compile(r"(?:hot|cold|warm)?[- ]?roll(?:ed|ing)|extrud\w*|machin(?:ed|ing)|weld(?:ed|ing)|electro-?deposit\w*|"
                 r"electro-?plat\w*|anodi[sz]\w*"), "ShapingOperation"),
     (re.compile(r"(?:brush[- ])?paint\w*|applied|electro-?spinn?\w*|electrospun|spun|hot[- ]press\w*|"
@@ -240,7 +242,8 @@ _TEST_SENTENCE = re.compile(
     r"(?:TEM|SEM) (?:grids?|samples?|specimens?)|operating temperature|(?:anode|cathode) chamber|"
     r"test cells?|current collectors?|(?:Ag|Au|Pt|silver|gold|platinum) (?:wires?|mesh)|fuel streams?|"
     r"cells? (?:was|were) (?:then )?(?:sealed|operated|mounted|attached|connected)|"
-    r"(?:data|spectra|patterns|images|diffractograms)\s+(?:was|were)\s+(?:\w+\s+)?(?:collected|acquired|recorded)|"
+    r"(?:data|spectra|patterns|images|diffractograms|micrographs)\s+(?:was|were)\s+(?:\w+\s+)?(?:collected|acquired|"
+    r"recorded|obtained|taken)|vacuum\s+(?:regions?|layers?|slabs?|space)|supercells?|k-points?|plane[- ]waves?|"
     r"(?:silver|Ag|gold|Au|platinum|Pt)\s+(?:paste|ink)|"
     r"and\s+(?:then\s+)?(?:analy[sz]ed|characteri[sz]ed|examined)\s+by)\b", re.I)
 
