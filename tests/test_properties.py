@@ -5,7 +5,8 @@ import pytest
 from matnlp.datasets.mulms import GoldTriple, MulmsDoc, documents, read_xmi
 from matnlp.eval.properties import Counts, gold_entities, metrics, score, score_documents
 from matnlp.extractors.properties import (
-    _sentence_quantities, compatible, expected_dims, extract_properties, find_property_mentions, head_term,
+    _numbered_materials, _sentence_quantities, compatible, expected_dims, extract_properties, find_property_mentions,
+    head_term,
 )
 from matnlp.extractors.quantities import Quantity, parse_unit
 from matnlp.types import Entity, Sentence
@@ -905,3 +906,18 @@ def test_round_15_composition_letters_and_fit_statistics():
     assert [p for p in extract_properties(text, ents) if p.value is not None] == []
     plain = "The sample with m = 4 was measured."  # a letter the paper does not define keeps its value
     assert [p.value.value for p in extract_properties(plain, [Entity(16, 17, "PRO", "m")]) if p.value] == [4.0]
+
+
+def test_round_15_numbered_materials(data):
+    """PMC3793895 names its materials 1, 2 and 3 ("the stability of 2 was then investigated"): the digit of "both
+    SP/DP 2 and SP BSCF" is no value there, while the same words in a paper that does not number its materials are
+    read as before."""
+    paper = (data / "sofc_exp_texts" / "texts" / "PMC3793895.txt").read_text(encoding="utf-8")
+    words = "show that both SP/DP 2 and SP Ba0.5Sr0.5(Co0.8Fe0.2)O3−δ display similar impedance responses"
+
+    def values(text):
+        at = text.index(words) + len("show that both ")
+        return [p.value.value for p in extract_properties(text, [Entity(at, at + 5, "PRO", "SP/DP")]) if p.value]
+
+    assert _numbered_materials(paper) and values(paper) == []
+    assert not _numbered_materials(words) and values(words + ".") == [2.0]

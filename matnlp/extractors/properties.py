@@ -1004,7 +1004,7 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     share of a gas in a feed ("3 vol.% H2O"), nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2"),
     nor one that says it measures something else ("40 nm-thick", "7 mm in height"); an abbreviation the paper
     defines takes the values of its long name; a mention assigned a value takes that one only ("Kt = 1; Curves of
-    10, 50 and 90% probability"); a tolerance ("±1%"), a symbol of an equation ("Δr/(I/2F)") and the spaced subscript of a formula ("N O 2")
+    10, 50 and 90% probability"); a tolerance ("±1%"), a material's number in a paper that numbers them, a symbol of an equation ("Δr/(I/2F)") and the spaced subscript of a formula ("N O 2")
     have none."""
     assigned = _EQUALS_AFTER.match(text, p.end)
     if _CHANGE_NAME_AFTER.match(text, p.end) or _CHANGE_NAME_BEFORE.search(text, max(0, p.start - 30), p.start):
@@ -1023,6 +1023,8 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
             and not (symbol in ELEMENT_SET and q.unit is None and _FORMULA_DIGIT.fullmatch(text, q.start, q.end))
             and not _bin_bound(text, p, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 90), q.start)
             and not _TOLERANCE_BEFORE.search(text, max(0, q.start - 3), q.start)
+            and not (q.unit is None and not assigned and _FORMULA_DIGIT.fullmatch(text, q.start, q.end)
+                     and _numbered_materials(text))
             and _measures(text, p, q)
             and not _CHANGE_AFTER.match(text, q.end) and not _assigned_elsewhere(text, p, q) and _bare_ok(text, p, q)
             and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
@@ -1033,6 +1035,19 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
 _TOLERANCE_BEFORE = re.compile(r"(?:±|\+/-)\s*$")  # "force controlled with a proportional error of ±1%"
 _EQUATION_BETWEEN = re.compile(r"\s*/\s*\d.*", re.S)
 _FORMULA_DIGIT = re.compile(r"[1-9]")  # "N O 2 → NO + O": a formula's subscript spaced apart, no value of "N"
+@lru_cache(maxsize=64)
+def _numbered_materials(text: str) -> bool:
+    """Whether ``text`` names its materials by number, as chemistry journals do ("compositions 1, 2, and 3", "the
+    stability of 2 was then investigated"): a bare digit there is a material, not a value ("extended aging of 2")."""
+    return _NUMBERED_NAMED.search(text) is not None and len(_NUMBERED_USED.findall(text)) >= 3
+
+
+_NUMBERED_NAMED = re.compile(r"\b(?:materials?|compositions?|compounds?|samples?)\s+[1-9](?:\s*(?:,|and|,\s*and)\s*[1-9])*"
+                             r"\b(?![.,]?\d|\s*(?:°|%|wt|at|mol|[nµμmc]m\b|h\b|min|K\b|days?|hours?|M\b|g\b))")
+_NUMBERED_USED = re.compile(r"\b(?:of|for|from|that|both|at|to)\s+[1-9]\s+(?:is|was|are|were|and|in|over|indicates|"
+                            r"suggests|reveals?|persists|prepared|can|shows?|has|displays|adopts)\b")
+
+
 @lru_cache(maxsize=512)
 def _composition_letter(text: str, letter: str) -> bool:
     """Whether ``text`` defines ``letter`` from the composition variables ("Co/Fe ratio (0.8 – x)/(0.2 – y) = m")."""
