@@ -516,6 +516,13 @@ def test_an_unknown_word_is_never_guessed_as_mixing_in_a_liquid():
     # round 15 (electrolysis_04, graphene_01): images taken and a simulation cell set up are no steps
     ("SEM images were obtained on a Zeiss SUPRA55 scanning electron microscope, which was operated at 20 kV.", []),
     ("A vacuum region of 15 Å was added to avoid interactions between periodic images.", []),
+    ("The seawater was obtained from Qingdao, China.", []),  # a place or a supplier, not a synthesis
+    # PMC3793895: "After being milled" restates the milling told just before
+    ("The mixture was ball-milled for 18 hours in 2-propanol. After being milled, the powder was dried.",
+     ["ball-milled", "dried"]),
+    ("The powders were ground in a mortar. After being calcined at 900 °C for 5 h, the powder was pressed.",
+     ["ground", "calcined", "pressed"]),
+    ("The LSCF powder was obtained from the precursor by calcination at 900 °C.", ["obtained", "calcination"]),
     # the paper's own steps, "Typically, …" opening a typical synthesis included
     ("The powders were prepared by the Pechini method and calcined at 1000 °C.", ["prepared", "calcined"]),
     ("Typically, 6 mmol NH4VO3 was dissolved in 70 mL water and heated at 80 °C.", ["dissolved", "heated"]),

@@ -25,6 +25,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from ..chem import FormulaError, element_from_name, read_material
+from ..chem.elements import ELEMENT_SET
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
 from .quantities import CELL, TABLE_ID, Quantity, parse_quantities
@@ -216,8 +217,10 @@ NON_OPERATIONS = re.compile(
 # A base-form verb after "to" states a purpose ("to obtain the powder", "in order to form"), not a step.
 _PURPOSE = re.compile(r"\b[Tt]o\s+$")
 _BASE_FORM = re.compile(r"(?:ed|ing|tion|sion|ment|ure)$")
-# "obtained" is a step only as "was obtained by/from/after/via ..." (a synthesis), not "the obtained powder".
+# "obtained" is a step only as "was obtained by/from/after/via ..." (a synthesis), not "the obtained powder", nor
+# "obtained from Qingdao" or "from Sigma-Aldrich" (a place or a supplier: a name that is no element).
 _OBTAINED_STEP = re.compile(r"\s+(?:by|from|after|via|through|upon|on)\b")
+_FROM_PLACE = re.compile(r"\s+from\s+(?:the\s+)?([A-Z][a-z]+)\b(?![\d(])")
 
 
 #: Operations never emitted as steps, wherever they stand: use, purchase, results, choices and tests.
@@ -347,7 +350,7 @@ _TIME_REFERENCE = re.compile(r"\b(?:[Bb]efore|[Aa]fter|[Dd]uring|[Uu]pon|[Pp]rio
 
 def _told_steps(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
     """Steps less those that only name a step told shortly before: a noun after before/after/during, before
-    "stages"/"process" or after using/via/by ("after coating, …", "The mixing stages were performed …", "mixed …
+    "stages"/"process" or after using/via/by ("after coating, …", "After being milled, …", "The mixing stages were performed …", "mixed …
     using a wet mixing", then only without materials of its own), without conditions of its own (a
     device aside), with the stem of a step in the :data:`_TOLD_WITHIN` characters before ("After stirring for 2 h
     at 80 °C" says more and stays)."""
@@ -356,7 +359,7 @@ def _told_steps(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
         a, word = step.start, step.operation.lower()
         named = (_TIME_REFERENCE.search(text, max(0, a - 40), a) or _STAGES_AFTER.match(text, step.end)
                  or (_METHOD_BEFORE.search(text, max(0, a - 30), a) and not step.materials))
-        if (named and not word.endswith("ed")
+        if (named and (not word.endswith("ed") or _BEING_BEFORE.search(text, max(0, a - 14), a))
                 and not any(getattr(step.conditions, kind) for kind in CONDITION_KINDS if kind != "device")
                 and any(_same_stem(s.operation, word) for s in out if a - s.start <= _TOLD_WITHIN)):
             continue
@@ -384,7 +387,9 @@ def _done_folded(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
 # " was ", " of the resultant ash was then ": between an operation and the "carried out" reporting it
 _WAS_BEFORE = re.compile(r"\s+(?:of\s+[^.;]{1,60}?\s+)?(?:was|were)\s+(?:then\s+|also\s+|subsequently\s+)?")
 _TOLD_WITHIN = 600
-_STAGES_AFTER = re.compile(r"\s+(?:stages?|steps?|process(?:es)?|procedures?)\b")
+# "The mixing stages", "the grinding/pellet pressing/heating step was repeated"
+_STAGES_AFTER = re.compile(r"(?:\s*/\s*[\w-]+(?:\s+[\w-]+)?)*\s+(?:stages?|steps?|process(?:es)?|procedures?)\b")
+_BEING_BEFORE = re.compile(r"\b(?:being|having\s+been)\s+$")  # "After being milled, the powder was dried"
 _SUFFIX = re.compile(r"(?:ation|ition|ion|ated|ing|ied|ed|ment|s)$")
 _PREFIX = re.compile(r"^(?:re|pre|post|co)-?", re.I)
 
@@ -501,7 +506,10 @@ def _is_step(text: str, end: int, word: str, stop: re.Pattern = NON_OPERATIONS) 
         return False
     if word.endswith("ed") and _DETERMINER_BEFORE.search(text, max(0, start - 7), start):
         return False
-    return not _HOW_ONLY.fullmatch(word) or bool(_OBTAINED_STEP.match(text, end))
+    if not _HOW_ONLY.fullmatch(word):
+        return True
+    source = _FROM_PLACE.match(text, end)
+    return bool(_OBTAINED_STEP.match(text, end)) and not (source and source.group(1) not in ELEMENT_SET)
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
