@@ -321,6 +321,7 @@ def test_a_percent_glued_to_a_word():
     ("14.5 × 10–6 K–1", 1.45e-05, None, None, "K-1"),
     ("10–10 atm", 1e-10, None, None, "atm"),  # an en-dash range with equal ends is a power
     ("10−2–104 Hz", 5000.005, 0.01, 10000.0, "Hz"),  # the top of a range of powers, its superscript flattened
+    ("0.6∼0.8 V", 0.7, 0.6, 0.8, "V"),  # round 16 (pemfc_02): a tilde operator between two numbers is a range
     # decimal points a PDF extraction turned into colons, before a unit or a power of ten
     ("0:76 V", 0.76, None, None, "V"),
 ])

@@ -517,6 +517,12 @@ def test_an_unknown_word_is_never_guessed_as_mixing_in_a_liquid():
     ("SEM images were obtained on a Zeiss SUPRA55 scanning electron microscope, which was operated at 20 kV.", []),
     ("A vacuum region of 15 Å was added to avoid interactions between periodic images.", []),
     ("The seawater was obtained from Qingdao, China.", []),  # a place or a supplier, not a synthesis
+    # round 16 (oastm_05): a run-in heading and a characterization sample's preparation give no steps
+    ("Preparation of electrospinning solutions: Polymer solutions were prepared by dissolving PLGA into HFIP.",
+     ["prepared", "dissolving"]),
+    ("X-ray diffraction (XRD): Samples were prepared by grinding the electrospun materials into powder.", []),
+    ("The materials were then coated with a 2.5nm layer of platinum and high resolution images of the scaffolds were "
+     "taken using a scanning electron microscope.", []),
     # PMC3793895: "After being milled" restates the milling told just before
     ("The mixture was ball-milled for 18 hours in 2-propanol. After being milled, the powder was dried.",
      ["ball-milled", "dried"]),
@@ -529,3 +535,13 @@ def test_an_unknown_word_is_never_guessed_as_mixing_in_a_liquid():
 ])
 def test_measurement_runs_and_background_are_no_steps(text, expected):
     assert [s.operation for s in read_synthesis(text).steps] == expected
+
+
+def test_round_16_run_in_headings_are_no_steps():
+    """oastm_05, as the MSPT model tagged it: "Preparation of …:" and "Electrospinning:" head a paragraph."""
+    text = "Preparation of electrospinning solutions: Polymer solutions were prepared by dissolving PLGA into HFIP."
+    steps = read_synthesis(text, _tagged(text, ["Preparation", "prepared", "dissolving"])).steps
+    assert [s.operation for s in steps] == ["prepared", "dissolving"]
+    text = "Electrospinning: The polymer solution was electrospun at 15 kV."
+    assert [s.operation for s in read_synthesis(text, _tagged(text, ["Electrospinning", "electrospun"])).steps] == [
+        "electrospun"]

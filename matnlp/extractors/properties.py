@@ -123,7 +123,8 @@ _BRACKETED = re.compile(r"\[[^\[\]]*$")
 _PROCESS = (r"(?:sintering|annealing|calcination|calcining|firing|deposition|growth|synthesis|drying|ag(?:e?ing)|"
             r"canister|line|bubbler|precursor|stage|substrate|chamber|bath|furnace|reactor|oven|evaporation|ambient|"
             r"processing|fabrication|operating|operation|working|testing|test|measurement|measuring|curing|tempering|austeniti[sz]ing|"
-            r"hot[- ]pressing|heat[- ]treatment|pyrolysis|carboni[sz]ation|mo(?:u)?ld|melt|holding|dwell)")
+            r"hot[- ]pressing|heat[- ]treatment|pyrolysis|carboni[sz]ation|mo(?:u)?ld|melt|holding|dwell|pre-?heat(?:ing)?|"
+            r"injection|central)")
 # Settings of a measurement or protocol (issue: audit class 6), never material properties.
 _SETTING_NAME = re.compile(
     r"(?i)\b(?:(?:scan|sweep|scanning|flow|heating|cooling|ramp|feed|spin|rotation|rotating|stirring|shear)(?:\s+|-)"
@@ -945,7 +946,7 @@ _SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|hel
                          # "binding energies were calibrated using the C 1s peak at 284.5 eV": a reference
                          r"|\b(?:calibrat\w*|referenced)\b[^.;]{0,60}$"
                          # "in ambient conditions (temperature of 27°C and …", "when T = 1873 K", "Considering fO = 1"
-                         r"|\bconditions?\s*\([^()]*$|\b(?:when|if|assuming|considering)\b[^.;]{0,30}[=≈]\s*$"
+                         r"|\bconditions?\s*\([^()]*$|\b(?:at|under)\s+(?:the\s+)?conditions?\s+of\b[^.;]{0,40}$|\b(?:when|if|assuming|considering)\b[^.;]{0,30}[=≈]\s*$"
                          # "tensile fatigue tests under 450 MPa and 500 MPa", "heated … to 500 °C", "at an interval of 50 °C"
                          r"|\btests?\s+(?:of|under|at|with)\s+(?:(?:a|an|the|constant|tensile|compressive|cyclic)\s+)*"
                          r"(?:(?:loads?|stress(?:es)?|amplitudes?)\s+(?:of\s+)?)?(?:[\d.,]+\s*[^\s,;]+\s+(?:and|or)\s+)?$"

@@ -157,7 +157,7 @@ _TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−
 _POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻–])(?P<e3>\d{{1,2}})(?![\d.])")
 _SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty: "3.87158 (8) Å"
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
-_RANGE_RE = re.compile(r"\s*(?:[–—~]|-|−|to)\s*|\s+and\s+")
+_RANGE_RE = re.compile(r"\s*(?:[–—~∼〜]|-|−|to)\s*|\s+and\s+")  # "0.6∼0.8 V": a tilde operator between numbers
 _LIST_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|[–-])\s*")
 #: A verb of change ("increased", "drops"): the numbers after it are a value before and one after, or a difference.
 CHANGE_VERB = (r"(?:increas|decreas|chang|rise|rose|drop|fell|fall|grew|grow|reduc|improv|enhanc|lower|rais|shift|"

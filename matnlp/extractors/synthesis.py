@@ -245,7 +245,7 @@ _TEST_SENTENCE = re.compile(
     r"(?:TEM|SEM) (?:grids?|samples?|specimens?)|operating temperature|(?:anode|cathode) chamber|"
     r"test cells?|current collectors?|(?:Ag|Au|Pt|silver|gold|platinum) (?:wires?|mesh)|fuel streams?|"
     r"cells? (?:was|were) (?:then )?(?:sealed|operated|mounted|attached|connected)|"
-    r"(?:data|spectra|patterns|images|diffractograms|micrographs)\s+(?:was|were)\s+(?:\w+\s+)?(?:collected|acquired|"
+    r"(?:data|spectra|patterns|images|diffractograms|micrographs)(?:\s+of\s+[\w\s-]{1,40}?)?\s+(?:was|were)\s+(?:\w+\s+)?(?:collected|acquired|"
     r"recorded|obtained|taken)|vacuum\s+(?:regions?|layers?|slabs?|space)|supercells?|k-points?|plane[- ]waves?|"
     r"(?:silver|Ag|gold|Au|platinum|Pt)\s+(?:paste|ink)|"
     r"and\s+(?:then\s+)?(?:analy[sz]ed|characteri[sz]ed|examined)\s+by)\b", re.I)
@@ -309,6 +309,10 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
     if _NOMINAL_END.search(word.removesuffix("s")) and (_RESULT_BEFORE.search(text, max(0, a - 30), a)
                                       or _DONE_BY_AFTER.match(text, step.end)):
         return False  # "heated until gelation", "led to the formation of", "Densifications were performed by pressing"
+    if step.operation[0].isupper() and _RUN_IN_HEADING.match(text, step.end):
+        return False  # "Preparation of electrospinning solutions: Polymer solutions were …", "Electrospinning: The …"
+    if _CHARACTERIZATION_HEAD.match(text, sentence[0]):
+        return False  # "X-ray diffraction (XRD): Samples were prepared by grinding …": a sample for a measurement
     if step.operation[0].isupper() and (_HEADING_WORD_BEFORE.search(text, max(0, a - 30), a)
                                         or (_HEADING_NOUN.search(word) and _SENTENCE_AFTER.match(text, step.end))):
         return False  # "Methods Synthesis of oxides …", "Synthesis The … precursor was made": a heading in the text
@@ -337,6 +341,10 @@ _DONE_BY_AFTER = re.compile(rf"s?\s+(?:was|were)\s+(?:then\s+)?(?:{_DONE.pattern
                             r"(?:by|via|through|using|with)\b")
 _SENTENCE_AFTER = re.compile(r"\s+(?:The|A|An|All|In|For|To|Our)\s")
 _HEADING_NOUN = re.compile(r"(?:tion|sion|ment|sis)$")
+_RUN_IN_HEADING = re.compile(r"(?:\s+(?:of|for)\s+[^.:;]{1,60})?\s*:\s")
+_CHARACTERIZATION_HEAD = re.compile(
+    r"\W*(?:[\w-]+\s+){0,3}(?:diffraction|microscopy|spectroscopy|XRD|SEM|TEM|XPS|FTIR|Raman|BET|TGA|DSC|EDX|EDS|"
+    r"characteri[sz]ation|analysis|measurements?)(?:\s*\([^()]{1,12}\))?\s*:", re.I)
 _HEADING_WORD_BEFORE = re.compile(r"\b(?:Methods?|Experimental(?:\s+[Ss]ection|\s+[Dd]etails)?|Materials)\s+$")
 _TABLE_CELLS = re.compile(rf"(?<!\S){CELL}(?= {CELL}(?:\s|$))")  # a cell with a cell after it
 
