@@ -921,3 +921,9 @@ def test_round_15_numbered_materials(data):
 
     assert _numbered_materials(paper) and values(paper) == []
     assert not _numbered_materials(words) and values(words + ".") == [2.0]
+
+
+def test_round_16_region_of_a_result_is_a_setting():
+    """pemfc_02: the voltage that bounds where a result holds was chosen by the analysis, not measured."""
+    got = _valued("When the voltage was lower than 0.74 V, the difference of Rct between the MEAs was 0.")
+    assert ("voltage", 0.74, "V", True) in got, got

@@ -947,6 +947,9 @@ _SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|hel
                          r"|\b(?:calibrat\w*|referenced)\b[^.;]{0,60}$"
                          # "in ambient conditions (temperature of 27°C and …", "when T = 1873 K", "Considering fO = 1"
                          r"|\bconditions?\s*\([^()]*$|\b(?:at|under)\s+(?:the\s+)?conditions?\s+of\b[^.;]{0,40}$|\b(?:when|if|assuming|considering)\b[^.;]{0,30}[=≈]\s*$"
+                         # "When the voltage was lower than 0.74 V, the difference of Rct was 0": a region of a result
+                         r"|\b(?:when|if|once|while)\b[^.;,]{0,40}\b(?:lower|higher|less|more|greater|smaller|larger)\s+than\s*$"
+                         r"|\b(?:when|if|once|while)\b[^.;,]{0,40}\b(?:below|above|exceed(?:s|ed|ing)?)\s*$"
                          # "tensile fatigue tests under 450 MPa and 500 MPa", "heated … to 500 °C", "at an interval of 50 °C"
                          r"|\btests?\s+(?:of|under|at|with)\s+(?:(?:a|an|the|constant|tensile|compressive|cyclic)\s+)*"
                          r"(?:(?:loads?|stress(?:es)?|amplitudes?)\s+(?:of\s+)?)?(?:[\d.,]+\s*[^\s,;]+\s+(?:and|or)\s+)?$"
