@@ -208,6 +208,7 @@ def test_real_units_in_abstracts(general_abstracts_text, anchor, span, unit, kin
         # audit round 14 (PMC5457246): a degradation rate per thousand hours; resistivities and viscosities
         ("8 mV/1000 h", "mV kh-1"), ("1.5 %/kh", "% kh-1"), ("2 × 10−6 Ω cm", "Ω cm"), ("3 mΩ cm2", "mΩ cm2"),
         ("30 mPa s", "mPa s"), ("30 mPa·s", "mPa s"),
+        ("8.314 J/(mol ·K)", "J mol-1 K-1"),  # round 16 (poly_11): a spaced dot inside the brackets
     ],
 )
 def test_compound_units_parse_whole(text, unit):

@@ -363,7 +363,7 @@ def _denominator_at(text: str, pos: int) -> tuple[tuple[tuple[str, int], ...], i
     close = text.find(")", pos, pos + 24)
     if close < 0:
         return None
-    inner = text[pos + 1 : close].strip()
+    inner = re.sub(r"\s*([·⋅∙•*])\s*", r"\1", text[pos + 1 : close].strip())  # "(mol ·K)" as "(mol·K)"
     m = _COMPACT_DENOM_RE.fullmatch(inner)
     if m:
         return ((m.group(1), 1), (m.group(2), 1)), close + 1
