@@ -2,8 +2,8 @@
 
 ``matnlp/extractors/data/operation_types.json`` (:class:`matnlp.extractors.synthesis.OperationTyper`): a frequency table keyed by
 (token, has mixing medium, recipe style), a recipe-style logistic regression over the recipe's operation tokens
-(solid-state vs sol-gel label conventions), and the operation finder's lexicon (the Kononova vocabulary, minus words rarely annotated as operations in MSPT train, plus
-words usually annotated so). Only Kononova DOIs outside the held-out fifth (:func:`matnlp.datasets.kononova.held_out_doi`)
+(solid-state vs sol-gel label conventions), and the operation finder's lexicon (the Kononova vocabulary, minus
+words rarely annotated as operations in MSPT train, plus words usually annotated so). Only Kononova DOIs outside the held-out fifth (:func:`matnlp.datasets.kononova.held_out_doi`)
 are used, so ``scripts/bench_synthesis.py`` measures the shipped model on unseen papers.
 
 ``matnlp/extractors/data/material_roles.json`` (:class:`matnlp.extractors.synthesis.RoleModel`): logistic regression

@@ -864,9 +864,9 @@ def test_round_14_tagged_names(text, name, expected):
     ("The sample was aged in pO2 = 10–10 atm in the presence of CO2.",
      lambda got: got == [("pO2", 1e-10, "atm", True)]),
     ("All potentials were converted with respect to RHE by using the following equation: ERHE = E0 + 0.0592 pH, "
-     "where E0 = 0.241 V.", lambda got: all(setting for *_, setting in got)),
+     "where E0 = 0.241 V.", lambda got: got and all(setting for *_, setting in got)),
     ("The symmetrical cell was held for 90 min at each temperature, and measurements were made every 50 °C.",
-     lambda got: all(setting for *_, setting in got)),
+     lambda got: got and all(setting for *_, setting in got)),
     # steel_11: the keywords line holds no values; a tolerance is none ("errors of a model" stay: MuLMS annotates
     # a logarithmic prediction error as a property)
     ("Keywords: pre-corrosion pits; residual fatigue life; 42CrMo steel; stress intensity factor 1.", lambda got: not got),

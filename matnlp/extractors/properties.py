@@ -920,8 +920,9 @@ def is_setting(name: str, sentence: str) -> bool:
     """Whether a property mention names a setting of a measurement or protocol rather than a material property
     (:data:`_SETTING_NAME`: scan rate, flow rate, upper potential, pixel size, bias voltage, the temperature or time
     of a process step …), the light a sample was exposed to, or the wavelength of an X-ray source ("Cu Kα radiation
-    (λ = 1.5406 Å)"), or the frequency of a cyclic load. ``name`` may carry the words before the mention ("DC bias voltage"). Other generic names (temperature, time, current) in sentences saying
-    how something was measured stay properties: on MuLMS train, refusing them too lowered triple recall by 0.03 and
+    (λ = 1.5406 Å)"), or the frequency of a cyclic load. ``name`` may carry the words before the mention ("DC bias
+    voltage"). Other generic names (temperature, time, current) in sentences saying how something was measured stay
+    properties: on MuLMS train, refusing them too lowered triple recall by 0.03 and
     raised precision by none."""
     name = canonical_name(name)
     return bool(_SETTING_NAME.search(name) or _SOURCE_NAME.search(name)
@@ -1008,8 +1009,8 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     share of a gas in a feed ("3 vol.% H2O"), nor a value assigned to another symbol ("Rp = 3.07%" after "Z = 2"),
     nor one that says it measures something else ("40 nm-thick", "7 mm in height"); an abbreviation the paper
     defines takes the values of its long name; a mention assigned a value takes that one only ("Kt = 1; Curves of
-    10, 50 and 90% probability"); a tolerance ("±1%"), a material's number in a paper that numbers them, a symbol of an equation ("Δr/(I/2F)") and the spaced subscript of a formula ("N O 2")
-    have none."""
+    10, 50 and 90% probability"); a tolerance ("±1%"), a material's number in a paper that numbers them, a symbol
+    of an equation ("Δr/(I/2F)") and the spaced subscript of a formula ("N O 2") have none."""
     assigned = _EQUALS_AFTER.match(text, p.end)
     if _CHANGE_NAME_AFTER.match(text, p.end) or _CHANGE_NAME_BEFORE.search(text, max(0, p.start - 30), p.start):
         return []
@@ -1018,16 +1019,16 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
         return []  # "binding energy of C-Si (282.7eV)": the bond names the peak, not the quantity
     symbol = p.text.strip()
     element = _ELEMENT_NAME.fullmatch(symbol) is not None
-    if _EQUATION_BETWEEN.fullmatch(text, p.end, min(len(text), p.end + 4)):
+    if _EQUATION_AFTER.match(text, p.end):
         return []  # "Λ = Δr/(I/2F)": a symbol of an equation, not a name with its value
     if len(symbol) == 1 and symbol.islower() and _composition_letter(text, symbol):
         return []  # "m = 4" where the paper writes "(0.8 – x)/(0.2 – y) = m": which composition, not a property
     return [q for q in values if compatible(name, q)
             and not (element and (q.unit is None or q.unit in _PERCENTS) and q.unit not in _SHARE_UNITS)
-            and not (symbol in ELEMENT_SET and q.unit is None and _FORMULA_DIGIT.fullmatch(text, q.start, q.end))
+            and not (symbol in ELEMENT_SET and q.unit is None and _ONE_DIGIT.fullmatch(text, q.start, q.end))
             and not _bin_bound(text, p, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 90), q.start)
             and not _TOLERANCE_BEFORE.search(text, max(0, q.start - 3), q.start)
-            and not (q.unit is None and not assigned and _FORMULA_DIGIT.fullmatch(text, q.start, q.end)
+            and not (q.unit is None and not assigned and _ONE_DIGIT.fullmatch(text, q.start, q.end)
                      and _numbered_materials(text))
             and _measures(text, p, q)
             and not _CHANGE_AFTER.match(text, q.end) and not _assigned_elsewhere(text, p, q) and _bare_ok(text, p, q)
@@ -1037,8 +1038,11 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
 
 
 _TOLERANCE_BEFORE = re.compile(r"(?:±|\+/-)\s*$")  # "force controlled with a proportional error of ±1%"
-_EQUATION_BETWEEN = re.compile(r"\s*/\s*\d.*", re.S)
-_FORMULA_DIGIT = re.compile(r"[1-9]")  # "N O 2 → NO + O": a formula's subscript spaced apart, no value of "N"
+_EQUATION_AFTER = re.compile(r"\s*/\s*\d")  # "( I / 2 F )": a symbol divided in an equation
+# A bare digit: a formula's subscript spaced apart ("N O 2 → NO + O") or a material's number ("aging of 2")
+_ONE_DIGIT = re.compile(r"[1-9]")
+
+
 @lru_cache(maxsize=64)
 def _numbered_materials(text: str) -> bool:
     """Whether ``text`` names its materials by number, as chemistry journals do ("compositions 1, 2, and 3", "the

@@ -245,7 +245,8 @@ _TEST_SENTENCE = re.compile(
     r"(?:TEM|SEM) (?:grids?|samples?|specimens?)|operating temperature|(?:anode|cathode) chamber|"
     r"test cells?|current collectors?|(?:Ag|Au|Pt|silver|gold|platinum) (?:wires?|mesh)|fuel streams?|"
     r"cells? (?:was|were) (?:then )?(?:sealed|operated|mounted|attached|connected)|"
-    r"(?:data|spectra|patterns|images|diffractograms|micrographs)(?:\s+of\s+[\w\s-]{1,40}?)?\s+(?:was|were)\s+(?:\w+\s+)?(?:collected|acquired|"
+    r"(?:data|spectra|patterns|images|diffractograms|micrographs)(?:\s+of\s+[\w\s-]{1,40}?)?\s+(?:was|were)\s+"
+    r"(?:\w+\s+)?(?:collected|acquired|"
     r"recorded|obtained|taken)|vacuum\s+(?:regions?|layers?|slabs?|space)|supercells?|k-points?|plane[- ]waves?|"
     r"(?:silver|Ag|gold|Au|platinum|Pt)\s+(?:paste|ink)|"
     r"and\s+(?:then\s+)?(?:analy[sz]ed|characteri[sz]ed|examined)\s+by)\b", re.I)
@@ -358,8 +359,8 @@ _TIME_REFERENCE = re.compile(r"\b(?:[Bb]efore|[Aa]fter|[Dd]uring|[Uu]pon|[Pp]rio
 
 def _told_steps(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
     """Steps less those that only name a step told shortly before: a noun after before/after/during, before
-    "stages"/"process" or after using/via/by ("after coating, …", "After being milled, …", "The mixing stages were performed …", "mixed …
-    using a wet mixing", then only without materials of its own), without conditions of its own (a
+    "stages"/"process" or after using/via/by ("after coating, …", "After being milled, …", "The mixing stages were
+    performed …", "mixed … using a wet mixing", then only without materials of its own), without conditions of its own (a
     device aside), with the stem of a step in the :data:`_TOLD_WITHIN` characters before ("After stirring for 2 h
     at 80 °C" says more and stays)."""
     out: list[SynthesisStep] = []
@@ -405,8 +406,8 @@ _PREFIX = re.compile(r"^(?:re|pre|post|co)-?", re.I)
 def _stem(word: str) -> str:
     """Crude stem of an operation word, British or American: "grindings" -> "grind", "calcinated" -> "calcin",
     "pelletised" -> "pelletiz", "dried" -> "dry"."""
-    w = word.lower().strip()
-    w = _SUFFIX.sub(lambda m: "y" if m.group() == "ied" else "", _SUFFIX.sub("", w) if w.endswith("s") else w)
+    w = word.lower().strip().removesuffix("s")  # a plural first: "grindings" -> "grinding"
+    w = _SUFFIX.sub(lambda m: "y" if m.group() == "ied" else "", w)
     return re.sub(r"is$", "iz", w.rstrip("e"))
 
 
