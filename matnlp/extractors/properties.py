@@ -34,6 +34,7 @@ from ..chem.elements import ELEMENT_SET, ELEMENTS
 from .materials import MATERIAL_LABELS, extract_materials
 from .quantities import APPROX, CELL, CHANGE_VERB, TABLE_ID, Quantity, bounded, parse_quantities, parse_unit
 from .relations import Scorers, default_scorers, default_tagger, material_features, value_features
+from .settings import default_model as default_setting_model
 
 PROPERTY_LABELS = frozenset({"PRO", "PROPERTY"})
 
@@ -785,7 +786,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
                  or [canonical_name(p.text)] * len(vals))
         setting = (is_setting(p.text, sentence) or is_setting(_with_modifiers(text, p, sent), sentence)
                    or _chosen(text, p))
-        out.extend(_property(p, q, material, sent, name, setting or _set_value(text, q, sent, p))
+        out.extend(_property(p, q, material, sent, name,
+                             setting or _set_value(text, q, sent, p) or _said_set(sentence, name, p, q, sent))
                    for q, name in zip(vals, names))
         if not vals:
             out.append(_property(p, None, material, sent, setting=setting))
@@ -794,6 +796,12 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
         if prop.value is not None:
             prop.value = bounded(text, prop.value)
     return out
+
+
+def _said_set(sentence: str, name: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
+    """Whether the setting model (:mod:`.settings`) reads the value as set in words the rules do not list."""
+    model = default_setting_model()
+    return model is not None and model.is_setting(sentence, name, p.start, q, sent.start)
 
 
 _SCALE_BAR_AFTER = re.compile(r"\s*scale\s+bars?\b", re.I)
