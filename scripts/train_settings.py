@@ -8,7 +8,8 @@ Evaluation is leave-one-paper-out (grouped by ``source``), C chosen inside each 
 so the figures are out of sample: AUC, and at each threshold the share of settings found and the share of flagged
 values that are settings. The effect on the audit precision is measured the same way, round by round: a measured
 property that the model flags becomes wrong, an unflagged setting it flags leaves the precision as a flagged
-setting. The threshold shipped is the one of the best out-of-sample audit precision.
+setting. The threshold shipped is the highest whose out-of-sample audit precision is within :data:`TOLERANCE` of the
+best.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from train_record_filter import AUDIT, locate
 log = logging.getLogger("train_settings")
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+# The shipped threshold is the highest within this of the best out-of-sample precision: on a fresh round (17) the
+# flags between 0.6 and 0.8 were measured values more often than cross-validation said.
+TOLERANCE = 0.01
 
 
 def rows(path: Path = AUDIT) -> tuple[list[dict], list[list[str]]]:
@@ -130,7 +134,8 @@ def main() -> None:
     labelled = y >= 0
     scores = flag_scores(p[labelled], y[labelled])
     effects = {t: audit_effect(records, p, t) for t in THRESHOLDS}
-    threshold = max(THRESHOLDS, key=lambda t: (_after(effects[t]), t))
+    best = max(_after(e) for e in effects.values())
+    threshold = max(t for t in THRESHOLDS if _after(effects[t]) >= best - TOLERANCE)
     idx = np.flatnonzero(labelled)
     c = best_c([feats[i] for i in idx], y[idx], groups[idx])
     model = fit([feats[i] for i in idx], y[idx], c)

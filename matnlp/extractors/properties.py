@@ -63,6 +63,7 @@ LEXICON: dict[str, str] = {
     "coefficient of thermal expansion": "K-1", "specific heat": "J g-1 K-1", "tafel slope": "mV",
     "dielectric constant": "1", "permittivity": "1", "refractive index": "1", "fill factor": "%|1",
     "fatigue life": "1", "magnetic field": "T|A/m", "electric field": "V/m", "field": "T|A/m|V/m",
+    "aspect ratio": "1",
 }
 # Properties known to be dimensionless (a bare number is a value of them), as words of a property name; a property
 # outside the lexicon that names none of these (and is no symbol such as ``Kt``, ``P/P0``) needs a unit.
@@ -172,19 +173,22 @@ _QUALITIES = frozenset(
     "vacancies limitation limitations curve curves plot plots spectrum spectra pattern patterns image images test "
     "tests feature features mechanism mechanisms process processes phenomenon phenomena effect effects dependence "
     "influence evolution trend trends response responses conductor conductors electrolytes electrodes cathodes "
-    "anodes catalysts materials samples specimens devices composites region regions surface surfaces".split())
+    "anodes catalysts materials samples specimens devices composites region regions surface surfaces microstructure "
+    "microstructures composition compositions module modules".split())
 # Words a tagger or the lexicon may read as a property that name none: "in the range of 100 to 2000 mS cm−1", "mean
 # value of 14 samples", "Tafel fitting were 0.43 mA/cm2", "constituent elements of Pt (78.9%)".
 _NO_NAMES = frozenset("range ranges mean means average averages factor factors fitting fittings fit fits unit units "
                       "element elements order orders magnitude value values data testing test cell cells phase phases "
                       "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double maximum maxima minimum "
                       "minima bar bars scale peak peaks direction directions resource resources nature "
-                      "voltammogram voltammograms configuration configurations".split())
-# Statistics of a fit (Rietveld R factors, χ2, goodness of fit), physical constants (Avogadro's number, the
-# electron charge) and characterization methods ("XRD = 2" from "XRD of 2"): they describe the analysis, not the
-# material.
+                      "voltammogram voltammograms configuration configurations electrode".split()) | {"room temperature"}
+# Statistics of a fit (Rietveld R factors, χ2, goodness of fit, a network's MSE, a test statistic), the uncertainty
+# of a measurement, physical constants (Avogadro's number, the electron charge) and characterization methods ("XRD =
+# 2" from "XRD of 2"): they describe the analysis, not the material.
 _ANALYSIS_NAME = re.compile(
     r"(?i)(?:\(?[a-h]\)\s*)?(?:r[-_ ]?(?:wp|p|exp|bragg|f|i|b)(?:\s*\([^()]*\)?)?|χ\s*2|chi[- ]?squared?|chi2|gof|"
+    r"r?mse|mae|(?:root\s+)?mean\s+(?:squared?|absolute)\s+errors?|(?:measurement\s+)?uncertaint(?:y|ies)|"
+    r"epochs?|z[- ]?(?:scores?|values?|statistics?)|p[- ]?values?|coefficients?\s+of\s+determination|"
     r"goodness[- ]of[- ]fit|(?:reliability|agreement|r)[- ]factors?|avogadro(?:'s)?\s+(?:number|constant)|"
     r"(?:electron|elementary)\s+charge|faraday(?:'s)?\s+constant|(?:ideal\s+|universal\s+)?gas\s+constant|"
     r"boltzmann(?:'s)?\s+constant|planck(?:'s)?\s+constant|xrd|pxrd|xps|sem|tem|hrtem|stem|eds|edx|ftir|bet|tga|dsc|nmr|eels|saed|afm)")
@@ -680,6 +684,28 @@ def _link_values(text: str, props: list[Entity], qs: list[Quantity], sent: Sente
     return taken_p
 
 
+_NAME_AFTER_VALUE = re.compile(r"\s*\(\s*$|\s+in\s+$")  # "30 mm (length)", "7 μm in diameter"
+
+
+def _named_after_value(text: str, props: list[Entity], qs: list[Quantity], links: dict[int, list[Quantity]]
+                     ) -> dict[int, list[Quantity]]:
+    """A name in brackets or after "in" right after a value names that value ("30 mm (length)×6 mm (width)×1.5 mm
+    (thickness)", "7 μm in diameter and 1-6 mm long"): it takes that value alone, and no other name keeps it."""
+    ends = {q.end: q for q in qs}
+    named = {}
+    for i, p in enumerate(props):
+        cue = _NAME_AFTER_VALUE.search(text, max(0, p.start - 5), p.start)
+        if cue and (cue.group().strip() == "in" or text[p.end:p.end + 2].lstrip().startswith(")")):
+            q = ends.get(cue.start())
+            if q is not None:
+                named[i] = q
+    if not named:
+        return links
+    taken = {id(q) for q in named.values()}
+    out = {i: [q for q in vs if id(q) not in taken] for i, vs in links.items() if i not in named}
+    return {i: vs for i, vs in out.items() if vs} | {i: [q] for i, q in named.items()}
+
+
 def _heuristic_pairs(text: str, props: list[Entity], qs: list[Quantity], sent: Sentence
                      ) -> list[tuple[float, int, int]]:
     """(score, property index, quantity index) of the pairs :func:`_pair_score` accepts."""
@@ -775,7 +801,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     sentence = text[sent.start : sent.end]
     qs = [] if _NOT_PROSE.search(sentence) or _numeric_run(sentence) else _sentence_quantities(text, sent, props + mats)
     valued = [i for i, p in enumerate(props) if not takes_no_value(text, p) and not _inside_material(p, mats)]
-    links = _link_values(text, [props[i] for i in valued], qs, sent, scorers)
+    links = _named_after_value(text, [props[i] for i in valued], qs,
+                               _link_values(text, [props[i] for i in valued], qs, sent, scorers))
     values = _respectively({valued[k]: v for k, v in links.items()}, text, props)
     learned = _learned_materials(text, props, mats, scorers) if scorers is not None else {}
     out = []
@@ -1027,6 +1054,8 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
         return []  # "binding energy of C-Si (282.7eV)": the bond names the peak, not the quantity
     symbol = p.text.strip()
     element = _ELEMENT_NAME.fullmatch(symbol) is not None
+    if _INDEXED.match(text, p.end):
+        return []  # "E′1 is the instantaneous storage modulus": the digit after the prime indexes the symbol
     if _EQUATION_AFTER.match(text, p.end):
         return []  # "Λ = Δr/(I/2F)": a symbol of an equation, not a name with its value
     if len(symbol) == 1 and symbol.islower() and _composition_letter(text, symbol):
@@ -1045,6 +1074,7 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)]
 
 
+_INDEXED = re.compile(r"\s?[′']\s?\d")
 _TOLERANCE_BEFORE = re.compile(r"(?:±|\+/-)\s*$")  # "force controlled with a proportional error of ±1%"
 _EQUATION_AFTER = re.compile(r"\s*/\s*\d")  # "( I / 2 F )": a symbol divided in an equation
 # A bare digit: a formula's subscript spaced apart ("N O 2 → NO + O") or a material's number ("aging of 2")

@@ -166,7 +166,10 @@ CHANGE_VERB = (r"(?:increas|decreas|chang|rise|rose|drop|fell|fall|grew|grow|red
                r"went|jump)\w*")
 #: "About", "ca.", "~" before a number.
 APPROX = r"(?:about\s+|approximately\s+|ca\.\s*|[~∼≈]\s*)?"
-_CHANGE_FROM = re.compile(rf"(?i)\b{CHANGE_VERB}(?:\s+by\s+[^.;]{{0,25}}?)?\s+from\s+{APPROX}$")  # "increased by almost 5 times from"
+# "increased by almost 5 times from", "decrease during the first 500 h of utilization from", "an increase of the
+# high frequency peak (corresponding to …) from": words of the clause may come between, no "ranging"
+_CHANGE_FROM = re.compile(rf"(?i)\b{CHANGE_VERB}(?:\s+by\s+[^.;]{{0,25}}?|(?:\s+(?!rang|between)[^\s.;:]+){{1,14}}?)?"
+                          rf"\s+from\s+{APPROX}$")
 #: A table flattened into text: the id the PMC texts open a table with, and a bare number as its cells print it
 #: (a list item ends with a comma: "1.076, 1.051 and 0.979 V").
 TABLE_ID = r"-t\d{3}_Table\b"
@@ -578,7 +581,7 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     sep = _RANGE_RE.match(text, pos)
     if not sep or (sep.group().strip() == "and" and not _between_before(text, m.start())):
         return None
-    if sep.group().strip() == "to" and _CHANGE_FROM.search(text, max(0, m.start() - 40), m.start()):
+    if sep.group().strip() == "to" and _CHANGE_FROM.search(text, max(0, m.start() - 120), m.start()):
         return None  # "increased from 4.58 to 7.77 m2 g−1": a value before and one after, no range
     m2 = _NUM_RE.match(text, _APPROX_RE.match(text, sep.end()).end())  # "from ∼30 to ∼300 μV·K−1"
     if not m2:
@@ -613,11 +616,21 @@ def _make(value, unit: Unit | None, start: int, end: int, **kw) -> Quantity:
 
 
 def _share_list_units(text: str, qs: list[Quantity]) -> None:
-    """Give unitless numbers the unit of the next quantity when only list separators lie between them."""
+    """Give unitless numbers the unit of the next quantity when only list separators lie between them, and its
+    power of ten ("10.3, 14.1 and 16.9 × 10−6 K−1")."""
+    scale = 1.0  # the power of ten of the list's last number, carried down the list
     for i in range(len(qs) - 2, -1, -1):
         a, b = qs[i], qs[i + 1]
         if a.unit is None and b.unit is not None and _LIST_RE.fullmatch(text, a.end, b.start):
             a.unit, a._unit = b.unit, b._unit
+            if b.low is None and (m := _NUM_RE.match(text, b.start)) and _TIMES10_RE.match(text, m.end()):
+                scale = b.value / _float(m.group())
+            if scale != 1.0:
+                a.value = _round(a.value * scale)
+                if a.low is not None:
+                    a.low, a.high = _round(a.low * scale), _round(a.high * scale)
+        else:
+            scale = 1.0
 
 
 def parse_number(text: str) -> Quantity | None:
