@@ -13,7 +13,7 @@ from matnlp.datasets.paragraphs import (
 from matnlp.eval.paragraphs import binary_scores, heuristic_predictions, labelled_papers, model_predictions
 from matnlp.extractors.paragraphs import (
     CONTEXT_FEATURES, FORMAT, LABELS, MODEL_PATH, ParagraphClass, ParagraphModel, classify_paragraphs,
-    context_features, default_model, makes, paragraph_spans, synthesis_paragraphs, title_state, top_sections,
+    context_features, default_model, is_review, makes, paragraph_spans, synthesis_paragraphs, title_state, top_sections,
 )
 from matnlp.ingest import read_file
 from matnlp.types import Document, Source
@@ -235,3 +235,17 @@ def test_unit_model_reads_the_wording_of_fabrication_and_of_test_set_up(data):
     logits = default_model().units.scores(made + tested)[:, 0]
     assert len(made) == len(tested) == 2
     assert min(logits[:2]) > 0 > max(logits[2:])
+
+
+def test_a_review_has_no_synthesis_paragraphs(data):
+    """Round 17: every step read from PMC4021905 ("A Review of RedOx Cycling …") was another group's processing,
+    cited. Reviews say what they are in the title or abstract; research papers, whose introductions cite reviews,
+    are not taken for one."""
+    review = read_file(data / "sofc_exp_texts" / "texts" / "PMC4021905.txt")[0]
+    assert is_review(review.text) and synthesis_paragraphs(review) == []
+    minireview = read_file(data / "sofc_exp_texts" / "texts" / "PMC5944822.txt")[0]
+    assert is_review(minireview.text)  # "This minireview aims at summarizing and reviewing …"
+    for paper in ("mulms/texts/oastm_04.txt", "mulms/texts/oastm_10.txt", "sofc_exp_texts/texts/PMC3793895.txt"):
+        doc = read_file(data / paper)[0]
+        assert not is_review(doc.text), paper  # "this review also discusses" of a cited review, "review articles"
+    assert synthesis_paragraphs(read_file(data / "sofc_exp_texts" / "texts" / "PMC3793895.txt")[0])

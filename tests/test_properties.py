@@ -928,3 +928,33 @@ def test_round_16_region_of_a_result_is_a_setting():
     """pemfc_02: the voltage that bounds where a result holds was chosen by the analysis, not measured."""
     got = _valued("When the voltage was lower than 0.74 V, the difference of Rct between the MEAs was 0.")
     assert ("voltage", 0.74, "V", True) in got, got
+
+
+@pytest.mark.parametrize(("sentence", "check"), [
+    # PMC4021905: a list shares the power of ten of its last number
+    ("The thermal expansion coefficients for pure 8YSZ, NiO and Ni are 10.3, 14.1 and 16.9 × 10−6 K−1, respectively.",
+     lambda got: [v for _, v, *_ in got] == [1.03e-05, 1.41e-05, 1.69e-05]),
+    # poly_05: a name in brackets after a value names it
+    ("From the resulting material, ten rectangular shaped samples with dimensions of 30 mm (length)×6 mm (width)×1.5 "
+     "mm (thickness) were cut off using a laser cutter.",
+     lambda got: [g[:3] for g in got] == [("length", 30.0, "mm"), ("width", 6.0, "mm"), ("thickness", 1.5, "mm")]),
+    # oastm_07: "7 μm in diameter" is the diameter, not the length after it; "aspect ratios" keep their head
+    ("Chopped (short) carbon fibres are typically 7μm in diameter and are 1-6mm long, giving aspect ratios of 140-850.",
+     lambda got: ("diameter", 7.0, "µm", False) in got and any(n == "aspect ratios" for n, *_ in got)),
+    # poly_05: the uncertainty of a measurement and a network's MSE describe the analysis, not the material
+    ("The measurement uncertainty was approx. 2%.", lambda got: not got),
+    ("The best validation performance of the ANN model occurred at the epoch 163 with the associated MSE value of "
+     "3.4304×10−6.", lambda got: not got),
+    # poly_05: the digit after a prime indexes the symbol ("E′1 is the instantaneous storage modulus")
+    ("where E′ 1 is the instantaneous storage modulus at the beginning of the DMA curve, E′2 is the instantaneous "
+     "storage modulus after the γ-transition.", lambda got: not got),
+    # PMC4021905: a microstructure, a composition and room temperature take no value
+    ("Microstructure optimization showed that coarse NiO enhanced the RedOx stability: after 10 RedOx cycles of more "
+     "than 3 h at 850 °C, cell performances were stable at 0.7 Acm−2 at 0.7 V [165].",
+     lambda got: all(n != "microstructure" for n, *_ in got)),
+    ("Strength was measured at room temperature after 1 h RedOx cycling at 800 °C (see Figure 10).",
+     lambda got: all(n != "room temperature" for n, *_ in got)),
+])
+def test_round_17_classes(sentence, check):
+    got = _valued(sentence)
+    assert check(got), got

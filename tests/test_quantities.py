@@ -308,6 +308,13 @@ def test_a_change_from_one_value_to_another_is_no_range():
     assert (before.value, before.unit, before.low, after.value, after.unit) == (4.58, "m2 g-1", None, 7.77, "m2 g-1")
     (q,) = parse_quantities("measured from 450 to 550 °C")
     assert (q.low, q.high) == (450.0, 550.0)
+    # round 17 (PMC4021905): words of the clause between the verb and "from"; "ranging from" stays a range
+    text = ("the compressive stresses decrease during the first 500 h of utilization from −220 to −120 MPa; an increase "
+            "of the high frequency peak (corresponding to the charge transfer impedance [136,137]) from 1 kHz to 10 kHz")
+    assert [(q.value, q.low) for q in parse_quantities(text) if q.unit in ("MPa", "kHz")] == [
+        (-220.0, None), (-120.0, None), (1.0, None), (10.0, None)]
+    (q,) = parse_quantities("The particle size increases with temperature, ranging from 10 to 20 nm.")
+    assert (q.low, q.high) == (10.0, 20.0)
 
 
 def test_a_percent_glued_to_a_word():

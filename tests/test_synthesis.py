@@ -545,3 +545,16 @@ def test_round_16_run_in_headings_are_no_steps():
     text = "Electrospinning: The polymer solution was electrospun at 15 kV."
     assert [s.operation for s in read_synthesis(text, _tagged(text, ["Electrospinning", "electrospun"])).steps] == [
         "electrospun"]
+
+
+def test_round_17_purposes_negations_and_specimen_milling_are_no_steps():
+    """poly_05 and oastm_06, as the MSPT model tagged them: a purpose clause names what a step is for, a step not
+    needed was not done, "left to cure" is the curing, FIB milling cuts a microscopy specimen; pouring into a mold
+    shapes."""
+    text = ("In order to ensure degassing and homogenization before polymerization, the reactive mixture was mixed for "
+            "5 min. Subsequently, the mixture was poured into a mold and left to cure at 80 °C for 4 h. Under these "
+            "conditions the addition of catalyst was not necessary. After the FIB milling, the tip was transferred.")
+    ops = ["degassing", "polymerization", "mixed", "poured", "left", "cure", "addition", "FIB milling"]
+    steps = read_synthesis(text, _tagged(text, ops)).steps
+    assert [(s.operation, s.type) for s in steps] == [
+        ("mixed", "MixingOperation"), ("poured", "ShapingOperation"), ("cure", "HeatingOperation")]

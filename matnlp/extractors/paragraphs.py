@@ -432,7 +432,23 @@ def top_sections(doc: Document, spans: Sequence[tuple[int, int]]) -> list[str | 
     return [next((s.title for s in tops if s.start <= a < s.end), None) for a, _ in spans]
 
 
+# A review says so in its title or abstract: "A Review of RedOx Cycling …", "This review highlights …", "In this
+# article, we review …", "This minireview aims at …".
+_REVIEW = re.compile(r"(?i)\b(?:this|the\s+present|our)\s+(?:\w+\s+){0,2}(?:mini-?)?review\b|\b(?:will|we)\s+review\b|"
+                     r"\b(?:paper|article|work)\s+(?:will\s+)?reviews\b|\b(?:is|are)\s+(?:briefly\s+|critically\s+)?"
+                     r"reviewed\b|^\W*(?:a\s+)?(?:\w+\s+)?review\b|\breview\s+(?:article|paper)\b|\bmini-?review\b")
+REVIEW_HEAD = 2500  # characters of the text (title, authors, abstract) read for it
+
+
+def is_review(text: str) -> bool:
+    """Whether the paper is a review, by its title and abstract: what it describes was made by others."""
+    return _REVIEW.search(text, 0, REVIEW_HEAD) is not None
+
+
 def synthesis_paragraphs(doc: Document, model: ParagraphModel | None = None) -> list[ParagraphClass]:
-    """The paragraphs of ``doc`` that describe a synthesis or fabrication procedure, in text order."""
+    """The paragraphs of ``doc`` that describe a synthesis or fabrication procedure, in text order; none in a
+    review (:func:`is_review`), whose procedures are those of the works it cites."""
+    if is_review(doc.text):
+        return []
     spans = paragraph_spans(doc)
     return [p for p in classify_paragraphs(doc.text, spans, model, top_sections(doc, spans)) if p.is_synthesis]

@@ -182,13 +182,14 @@ _NO_NAMES = frozenset("range ranges mean means average averages factor factors f
                       "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double maximum maxima minimum "
                       "minima bar bars scale peak peaks direction directions resource resources nature "
                       "voltammogram voltammograms configuration configurations electrode".split()) | {"room temperature"}
-# Statistics of a fit (Rietveld R factors, χ2, goodness of fit, a network's MSE, a test statistic), the uncertainty
-# of a measurement, physical constants (Avogadro's number, the electron charge) and characterization methods ("XRD =
-# 2" from "XRD of 2"): they describe the analysis, not the material.
+# Statistics of a fit (Rietveld R factors, χ2, goodness of fit, a network's MSE; not a test's t, p and degrees of
+# freedom, which MuLMS annotates as properties), the uncertainty of a measurement, physical constants (Avogadro's
+# number, the electron charge) and characterization methods ("XRD = 2" from "XRD of 2"): they describe the
+# analysis, not the material.
 _ANALYSIS_NAME = re.compile(
     r"(?i)(?:\(?[a-h]\)\s*)?(?:r[-_ ]?(?:wp|p|exp|bragg|f|i|b)(?:\s*\([^()]*\)?)?|χ\s*2|chi[- ]?squared?|chi2|gof|"
     r"r?mse|mae|(?:root\s+)?mean\s+(?:squared?|absolute)\s+errors?|(?:measurement\s+)?uncertaint(?:y|ies)|"
-    r"epochs?|z[- ]?(?:scores?|values?|statistics?)|p[- ]?values?|coefficients?\s+of\s+determination|"
+    r"epochs?|coefficients?\s+of\s+determination|"
     r"goodness[- ]of[- ]fit|(?:reliability|agreement|r)[- ]factors?|avogadro(?:'s)?\s+(?:number|constant)|"
     r"(?:electron|elementary)\s+charge|faraday(?:'s)?\s+constant|(?:ideal\s+|universal\s+)?gas\s+constant|"
     r"boltzmann(?:'s)?\s+constant|planck(?:'s)?\s+constant|xrd|pxrd|xps|sem|tem|hrtem|stem|eds|edx|ftir|bet|tga|dsc|nmr|eels|saed|afm)")

@@ -625,7 +625,8 @@ def _share_list_units(text: str, qs: list[Quantity]) -> None:
             a.unit, a._unit = b.unit, b._unit
             if b.low is None and (m := _NUM_RE.match(text, b.start)) and _TIMES10_RE.match(text, m.end()):
                 scale = b.value / _float(m.group())
-            if scale != 1.0:
+            own = _NUM_RE.match(text, a.start)
+            if scale != 1.0 and not (own and _TIMES10_RE.match(text, own.end())):  # "14.1 × 10–6 and 14.5 × 10–6 K–1"
                 a.value = _round(a.value * scale)
                 if a.low is not None:
                     a.low, a.high = _round(a.low * scale), _round(a.high * scale)
