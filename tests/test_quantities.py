@@ -344,3 +344,13 @@ def test_ratios_keep_their_colons():
     assert [q.value for q in parse_quantities("1.5–104 Hz")] == [52.75]
     [q] = parse_quantities("the electron charge (1:6 × 10−19 C)")  # coulomb: no unit, and never a C-rate
     assert (q.value, q.unit) == (pytest.approx(1.6e-19), None)
+
+
+def test_a_bound_after_the_number():
+    """Round 17 (pemfc_13, PMC4021905): "0.1 A cm−2 or more", "3% or less", "at least to 0.3%" are bounds."""
+    def bounds(text):
+        return [(q.low, q.high) for q in (bounded(text, q) for q in parse_quantities(text))]
+    assert bounds("at current densities of 0.1 A cm-2 or more") == [(0.1, None)]
+    assert bounds("low gas utilization rates (3% or less)") == [(None, 3.0)]
+    assert bounds("the maximal strain can be improved at least to 0.3%.") == [(0.3, None)]
+    assert bounds("the strain was 0.3% and then 0.5%") == [(None, None), (None, None)]

@@ -129,8 +129,11 @@ _ORBITAL_AFTER = re.compile(r"[\s-]*(?:\d*/\d|[-–]?(?:orbitals?|electrons?|sta
 _TIME_CUE = re.compile(r"(?i)\b(?:for|after|over|within|during|aged|stored|kept|immersed|period|up to|"
                        r"days?|weeks?|storage|duration)\b[^.;]{0,30}$")
 # Bounds: "< 100 cm−1", "> 90%", "above 600 °C", "up to 1.2 W cm−2", "less than 5 nm" (a low or high bound only).
-_LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|exceeding|more than|greater than|higher than|larger than|"
-                        r"at least|in excess of))\s*[~∼≈]?\s*$")
+_LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|exceeding|more th(?:an|en|at)|greater than|higher than|larger than|"
+                        r"at least(?: to)?|in excess of))\s*[~∼≈]?\s*$")
+# "0.1 A cm−2 or more", "3% or less": the bound after the number
+_LOW_AFTER = re.compile(r"\s*(?:or|and)\s+(?:more|higher|above|greater|larger|over)\b", re.I)
+_HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:less|lower|below|smaller|fewer|under)\b", re.I)
 _HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:below|up to|less than|lower than|smaller than|at most|"
                          r"not exceeding))\s*[~∼≈]?\s*$")
 
@@ -534,14 +537,17 @@ def _bracket_scaled(text: str, q: Quantity) -> Quantity | None:
 
 def bounded(text: str, q: Quantity) -> Quantity:
     """``q`` (a quantity of ``text``) as a high or low bound when a bound qualifier precedes a single number
-    (``< 100 cm−1``, ``> 90%``, ``above 600 °C``, ``up to 1.2 W cm−2``); ``value`` stays the number."""
+    (``< 100 cm−1``, ``> 90%``, ``above 600 °C``, ``up to 1.2 W cm−2``) or follows it (``0.1 A cm−2 or more``, ``3%
+    or less``); ``value`` stays the number."""
     if q.low is not None or q.high is not None or q.error is not None:
         return q
     before = text[max(0, q.start - 24) : q.start]
     if _HIGH_BOUND.search(before):
         return replace(q, high=q.value)
-    if _LOW_BOUND.search(before):
+    if _LOW_BOUND.search(before) or _LOW_AFTER.match(text, q.end):
         return replace(q, low=q.value)
+    if _HIGH_AFTER.match(text, q.end):
+        return replace(q, high=q.value)
     return q
 
 
