@@ -958,3 +958,17 @@ def test_round_16_region_of_a_result_is_a_setting():
 def test_round_17_classes(sentence, check):
     got = _valued(sentence)
     assert check(got), got
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    # pemfc_13, as the NER model tagged it: a pressure set is no value of a name that is no pressure; "half" of a
+    # slope names no property; a stress takes its pressure unit
+    ("In the case of the cell using Fe–N–C CL, the degree of I–V hysteresis decreased as the BPs on both electrodes "
+     "increased from 0 to 50, and 100 kPag (Fig. 3a).", "I–V hysteresis", []),
+    ("The Tafel slope was 476 mV, corresponding to quadrupling, approximately half of which (238 mV) can be assigned "
+     "to the hydrogen anode.", "half", []),
+    ("The residual compressive stress in the electrolyte was 220 MPa.", "residual compressive stress",
+     [("residual compressive stress", 220.0, False)]),
+])
+def test_round_17_tagged_names(text, name, expected):
+    test_round_15_tagged_names(text, name, expected)

@@ -181,7 +181,8 @@ _NO_NAMES = frozenset("range ranges mean means average averages factor factors f
                       "element elements order orders magnitude value values data testing test cell cells phase phases "
                       "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double maximum maxima minimum "
                       "minima bar bars scale peak peaks direction directions resource resources nature "
-                      "voltammogram voltammograms configuration configurations electrode".split()) | {"room temperature"}
+                      "voltammogram voltammograms configuration configurations electrode half quarter "
+                      "portion".split()) | {"room temperature"}
 # Statistics of a fit (Rietveld R factors, χ2, goodness of fit, a network's MSE; not a test's t, p and degrees of
 # freedom, which MuLMS annotates as properties), the uncertainty of a measurement, physical constants (Avogadro's
 # number, the electron charge) and characterization methods ("XRD = 2" from "XRD of 2"): they describe the
@@ -499,6 +500,8 @@ def compatible(name: str, q: Quantity) -> bool:
     if want is None:
         if got in _SETTING_DIMS and not (_TEMPERATURE_NAME if got == _KELVIN else _TIME_NAME).search(name):
             return False  # "thermal ellipsoids … 200 °C", "TPU service life … from 146 K": a condition, not this value
+        if got == _PASCAL and not (_PRESSURE_NAME.search(name) or _SYMBOL.fullmatch(name.strip())):
+            return False  # "I–V hysteresis decreased as the BPs increased from 0 to 50 kPag": the pressures set
         if got == _HEATING_RATE and "rate" not in name.lower():
             return False  # "… heated at 3 K min−1": a heating rate is a rate
         if q.unit is not None and "Hz" in q.unit and not (_FREQUENCY_NAME.search(name) or _SYMBOL.fullmatch(name)):
@@ -543,6 +546,9 @@ _HARDNESS_NAME = re.compile(r"(?i)hardness|^H(?:V|RC|RB|BW?)\d*$")
 # Dimensions (temperature, time) a property of unknown dimension never takes, unless its name says it does.
 _KELVIN, _HEATING_RATE = _dims_of(parse_unit("K").dims), _dims_of(parse_unit("K min-1").dims)
 _SETTING_DIMS = frozenset({_KELVIN, _dims_of(parse_unit("s").dims)})
+_PASCAL = _dims_of(parse_unit("Pa").dims)
+_PRESSURE_NAME = re.compile(r"(?i)stress|strength|modul|pressure|hardness|\bpoints?\b|limit|resistance|\bbp\b|"
+                            r"\buts\b|\bys\b|ultimate|yield")
 # Dimensions (mass, volume, amount of substance) of sample portions, taken only by a name that says so.
 _AMOUNT_DIMS = frozenset(_dims_of(parse_unit(u).dims) for u in ("g", "L", "mol"))
 _AMOUNT_NAME = re.compile(r"(?i)mass|weight|amount|volume|loading|uptake|dos(?:e|age)|quantit|consumption|mw\b|^m$")
