@@ -547,8 +547,8 @@ _HARDNESS_NAME = re.compile(r"(?i)hardness|^H(?:V|RC|RB|BW?)\d*$")
 _KELVIN, _HEATING_RATE = _dims_of(parse_unit("K").dims), _dims_of(parse_unit("K min-1").dims)
 _SETTING_DIMS = frozenset({_KELVIN, _dims_of(parse_unit("s").dims)})
 _PASCAL = _dims_of(parse_unit("Pa").dims)
-_PRESSURE_NAME = re.compile(r"(?i)stress|strength|modul|pressure|hardness|\bpoints?\b|limit|resistance|\bbp\b|"
-                            r"\buts\b|\bys\b|ultimate|yield")
+_PRESSURE_NAME = re.compile(r"(?i)stress|strength|modul|pressure|hardness|tensile|compress|load|fatigue|tests?\b|"
+                            r"\bpoints?\b|limit|resistance|\bbp\b|\buts\b|\bys\b|ultimate|yield")
 # Dimensions (mass, volume, amount of substance) of sample portions, taken only by a name that says so.
 _AMOUNT_DIMS = frozenset(_dims_of(parse_unit(u).dims) for u in ("g", "L", "mol"))
 _AMOUNT_NAME = re.compile(r"(?i)mass|weight|amount|volume|loading|uptake|dos(?:e|age)|quantit|consumption|mw\b|^m$")
