@@ -73,12 +73,12 @@ def best_c(feats: list[list[str]], y: np.ndarray, groups: np.ndarray) -> float:
     return min(C_GRID, key=loss)
 
 
-def held_out(feats: list[list[str]], y: np.ndarray, groups: np.ndarray, papers: np.ndarray) -> np.ndarray:
-    """Leave-one-paper-out probabilities for the records of ``papers`` (all records), C chosen inside each fold
-    among the labelled ones (``y >= 0``)."""
+def held_out(feats: list[list[str]], y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Leave-one-paper-out probabilities for all records, trained on the labelled ones (``y >= 0``) of the other
+    papers, C chosen inside each fold."""
     p = np.zeros(len(groups))
     labelled = y >= 0
-    for g in np.unique(papers):
+    for g in np.unique(groups):
         train = labelled & (groups != g)
         idx = np.flatnonzero(train)
         c = best_c([feats[i] for i in idx], y[idx], groups[idx])
@@ -130,7 +130,7 @@ def main() -> None:
     y = np.array([kinds.get(r["kind"], -1) for r in records])
     groups = np.array([r["source"] for r in records])
     log.info("%d located records: %d settings, %d measured", len(records), (y == 1).sum(), (y == 0).sum())
-    p = held_out(feats, y, groups, groups)
+    p = held_out(feats, y, groups)
     labelled = y >= 0
     scores = flag_scores(p[labelled], y[labelled])
     effects = {t: audit_effect(records, p, t) for t in THRESHOLDS}

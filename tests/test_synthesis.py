@@ -558,3 +558,5 @@ def test_round_17_purposes_negations_and_specimen_milling_are_no_steps():
     steps = read_synthesis(text, _tagged(text, ops)).steps
     assert [(s.operation, s.type) for s in steps] == [
         ("mixed", "MixingOperation"), ("poured", "ShapingOperation"), ("cure", "HeatingOperation")]
+    text = "The as-synthesized zeolites were ion-exchanged with NH4NO3 solution at 80 °C."
+    assert [s.operation for s in read_synthesis(text, _tagged(text, ["ion-exchanged"])).steps] == ["ion-exchanged"]

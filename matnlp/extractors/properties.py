@@ -808,8 +808,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     sentence = text[sent.start : sent.end]
     qs = [] if _NOT_PROSE.search(sentence) or _numeric_run(sentence) else _sentence_quantities(text, sent, props + mats)
     valued = [i for i, p in enumerate(props) if not takes_no_value(text, p) and not _inside_material(p, mats)]
-    links = _named_after_value(text, [props[i] for i in valued], qs,
-                               _link_values(text, [props[i] for i in valued], qs, sent, scorers))
+    named = [props[i] for i in valued]
+    links = _named_after_value(text, named, qs, _link_values(text, named, qs, sent, scorers))
     values = _respectively({valued[k]: v for k, v in links.items()}, text, props)
     learned = _learned_materials(text, props, mats, scorers) if scorers is not None else {}
     out = []

@@ -314,7 +314,7 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
         return False  # "Preparation of electrospinning solutions: Polymer solutions were …", "Electrospinning: The …"
     if _PURPOSE_CLAUSE.search(text, sentence[0], a) or _NOT_DONE_AFTER.match(text, step.end):
         return False  # "In order to ensure degassing and homogenization, …"; "the addition of catalyst was not necessary"
-    if word == "left" and _LEFT_TO.match(text, step.end) or _ION_MILLED.search(word):
+    if (word == "left" and _LEFT_TO.match(text, step.end)) or _ION_MILLED.search(word):
         return False  # "left to cure at 80 °C": the curing is the step; "FIB milling" cuts a specimen for microscopy
     if _CHARACTERIZATION_HEAD.match(text, sentence[0]):
         return False  # "X-ray diffraction (XRD): Samples were prepared by grinding …": a sample for a measurement
@@ -330,7 +330,7 @@ _PURPOSE_CLAUSE = re.compile(r"\b[Ii]n\s+order\s+to\b[^,;]*$")
 _NOT_DONE_AFTER = re.compile(r"(?:\s+of\s+[\w\s-]{1,40}?)?\s+(?:was|were|is|are)\s+(?:not|never)\s+(?:necessary|needed|"
                              r"required|performed|done|applied|used)\b")
 _LEFT_TO = re.compile(r"\s+to\s+[a-z]")
-_ION_MILLED = re.compile(r"\b(?:fib|ion)\b")
+_ION_MILLED = re.compile(r"\b(?:fib|ion|focused\s+ion\s+beam)[- ]?mill")  # not "ion-exchanged"
 _INTO_MOLD = re.compile(r"\s+(?:\w+\s+)?into\s+(?:a|an|the)?\s*(?:[\w-]+\s+)?(?:molds?|moulds?|dies?)\b", re.I)
 _WORDLIKE = re.compile(r"[A-Za-z][A-Za-z -]*[a-z][A-Za-z -]*")
 _ANNOUNCED = re.compile(r"\s+(?:(?:by|via|through|in|using|with|according\s+to)\s+(?:the\s+)?following|as\s+follows)\b",
