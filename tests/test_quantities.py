@@ -354,3 +354,18 @@ def test_a_bound_after_the_number():
     assert bounds("low gas utilization rates (3% or less)") == [(None, 3.0)]
     assert bounds("the maximal strain can be improved at least to 0.3%.") == [(0.3, None)]
     assert bounds("the strain was 0.3% and then 0.5%") == [(None, None), (None, None)]
+
+
+def test_a_range_whose_ends_have_different_units():
+    """Round 18 (pemfc_14): "from ~50 nm to 1 μm" and "1 Hz to 1 MHz" are one range each, in the first end's unit;
+    a swept span may run downwards when its unit changes ("from 100 kHz to 10 mHz"); a change keeps its unit and
+    its direction, and ends of different dimensions stay apart."""
+    def spans(text):
+        return [(q.low, q.high, q.unit) for q in parse_quantities(text)]
+    assert spans("pore size varies from ~50 nm to 1 μm") == [(50.0, 1000.0, "nm")]
+    assert spans("sweeping frequencies in the range of 1 Hz to 1 MHz") == [(1.0, 1e6, "Hz")]
+    assert spans("from 100 kHz to 10 mHz") == [(1e-05, 100.0, "kHz")]
+    assert spans("at 10 mHz") == [(None, None, "mHz")]
+    assert spans("decreased from 1 μm to 50 nm") == [(None, None, "µm"), (None, None, "nm")]
+    assert spans("at 800 °C to 20 h") == [(None, None, "°C"), (None, None, "h")]
+    assert spans("from 300 K to 25 °C") == [(None, None, "K"), (None, None, "°C")]

@@ -54,7 +54,7 @@ LEXICON: dict[str, str] = {
     "radius": "nm", "wavelength": "nm", "roughness": "nm", "surface area": "m2/g|m2|cm2", "area": "cm2",
     "hardness": "GPa|1", "modulus": "GPa", "strength": "MPa", "stress": "MPa", "strain": "%|1",
     "elongation": "%", "melting point": "K", "temperature": "K", "Tg": "K", "Tc": "K", "time": "s",
-    "duration": "s", "pressure": "Pa", "voltage": "V", "potential": "V", "overpotential": "V", "current": "A|A/cm2",
+    "duration": "s", "lifetime": "s|1", "pressure": "Pa", "voltage": "V", "potential": "V", "overpotential": "V", "current": "A|A/cm2",
     "power": "W", "frequency": "Hz", "scan rate": "mV/s", "heating rate": "K/min", "flow rate": "sccm|mL/min",
     "strain rate": "s-1", "efficiency": "%|1", "yield": "%", "transmittance": "%", "relative humidity": "%",
     "humidity": "%", "RH": "%", "loading": "mg/cm2|wt%", "content": "wt%", "concentration": "M|%",
@@ -83,6 +83,7 @@ _SYMBOL_TAIL = re.compile(r"(?:\s+\(?(?=[^\s()]*[A-Z\dα-ωΑ-Ω])[^\s()]{1,8}\)
 _GENERIC_TAIL = re.compile(r"\s+(?:values?|levels?|data|peaks?|maxim(?:um|a)|minim(?:um|a))$", re.I)
 _OF_TAIL = re.compile(r"\s+(?:of|in|for|between)(?:\s.*)?$", re.S)
 _SYMBOL = re.compile(r"[^\W\d_]{1,2}[\w/,]{0,4}")  # "t", "Kt", "T0", "P/P0", "Ntot": assigned with "="
+_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]{4,}")  # "defect", "Domain": a word of five letters or more, not a symbol
 # Words that extend a lexicon match to the left ("optical band gap", "specific discharge capacity").
 _MODIFIERS = (
     "optical direct indirect ionic electrical electronic proton protonic thermal lattice specific discharge charge "
@@ -152,7 +153,8 @@ _SETTING_NAME = re.compile(
     r"(?:ac|dc)\s+(?:potentials?|voltages?)|(?:laser\s+)?fluences?|repetition\s+rates?|amplitudes?|"
     r"(?:withdraw(?:al)?|pulling|dipping|coating|printing|writing)\s+speeds?|load\s+cells?|(?<!life\s)spans?|"
     r"(?:sample|specimen)-to-(?:detector|source)\s+distances?|(?:compression|clamping|contact)\s+pressures?|"
-    r"dew\s+points?|o2\s+pressures?|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|λ\s*(?:in|out|ex)\b|"
+    r"dew\s+points?|o2\s+pressures?|(?:illumination|irradiation|exposure|flash|pulse)\s+(?:times?|"
+    r"durations?|widths?)|(?:maximum\s+|peak\s+)?indentation\s+loads?|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|λ\s*(?:in|out|ex)\b|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -161,9 +163,9 @@ _SOURCE_NAME = re.compile(r"(?i)(?:\b(?:light|uv|visible|laser)\s+)?(?:irradiati
 # The generic name of a condition ("temperatures", "pO2", "frequencies"): its range ("at high temperatures (700–1000
 # °C)", "pO2 from 10−20 to 1 atm") is one a measurement was run over, not a value found.
 _CONDITION_NAME = re.compile(
-    r"(?i)(?:(?:high|higher|low|lower|intermediate|elevated|moderate|room|oxygen|partial|measuring|measurement|measured)\s+)*"
-    r"(?:temperatures?|pressures?|p\s*O2|frequenc(?:y|ies)|potentials?|voltages?|current\s+densit(?:y|ies)|times?|"
-    r"humidit(?:y|ies)|durations?|powers?)")
+    r"(?i)(?:(?:high|higher|low|lower|intermediate|elevated|moderate|room|oxygen|partial|measuring|measurement|measured|"
+    r"relative)\s+)*(?:temperatures?|pressures?|p\s*O2|frequenc(?:y|ies)|potentials?|voltages?|current\s+densit(?:y|ies)|"
+    r"times?|humidit(?:y|ies)|RH|durations?|powers?)")
 # Head nouns that name a quality, an observation, a plot or a class of material, not a quantity: "electrochemical
 # performance", "chemical stability", "GCD curve", "oxygen-ion conductors" take no value unless a lexicon term heads
 # them.
@@ -235,6 +237,12 @@ _MODEL_GLUED = re.compile(r"[A-Za-z]{2,}-$")
 _ARRHENIUS_UNITS = frozenset({"T-1", "K-1"})
 _MODEL_BEFORE = re.compile(r"\b[A-Z][\w/]*-?\s$")
 _YEARS = range(1900, 2040)
+# The number of a labelled thing: "Defect 1 and Defect 2", "sample 3", "test 2", "Route 1"
+_LABEL_BEFORE = re.compile(r"(?<![\w-])(?:[A-Z][a-z]{2,}|(?:sample|specimen|test|run|type|case|cell|route|model|method|"
+                           r"stage|region|batch|group|series|device|mode|condition|zone|site|defect|scenario|"
+                           r"design|configuration|experiment|trial|membrane|electrode|catalyst)s?)\s$")
+_PAGES = re.compile(r"\d+(?:\s?[–-]\s?\d+)?")
+_PAGES_BEFORE = re.compile(r"(?<![\w-])pp?\.?\s?$")  # "J Mater Res, 29, p 2973–2981"
 # A member of a ratio ("4:1:1", "La:Sr ratio of 0.85:0.15") is not a value on its own.
 _RATIO_PART, _RATIO_PART_BEFORE = re.compile(r"\s?:\s?\d"), re.compile(r"\d\s?:\s?$")
 # "3.5-fold", "3 times higher", "increased 3.5 times": a factor of change, not a value
@@ -243,7 +251,7 @@ _FACTOR_AFTER = re.compile(r"\s*-?\s*fold\b|\s*times\s+(?:higher|larger|greater|
 _CHANGED_TIMES = re.compile(rf"\b{CHANGE_VERB}\s+(?:by\s+)?{APPROX}$", re.I)
 _TIMES_AFTER = re.compile(r"\s*times\b", re.I)
 # A factor of a product with a symbol ("EA = × CA × 1 2", "PA = 3600 × EA"); not "Ntot = 400 ×400"
-_TERM_AFTER = re.compile(r"\s?[×*]\s?[A-Za-z(∆Δ]")
+_TERM_AFTER = re.compile(r"\s?[×*]\s?\d*[A-Za-z(∆Δ]")
 _TERM_BEFORE = re.compile(r"[×*]\s?[A-Za-z(∆Δ][^=;,]{0,10}$")
 # A bare number before a symbol or formula is a factor or a coefficient: "Cdiff = 50 CTL", "2 H2O"
 _SYMBOL_AFTER = re.compile(r" [A-Z][A-Za-z\d]*[A-Z\d](?![\w-])")
@@ -482,7 +490,7 @@ def _takes_bare(name: str) -> bool:
     Kt``), names a dimensionless word (``ratio of proton concentration``) or a lexicon term of unit ``1`` heads it;
     a term measured in percent (``content``, ``transmittance``) needs its unit."""
     forms = list(_head_forms(name))
-    if _SYMBOL.fullmatch(name.strip()) or _SYMBOL_TAIL.search(name) or any(_DIMENSIONLESS_RE.search(f) for f in forms):
+    if _is_symbol(name) or _SYMBOL_TAIL.search(name) or any(_DIMENSIONLESS_RE.search(f) for f in forms):
         return True
     heads = [(f, head_term(f)) for f in forms]
     return any(h is not None and f.lower().endswith(h.lower()) and "1" in LEXICON[h].split("|") for f, h in heads)
@@ -500,16 +508,23 @@ def compatible(name: str, q: Quantity) -> bool:
     if want is None:
         if got in _SETTING_DIMS and not (_TEMPERATURE_NAME if got == _KELVIN else _TIME_NAME).search(name):
             return False  # "thermal ellipsoids … 200 °C", "TPU service life … from 146 K": a condition, not this value
-        if got == _PASCAL and not (_PRESSURE_NAME.search(name) or _SYMBOL.fullmatch(name.strip())):
+        if got == _PASCAL and not (_PRESSURE_NAME.search(name) or _is_symbol(name)):
             return False  # "I–V hysteresis decreased as the BPs increased from 0 to 50 kPag": the pressures set
         if got == _HEATING_RATE and "rate" not in name.lower():
             return False  # "… heated at 3 K min−1": a heating rate is a rate
-        if q.unit is not None and "Hz" in q.unit and not (_FREQUENCY_NAME.search(name) or _SYMBOL.fullmatch(name)):
+        if q.unit is not None and "Hz" in q.unit and not (_FREQUENCY_NAME.search(name) or _is_symbol(name)):
             return False  # "impedance … between 1 MHz and 0.01 Hz": the frequencies it was measured at
         if got in _AMOUNT_DIMS and not _AMOUNT_NAME.search(name):
             return False  # "Oxygen Deficiency … 1 g of powder": how much sample was used
-        return q.unit is not None or bool(_SYMBOL.fullmatch(name.strip()))
+        return q.unit is not None or _is_symbol(name)
     return got is None or got in want
+
+
+def _is_symbol(name: str) -> bool:
+    """Whether a name is a symbol (``Kt``, ``T0``, ``P/P0``, ``Ntot``), which may take a bare number, rather than a
+    word (``defect`` of "Defect 2", ``domain`` of "a domain of 4900 elements")."""
+    name = name.strip()
+    return _SYMBOL.fullmatch(name) is not None and _WORD.fullmatch(name) is None
 
 
 _CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(?:then\s+|also\s+)?(?:used|set|kept|fixed|chosen|"
@@ -517,12 +532,19 @@ _CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(
                            r"obtain|determine|derive))")
 _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"
                             r"maintained|chosen)\s+(?:at|to|as)\b[^.;]*$", re.I)
-_CHANGE_BEFORE = re.compile(rf"\b(?:{CHANGE_VERB}(?:\s+[^.;]{{0,40}}?)?\s+by(?:\s+(?:more|less)\s+than)?(?:\s+a\s+factor\s+of)?|(?:enhancement|improvement|increase|decrease|"
-                            rf"reduction|gain|rise|decline)\s+of|(?:increased|decreased|rose|dropped|fell|grew|shifted|changed|improved|"
+# "reduce cell efficiencies by as much as 4%", "efficiency reductions of up to 4%", "affects the prediction by less
+# than 5%": the size of a change, not a value
+_BY_HOW_MUCH = (r"(?:\s+(?:up\s+to|as\s+(?:much|little|high|low)\s+as|(?:more|less|fewer)\s+than|at\s+(?:least|most)|"
+                r"nearly|almost|around|roughly|only|over|some))?")
+_CHANGE_BEFORE = re.compile(rf"\b(?:(?:{CHANGE_VERB}|affect\w*)(?:\s+[^.;]{{0,60}}?)?\s+by{_BY_HOW_MUCH}(?:\s+a\s+factor\s+of)?|"
+                            rf"(?:enhancement|improvement|increase|decrease|reduction|gain|rise|decline|variation|change|"
+                            rf"fluctuation)s?\s+of{_BY_HOW_MUCH}|(?:increased|decreased|rose|dropped|fell|grew|shifted|changed|improved|"
                             rf"reduced)(?:\s+only)?)\s+{APPROX}$", re.I)
-# "at least 160% larger than", "a 3% improvement": a change, not a value
+# "at least 160% larger than", "a 3% improvement", "up to 25% variation", "5-7% uncertainty": a change or a spread,
+# not a value
 _CHANGE_AFTER = re.compile(r"\s*(?:larger|smaller|higher|lower|greater|less|more|bigger|improvement|increase|decrease|"
-                           r"reduction|enhancement|gain|drop)\b", re.I)
+                           r"reduction|enhancement|gain|drop|variations?|variability|uncertaint(?:y|ies)|losses|loss|"
+                           r"fluctuations?|deviations?|differences?|discrepanc(?:y|ies))\b", re.I)
 _EQUALS_AFTER = re.compile(r"\s*[=≈]\s*")
 # "Rp = 3.07%": a value assigned to a symbol
 _ASSIGNED = re.compile(r"(?<![\w)])([^\s=(),;:]{1,10})\s*[=≈]\s*$")
@@ -620,7 +642,8 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
 
 def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
     """A bare number that is a citation (``[12]``, ``ref. 12``, ``cells 12,13``), a figure/table/equation/sample
-    number, a heading, list, page (``4 of 10``) or equation (``(3) (4) (5)``) number, a year, a model number, a member of a ratio (``4:1:1``) or a product
+    number or a label's (``Defect 2``, ``sample 3``), a heading, list, page (``4 of 10``, ``p 2973–2981``) or
+    equation (``(3) (4) (5)``) number, a year, a model number, a member of a ratio (``4:1:1``) or a product
     (``3600 × EA``, ``50 CTL``), or part of a word or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
     win = _window(sent_start, q.start)
     raw = text[q.start : q.end]
@@ -640,6 +663,8 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or (integer and text.startswith(")", q.end) and (first or _ENUM_BEFORE.search(text, win, q.start)
                                                          or _EQUATION_WHERE.match(text, q.end)))
         or (integer and len(raw) == 4 and int(raw) in _YEARS)
+        or (integer and len(raw) <= 2 and _LABEL_BEFORE.search(text, win, q.start) and not _EQUALS_AFTER.match(text, q.end))
+        or (_PAGES.fullmatch(raw) and _PAGES_BEFORE.search(text, win, q.start))
         or (integer and len(raw) >= 3 and _MODEL_BEFORE.search(text, win, q.start))
         or _RATIO_PART.match(text, q.end) or _RATIO_PART_BEFORE.search(text, win, q.start)
         or _TERM_AFTER.match(text, q.end) or _TERM_BEFORE.search(text, win, q.start)
@@ -997,7 +1022,9 @@ _SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|hel
                          r"|\btests?\s+(?:of|under|at|with)\s+(?:(?:a|an|the|constant|tensile|compressive|cyclic)\s+)*"
                          r"(?:(?:loads?|stress(?:es)?|amplitudes?)\s+(?:of\s+)?)?(?:[\d.,]+\s*[^\s,;]+\s+(?:and|or)\s+)?$"
                          r"|\b(?:heated|cooled|ramped|raised|switched|brought)\b[^.;]{0,40}?\bto\s+(?:about\s+|approximately\s+|~\s*)?$"
-                         r"|\b(?:intervals?|steps?|increments?)\s+of\s+(?:about\s+|~\s*)?$|\bevery\s+$",
+                         r"|\b(?:intervals?|steps?|increments?)\s+of\s+(?:about\s+|~\s*)?$|\bevery\s+$"
+                         # "corrected to 700W/m2 and 25°C": the conditions data were brought to
+                         r"|\b(?:corrected|normali[sz]ed|extrapolated|rescaled)\s+to\b(?:[^.;:,]|\.(?=\d)){0,40}$",
                          re.I)
 _RANGE_WORD = re.compile(r"\brange\b", re.I)
 _RAMPED_TO = re.compile(r"\b(?:increased|decreased|raised|lowered|reduced)\b[^.;]{0,40}?\bto\s+(?:about\s+|~\s*)?$", re.I)
@@ -1034,7 +1061,16 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
         return True  # "aged in pO2 = 10−10 atm", "under an oxygen partial pressure of 0.21 atm"
     if condition and q.end <= p.start and _WITH_VALUE_BEFORE.search(text, max(sent.start, q.start - 8), q.start):
         return True
+    if q.kind in _SPECIMEN_KINDS and _PREPARED.search(text, max(sent.start, q.start - 120), q.start):
+        return True  # "samples were machined into a dog-bone shape … 3 mm thick": the size a specimen was made to
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
+
+
+_SPECIMEN_KINDS = frozenset({"length", "surface_area"})
+_PREPARED = re.compile(r"\b(?:was|were|been|being)\s+(?:then\s+|first\s+|subsequently\s+|carefully\s+)?(?:machined|cut|"
+                       r"cleaved|polished|ground|coated|punched|sliced|diced|trimmed|thinned|sectioned|shaped|laser-cut|"
+                       r"milled)\b(?:(?!measured|found|determined|estimated|observed|reveal|show|exhibit|display)(?:[^.;]|\.(?=\d))){0,110}$",
+                       re.I)
 
 
 def _with_modifiers(text: str, p: Entity, sent: Sentence) -> str:
@@ -1143,8 +1179,9 @@ def _bin_bound(text: str, p: Entity, q: Quantity) -> bool:
 # "a voltage difference between the Cell-A and Cell-B is only 0.5 mV": a change, not a value of the voltage
 _CHANGE_NAME_AFTER = re.compile(r"\s+(?:difference|shift|change|variation)s?\b", re.I)
 # "The total increase of cell voltage was only 33 mV", "deviations in lattice parameters": the name of what changed
-_CHANGE_NAME_BEFORE = re.compile(r"\b(?:increases?|decreases?|changes?|rises?|shifts?|deviations?|variations?)\s+"
-                                 r"(?:in|of)\s+(?:the\s+)?$", re.I)
+_CHANGE_NAME_BEFORE = re.compile(r"\b(?:increases?|decreases?|changes?|rises?|shifts?|deviations?|variations?|"
+                                 r"differences?)\s+(?:in|of)\s+(?:the\s+)?$|\bdifferences?\s+between\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+                                 re.I)
 # "40 nm-thick", "30mm in diameter and 7mm in height": the value says what it measures
 _MEASURED_AS = re.compile(r"(?:\s*-|\s+in\s+(?:[\w-]+\s+)?)(thick(?:ness)?|thin|diameter|height|high|length|long|width|wide|"
                           r"depth|deep|radius|size|amplitude)\b", re.I)

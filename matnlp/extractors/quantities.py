@@ -73,7 +73,8 @@ ATOMS: dict[str, _Atom] = {
     "nA": _Atom(1e-9, _CURRENT), "Ah": _Atom(3600, _CHARGE), "mAh": _Atom(3.6, _CHARGE),
     "W": _Atom(1, _POWER), "mW": _Atom(1e-3, _POWER), "µW": _Atom(1e-6, _POWER), "kW": _Atom(1e3, _POWER),
     "MW": _Atom(1e6, _POWER), "nW": _Atom(1e-9, _POWER),
-    "Hz": _Atom(1, _dims(s=-1)), "kHz": _Atom(1e3, _dims(s=-1)), "MHz": _Atom(1e6, _dims(s=-1)),
+    "mHz": _Atom(1e-3, _dims(s=-1)), "Hz": _Atom(1, _dims(s=-1)), "kHz": _Atom(1e3, _dims(s=-1)),
+    "MHz": _Atom(1e6, _dims(s=-1)),
     "GHz": _Atom(1e9, _dims(s=-1)), "rpm": _Atom(1 / 60, _dims(s=-1)),
     "T": _Atom(1, _dims(kg=1, s=-2, A=-1)), "mT": _Atom(1e-3, _dims(kg=1, s=-2, A=-1)),
     "F": _Atom(1, _CAPACITANCE), "mF": _Atom(1e-3, _CAPACITANCE), "µF": _Atom(1e-6, _CAPACITANCE),
@@ -596,15 +597,26 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     if low != _float(m.group()) and _FLAT_POWER_HIGH.fullmatch(m2.group()) and end == m2.end():
         high = _pow10(m2.group()[2:])  # "10−2–104 Hz": the top of a range of powers, its superscript flattened
     unit2, uend = _unit_at(text, end)
-    if unit is not None and (unit2 is None or unit2.text != unit.text):
-        return None
+    rescaled = unit is not None and (unit2 is None or unit2.text != unit.text)
+    if rescaled:
+        if not _same_dims(unit, unit2):
+            return None
+        high, unit2 = _round(high * unit2.factor / unit.factor), unit  # "from ~50 nm to 1 μm": both ends in nm
     if low == _float(m.group()) and _TIMES10_RE.match(text, m2.end()):  # "4–6×10^10": the power scales both ends
         low *= high / _float(m2.group())
     if high < low:
-        if sep.group().strip() in ("to", "and"):  # "decreased from 1.01 to 0.7 V" is a change, not a range
+        if sep.group().strip() in ("to", "and") and not rescaled:  # "decreased from 1.01 to 0.7 V" is a change,
+            # not a range; a change keeps its unit, a span swept down changes it ("from 100 kHz to 10 mHz")
             return None
         low, high = high, low  # "10−5~10−6 F cm−2", "10−7–10−8": a range written from its upper end
     return _make(_round((low + high) / 2), unit2, m.start(), uend if unit2 else end, low=low, high=high)
+
+
+def _same_dims(unit: Unit, other: Unit | None) -> bool:
+    """Whether ``other`` is a known unit of ``unit``'s dimension with no zero shift (``nm`` and ``μm``, ``Hz`` and
+    ``MHz``; not ``°C`` and ``K``), so that the two ends of a range can be written in one unit."""
+    return (other is not None and unit.known and other.known and unit.dims == other.dims and any(unit.dims)
+            and unit.offset == other.offset == 0 and unit.kind != "hardness")
 
 
 def _between_before(text: str, pos: int) -> bool:
