@@ -1031,3 +1031,15 @@ def test_round_18_classes(sentence, check):
 ])
 def test_round_18_tagged_names(text, name, expected):
     test_round_15_tagged_names(text, name, expected)
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    # electrolysis_02: a change in brackets; poly_09: an offset added to a symbol; oastm_09: a lost ± sign
+    ("The average diameter of as-spun fibers is 270 nm, slightly reducing (by about 20 nm) following stabilization.",
+     "average diameter", [("average diameter", 270.0, False)]),
+    ("The melt was processed at T > Tg + 100K to ensure flow.", "Tg", []),
+    ("These AALD ZnO layers had a high electron mobility of 3.4+0.1cm2/Vs.", "electron mobility",
+     [("electron mobility", 3.4, False)]),
+])
+def test_round_19_tagged_names(text, name, expected):
+    test_round_15_tagged_names(text, name, expected)

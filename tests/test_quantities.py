@@ -369,3 +369,13 @@ def test_a_range_whose_ends_have_different_units():
     assert spans("decreased from 1 μm to 50 nm") == [(None, None, "µm"), (None, None, "nm")]
     assert spans("at 800 °C to 20 h") == [(None, None, "°C"), (None, None, "h")]
     assert spans("from 300 K to 25 °C") == [(None, None, "K"), (None, None, "°C")]
+
+
+def test_a_lost_plus_minus_sign():
+    """Round 19 (oastm_09): "3.4+0.1cm2/Vs", "1.7+0.2%" lost their ± in the PDF text; a sum stays two numbers."""
+    def parsed(text):
+        return [(q.value, q.error, q.unit) for q in parse_quantities(text)]
+    assert parsed("a high electron mobility of 3.4+0.1cm2/Vs") == [(3.4, 0.1, "cm2 V-1 s-1")]
+    assert parsed("the average efficiency was 1.7+0.2%.") == [(1.7, 0.2, "%")]
+    assert parsed("ratio 2+3 h") == [(2.0, None, None), (3.0, None, "h")]
+    assert parsed("x = 0.2+0.1") == [(0.2, None, None), (0.1, None, None)]

@@ -560,3 +560,20 @@ def test_round_17_purposes_negations_and_specimen_milling_are_no_steps():
         ("mixed", "MixingOperation"), ("poured", "ShapingOperation"), ("cure", "HeatingOperation")]
     text = "The as-synthesized zeolites were ion-exchanged with NH4NO3 solution at 80 °C."
     assert [s.operation for s in read_synthesis(text, _tagged(text, ["ion-exchanged"])).steps] == ["ion-exchanged"]
+
+
+def test_round_19_purpose_objects_retellings_and_evaporated_contacts():
+    """pemfc_03 and oastm_09, as the MSPT model tagged them: the object of a purpose ("to facilitate the solvents
+    evaporation", "for complete removal") and a procedure told again ("As described in the experimental section",
+    a figure caption) are no steps; contacts evaporated onto a film are deposited, not dried."""
+    text = ("The wet film was left to dry under a slight vacuum to facilitate the solvents evaporation. The decals were "
+            "placed in an oven at 80°C for complete removal of solvents. As described in the experimental section, the "
+            "inks were coated onto PTFE foil and dried. Figure 1. Cathode catalyst layers were coated and dried.")
+    ops = ["dry", "evaporation", "placed", "removal", "coated", "dried", "coated", "dried"]
+    steps = read_synthesis(text, _tagged(text, ops)).steps
+    assert [s.operation for s in steps] == ["dry", "placed"]
+    def typed(text):
+        return [s.type for s in read_synthesis(text, _tagged(text, ["evaporated"])).steps]
+    assert typed("Three 4nm thick MoO3 contacts 0.15cm2 in area were evaporated onto the top of the blend.") == [
+        "ShapingOperation"]
+    assert typed("The solvent was evaporated at 60 °C in a rotary evaporator.") == ["DryingOperation"]

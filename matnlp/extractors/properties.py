@@ -536,7 +536,7 @@ _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|w
 # than 5%": the size of a change, not a value
 _BY_HOW_MUCH = (r"(?:\s+(?:up\s+to|as\s+(?:much|little|high|low)\s+as|(?:more|less|fewer)\s+than|at\s+(?:least|most)|"
                 r"nearly|almost|around|roughly|only|over|some))?")
-_CHANGE_BEFORE = re.compile(rf"\b(?:(?:{CHANGE_VERB}|affect\w*)(?:\s+[^.;]{{0,60}}?)?\s+by{_BY_HOW_MUCH}(?:\s+a\s+factor\s+of)?|"
+_CHANGE_BEFORE = re.compile(rf"\b(?:(?:{CHANGE_VERB}|affect\w*)(?:\s+[^.;]{{0,60}}?)?\s+\(?by{_BY_HOW_MUCH}(?:\s+a\s+factor\s+of)?|"
                             rf"(?:enhancement|improvement|increase|decrease|reduction|gain|rise|decline|variation|change|"
                             rf"fluctuation)s?\s+of{_BY_HOW_MUCH}|(?:increased|decreased|rose|dropped|fell|grew|shifted|changed|improved|"
                             rf"reduced)(?:\s+only)?)\s+{APPROX}$", re.I)
@@ -1114,7 +1114,11 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
             and not _CHANGE_AFTER.match(text, q.end) and not _assigned_elsewhere(text, p, q) and _bare_ok(text, p, q)
             and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
             and not (q.unit in _PERCENTS and _SUPPORTED_AFTER.match(text, q.end) and not _CONTENT_NAME.search(name))
-            and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)]
+            and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)
+            and not _OFFSET_AFTER.fullmatch(text, p.end, q.start)]
+
+
+_OFFSET_AFTER = re.compile(r"\s*[+]\s*")  # "T > Tg + 100K": an offset added to the named quantity, not its value
 
 
 _INDEXED = re.compile(r"\s?[′']\s?\d")

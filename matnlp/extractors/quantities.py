@@ -162,7 +162,7 @@ _BRACKET_TIMES10_RE = re.compile(rf"\s*\)\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s
 _TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻–]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
 _POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻–])(?P<e3>\d{{1,2}})(?![\d.])")
 _SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty: "3.87158 (8) Å"
-_ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})")
+_ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})|\+({_NUM})(?=\s?[^\W\d]|%)")  # "3.4+0.1cm2/Vs": a ± lost
 _RANGE_RE = re.compile(r"\s*(?:[–—~∼〜]|-|−|to)\s*|\s+and\s+")  # "0.6∼0.8 V": a tilde operator between numbers
 _LIST_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|[–-])\s*")
 #: A verb of change ("increased", "drops"): the numbers after it are a value before and one after, or a difference.
@@ -564,10 +564,12 @@ def _quantity_at(text: str, m: re.Match) -> Quantity:
     if unit is None:
         unit, uend = _c_rate_at(text, m.start(), end, value)
     err = _ERROR_RE.match(text, uend if unit else end)
+    if err and err.group(1) is None and (unit is not None or _float(err.group(2)) >= abs(value)):
+        err = None  # "2+3 h", "0.5+1.5": a sum, not a value with its error
     if err:
         unit2, end2 = _unit_at(text, err.end())
         unit = unit2 or unit
-        return _make(value, unit, m.start(), end2 if unit2 else err.end(), error=_float(err.group(1)))
+        return _make(value, unit, m.start(), end2 if unit2 else err.end(), error=_float(err.group(1) or err.group(2)))
     rng = _range_at(text, m, value, unit, uend if unit else end)
     if rng:
         return rng

@@ -268,7 +268,12 @@ _MEASUREMENT_RUN = re.compile(
 # ("Conventionally, such electrolytes are sintered above 1400 °C", "In previous studies, … calcined at 1000 °C") or
 # an operation under a modal or a habitual adverb ("can be calcined", "were usually prepared", "has been sintered").
 _BACKGROUND = re.compile(r"\b(?:conventionally|traditionally|in\s+previous\s+(?:studies|works?|reports|papers)|"
-                         r"in\s+the\s+literature)\b", re.I)
+                         r"in\s+the\s+literature)\b|"
+                         # "As described in the experimental section, the inks were coated …": told again
+                         r"\b[Aa]s\s+(?:described|mentioned|detailed|outlined|explained|stated)\s+(?:in|above|before|"
+                         r"earlier|previously)\b", re.I)
+# A caption retells the procedure: "Figure 1. … layers were manufactured using …"
+_CAPTION = re.compile(r"\s*(?:Figure|Fig\.|Scheme)\s*S?\d+[a-z]?[.:]")
 _BACKGROUND_BEFORE = re.compile(
     r"\b(?:usually|generally|conventionally|commonly|traditionally|often|(?:have|has)\s+been|"
     r"(?:can|could|may|might|should|must|would)\s+(?:also\s+|then\s+|easily\s+|further\s+)?be)\s+(?:\w+ly\s+)?$",
@@ -303,7 +308,7 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
         return False  # "onto a spinning anode pellet"
     if _PURPOSE_AND.search(text, max(0, a - 30), a) and not _BASE_FORM.search(word):
         return False  # "heated up to 900 °C to decompose and remove organic residue"
-    if _NOMINAL_END.search(word) and _FOR_BEFORE.search(text, max(0, a - 20), a):
+    if _NOMINAL_END.search(word) and _FOR_BEFORE.search(text, max(0, a - 40), a):
         return False  # "added for chelation", "Targets for preparation of …", "prior to polymerization"
     if _TABLE_TEXT.search(text, *sentence) or len(_TABLE_CELLS.findall(text, *sentence)) >= 4:
         return False  # a table flattened into the text
@@ -323,6 +328,7 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
         return False  # "Methods Synthesis of oxides …", "Synthesis The … precursor was made": a heading in the text
     return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence)
                 or _MEASUREMENT_RUN.search(text, *sentence) or _BACKGROUND.search(text, *sentence)
+                or _CAPTION.match(text, sentence[0])
                 or _BACKGROUND_BEFORE.search(text, max(0, a - 40), a))
 
 
@@ -343,8 +349,12 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the)\s+$", re.I)
 _ADJECTIVE_GERUND = re.compile(r"\s+(?!(?:of|at|in|for|with|and|or|was|were|is|are|to|on|under|from|by|process|"
                                r"procedure|steps?|stages?)\b)[a-z]{3,}\b")
 _PURPOSE_AND = re.compile(r"\bto\s+[a-z]+\s+(?:and|or)\s+$")
-_NOMINAL_END = re.compile(r"(?:tion|sion|ment|ing)$")
-_FOR_BEFORE = re.compile(r"\b(?:[Ff]or|[Pp]rior to)\s+(?:the\s+)?$")
+_NOMINAL_END = re.compile(r"(?:tion|sion|ment|ing|removal)$")
+_FOR_BEFORE = re.compile(r"\b(?:[Ff]or|[Pp]rior to)\s+(?:the\s+)?(?:(?:complete|full|further|better|faster|easier|"
+                         r"rapid|efficient)\s+)?$"
+                         # "to facilitate the solvents evaporation", "to prevent mixing between …": a purpose's object
+                         r"|\bto\s+(?:prevent|facilitate|avoid|ensure|enable|allow|promote|accelerate|aid|assist|"
+                         r"minimi[sz]e|induce|achieve)\s+(?:the\s+|any\s+)?(?:[\w-]+\s+){0,2}$")
 _TABLE_TEXT = re.compile(TABLE_ID)
 _RESULT_BEFORE = re.compile(r"\b(?:until|till|(?:led|leads?|leading|resulted|results?|resulting)\s+(?:to|in))\s+"
                             r"(?:the\s+|complete\s+|full\s+)*$", re.I)
@@ -953,7 +963,7 @@ def read_synthesis(
     style = typer.style(o.text for o in ops)
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
-        if step.type == "DryingOperation" and _FILM_EVAPORATION.search(text, max(0, step.start - 30), step.end + 30):
+        if step.type == "DryingOperation" and _FILM_EVAPORATION.search(text, max(0, step.start - 30), step.end + 60):
             step.type = "ShapingOperation"  # "deposited by evaporation", "evaporated through a shadow mask"
         elif _INTO_MOLD.match(text, step.end):
             step.type = "ShapingOperation"  # "poured into a mold": casting, not mixing
@@ -965,6 +975,7 @@ def read_synthesis(
 # mask", "by electron gun evaporation".
 _FILM_EVAPORATION = re.compile(r"(?i)\bdeposited\s+(?:by|via|using)\s+(?:[\w-]+\s+)?evaporat|"
                                r"\bevaporated\s+(?:through|onto|on)\s+(?:an?\s+|the\s+)?(?:shadow\s+)?mask|"
+                               r"\bevaporated\s+(?:onto|on\s+top)\b|(?<!rotary\s)(?<!rotatory\s)\bevaporator\b|"
                                r"\b(?:electron[- ](?:gun|beam)|e-?beam|thermal|vacuum)\s+evaporat")
 
 
