@@ -14,7 +14,7 @@ from matnlp.eval.materials import (
     nerre_materials,
     sofc_abbreviations,
 )
-from matnlp.extractors.materials import extract_materials
+from matnlp.extractors.materials import bare_elements, extract_materials
 from matnlp.types import Entity
 
 TEXT = (
@@ -261,3 +261,19 @@ def test_names_are_tried_at_their_possible_starts_only():
 
     text = TEXT + " TIN OXIDE, tin(IV) oxide, Yttria-stabilized zirconia; xiron oxide, cobalt-iron oxide, Nickel."
     assert [m.span() for m in _names(text)] == [m.span() for m in _NAMES.finditer(text)] != []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Kononova snippets: element symbols written alone are materials when a purity, a form or a list says so
+    ("Starting elemental powders of Mg (purity 99.8%, particle size 45 μm) were used.", ["Mg"]),
+    ("High purity Cu (99.9%, 300#) and Al (99.9%, 300#) powders were mixed.", ["Cu", "Al"]),
+    ("The starting materials are elemental Mg, Ni and Si.", ["Mg", "Ni", "Si"]),
+    ("To fabricate the samples Ta, C, and Al powders were mixed.", ["Ta", "C", "Al"]),
+    ("Elemental powders of Fe (purity: 99, 9%), Ni (purity: 99.5%) were milled.", ["Fe", "Ni"]),
+    ("The Pt catalyst was mixed with Al powder.", ["Al"]),
+    # … and not otherwise: an English word, a unit, a lone symbol without such a cue
+    ("In this work, As a result of the milling, the powder was heated at 25 °C and 1 V.", []),
+    ("The Ni content of the Al phase was measured.", []),
+])
+def test_bare_element_symbols_in_material_contexts(text, expected):
+    assert [text[a:b] for a, b in bare_elements(text)] == expected

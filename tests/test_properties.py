@@ -1043,3 +1043,25 @@ def test_round_18_tagged_names(text, name, expected):
 ])
 def test_round_19_tagged_names(text, name, expected):
     test_round_15_tagged_names(text, name, expected)
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    # electrolysis_02, graphene_02, oastm_09: where an observed feature lies is measured, not a condition held
+    ("The clear onset of Pt-NP formation is found at a temperature between 900 and 930 °C (Figure S20).",
+     "temperature", [("temperature", 915.0, False)]),
+    ("The F 1s spectrum can be deconvoluted into two prominent peaks at the binding energy of 687.40 and 688.15 eV.",
+     "binding energy", [("binding energy", 687.4, False), ("binding energy", 688.15, False)]),
+    ("The onset of absorption occurred at a wavelength of 360nm.", "wavelength", [("wavelength", 360.0, False)]),
+    # … while a measurement held at a wavelength stays a setting
+    ("The photoluminescence was measured at a wavelength of 360 nm.", "wavelength", [("wavelength", 360.0, True)]),
+    # pemfc_03: what was found spans a range ("range between" as a verb); a swept range stays a setting
+    ("The Tafel slopes (TS) of all cathode electrodes range between 71 and 93 mV/dec.", "Tafel slopes",
+     [("tafel slopes", 82.0, False)]),
+    ("The impedance was measured in the frequency range between 1 Hz and 1 MHz.", "frequency",
+     [("frequency", 500000.5, True)]),
+    # oastm_09: a model number glued to a letter is no current
+    ("A Keithley 6220 current source and 2182A Nanovoltmeter were used to measure the sheet resistance.", "current",
+     []),
+])
+def test_round_19_observed_positions_found_ranges_and_model_numbers(text, name, expected):
+    test_round_15_tagged_names(text, name, expected)

@@ -201,7 +201,41 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
         end = _citation_end(text, start, start + len(chunk)) if _FORMULA_START.match(chunk) else None
         if end and _looks_like_formula(text[start:end]) and not _not_a_material(text, start, end, _NO_SPANS):
             add(start, end)
+    for start, end in bare_elements(text):
+        add(start, end)
     return sorted(spans)
+
+
+def bare_elements(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of element symbols written alone that a context makes materials: a purity or grade after them
+    ("Mg (purity 99.8%)", "Te (99.999%)"), a form ("Al powder", "Cu foil"), or a list of symbols headed or followed
+    by such a word ("elemental Mg, Ni and Si", "Ta, C, and Al powders", "mixing Ti, Al and TiC"). A symbol that is
+    also an English word ("In", "As", "At", "Be", "He", "No") or one letter ("C", "B") counts only in such a list
+    or with a purity."""
+    for m in _ELEMENT_RUN.finditer(text):
+        symbols = list(_SYMBOL_IN_RUN.finditer(m.group()))
+        listed = len(symbols) >= 2 and (_ELEMENTAL_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                                        or _FORM_AFTER.match(text, m.end()))
+        for sym in symbols:
+            start, end = m.start() + sym.start(), m.start() + sym.end()
+            purity = _PURITY_AFTER.match(text, end)
+            plain = sym.group() not in _WORDLIKE_SYMBOLS and len(sym.group()) == 2
+            if purity or listed or (plain and _FORM_AFTER.match(text, end)):
+                yield start, end
+
+
+_SYMBOLS = "|".join(sorted(ELEMENT_SET, key=len, reverse=True))
+_SYMBOL_IN_RUN = re.compile(rf"(?<![\w-])(?:{_SYMBOLS})(?![\w-])")
+# A symbol, or a run of symbols joined by commas and "and", each perhaps with a bracket after it ("Cu (99.9%, 300#)")
+_ELEMENT_RUN = re.compile(rf"(?<![\w°·/-])(?:{_SYMBOLS})(?![\w/·-])(?:\s*\([^()]{{0,40}}\))?"
+                          rf"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_SYMBOLS})(?![\w/·-])(?:\s*\([^()]{{0,40}}\))?)*")
+_PURITY_AFTER = re.compile(r"\s*\((?:[^()]{0,30}?\b)?(?:purity[:\s]*)?\d{2}(?:[.,]\s?\d+)?\s*%")
+_FORM_AFTER = re.compile(r"\s+(?:metal|metals|powders?|foils?|shots?|granules|ingots?|wires?|chips|pieces|flakes|"
+                         r"sheets?|plates?|lumps|pellets|rods?|sponge|turnings)\b", re.I)
+_ELEMENTAL_BEFORE = re.compile(r"\b(?:elemental|pure|metallic|metals?|powders?\s+of|mixtures?\s+of|mixing|mixed|"
+                               r"starting\s+materials?\s+(?:are|were|was|is)|from)\s+(?:the\s+)?(?:high[- ]purity\s+)?$",
+                               re.I)
+_WORDLIKE_SYMBOLS = frozenset("In As At Be He No Am Es Pa Ho Os Co Re".split())
 
 
 def _sentence_spans(text: str, sentences) -> list[tuple[int, int]]:

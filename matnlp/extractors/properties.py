@@ -237,6 +237,8 @@ _MODEL_GLUED = re.compile(r"[A-Za-z]{2,}-$")
 _ARRHENIUS_UNITS = frozenset({"T-1", "K-1"})
 _MODEL_BEFORE = re.compile(r"\b[A-Z][\w/]*-?\s$")
 _YEARS = range(1900, 2040)
+_GLUED_MODEL = re.compile(r"\d{3,}[A-Z]")
+_PRODUCT_AFTER = re.compile(r"\s[A-Z][a-z]{3,}")
 # The number of a labelled thing: "Defect 1 and Defect 2", "sample 3", "test 2", "Route 1"
 _LABEL_BEFORE = re.compile(r"(?<![\w-])(?:[A-Z][a-z]{2,}|(?:sample|specimen|test|run|type|case|cell|route|model|method|"
                            r"stage|region|batch|group|series|device|mode|condition|zone|site|defect|scenario|"
@@ -634,6 +636,8 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
                                                                                          text[q.start : q.end])
                 or q.value == 1000 and q.unit in _ARRHENIUS_UNITS):
             continue
+        if _GLUED_MODEL.fullmatch(text, q.start, q.end) and _PRODUCT_AFTER.match(text, q.end):
+            continue  # "2182A Nanovoltmeter": a model number
         if _CELL_BEFORE.search(text, max(sent.start, q.start - 16), q.start) or _CELL_AFTER.match(text, q.end, sent.end):
             continue  # a cell of a flattened table
         out.append(q)
@@ -973,7 +977,7 @@ def _chosen(text: str, p: Entity) -> bool:
     return bool(_CHOSEN_AFTER.match(text, p.end, p.end + 160) or _CHOSEN_BEFORE.search(text, max(0, p.start - 120),
                                                                                       p.start)
                 or _HELD_BEFORE.search(text, max(0, p.start - 12), p.start)
-                or _HELD_AT.search(text, max(0, p.start - 40), p.start)
+                or (_HELD_AT.search(text, max(0, p.start - 40), p.start) and not _observed_at(text, p.start))
                 or _SWEPT.search(text, max(0, p.start - 120), p.start)
                 or _STEP_AFTER.match(text, p.end) or _TEST_AFTER.match(text, p.end)
                 or _TARGET_BEFORE.search(text, max(0, p.start - 50), p.start)
@@ -1027,6 +1031,18 @@ _SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|hel
                          r"|\b(?:corrected|normali[sz]ed|extrapolated|rescaled)\s+to\b(?:[^.;:,]|\.(?=\d)){0,40}$",
                          re.I)
 _RANGE_WORD = re.compile(r"\brange\b", re.I)
+# "The Tafel slopes … range between 71 and 93 mV/dec": what was found spans the range, no sweep
+_RANGE_VERB = re.compile(r"(?:s|\))\s+(?:ranges?|ranged)\s+(?:between|from)\s+(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
+# "peaks at the binding energy of 687.40 eV", "the onset … occurred at a wavelength of 360nm": where an observed
+# feature lies, not the condition a measurement was held at
+_OBSERVED_AT = re.compile(r"\b(?:found|observed|occurr\w*|appear\w*|located|cent(?:er|re)d|peaks?|peaked|onset|seen|"
+                          r"detected|shift(?:s|ed)?|lies|lie|positioned|situated)\s+(?:\w+\s+)?at\s+(?:(?:a|an|the|"
+                          r"higher|lower|about|around|approximately|~)\s+)*(?:[\w-]+\s+){0,3}(?:of\s+|between\s+)?$", re.I)
+
+
+def _observed_at(text: str, pos: int) -> bool:
+    """Whether the words before ``pos`` say where an observed feature lies (:data:`_OBSERVED_AT`)."""
+    return _OBSERVED_AT.search(text, max(0, pos - 80), pos) is not None
 _RAMPED_TO = re.compile(r"\b(?:increased|decreased|raised|lowered|reduced)\b[^.;]{0,40}?\bto\s+(?:about\s+|~\s*)?$", re.I)
 _SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:(?:[^.;:]|\.(?=\d)){0,25}(?:and|to|-|–)\s*)?$", re.I)
 _HELD_VALUE_BEFORE = re.compile(r"\b(?:at|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
@@ -1043,11 +1059,15 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     "conditions:", a value a cue says was
     applied, set, used or adjusted, the one a measurement was made at (:data:`_SET_BEFORE`), or one held before its
     name ("at 100% relative humidity")."""
-    if q.low is not None and _RANGE_WORD.search(text, max(sent.start, q.start - 40), min(sent.end, q.end + 20)):
+    if _observed_at(text, min(p.start, q.start)):
+        return False  # "the onset … is found at a temperature between 900 and 930 °C": where a feature lies
+    found_range = _RANGE_VERB.search(text, max(sent.start, q.start - 40), q.start) is not None
+    if q.low is not None and not found_range and _RANGE_WORD.search(text, max(sent.start, q.start - 40),
+                                                                    min(sent.end, q.end + 20)):
         return True
     if _CONDITIONS_HEAD.match(text, sent.start, sent.end) or _CONVERSION.search(text, sent.start, sent.end):
         return True
-    if _RANGE_BEFORE.search(text, max(sent.start, q.start - 60), q.start):
+    if not found_range and _RANGE_BEFORE.search(text, max(sent.start, q.start - 60), q.start):
         return True  # an end of "a frequency range between 10 mHz and 1 MHz"
     if _CONDITION_NAME.fullmatch(canonical_name(p.text)) and (
             q.low is not None or _SWEEP_BEFORE.search(text, max(sent.start, q.start - 40), q.start)):
