@@ -271,9 +271,31 @@ def test_names_are_tried_at_their_possible_starts_only():
     ("To fabricate the samples Ta, C, and Al powders were mixed.", ["Ta", "C", "Al"]),
     ("Elemental powders of Fe (purity: 99, 9%), Ni (purity: 99.5%) were milled.", ["Fe", "Ni"]),
     ("The Pt catalyst was mixed with Al powder.", ["Al"]),
+    ("Powder materials of Fe (3N purity), Se (3N purity) were sealed.", ["Fe", "Se"]),
+    ("The starting powders for Be (<45 μm) and Ti (<45 μm) were milled.", ["Be", "Ti"]),
+    ("The Ti, SiC and C powders were mixed.", ["Ti", "C"]),
+    ("A range of Pt, Ru, and PtRu alloy powders were synthesized.", ["Pt", "Ru"]),
+    ("ZnP2 was prepared with Zn (Kojundo, average size 5 μm).", ["Zn"]),
     # … and not otherwise: an English word, a unit, a lone symbol without such a cue
     ("In this work, As a result of the milling, the powder was heated at 25 °C and 1 V.", []),
     ("The Ni content of the Al phase was measured.", []),
 ])
 def test_bare_element_symbols_in_material_contexts(text, expected):
     assert [text[a:b] for a, b in bare_elements(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a phase prefix belongs to the material; the water of a hydrate written apart from its salt too
+    ("Sorbents were prepared from the oxides α-Fe2O3 and NiO.", [["α-Fe2O3"], ["NiO"]]),
+    ("The synthesized m-ZrO2 powders were mixed with nano-AgInS2.", [["m-ZrO2"], ["nano-AgInS2"]]),
+    ("In a typical synthesis, 8.8684 g Ce(NO3)3 · 6H2O was dissolved.", [["Ce(NO3)3 · 6H2O"]]),
+    # … and a letter before a hyphen that is no phase stays out
+    ("The t-test showed that Fe2O3 grows along the c-axis.", [["Fe2O3"]]),
+])
+def test_phase_prefixes_and_spaced_hydrates_are_part_of_the_material(text, expected):
+    assert [[text[a:b] for a, b in m.mentions] for m in extract_materials(text)] == expected
+
+
+def test_a_spaced_hydrate_reads_with_its_water():
+    assert read_material("Ce(NO3)3 · 6H2O").stoichiometry.amounts == read_material("Ce(NO3)3·6H2O").stoichiometry.amounts
+    assert read_material("C6H5Li3O7 4H2O").stoichiometry.amounts == read_material("C6H5Li3O7·4H2O").stoichiometry.amounts

@@ -97,13 +97,16 @@ def test_oxygen_offset_variable_balances(data):
 
 def test_snippet_scoring_counts_only_words_of_their_own():
     """Kononova snippet gold: a record string glued into a longer name is no miss; a doped mention is scored by
-    its host; a snippet whose verbs were cut still makes a recipe when asked."""
+    its host, a phase-prefixed one by its formula; a snippet whose verbs were cut still makes a recipe when asked."""
     from matnlp.eval.synthesis import _stands_in, named_as
 
     assert not _stands_in("Ni", "BaTiO3-Ni composites were prepare <...> furnace.")
     assert not _stands_in("Al", "Pd20Al80 alloy were prepared")
     assert _stands_in("Li2CO3", "High purity raw materials CaCO3 (99.0%), Li2CO3 <...> of Li+.")
     assert named_as("LiBaBO3:Sm3+", {"LiBaBO3"}) == "LiBaBO3" and named_as("Tm3+:CaNb2O6", {"CaNb2O6"}) == "CaNb2O6"
+    # a phase prefix is no joint: the record names "SrUO4" for the snippet's "β-SrUO4"
+    assert _stands_in("SrUO4", "The monouranates, CaUO4, β-SrUO4 and BaUO4 were prepared")
+    assert named_as("β-SrUO4", {"SrUO4"}) == "SrUO4" and named_as("α-Fe2O3", {"α-Fe2O3"}) == "α-Fe2O3"
     text = "Powder samples of Tb2Ti2O7 and Tb2Sn2O7 were synth <...> materials displaying the cubic space group Fd3m."
     reading = read_synthesis(text, materials=[s for m in extract_materials(text) for s in m.mentions])
     assert not reading.steps and build_recipes(reading, [(0, len(text), "snippet")]) == []

@@ -42,7 +42,8 @@ _PREFIX = re.compile(r"(?P<prefix>\d{1,2}[HRTCMO]['′]?|[αβγδεζηθκλσ
 _MORPHOLOGY = re.compile(r"(?P<morphology>(?:nano|micro|meso)(?:[-‐]?(?:sized|crystalline|porous|structured))?)"
                          r"[-‐‑ ](?=[A-Z(\[])", re.IGNORECASE)
 #: ``CuSO4.5H2O``: a full stop before a water count is a hydrate dot, not a decimal point.
-_HYDRATE_DOT = re.compile(r"(?:(?<=[A-Za-z)\]][1-9])|(?<=[A-Za-z)\]]))\.(?=\d{0,2}H2O$)")
+_HYDRATE_DOT = re.compile(r"(?:(?<=[A-Za-z)\]][1-9])|(?<=[A-Za-z)\]]))\.(?=\d{0,2}H2O$)"
+                          r"|\s*[·•⋅∙]\s*(?=\d{0,2}H2O$)|\s+(?=\d{1,2}H2O$)")  # "Ce(NO3)3 · 6H2O", "C6H5Li3O7 4H2O"
 #: A purity written after the material: ``Co3O4 (99.99%)``, ``Li2CO3, 99.9%``.
 _PURITY = re.compile(
     r"\s*(?:\((?P<before>[^()]*?,\s*)?|,\s*)(?:purity\s*(?:of\s*)?)?[≥>~]?\s*(?P<purity>\d{2}(?:\.\d+)?\s*(?:wt\s*)?%)"
@@ -135,8 +136,8 @@ def _read_colon(text: str) -> Reading:
 def read_material(text: str) -> Reading:
     """Read a material string: a formula (variables kept symbolic), a chemical name, or a doping notation
     (``Eu3+:Y2O3``, ``Y-doped ZrO2``). A purity (``(99.99%)``, ``(Alfa Aesar, ≥99%)``), a size word (``nano-``)
-    and a polytype or phase prefix (``2H-``, ``α-``) are kept in the note, out of the formula; ``CuSO4.5H2O`` is a
-    hydrate; acronyms (``SOFC``, ``BSCF``) and element ratios (``Sr:Cr``) are not materials. Raises :class:`FormulaError` with the reason; never guesses."""
+    and a polytype or phase prefix (``2H-``, ``α-``) are kept in the note, out of the formula; ``CuSO4.5H2O`` and
+    ``Ce(NO3)3 · 6H2O`` are hydrates; acronyms (``SOFC``, ``BSCF``) and element ratios (``Sr:Cr``) are not materials. Raises :class:`FormulaError` with the reason; never guesses."""
     text = " ".join(text.split())
     notes = []
     if purity := _PURITY.search(text):

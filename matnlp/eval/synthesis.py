@@ -272,13 +272,17 @@ _CUT = re.compile(r"\s*<\.\.\.>\s*")
 
 
 def named_as(mention: str, names: set[str]) -> str:
-    """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``) where only that is in
-    ``names``."""
-    host = max(mention.split(":"), key=len)
+    """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``) or the formula of a
+    phase-prefixed one (``β-SrUO4``) where only that is in ``names``."""
+    host = _PHASE_PREFIX.sub("", max(mention.split(":"), key=len))
     return host if mention not in names and host in names else mention
 
 
 def _stands_in(mention: str, text: str) -> bool:
     """Whether ``mention`` occurs in ``text`` as a word of its own, not glued to letters, digits or the joints of
-    a composite name (``-``, ``–``, ``/``, ``·``)."""
-    return bool(mention) and re.search(rf"(?<![\w·/–-]){re.escape(mention)}(?![\w·/–-])", text) is not None
+    a composite name (``-``, ``–``, ``/``, ``·``); a phase prefix before it (``β-SrUO4``) is no joint."""
+    return bool(mention) and re.search(rf"(?:(?<![\w·/–-])|(?<=(?<!\w)[αβγδεζηθικλμmtcohr]-)|(?<=(?<!\w)nano-))"
+                                       rf"{re.escape(mention)}(?![\w·/–-])", text) is not None
+
+
+_PHASE_PREFIX = re.compile(r"^(?:[αβγδεζηθικλμ]|[mtcohr]|nano)-")  # "β-SrUO4": the record names the formula

@@ -28,8 +28,12 @@ _RANGE = re.compile(
 _ABBREVIATION = re.compile(r"(?:\s*[-−–+]\s*[δx])?\s*\(\s*([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\s*\)")
 #: The whitespace-, comma- and semicolon-delimited chunks that can hold a formula: those starting with an uppercase
 #: letter or a bracket (stripping a chunk removes only brackets at its start, and a formula starts uppercase).
-_FORMULA_CHUNK = re.compile(r"(?<![^\s,;])[(\[{A-Z][^\s,;]*")
-_FORMULA_START = re.compile(r"[(\[]?[A-Z]")
+# A phase or polymorph prefix before a formula ("α-Fe2O3", "m-ZrO2", "nano-AgInS2") is part of the material.
+_PHASE = r"(?:(?:[αβγδεζηθικλμ]|[mtcohr]|nano)-)?"
+_FORMULA_CHUNK = re.compile(rf"(?<![^\s,;]){_PHASE}[(\[{{A-Z][^\s,;]*")
+_FORMULA_START = re.compile(rf"{_PHASE}[(\[]?[A-Z]")
+# Water of a hydrate written apart from its salt: "Ce(NO3)3 · 6H2O", "C6H5Li3O7 4H2O"
+_HYDRATE_AFTER = re.compile(r"\s*[·•⋅∙]\s*\d*\s*H2O\b|\s\d+H2O\b")
 _NEXT_WORD = re.compile(r"\s+[a-z]{4,}\b")
 #: ``Y-doped ZrO2``, ``yttria stabilized zirconia``, ``Er/Yb-codoped``; not ``Pt/yttria-stabilized`` (an electrode on
 #: an electrolyte): a ``/`` joins element dopants only.
@@ -200,7 +204,8 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
         chunk, start = _strip_chunk(match.group(), match.start())
         end = _citation_end(text, start, start + len(chunk)) if _FORMULA_START.match(chunk) else None
         if end and _looks_like_formula(text[start:end]) and not _not_a_material(text, start, end, _NO_SPANS):
-            add(start, end)
+            hydrate = _HYDRATE_AFTER.match(text, end)
+            add(start, hydrate.end() if hydrate and _reads(text[start:hydrate.end()]) else end)
     for start, end in bare_elements(text):
         add(start, end)
     return sorted(spans)
@@ -213,8 +218,9 @@ def bare_elements(text: str) -> Iterator[tuple[int, int]]:
     also an English word ("In", "As", "At", "Be", "He", "No") or one letter ("C", "B") counts only in such a list
     or with a purity."""
     for m in _ELEMENT_RUN.finditer(text):
-        symbols = list(_SYMBOL_IN_RUN.finditer(m.group()))
-        listed = len(symbols) >= 2 and (_ELEMENTAL_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        items = _ITEM_IN_RUN.findall(m.group())
+        symbols = [sym for sym in _SYMBOL_IN_RUN.finditer(m.group()) if sym.group() in ELEMENT_SET]
+        listed = len(items) >= 2 and (_ELEMENTAL_BEFORE.search(text, max(0, m.start() - 40), m.start())
                                         or _FORM_AFTER.match(text, m.end()))
         for sym in symbols:
             start, end = m.start() + sym.start(), m.start() + sym.end()
@@ -225,14 +231,19 @@ def bare_elements(text: str) -> Iterator[tuple[int, int]]:
 
 
 _SYMBOLS = "|".join(sorted(ELEMENT_SET, key=len, reverse=True))
-_SYMBOL_IN_RUN = re.compile(rf"(?<![\w-])(?:{_SYMBOLS})(?![\w-])")
-# A symbol, or a run of symbols joined by commas and "and", each perhaps with a bracket after it ("Cu (99.9%, 300#)")
-_ELEMENT_RUN = re.compile(rf"(?<![\w°·/-])(?:{_SYMBOLS})(?![\w/·-])(?:\s*\([^()]{{0,40}}\))?"
-                          rf"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_SYMBOLS})(?![\w/·-])(?:\s*\([^()]{{0,40}}\))?)*")
-_PURITY_AFTER = re.compile(r"\s*\((?:[^()]{0,30}?\b)?(?:purity[:\s]*)?\d{2}(?:[.,]\s?\d+)?\s*%")
-_FORM_AFTER = re.compile(r"\s+(?:metal|metals|powders?|foils?|shots?|granules|ingots?|wires?|chips|pieces|flakes|"
-                         r"sheets?|plates?|lumps|pellets|rods?|sponge|turnings)\b", re.I)
-_ELEMENTAL_BEFORE = re.compile(r"\b(?:elemental|pure|metallic|metals?|powders?\s+of|mixtures?\s+of|mixing|mixed|"
+_SYMBOL_IN_RUN = re.compile(rf"(?<![\w(-])(?:{_SYMBOLS})(?![\w-])")
+_ITEM_IN_RUN = re.compile(r"(?<![\w(-])[A-Z][\w]*")
+# A symbol, or a run of symbols and formulas joined by commas and "and", each perhaps with a bracket after it
+# ("Cu (99.9%, 300#)", "Ti, SiC and C powders")
+_RUN_ITEM = rf"(?:{_SYMBOLS}|[A-Z][a-z]?(?:[A-Z][a-z]?|\d+)+)(?![\w/·-])(?:\s*\([^()]{{0,40}}\))?"
+_ELEMENT_RUN = re.compile(rf"(?<![\w°·/-]){_RUN_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_RUN_ITEM})*")
+# a purity ("(purity 99.8%)", "(3N purity)"), a particle size ("(<45 μm)") or a supplier ("(Kojundo, …")
+_PURITY_AFTER = re.compile(r"\s*\((?:(?:[^()]{0,30}?\b)?(?:purity[:\s]*)?\d{2}(?:[.,]\s?\d+)?\s*%|\s*\dN\b|"
+                           r"\s*[<>≤~]?\s*\d+(?:\.\d+)?\s*[µμn]m\b|[A-Z][\w.&-]+(?:\s+[A-Z][\w.&-]+)*\s*,)")
+_FORM_AFTER = re.compile(r"\s+(?:(?:alloy|elemental|metal|fine|high-purity)\s+)?(?:metal|metals|powders?|foils?|shots?|"
+                         r"granules|ingots?|wires?|chips|pieces|flakes|sheets?|plates?|lumps|pellets|rods?|sponge|"
+                         r"turnings)\b|\s+with\s+(?:a\s+)?purit", re.I)
+_ELEMENTAL_BEFORE = re.compile(r"\b(?:elementals?|pure|metallic|metals?|powders?\s+of|mixtures?\s+of|mixing|mixed|"
                                r"starting\s+materials?\s+(?:are|were|was|is)|from)\s+(?:the\s+)?(?:high[- ]purity\s+)?$",
                                re.I)
 _WORDLIKE_SYMBOLS = frozenset("In As At Be He No Am Es Pa Ho Os Co Re".split())
