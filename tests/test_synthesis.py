@@ -577,3 +577,18 @@ def test_round_19_purpose_objects_retellings_and_evaporated_contacts():
     assert typed("Three 4nm thick MoO3 contacts 0.15cm2 in area were evaporated onto the top of the blend.") == [
         "ShapingOperation"]
     assert typed("The solvent was evaporated at 60 °C in a rotary evaporator.") == ["DryingOperation"]
+
+
+def test_round_19_a_thing_made_again_is_told_again():
+    """pemfc_03: "A total of 6 types of catalyst inks were prepared", "two inks were prepared independently …, from
+    which MEAs were prepared" count or retell what the methods made; a new thing made stays a step."""
+    text = ("All 50 cm2 MEAs were fabricated using the decal transfer method. The catalyst inks were prepared by mixing a "
+            "catalyst with ionomer. A total of 6 types of catalyst inks were prepared. Accordingly, two inks were "
+            "prepared independently for each cathode ink recipe, from which MEAs were prepared and measured. The "
+            "anode pellets were prepared by pressing.")
+    ents = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"fabricated|prepared|mixing|pressing",
+                                                                                    text)]
+    steps = read_synthesis(text, ents).steps
+    assert [(s.operation, text[:s.start].split()[-2]) for s in steps] == [
+        ("fabricated", "MEAs"), ("prepared", "inks"), ("mixing", "prepared"), ("prepared", "pellets"),
+        ("pressing", "prepared")]

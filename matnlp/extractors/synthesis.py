@@ -413,6 +413,35 @@ def _done_folded(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
     return out
 
 
+def _made_again(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
+    """Steps less a making verb ("prepared", "manufactured" …) without conditions whose subject names a thing an
+    earlier making step already made ("The catalyst inks were prepared by mixing …" … "A total of 6 types of catalyst
+    inks were prepared", "two inks were prepared independently …, from which MEAs were prepared"): the paper counts
+    or retells what it made."""
+    out: list[SynthesisStep] = []
+    made: set[str] = set()
+    for step in steps:
+        subject = _MADE_SUBJECT.search(text, max(0, step.start - 80), step.start)
+        if not _MAKING.fullmatch(step.operation.lower()) or subject is None:
+            out.append(step)
+            continue
+        nouns = {w.lower().removesuffix("s") for w in _NOUN.findall(subject.group(1))} - _NOT_MADE
+        if nouns & made and not any(getattr(step.conditions, kind) for kind in CONDITION_KINDS if kind != "device"):
+            continue
+        made |= nouns
+        out.append(step)
+    return out
+
+
+_MAKING = re.compile(r"prepared|fabricated|manufactured|synthesi[sz]ed|made|produced")
+# the subject of "… were prepared": the words since the clause began ("A total of 6 types of catalyst inks")
+_MADE_SUBJECT = re.compile(r"(?:^|[.;:,]\s+|\bwhich\s+|\bthat\s+)((?:[^.;:,\s]+\s+){1,8}?)(?:was|were|is|are)\s+"
+                           r"(?:\w+ly\s+|then\s+|also\s+|first\s+|further\s+)?$")
+_NOUN = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
+_NOT_MADE = frozenset("all the total type sample specimen two three four five six each both these those then first "
+                      "accordingly".split())
+
+
 # " was ", " of the resultant ash was then ": between an operation and the "carried out" reporting it
 _WAS_BEFORE = re.compile(r"\s+(?:of\s+[^.;]{1,60}?\s+)?(?:was|were)\s+(?:then\s+|also\s+|subsequently\s+)?")
 _TOLD_WITHIN = 600
@@ -958,8 +987,8 @@ def read_synthesis(
         if i is not None:
             _add(steps[i], m)
     ends = [*bounds[1:], len(text)]
-    steps = _done_folded(text, _told_steps(text, [s for s in steps if is_step(text, s, _sentence_of(s.start, bounds,
-                                                                                                      ends))]))
+    steps = _made_again(text, _done_folded(text, _told_steps(text, [s for s in steps if is_step(
+        text, s, _sentence_of(s.start, bounds, ends))])))
     style = typer.style(o.text for o in ops)
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
