@@ -212,14 +212,14 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
 
 
 def bare_elements(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of element symbols written alone that a context makes materials: a purity or grade after them
-    ("Mg (purity 99.8%)", "Te (99.999%)"), a form ("Al powder", "Cu foil"), or a list of symbols headed or followed
-    by such a word ("elemental Mg, Ni and Si", "Ta, C, and Al powders", "mixing Ti, Al and TiC"). A symbol that is
-    also an English word ("In", "As", "At", "Be", "He", "No") or one letter ("C", "B") counts only in such a list
-    or with a purity."""
+    """Spans of element symbols written alone that a context makes materials: a purity, particle size or supplier
+    in brackets after them ("Mg (purity 99.8%)", "Fe (3N purity)", "Ti (<45 μm)", "Zn (Kojundo, …"), a form ("Al
+    powder", "Cu foil"), or a list of symbols and formulas headed or followed by such a word ("elemental Mg, Ni and
+    Si", "Ta, C, and Al powders", "mixing Ti, Al and TiC"). A symbol that is also an English word ("In", "As", "At",
+    "Be", "He", "No") or one letter ("C", "B") counts only in such a list or with such a bracket."""
     for m in _ELEMENT_RUN.finditer(text):
         items = _ITEM_IN_RUN.findall(m.group())
-        symbols = [sym for sym in _SYMBOL_IN_RUN.finditer(m.group()) if sym.group() in ELEMENT_SET]
+        symbols = list(_SYMBOL_IN_RUN.finditer(m.group()))
         listed = len(items) >= 2 and (_ELEMENTAL_BEFORE.search(text, max(0, m.start() - 40), m.start())
                                         or _FORM_AFTER.match(text, m.end()))
         for sym in symbols:
