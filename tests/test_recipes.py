@@ -97,8 +97,8 @@ def test_oxygen_offset_variable_balances(data):
 
 def test_snippet_scoring_counts_only_words_of_their_own():
     """Kononova snippet gold: a record string glued into a longer name is no miss; a doped mention is scored by
-    its host, a phase-prefixed one by its formula; a snippet whose verbs were cut still makes a recipe when asked."""
-    from matnlp.eval.synthesis import _stands_in, named_as
+    its host, a phase-prefixed one by its formula, a material once (not once per mention); a snippet whose verbs were cut still makes a recipe when asked."""
+    from matnlp.eval.synthesis import _name_of, _stands_in, named_as
 
     assert not _stands_in("Ni", "BaTiO3-Ni composites were prepare <...> furnace.")
     assert not _stands_in("Al", "Pd20Al80 alloy were prepared")
@@ -107,6 +107,10 @@ def test_snippet_scoring_counts_only_words_of_their_own():
     # a phase prefix is no joint: the record names "SrUO4" for the snippet's "β-SrUO4"
     assert _stands_in("SrUO4", "The monouranates, CaUO4, β-SrUO4 and BaUO4 were prepared")
     assert named_as("β-SrUO4", {"SrUO4"}) == "SrUO4" and named_as("α-Fe2O3", {"α-Fe2O3"}) == "α-Fe2O3"
+    # a material is predicted once, by the name the record gives it: its defined abbreviation is no second target
+    text = "The LiMgPO4 (LMP) ceramic was synthesized from Li2CO3 and MgO."
+    assert _name_of(text, [(4, 11), (13, 16)], {"LiMgPO4"}) == "LiMgPO4"
+    assert _name_of(text, [(4, 11), (13, 16)], {"Li3PO4"}) == "LiMgPO4"
     text = "Powder samples of Tb2Ti2O7 and Tb2Sn2O7 were synth <...> materials displaying the cubic space group Fd3m."
     reading = read_synthesis(text, materials=[s for m in extract_materials(text) for s in m.mentions])
     assert not reading.steps and build_recipes(reading, [(0, len(text), "snippet")]) == []

@@ -234,17 +234,21 @@ def snippet_roles(folder: str | Path | None = None) -> dict:
     the record's target and precursor strings that stand in the snippet as words of their own (not ``Ni`` in
     ``BaTiO3-Ni`` or ``Al`` in ``Pd20Al80``; records sharing a snippet pooled); only snippets with at least one are
     scored, each part only where it has gold. The cut is read with spaces around it (most snippets glue it to a
-    word: ``Sr2ScIrO6<...> for``). Predicted: the mention texts of the recipe's targets/precursors, their host
-    where the record names a doped material by it (``LiBaBO3`` for ``LiBaBO3:Sm3+``), a recipe being read without
-    a step (the cut often takes the verbs: "were synth<...>")."""
+    word: ``Sr2ScIrO6<...> for``). Predicted: one name per target/precursor material of the recipe (:func:`_name_of`:
+    the mention the record names, else the first; a doped material by its host where the record names it so,
+    ``LiBaBO3`` for ``LiBaBO3:Sm3+``), a recipe being read without a step (the cut often takes the verbs: "were
+    synth<...>")."""
     totals = {k: Counter() for k in ("targets", "precursors")}
     snippets = 0
     for text, g in snippet_gold(folder).items():
         snippets += 1
-        mentions = [span for m in extract_materials(text) for span in m.mentions]
-        recipes = build_recipes(read_synthesis(text, materials=mentions), [(0, len(text), "snippet")], need_step=False)
+        materials = extract_materials(text)
+        mentions = [span for m in materials for span in m.mentions]
+        formulas = {span: m.formula for m in materials if m.formula for span in m.mentions}  # as the pipeline does
+        recipes = build_recipes(read_synthesis(text, materials=mentions), [(0, len(text), "snippet")], formulas,
+                                need_step=False)
         for part in ("targets", "precursors"):
-            pred = {named_as(text[a:b], g[part]) for rec in recipes for m in getattr(rec, part) for a, b in m.mentions}
+            pred = {_name_of(text, m.mentions, g[part]) for rec in recipes for m in getattr(rec, part)}
             if g[part]:  # else predictions can be neither right nor wrong
                 _count(totals[part], pred, g[part])
     out = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
@@ -269,6 +273,14 @@ def snippet_gold(folder: str | Path | None = None, doi: Callable[[str], bool] = 
 
 
 _CUT = re.compile(r"\s*<\.\.\.>\s*")
+
+
+def _name_of(text: str, mentions: list[tuple[int, int]], names: set[str]) -> str:
+    """One name per predicted material: the mention (:func:`named_as`) the gold names, else its first; an
+    abbreviation the paper defines for it ("LiMgPO4 (LMP)") is another mention of the same material, not a second
+    prediction."""
+    found = [named_as(text[a:b], names) for a, b in mentions]
+    return next((n for n in found if n in names), found[0])
 
 
 def named_as(mention: str, names: set[str]) -> str:
