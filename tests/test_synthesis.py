@@ -592,3 +592,13 @@ def test_round_19_a_thing_made_again_is_told_again():
     assert [(s.operation, text[:s.start].split()[-2]) for s in steps] == [
         ("fabricated", "MEAs"), ("prepared", "inks"), ("mixing", "prepared"), ("prepared", "pellets"),
         ("pressing", "prepared")]
+
+
+def test_round_19_a_held_substrate_and_a_heated_apparatus_are_no_steps():
+    """oastm_09: "the substrates held on a platen" holds without a dwell; "the AALD manifold (heated to 40°C)" heats
+    the apparatus; the platen heated to 150 °C heats the substrates and stays a step."""
+    text = ("The AALD ZnO films were deposited onto two ITO substrates, and the substrates held on a platen heated to "
+            "150°C. The platen was oscillated beneath the AALD manifold (heated to 40°C) at 50mm/s.")
+    ents = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"deposited|held|heated|oscillated",
+                                                                                    text)]
+    assert [s.operation for s in read_synthesis(text, ents).steps] == ["deposited", "heated", "oscillated"]

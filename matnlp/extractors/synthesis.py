@@ -297,8 +297,10 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
         return False
     if _ANNOUNCED.match(text, step.end):
         return False  # "was prepared by the following two steps", "synthesized as follows": the steps come next
-    if word in ("kept", "keeping") and not (step.conditions.temperature or step.conditions.time):
-        return False  # "the distance … was kept at 80 mm", "Background pressure was kept at 1.3 Pa": no dwell
+    if word in _HOLD_WORDS and not (step.conditions.temperature or step.conditions.time):
+        return False  # "the distance … was kept at 80 mm", "substrates held on a platen": no dwell
+    if _HEATED_DEVICE.search(text, max(0, a - 40), a):
+        return False  # "the AALD manifold (heated to 40°C)": the apparatus is heated, not a material
     if word == "addition" and _IN_ADDITION.search(text, max(0, a - 4), a) and text.startswith(" to", step.end):
         return False  # "in addition to the organic material Urea"
     if _DONE.fullmatch(word) and not any(getattr(step.conditions, k) for k in CONDITION_KINDS if k != "other"):
@@ -333,6 +335,11 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
 
 
 _PURPOSE_CLAUSE = re.compile(r"\b[Ii]n\s+order\s+to\b[^,;]*$")
+_HOLD_WORDS = frozenset("kept keeping held holding".split())
+# Parts of an apparatus heated for the process, not a material: "the AALD manifold (heated to 40°C)", "the transfer
+# lines were heated to 150 °C" (a substrate heater or platen heats the sample, and stays a step)
+_HEATED_DEVICE = re.compile(r"\b(?:manifolds?|lines?|nozzles?|bubblers?|canisters?|walls?|valves?|tubing|inlets?|"
+                            r"outlets?)\s*(?:\(|was\s+|were\s+)?$", re.I)
 _NOT_DONE_AFTER = re.compile(r"(?:\s+of\s+[\w\s-]{1,40}?)?\s+(?:was|were|is|are)\s+(?:not|never)\s+(?:necessary|needed|"
                              r"required|performed|done|applied|used)\b")
 _LEFT_TO = re.compile(r"\s+to\s+[a-z]")
@@ -425,7 +432,7 @@ def _made_again(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
         if not _MAKING.fullmatch(step.operation.lower()) or subject is None:
             out.append(step)
             continue
-        nouns = {w.lower().removesuffix("s") for w in _NOUN.findall(subject.group(1))} - _NOT_MADE
+        nouns = {w.lower().removesuffix("s") for w in subject.group(1).split() if _NOUN.fullmatch(w)} - _NOT_MADE
         if nouns & made and not any(getattr(step.conditions, kind) for kind in CONDITION_KINDS if kind != "device"):
             continue
         made |= nouns
@@ -437,7 +444,7 @@ _MAKING = re.compile(r"prepared|fabricated|manufactured|synthesi[sz]ed|made|prod
 # the subject of "… were prepared": the words since the clause began ("A total of 6 types of catalyst inks")
 _MADE_SUBJECT = re.compile(r"(?:^|[.;:,]\s+|\bwhich\s+|\bthat\s+)((?:[^.;:,\s]+\s+){1,8}?)(?:was|were|is|are)\s+"
                            r"(?:\w+ly\s+|then\s+|also\s+|first\s+|further\s+)?$")
-_NOUN = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
+_NOUN = re.compile(r"[a-z][a-z-]{2,}|[A-Z][a-z]{2,}|[A-Z]{2,}s?")  # words and acronyms ("MEAs"), not formulas
 _NOT_MADE = frozenset("all the total type sample specimen two three four five six each both these those then first "
                       "accordingly".split())
 
