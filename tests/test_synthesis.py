@@ -602,3 +602,20 @@ def test_round_19_a_held_substrate_and_a_heated_apparatus_are_no_steps():
     ents = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"deposited|held|heated|oscillated",
                                                                                     text)]
     assert [s.operation for s in read_synthesis(text, ents).steps] == ["deposited", "heated", "oscillated"]
+
+
+def test_round_19_a_step_at_room_temperature_is_no_heating():
+    """graphene_02: "left to react overnight at room temperature" typed as heating; a step named as heating stays
+    one at any temperature."""
+    for text, word, expected in (
+            ("The reaction mixture was left to react overnight at room temperature.", "react", "OtherOperation"),
+            ("The mixture was aged at 25 °C for 24 h.", "aged", "OtherOperation"),
+            ("The film was annealed at room temperature for 2 h.", "annealed", "HeatingOperation"),
+            ("The mixture was aged at 80 °C for 24 h.", "aged", "HeatingOperation")):
+        ents = [Entity(text.index(word), text.index(word) + len(word), "Operation", word)]
+        ents += [Entity(m.start(), m.end(), label, m.group()) for pattern, label in (
+            (r"room temperature|overnight", "Condition-Misc"), (r"\d+(?= °C| h)", "Number"), (r"°C|(?<=\d )h\b",
+                                                                                               "Condition-Unit"))
+                 for m in re.finditer(pattern, text)]
+        steps = read_synthesis(text, ents).steps
+        assert [s.type for s in steps] == [expected], (text, steps)

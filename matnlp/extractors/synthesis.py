@@ -1003,8 +1003,28 @@ def read_synthesis(
             step.type = "ShapingOperation"  # "deposited by evaporation", "evaporated through a shadow mask"
         elif _INTO_MOLD.match(text, step.end):
             step.type = "ShapingOperation"  # "poured into a mold": casting, not mixing
+        elif step.type == "HeatingOperation" and _at_room_temperature(step) and not _HEATING_WORD.match(step.operation):
+            step.type = "OtherOperation"  # "left to react overnight at room temperature": no heating
     steps = [part for step in steps for part in split_sequence(text, step)]
     return Synthesis(text, steps, sorted((m.payload for m in materials_found), key=lambda m: m.start))
+
+
+def _at_room_temperature(step: SynthesisStep) -> bool:
+    """Whether the step's temperatures are all room temperature (in words, or at most 30 °C / 303 K)."""
+    temps = step.conditions.temperature
+    return bool(temps) and all(_ROOM_WORDS.search(c.text) or (c.quantity is not None and c.quantity.unit is not None
+                                                               and _celsius(c.quantity) <= 30) for c in temps)
+
+
+def _celsius(q: Quantity) -> float:
+    try:
+        return q.to("°C").value
+    except ValueError:
+        return float("inf")
+
+
+_ROOM_WORDS = re.compile(r"(?i)\broom[- ]temperature|\bRT\b|\bambient")
+_HEATING_WORD = re.compile(r"(?i)heat|anneal|calcin|sinter|fir|bak|cur|reflux|boil|hydrotherm|solvotherm|melt|fus")
 
 
 # Evaporation that lays down a film, not one that dries: "deposited by evaporation", "evaporated through a shadow
