@@ -17,7 +17,7 @@ from ..chem import FormulaError, read_material
 from ..chem.reaction import BalanceError, balance, species_composition
 from ..datasets.kononova import held_out_doi, kononova_recipes, reactions
 from ..datasets.mspt import BratDoc, gold_roles, split_docs
-from ..extractors.materials import extract_materials
+from ..extractors.materials import PHASE_PREFIX, extract_materials
 from ..extractors.recipes import build_recipes
 from ..extractors.synthesis import CONDITION_KINDS, default_typer, find_operations, read_synthesis
 
@@ -293,8 +293,15 @@ def named_as(mention: str, names: set[str]) -> str:
 def _stands_in(mention: str, text: str) -> bool:
     """Whether ``mention`` occurs in ``text`` as a word of its own, not glued to letters, digits or the joints of
     a composite name (``-``, ``–``, ``/``, ``·``); a phase prefix before it (``β-SrUO4``) is no joint."""
-    return bool(mention) and re.search(rf"(?:(?<![\w·/–-])|(?<=(?<!\w)[αβγδεζηθικλμmtcohr]-)|(?<=(?<!\w)nano-))"
-                                       rf"{re.escape(mention)}(?![\w·/–-])", text) is not None
+    if not mention:
+        return False
+    for m in re.finditer(rf"{re.escape(mention)}(?![\w·/–-])", text):
+        before = text[max(0, m.start() - 8):m.start()]
+        if not before or before[-1] not in _JOINTS and not before[-1].isalnum() or _PHASE_BEFORE.search(before):
+            return True
+    return False
 
 
-_PHASE_PREFIX = re.compile(r"^(?:[αβγδεζηθικλμ]|[mtcohr]|nano)-")  # "β-SrUO4": the record names the formula
+_JOINTS = "_·/–-"
+_PHASE_PREFIX = re.compile(rf"^{PHASE_PREFIX}")  # "β-SrUO4": the record names the formula
+_PHASE_BEFORE = re.compile(rf"(?<!\w){PHASE_PREFIX}$")

@@ -29,9 +29,9 @@ _ABBREVIATION = re.compile(r"(?:\s*[-−–+]\s*[δx])?\s*\(\s*([A-Z][A-Za-z0-9\
 #: The whitespace-, comma- and semicolon-delimited chunks that can hold a formula: those starting with an uppercase
 #: letter or a bracket (stripping a chunk removes only brackets at its start, and a formula starts uppercase).
 # A phase or polymorph prefix before a formula ("α-Fe2O3", "m-ZrO2", "nano-AgInS2") is part of the material.
-_PHASE = r"(?:(?:[αβγδεζηθικλμ]|[mtcohr]|nano)-)?"
-_FORMULA_CHUNK = re.compile(rf"(?<![^\s,;]){_PHASE}[(\[{{A-Z][^\s,;]*")
-_FORMULA_START = re.compile(rf"{_PHASE}[(\[]?[A-Z]")
+PHASE_PREFIX = r"(?:[αβγδεζηθικλμ]|[mtcohr]|nano)-"
+_FORMULA_CHUNK = re.compile(rf"(?<![^\s,;])(?:{PHASE_PREFIX})?[(\[{{A-Z][^\s,;]*")
+_FORMULA_START = re.compile(rf"(?:{PHASE_PREFIX})?[(\[]?[A-Z]")
 # Water of a hydrate written apart from its salt: "Ce(NO3)3 · 6H2O", "C6H5Li3O7 4H2O"
 _HYDRATE_AFTER = re.compile(r"\s*[·•⋅∙]\s*\d*\s*H2O\b|\s\d+H2O\b")
 _NEXT_WORD = re.compile(r"\s+[a-z]{4,}\b")

@@ -54,7 +54,8 @@ LEXICON: dict[str, str] = {
     "radius": "nm", "wavelength": "nm", "roughness": "nm", "surface area": "m2/g|m2|cm2", "area": "cm2",
     "hardness": "GPa|1", "modulus": "GPa", "strength": "MPa", "stress": "MPa", "strain": "%|1",
     "elongation": "%", "melting point": "K", "temperature": "K", "Tg": "K", "Tc": "K", "time": "s",
-    "duration": "s", "lifetime": "s|1", "pressure": "Pa", "voltage": "V", "potential": "V", "overpotential": "V", "current": "A|A/cm2",
+    "duration": "s", "lifetime": "s|1", "pressure": "Pa", "voltage": "V", "potential": "V", "overpotential": "V",
+    "current": "A|A/cm2",
     "power": "W", "frequency": "Hz", "scan rate": "mV/s", "heating rate": "K/min", "flow rate": "sccm|mL/min",
     "strain rate": "s-1", "efficiency": "%|1", "yield": "%", "transmittance": "%", "relative humidity": "%",
     "humidity": "%", "RH": "%", "loading": "mg/cm2|wt%", "content": "wt%", "concentration": "M|%",
@@ -153,8 +154,9 @@ _SETTING_NAME = re.compile(
     r"(?:ac|dc)\s+(?:potentials?|voltages?)|(?:laser\s+)?fluences?|repetition\s+rates?|amplitudes?|"
     r"(?:withdraw(?:al)?|pulling|dipping|coating|printing|writing)\s+speeds?|load\s+cells?|(?<!life\s)spans?|"
     r"(?:sample|specimen)-to-(?:detector|source)\s+distances?|(?:compression|clamping|contact)\s+pressures?|"
-    r"dew\s+points?|o2\s+pressures?|(?:illumination|irradiation|exposure|flash|pulse)\s+(?:times?|"
-    r"durations?|widths?)|(?:maximum\s+|peak\s+)?indentation\s+loads?|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|λ\s*(?:in|out|ex)\b|"
+    r"dew\s+points?|o2\s+pressures?|(?:illumination|irradiation|exposure|flash|pulse)\s+(?:times?|durations?|widths?)|"
+    r"(?:maximum\s+|peak\s+)?indentation\s+loads?|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|"
+    r"λ\s*(?:in|out|ex)\b|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -538,10 +540,10 @@ _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|w
 # than 5%": the size of a change, not a value
 _BY_HOW_MUCH = (r"(?:\s+(?:up\s+to|as\s+(?:much|little|high|low)\s+as|(?:more|less|fewer)\s+than|at\s+(?:least|most)|"
                 r"nearly|almost|around|roughly|only|over|some))?")
-_CHANGE_BEFORE = re.compile(rf"\b(?:(?:{CHANGE_VERB}|affect\w*)(?:\s+[^.;]{{0,60}}?)?\s+\(?by{_BY_HOW_MUCH}(?:\s+a\s+factor\s+of)?|"
-                            rf"(?:enhancement|improvement|increase|decrease|reduction|gain|rise|decline|variation|change|"
-                            rf"fluctuation)s?\s+of{_BY_HOW_MUCH}|(?:increased|decreased|rose|dropped|fell|grew|shifted|changed|improved|"
-                            rf"reduced)(?:\s+only)?)\s+{APPROX}$", re.I)
+_CHANGE_BEFORE = re.compile(rf"\b(?:(?:{CHANGE_VERB}|affect\w*)(?:\s+[^.;]{{0,60}}?)?\s+\(?by{_BY_HOW_MUCH}"
+                            rf"(?:\s+a\s+factor\s+of)?|(?:enhancement|improvement|increase|decrease|reduction|gain|rise|"
+                            rf"decline|variation|change|fluctuation)s?\s+of{_BY_HOW_MUCH}|(?:increased|decreased|rose|"
+                            rf"dropped|fell|grew|shifted|changed|improved|reduced)(?:\s+only)?)\s+{APPROX}$", re.I)
 # "at least 160% larger than", "a 3% improvement", "up to 25% variation", "5-7% uncertainty": a change or a spread,
 # not a value
 _CHANGE_AFTER = re.compile(r"\s*(?:larger|smaller|higher|lower|greater|less|more|bigger|improvement|increase|decrease|"
@@ -667,7 +669,8 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or (integer and text.startswith(")", q.end) and (first or _ENUM_BEFORE.search(text, win, q.start)
                                                          or _EQUATION_WHERE.match(text, q.end)))
         or (integer and len(raw) == 4 and int(raw) in _YEARS)
-        or (integer and len(raw) <= 2 and _LABEL_BEFORE.search(text, win, q.start) and not _EQUALS_AFTER.match(text, q.end))
+        or (integer and len(raw) <= 2 and _LABEL_BEFORE.search(text, win, q.start)
+            and not _EQUALS_AFTER.match(text, q.end))
         or (_PAGES.fullmatch(raw) and _PAGES_BEFORE.search(text, win, q.start))
         or (integer and len(raw) >= 3 and _MODEL_BEFORE.search(text, win, q.start))
         or _RATIO_PART.match(text, q.end) or _RATIO_PART_BEFORE.search(text, win, q.start)
@@ -1040,9 +1043,6 @@ _OBSERVED_AT = re.compile(r"\b(?:found|observed|occurr\w*|appear\w*|located|cent
                           r"higher|lower|about|around|approximately|~)\s+)*(?:[\w-]+\s+){0,3}(?:of\s+|between\s+)?$", re.I)
 
 
-def _observed_at(text: str, pos: int) -> bool:
-    """Whether the words before ``pos`` say where an observed feature lies (:data:`_OBSERVED_AT`)."""
-    return _OBSERVED_AT.search(text, max(0, pos - 80), pos) is not None
 _RAMPED_TO = re.compile(r"\b(?:increased|decreased|raised|lowered|reduced)\b[^.;]{0,40}?\bto\s+(?:about\s+|~\s*)?$", re.I)
 _SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:(?:[^.;:]|\.(?=\d)){0,25}(?:and|to|-|–)\s*)?$", re.I)
 _HELD_VALUE_BEFORE = re.compile(r"\b(?:at|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
@@ -1086,11 +1086,16 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
 
 
+def _observed_at(text: str, pos: int) -> bool:
+    """Whether the words before ``pos`` say where an observed feature lies (:data:`_OBSERVED_AT`)."""
+    return _OBSERVED_AT.search(text, max(0, pos - 80), pos) is not None
+
+
 _SPECIMEN_KINDS = frozenset({"length", "surface_area"})
 _PREPARED = re.compile(r"\b(?:was|were|been|being)\s+(?:then\s+|first\s+|subsequently\s+|carefully\s+)?(?:machined|cut|"
                        r"cleaved|polished|ground|coated|punched|sliced|diced|trimmed|thinned|sectioned|shaped|laser-cut|"
-                       r"milled)\b(?:(?!measured|found|determined|estimated|observed|reveal|show|exhibit|display)(?:[^.;]|\.(?=\d))){0,110}$",
-                       re.I)
+                       r"milled)\b(?:(?!measured|found|determined|estimated|observed|reveal|show|exhibit|display)"
+                       r"(?:[^.;]|\.(?=\d))){0,110}$", re.I)
 
 
 def _with_modifiers(text: str, p: Entity, sent: Sentence) -> str:
@@ -1204,8 +1209,8 @@ def _bin_bound(text: str, p: Entity, q: Quantity) -> bool:
 _CHANGE_NAME_AFTER = re.compile(r"\s+(?:difference|shift|change|variation)s?\b", re.I)
 # "The total increase of cell voltage was only 33 mV", "deviations in lattice parameters": the name of what changed
 _CHANGE_NAME_BEFORE = re.compile(r"\b(?:increases?|decreases?|changes?|rises?|shifts?|deviations?|variations?|"
-                                 r"differences?)\s+(?:in|of)\s+(?:the\s+)?$|\bdifferences?\s+between\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
-                                 re.I)
+                                 r"differences?)\s+(?:in|of)\s+(?:the\s+)?$"
+                                 r"|\bdifferences?\s+between\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 # "40 nm-thick", "30mm in diameter and 7mm in height": the value says what it measures
 _MEASURED_AS = re.compile(r"(?:\s*-|\s+in\s+(?:[\w-]+\s+)?)(thick(?:ness)?|thin|diameter|height|high|length|long|width|wide|"
                           r"depth|deep|radius|size|amplitude)\b", re.I)

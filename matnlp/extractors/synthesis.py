@@ -1012,11 +1012,12 @@ def read_synthesis(
 def _at_room_temperature(step: SynthesisStep) -> bool:
     """Whether the step's temperatures are all room temperature (in words, or at most 30 °C / 303 K)."""
     temps = step.conditions.temperature
-    return bool(temps) and all(_ROOM_WORDS.search(c.text) or (c.quantity is not None and c.quantity.unit is not None
-                                                               and _celsius(c.quantity) <= 30) for c in temps)
+    return bool(temps) and all(_ROOM_WORDS.search(c.text) or (c.quantity is not None and _celsius(c.quantity) <= 30)
+                               for c in temps)
 
 
 def _celsius(q: Quantity) -> float:
+    """``q`` in °C; infinite when it is no temperature."""
     try:
         return q.to("°C").value
     except ValueError:
