@@ -63,15 +63,16 @@ models/w2v/config.json: corpus/manifest.json $(wildcard matnlp/embeddings/*.py)
 
 w2v: models/w2v/config.json
 
-# Each model: its recipe's members trained into models/ner-NAME-runs/ (BERT fine-tunes, and BiLSTM-CRFs over
-# models/w2v), then their ensemble (or the one member) moved into models/ner-NAME.
-models/ner-matscholar/metrics.json: $(VENV)/.installed $(NER_SOURCES) matnlp/ner/recipes/matscholar-$(NER_PROFILE).toml \
+# Each model: first its recipe's ensemble, the teacher (models/ner-NAME-teacher: the members of
+# matnlp/ner/recipes/NAME-{quick,full}.toml trained into models/ner-NAME-teacher-runs/, BERT fine-tunes and BiLSTM-CRFs
+# over models/w2v); then the shipped model models/ner-NAME, one BiLSTM-CRF distilled from the teacher on corpus
+# sentences (recipe NAME-student: it learns the teacher's emissions beside the gold tags).
+models/ner-%-teacher/metrics.json: $(VENV)/.installed $(NER_SOURCES) matnlp/ner/recipes/%-$(NER_PROFILE).toml \
 		models/w2v/config.json
-	$(MATNLP) ner build matscholar-$(NER_PROFILE) -o models/ner-matscholar $(NER_BUILD_ARGS)
+	$(MATNLP) ner build $*-$(NER_PROFILE) -o models/ner-$*-teacher $(NER_BUILD_ARGS)
 
-models/ner-mspt/metrics.json: $(VENV)/.installed $(NER_SOURCES) matnlp/ner/recipes/mspt-$(NER_PROFILE).toml \
-		models/w2v/config.json
-	$(MATNLP) ner build mspt-$(NER_PROFILE) -o models/ner-mspt $(NER_BUILD_ARGS)
+models/ner-%/metrics.json: models/ner-%-teacher/metrics.json matnlp/ner/recipes/%-student.toml corpus/manifest.json
+	$(MATNLP) ner build $*-student -o models/ner-$* $(NER_BUILD_ARGS)
 
 # The record filter of the NER model: the confidence of a valued property, reading the model's entity confidence
 # (scripts/train_record_filter.py; `--quick`: fit only, the README gives its cross-validated figures).
@@ -79,7 +80,7 @@ models/ner-matscholar/record_filter.json: models/ner-matscholar/metrics.json cor
 		scripts/train_record_filter.py matnlp/confidence.py
 	$(PY) scripts/train_record_filter.py --ner models/ner-matscholar --quick
 
-ner: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json models/ner-matscholar/record_filter.json
+ner: models/ner-matscholar-teacher/metrics.json models/ner-mspt-teacher/metrics.json $(NER_MODELS)
 
 # Optional MuLMS PROPERTY/MAT tagger (`matnlp extract --property-model models/ner-mulms`; not the default: the
 # property lexicon scores higher end to end, see README "Property records").
@@ -119,9 +120,11 @@ fuzz: venv
 
 bench-extract: bench-synthesis bench-properties bench-materials bench-paragraphs bench-doping
 
+# The shipped (distilled) models against their teachers, the profile's ensembles, in the same run.
 bench-pipeline: models/ner-matscholar/metrics.json models/ner-mspt/metrics.json
 	$(PY) scripts/bench_pipeline.py --ner models/ner-matscholar --synthesis-model models/ner-mspt \
-		--json bench/pipeline.json
+		--baseline-ner models/ner-matscholar-teacher --baseline-synthesis-model models/ner-mspt-teacher \
+		--baseline-configs local:1,local:2 --json bench/pipeline.json
 
 bench-kernels: models/ner-matscholar/metrics.json
 	$(PY) -m pip install -q onnx==1.23.1 onnxruntime==1.32.0

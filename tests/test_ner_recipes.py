@@ -40,7 +40,7 @@ EXPECTED = {
 
 
 def test_shipped_recipes_are_the_make_profiles():
-    assert available() == sorted([*EXPECTED, "mulms-quick"])
+    assert available() == sorted([*EXPECTED, *STUDENTS, "mulms-quick"])
     for name, (train, min_count, members) in EXPECTED.items():
         recipe = load_recipe(name)
         assert recipe.ensemble and recipe.data.train == (str(data_dir() / train),)
@@ -55,6 +55,27 @@ def test_shipped_recipes_are_the_make_profiles():
                 assert (got["batch_size"], got["max_length"], got["precision"]) == (32, 128, "auto")
             else:
                 assert (got["hidden"], got["batch_size"]) == (256, 16)
+
+
+# The shipped models of `make ner`: one BiLSTM-CRF distilled from the profile's ensemble, built by the Makefile into
+# models/ner-NAME-teacher; the MSPT student learns from synthesis paragraphs, where the pipeline runs it.
+STUDENTS = {"matscholar-student": ("matscholar-quick", 6, False), "mspt-student": ("mspt-quick", 8, True)}
+
+
+def test_student_recipes_distill_the_profile_ensembles():
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text()
+    for name, (teacher, epochs, synthesis) in STUDENTS.items():
+        recipe, ensemble = load_recipe(name), load_recipe(teacher)
+        assert not recipe.ensemble and [m.name for m in recipe.members] == ["lstm-s1"]
+        assert recipe.data == ensemble.data
+        got = vars(recipe.members[0].settings)
+        assert (got["epochs"], got["distill_weight"], got["embeddings"]) == (epochs, 0.5, "models/w2v")
+        assert got["min_count"] == ensemble.members[0].settings.min_count
+        distill = recipe.distill
+        assert (distill.teacher, distill.corpus) == (f"models/ner-{name.split('-')[0]}-teacher", "corpus")
+        assert (distill.sentences, distill.synthesis) == (20000, synthesis)
+        assert "-o models/ner-$*-teacher" in makefile and "ner build $*-student -o models/ner-$*" in makefile
+    assert all(load_recipe(name).distill is None for name in EXPECTED)
 
 
 def test_mulms_recipe_names_mulms_splits_not_paths():
@@ -83,6 +104,9 @@ BAD = {
     "same dir twice": ('[[members]]\nkind = "lstm"\n[[members]]\nkind = "lstm"\n', "one dir"),
     "one member ensemble": ('[[members]]\nkind = "lstm"\n', "ensemble needs two"),
     "top-level key": ('epochs = 3\n[[members]]\nkind = "lstm"\n', "unknown keys.*epochs"),
+    "distill without a teacher": ('[distill]\ncorpus = "corpus"\n', r"\[distill\]: teacher must be given"),
+    "distill sentences": ('[distill]\nteacher = "t"\ncorpus = "c"\nsentences = "all"\n', "sentences must be int"),
+    "distill no sentences": ('[distill]\nteacher = "t"\ncorpus = "c"\nsentences = 0\n', "must be positive"),
 }
 
 

@@ -1,6 +1,7 @@
-"""``matnlp ner train | train-lstm | eval | predict | ensemble | pretrain | build | calibrate``: fine-tune, score,
-apply and combine BERT NER models (and word-level BiLSTM-CRF members), adapt their base encoder to the domain, build
-a shipped model from its recipe, and calibrate its entity confidences on dev data."""
+"""``matnlp ner train | train-lstm | eval | predict | ensemble | pretrain | build | calibrate | label``: fine-tune,
+score, apply and combine BERT NER models (and word-level BiLSTM-CRF members), adapt their base encoder to the domain,
+build a shipped model from its recipe, calibrate its entity confidences on dev data, and tag corpus sentences with a
+teacher model for a distilled student."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import ModelError
+from ..errors import ConfigError, ModelError
 from ..ner.bases import BASE_HELP
 from . import add_device_options, add_settings_options, positive_int, settings_from_args, setup_logging
 
@@ -35,6 +36,7 @@ def register(subparsers) -> None:
     _register_pretrain(sub)
     _register_build(sub)
     _register_calibrate(sub)
+    _register_label(sub)
 
 
 def _data_help() -> str:
@@ -65,8 +67,30 @@ def _register_train_lstm(sub) -> None:
         "train-lstm", help="train a word-level BiLSTM-CRF over Word2vec vectors (an ensemble member for BERT models)"
     )
     _add_data_args(p)
+    p.add_argument("--silver", help="a teacher's reading of corpus sentences (`matnlp ner label`): the model is its "
+                                    "student, see --distill-weight")
     add_settings_options(p, "matnlp.ner.train_lstm:LSTMSettings", processing=PROCESSING_OPTION)
     p.set_defaults(func=cmd_train_lstm)
+
+
+def _register_label(sub) -> None:
+    from ..ner.distill import DistillSettings
+
+    defaults = DistillSettings("", "")
+    p = sub.add_parser(
+        "label", help="tag a sample of corpus sentences with a teacher model: silver data for a student",
+        description="Tag a seeded sample of a corpus's sentences with a teacher model (an ensemble) and write its "
+        "tags and emissions (.npz) for `ner train-lstm --silver` (distillation; `ner build` does this for a "
+        "recipe with a [distill] table).")
+    p.add_argument("teacher", help="teacher model directory")
+    p.add_argument("corpus", help="corpus directory (`matnlp ingest`)")
+    p.add_argument("-o", "--out", required=True, help="silver data file (.npz)")
+    p.add_argument("--sentences", type=positive_int, default=defaults.sentences, help="sentences to tag (default: "
+                   "%(default)s)")
+    p.add_argument("--synthesis", action="store_true", help="only sentences of synthesis paragraphs")
+    p.add_argument("--seed", type=int, default=defaults.seed, help="seed of the sample (default: %(default)s)")
+    add_device_options(p, precision=False)
+    p.set_defaults(func=cmd_label)
 
 
 def _register_eval(sub) -> None:
@@ -172,11 +196,22 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_train_lstm(args: argparse.Namespace) -> int:
+    from ..ner.distill import Silver
     from ..ner.train_lstm import LSTMSettings, train_lstm
 
     train_ex, dev_ex, test_ex, processing = _load_training_data(args)
     settings = settings_from_args(LSTMSettings, args, processing=processing)
-    _print_scores(train_lstm(train_ex, dev_ex, args.out, settings, test_examples=test_ex))
+    silver = Silver.load(args.silver) if args.silver else None
+    _print_scores(train_lstm(train_ex, dev_ex, args.out, settings, test_examples=test_ex, silver=silver))
+    return 0
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    from ..ner.distill import DistillSettings, label
+
+    settings = DistillSettings(args.teacher, args.corpus, args.sentences, args.synthesis, args.seed)
+    silver = label(args.teacher, settings, args.device)
+    log.info("wrote %d silver sentences to %s", len(silver.examples), silver.save(args.out))
     return 0
 
 
@@ -229,11 +264,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.out)
     runs = out.with_name(out.name + "-runs")
     shutil.rmtree(runs, ignore_errors=True)
+    silver = _silver(recipe.distill, runs / "silver.npz", args.device) if recipe.distill else None
     for k, member in enumerate(recipe.members, 1):
         log.info("%s: member %d/%d, %s -> %s", recipe.name, k, len(recipe.members), member.kind, runs / member.name)
         with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
             pool.submit(_train_member, member.kind, member.settings, recipe.data, str(runs / member.name),
-                        logging.getLogger().level).result()
+                        logging.getLogger().level, silver).result()
     shutil.rmtree(out, ignore_errors=True)
     dev, test = (load_examples(spec, recipe.data.brat_dir) if spec else None
                  for spec in (recipe.data.dev, recipe.data.test))
@@ -251,6 +287,29 @@ def cmd_build(args: argparse.Namespace) -> int:
         except ModelError as exc:  # a model that finds nothing on dev keeps raw scores; it is still a model
             log.warning("%s: %s; confidences stay uncalibrated", out, exc)
     return 0
+
+
+def _silver(settings, path: Path, device: str) -> str:
+    """The recipe teacher's reading of corpus sentences, saved to ``path`` by a fresh process, so that the
+    teacher's memory is given back before the members train."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    for what in ("teacher", "corpus"):
+        if not Path(getattr(settings, what)).is_dir():
+            raise ConfigError(f"[distill] {what} {getattr(settings, what)!r} is not a directory")
+    log.info("distill: %d sentences of %s tagged by %s -> %s", settings.sentences, settings.corpus,
+             settings.teacher, path)
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        pool.submit(_label, settings, str(path), device, logging.getLogger().level).result()
+    return str(path)
+
+
+def _label(settings, path: str, device: str, log_level: int) -> None:
+    from ..ner.distill import label
+
+    setup_logging(log_level)
+    label(settings.teacher, settings, device).save(path)
 
 
 def calibrate_dir(model_dir: str | Path, dev, test, device: str) -> dict:
@@ -280,21 +339,25 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train_member(kind: str, settings, data, out: str, log_level: int) -> None:
+def _train_member(kind: str, settings, data, out: str, log_level: int, silver_path: str | None = None) -> None:
     """Train one recipe member as ``ner train`` or ``ner train-lstm`` would, in a fresh process as ``make ner`` ran
-    them: no memory, GPU cache, Accelerate or random state carries over from one member to the next."""
+    them: no memory, GPU cache, Accelerate or random state carries over from one member to the next. With silver
+    data a BiLSTM-CRF is the teacher's student and a BERT member also trains on the teacher's tags."""
+    from ..ner.distill import Silver
     from ..ner.train import train
     from ..ner.train_lstm import train_lstm
 
     setup_logging(log_level)
     train_ex, dev_ex, test_ex, processing = _load_training_data(data)
-    fit = train_lstm if kind == "lstm" else train
-    fit(train_ex, dev_ex, out, replace(settings, processing=processing), test_examples=test_ex)
+    silver = Silver.load(silver_path) if silver_path else None
+    settings = replace(settings, processing=processing)
+    if kind == "lstm":
+        train_lstm(train_ex, dev_ex, out, settings, test_examples=test_ex, silver=silver)
+    else:
+        train(train_ex + (silver.examples if silver else []), dev_ex, out, settings, test_examples=test_ex)
 
 
 def _read_texts(path: str) -> list[str]:
-    from ..errors import ConfigError
-
     lines = [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
     if not path.endswith((".jsonl", ".json")):
         return lines
@@ -307,7 +370,6 @@ def _read_texts(path: str) -> list[str]:
 def cmd_predict(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from ..errors import ConfigError
     from ..ner import load
 
     texts = list(args.text) + (_read_texts(args.input) if args.input else [])

@@ -63,6 +63,7 @@ class Tagger:
         self.labels: list[str] = meta["labels"]
         self.device = device
         self.batch_size = batch_size
+        self.crf = crf
         self.decode = Decoder(self.labels, crf)
         self.context = int(meta.get("context", 0))
         self.process = _processor(meta.get("processing", "none"))
@@ -124,7 +125,7 @@ class Tagger:
         ``docs`` gives each sentence's document (sentences of one document consecutive); a model trained with
         document context sees the neighbouring sentences of the same document. Default: each sentence alone.
         """
-        return [self._decode(*sent) for sent in self.word_logits(sentences_words, batch_size, docs)]
+        return [self.decode_sentence(*sent) for sent in self.word_logits(sentences_words, batch_size, docs)]
 
     def word_logits(
         self, sentences_words: Sequence[Sequence[str]], batch_size: int | None = None, docs: Sequence | None = None
@@ -141,7 +142,8 @@ class Tagger:
                 c[seen] += len(encoder.models)
         return [(sm / np.maximum(c, 1)[:, None], c > 0) for sm, c in zip(sums, counts)]
 
-    def _decode(self, logits: np.ndarray, mask: np.ndarray) -> tuple[list[str], np.ndarray]:
+    def decode_sentence(self, logits: np.ndarray, mask: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """IOB2 tags and chosen-label probabilities of one sentence's emissions (words without any are ``O``)."""
         path, probs = self.decode(logits[mask])
         tags = [OUTSIDE] * len(mask)
         full_probs = np.ones(len(mask), dtype=np.float32)

@@ -26,6 +26,11 @@ they train on, and whether the model is their ensemble. The shipped ones live in
     lr = 2e-4
     seed = 1
 
+    [distill]                     # optional: the members also train on a teacher's tags of corpus sentences
+    teacher = "models/ner-matscholar-teacher"   # model dir, relative to the working directory (as corpus)
+    corpus = "corpus"
+    sentences = 20000             # also: synthesis (only synthesis paragraphs), seed (DistillSettings)
+
 A member's settings are the defaults, then ``[data] min_count``, then its kind's table, then its own keys. With
 ``[data] dev``, the built model's entity confidences are then calibrated on it (:mod:`matnlp.ner.calibrate`).
 """
@@ -36,12 +41,13 @@ import importlib
 import tomllib
 import types
 import typing
-from dataclasses import dataclass, fields, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
 
 from ..config import data_dir
 from ..datasets.mulms import is_spec
 from ..errors import ConfigError
+from .distill import DistillSettings
 from .modeldir import PROCESSING
 
 if typing.TYPE_CHECKING:
@@ -52,7 +58,7 @@ RECIPES_DIR = Path(__file__).parent / "recipes"
 KINDS = {"bert": "matnlp.ner.train:TrainSettings", "lstm": "matnlp.ner.train_lstm:LSTMSettings"}
 """Member kinds and their settings: a fine-tune (:func:`matnlp.ner.train.train`) or a BiLSTM-CRF
 (:func:`matnlp.ner.train_lstm.train_lstm`); imported when a recipe is read, so listing recipes imports no torch."""
-TOP_KEYS = {"ensemble", "data", "members", *KINDS}
+TOP_KEYS = {"ensemble", "data", "members", "distill", *KINDS}
 DATA_KEYS = {"train", "dev", "test", "min_count", "processing", "brat_dir", "limit"}
 
 
@@ -84,6 +90,7 @@ class Recipe:
     data: RecipeData
     members: tuple[Member, ...]
     ensemble: bool
+    distill: DistillSettings | None = None
 
 
 def available() -> list[str]:
@@ -112,6 +119,7 @@ def load_recipe(source: str | Path, base: str | None = None, embeddings: str | N
     _known(raw, TOP_KEYS, where)
     data = raw.get("data", {})
     _known(data, DATA_KEYS, f"{where} [data]")
+    distill = _settings(DistillSettings, raw["distill"], f"{where} [distill]") if "distill" in raw else None
     ensemble = raw.get("ensemble")
     if not isinstance(ensemble, bool):
         raise ConfigError(f"{where}: ensemble must be true or false")
@@ -134,7 +142,7 @@ def load_recipe(source: str | Path, base: str | None = None, embeddings: str | N
     if ensemble != (len(members) > 1):
         raise ConfigError(f"{where}: an ensemble needs two members or more, a single model exactly one; "
                           f"{len(members)} given")
-    return Recipe(path.stem, _data(data, where), tuple(members), ensemble)
+    return Recipe(path.stem, _data(data, where), tuple(members), ensemble, distill)
 
 
 def _known(table: dict, keys: set, where: str) -> None:
@@ -185,4 +193,8 @@ def _settings(cls: type, values: dict, where: str):
         if value not in known[key].metadata.get("choices", (value,)):
             raise ConfigError(f"{where}: {key} must be one of {known[key].metadata['choices']}, not {value!r}")
         checked[key] = value
+    missing = [f.name for f in fields(cls) if f.name not in checked and f.default is MISSING
+               and f.default_factory is MISSING]
+    if missing:
+        raise ConfigError(f"{where}: {', '.join(missing)} must be given")
     return cls(**checked)

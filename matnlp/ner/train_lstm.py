@@ -20,6 +20,7 @@ from ..errors import ConfigError
 from ..runtime import DEVICE_HELP, DEVICES, resolve_device
 from ..text.processing import process_word
 from .data import Example
+from .distill import Silver
 from .evaluate import evaluate
 from .labels import check_known
 from .lstm import PAD, UNK, Vocab, WordLSTM
@@ -47,6 +48,9 @@ class LSTMSettings:
     word_dropout: float = field(default=0.05, metadata={
         "help": "share of training words replaced by the unknown word"})
     patience: int = field(default=8, metadata={"help": "early-stopping patience in epochs (0: off)"})
+    distill_weight: float = field(default=0.5, metadata={
+        "help": "with silver data: the share of a silver sentence's loss that matches the teacher's emissions (the "
+                "rest is the CRF loss of the teacher's tags)"})
     seed: int = field(default=42, metadata={"help": "random seed"})
     processing: str = field(default="none", metadata={
         "help": "text processing the model expects at predict time", "choices": PROCESSING})
@@ -83,9 +87,15 @@ def train_lstm(
     out_dir: str | Path,
     settings: LSTMSettings,
     test_examples: list[Example] | None = None,
+    silver: Silver | None = None,
 ) -> dict:
     """Train a BiLSTM-CRF, keep the epoch with the best dev micro-F1 (every epoch, the last kept, without dev),
-    save the model dir and return its metrics."""
+    save the model dir and return its metrics.
+
+    With ``silver`` (a teacher's reading of unlabelled sentences, :mod:`matnlp.ner.distill`) the model is a student:
+    its CRF starts from the teacher's, and on the silver sentences it learns the teacher's emissions (mean squared
+    error of the label scores, each word's centred) beside the CRF loss of the teacher's tags.
+    """
     from tqdm.auto import tqdm
 
     if not train_examples:
@@ -97,14 +107,17 @@ def train_lstm(
     labels = prepare_labels(train_examples, settings)
     train_examples, dev_examples = restrict_examples(train_examples, labels), restrict_examples(dev_examples, labels)
     check_known((e.tags for e in train_examples), labels, "training data")
-    model = _new_model(train_examples, labels, settings).to(device)
-    meta = _meta(labels, settings)
     label2id = {lab: i for i, lab in enumerate(labels)}
+    items = [_Item(e.words, [label2id[t] for t in e.tags]) for e in train_examples if e.words]
+    model = _new_model(train_examples + (silver.examples if silver else []), labels, settings).to(device)
+    if silver:
+        items += _silver_items(silver, labels, model)
+    meta = _meta(labels, settings)
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     history, best, best_state, stale = [], -1.0, None, 0
     started = time.perf_counter()
     for epoch in tqdm(range(1, settings.epochs + 1), desc="BiLSTM-CRF epochs", disable=not settings.progress):
-        loss = _epoch(model, optimizer, train_examples, label2id, settings)
+        loss = _epoch(model, optimizer, items, settings)
         if not dev_examples:
             continue
         model.eval()
@@ -157,26 +170,76 @@ def _meta(labels: list[str], settings: LSTMSettings) -> dict:
     }
 
 
-def _epoch(model: WordLSTM, optimizer, examples: list[Example], label2id: dict, settings: LSTMSettings) -> float:
-    """One pass over shuffled batches of similar length; returns the mean CRF loss."""
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """A training sentence: words, label ids, and for a silver one the teacher's centred emissions (words, labels),
+    NaN rows for words the teacher gave none."""
+
+    words: list[str]
+    tags: list[int]
+    soft: np.ndarray | None = None
+
+
+def _silver_items(silver: Silver, labels: list[str], model: WordLSTM) -> list[_Item]:
+    """The silver sentences in the student's labels (the teacher's other types read as ``O``); the student's CRF
+    takes the teacher's transition, start and end scores when both have the same labels."""
+    missing = [lab for lab in labels if lab not in silver.labels]
+    if missing:
+        raise ConfigError(f"silver data: the teacher has no labels {missing}")
+    cols = [silver.labels.index(lab) for lab in labels]
+    if silver.crf and len(cols) == len(silver.labels):
+        index = torch.tensor(cols)
+        with torch.no_grad():
+            model.crf.transitions.copy_(torch.from_numpy(silver.crf["transitions"])[index][:, index])
+            model.crf.start.copy_(torch.from_numpy(silver.crf["start"])[index])
+            model.crf.end.copy_(torch.from_numpy(silver.crf["end"])[index])
+    label2id = {lab: i for i, lab in enumerate(labels)}
+    items = []
+    for ex, emissions, mask in zip(restrict_examples(silver.examples, labels), silver.emissions, silver.masks):
+        soft = emissions[:, cols] - emissions[:, cols].mean(1, keepdims=True)
+        soft[~mask] = np.nan
+        items.append(_Item(ex.words, [label2id[t] for t in ex.tags], soft.astype(np.float32)))
+    return items
+
+
+def _epoch(model: WordLSTM, optimizer, items: list[_Item], settings: LSTMSettings) -> float:
+    """One pass over shuffled batches of similar length; returns the mean loss per sentence: the CRF loss of a gold
+    sentence, and of a silver one ``distill_weight`` times the emission error plus the rest times the CRF loss."""
     model.train()
-    order = sorted(range(len(examples)), key=lambda i: (len(examples[i].words), random.random()))
+    order = sorted(range(len(items)), key=lambda i: (len(items[i].words), random.random()))
     batches = [order[k : k + settings.batch_size] for k in range(0, len(order), settings.batch_size)]
     random.shuffle(batches)
-    total = 0.0
+    total, w = 0.0, settings.distill_weight
     for idx in batches:
-        batch = [examples[i] for i in idx if examples[i].words]
-        if not batch:
-            continue
+        batch = [items[i] for i in idx]
         word_ids, char_ids, lengths = model.batch([e.words for e in batch], settings.word_dropout)
         tags = torch.zeros_like(word_ids)
         for r, e in enumerate(batch):
-            tags[r, : len(e.tags)] = torch.tensor([label2id[t] for t in e.tags])
-        mask = torch.arange(word_ids.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
-        loss = model.crf.nll(model(word_ids, char_ids, lengths), tags, mask.to(word_ids.device))
+            tags[r, : len(e.tags)] = torch.tensor(e.tags)
+        mask = (torch.arange(word_ids.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)).to(word_ids.device)
+        emissions = model(word_ids, char_ids, lengths)
+        silver = torch.tensor([e.soft is not None for e in batch], device=word_ids.device)
+        gold = ~silver
+        loss = emissions.sum() * 0.0
+        if gold.any():
+            loss = loss + model.crf.nll(emissions[gold], tags[gold], mask[gold]) * gold.float().mean()
+        if silver.any():
+            nll = model.crf.nll(emissions[silver], tags[silver], mask[silver])
+            loss = loss + ((1 - w) * nll + w * _emission_error(emissions, batch)) * silver.float().mean()
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         optimizer.step()
         total += float(loss.detach()) * len(batch)
-    return total / max(len(examples), 1)
+    return total / max(len(items), 1)
+
+
+def _emission_error(emissions: torch.Tensor, batch: list[_Item]) -> torch.Tensor:
+    """Mean squared error between the centred emissions of the silver sentences of ``batch`` and the teacher's."""
+    target = torch.full_like(emissions, float("nan"))
+    for r, e in enumerate(batch):
+        if e.soft is not None:
+            target[r, : len(e.soft)] = torch.from_numpy(e.soft)
+    keep = ~target[..., 0].isnan()
+    centred = emissions - emissions.mean(-1, keepdim=True)
+    return ((centred[keep] - target[keep]) ** 2).mean()
