@@ -16,6 +16,7 @@ from matnlp.extractors.paragraphs import synthesis_paragraphs
 from matnlp.ner import load
 from matnlp.ner.data import read_conll
 from matnlp.ner.distill import DistillSettings, Silver, label, sample_sentences
+from matnlp.ner.evaluate import score
 from matnlp.ner.train_lstm import LSTMSettings, train_lstm
 
 from test_ner_model import one_thread  # noqa: F401 (autouse fixture)
@@ -32,14 +33,43 @@ def corpus(data, tmp_path_factory):
     return out
 
 
+TEACHER = """ensemble = true
+
+[data]
+train = ["{train}"]
+dev = "{dev}"
+
+[lstm]
+epochs = 8
+hidden = 32
+char_dim = 8
+char_filters = 16
+lr = 3e-3
+patience = 0
+progress = false
+
+[[members]]
+kind = "lstm"
+seed = 1
+
+[[members]]
+kind = "lstm"
+seed = 2
+"""
+
+
 @pytest.fixture(scope="module")
-def teacher(tiny_data, tmp_path_factory):  # noqa: F811
-    """A tiny ensemble (BiLSTM-CRF + 1-layer BERT) built from its recipe on real Matscholar slices."""
-    files, base = tiny_data
+def teacher(data, tmp_path_factory):
+    """An ensemble of two BiLSTM-CRFs built from its recipe on 500 real Matscholar sentences: it finds entities."""
     root = tmp_path_factory.mktemp("teacher")
+    examples = read_conll(data / "matscholar_ner" / "train.txt")
+    for name, part in (("train", examples[:500]), ("dev", examples[500:560])):
+        (root / f"{name}.txt").write_text("\n\n".join("\n".join(f"{w} {t}" for w, t in zip(e.words, e.tags))
+                                                      for e in part) + "\n")
+    recipe = root / "teacher.toml"
+    recipe.write_text(TEACHER.format(train=root / "train.txt", dev=root / "dev.txt"))
     out = root / "ner-teacher"
-    assert main(["-q", "ner", "build", str(_recipe(root / "teacher.toml", files, base)), "-o", str(out),
-                 "--device", "cpu"]) == 0
+    assert main(["-q", "ner", "build", str(recipe), "-o", str(out), "--device", "cpu"]) == 0
     return out
 
 
@@ -87,33 +117,33 @@ def test_silver_round_trips_the_teachers_reading(teacher, corpus, tmp_path):
 
 
 def _agreement(model_dir, silver: Silver) -> float:
-    """Share of silver words whose tag the model gives as the teacher did."""
+    """Entity micro-F1 of the model's tags against the teacher's on the silver sentences."""
     tagged = load(model_dir, device="cpu").tag_words([e.words for e in silver.examples])
-    pairs = [(a, b) for (tags, _), e in zip(tagged, silver.examples) for a, b in zip(tags, e.tags)]
-    return sum(a == b for a, b in pairs) / len(pairs)
+    return score([e.tags for e in silver.examples], [tags for tags, _ in tagged])["micro"]["f1"]
 
 
 def test_student_follows_the_teacher_closer_than_gold_alone(teacher, corpus, tiny_data, tmp_path):  # noqa: F811
-    """The same BiLSTM-CRF, seed and epochs: with the teacher's emissions on corpus sentences it agrees with the
-    teacher on held-out corpus sentences more often than when it only sees the 80 gold sentences; its CRF starts
-    from the teacher's."""
+    """The same BiLSTM-CRF, seed and epochs: with the teacher's emissions on corpus sentences it finds the teacher's
+    entities in held-out corpus sentences far better than when it only sees the 80 gold sentences."""
     files, _ = tiny_data
     sample = label(teacher, DistillSettings(str(teacher), str(corpus), 10**6), device="cpu")
     train = Silver(sample.examples[::2], sample.emissions[::2], sample.masks[::2], sample.labels, sample.crf)
     held = Silver(sample.examples[1::2], sample.emissions[1::2], sample.masks[1::2], sample.labels, sample.crf)
-    settings = LSTMSettings(epochs=4, hidden=16, char_dim=8, char_filters=8, lr=3e-3, seed=1, patience=0,
-                            processing="mat2vec", progress=False, device="cpu", distill_weight=1.0)
+    settings = LSTMSettings(epochs=8, hidden=32, char_dim=8, char_filters=16, lr=3e-3, seed=1, patience=0,
+                            processing="mat2vec", progress=False, device="cpu")
     gold, dev = read_conll(files["train"]), read_conll(files["dev"])
     train_lstm(gold, dev, tmp_path / "gold", settings)
     train_lstm(gold, dev, tmp_path / "student", settings, silver=train)
-    assert _agreement(tmp_path / "student", held) > _agreement(tmp_path / "gold", held) + 0.02
+    assert sum(t != "O" for e in held.examples for t in e.tags) > 0.1 * sum(len(e.tags) for e in held.examples)
+    assert _agreement(tmp_path / "student", held) > _agreement(tmp_path / "gold", held) + 0.1
     bad = Silver(train.examples, train.emissions, train.masks, tuple(t for t in train.labels if t != "B-MAT"),
                  train.crf)
     with pytest.raises(ConfigError, match=r"teacher has no labels \['B-MAT'\]"):
         train_lstm(gold, dev, tmp_path / "bad", settings, silver=bad)
 
 
-def test_build_distills_a_recipe_student(teacher, corpus, tiny_data, tmp_path, monkeypatch, capsys):  # noqa: F811
+def test_build_distills_a_recipe_student(teacher, corpus, tiny_data, tmp_path, monkeypatch, capsys,  # noqa: F811
+                                         caplog):
     files, base = tiny_data
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     monkeypatch.chdir(tmp_path)
@@ -126,10 +156,11 @@ def test_build_distills_a_recipe_student(teacher, corpus, tiny_data, tmp_path, m
     assert set(json.loads(capsys.readouterr().out)) == {"dev", "test"}
     assert not (tmp_path / "models" / "ner-tiny-runs").exists()
     assert json.loads((tmp_path / "models" / "ner-tiny" / "training_args.json").read_text())["distill_weight"] == 0.5
-    assert load(tmp_path / "models" / "ner-tiny", device="cpu").labels == load(teacher, device="cpu").labels
+    assert set(load(tmp_path / "models" / "ner-tiny", device="cpu").labels) <= set(load(teacher, device="cpu").labels)
     recipe.write_text(recipe.read_text().replace("ner-tiny-teacher", "ner-none"))
-    with pytest.raises(ConfigError, match="teacher 'models/ner-none' is not a directory"):
-        main(["-q", "ner", "build", str(recipe), "-o", "models/ner-tiny", "--device", "cpu"])
+    assert main(["-q", "ner", "build", str(recipe), "-o", "models/ner-tiny", "--device", "cpu"]) == 2
+    assert "teacher 'models/ner-none' is not a directory" in caplog.text
+    assert (tmp_path / "models" / "ner-tiny" / "training_args.json").is_file()  # the model built before stays
 
 
 def test_label_cli_writes_silver_for_train_lstm(teacher, corpus, tiny_data, tmp_path):  # noqa: F811

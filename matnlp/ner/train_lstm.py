@@ -241,5 +241,7 @@ def _emission_error(emissions: torch.Tensor, batch: list[_Item]) -> torch.Tensor
         if e.soft is not None:
             target[r, : len(e.soft)] = torch.from_numpy(e.soft)
     keep = ~target[..., 0].isnan()
+    if not keep.any():
+        return emissions.sum() * 0.0
     centred = emissions - emissions.mean(-1, keepdim=True)
     return ((centred[keep] - target[keep]) ** 2).mean()
