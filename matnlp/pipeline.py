@@ -177,11 +177,12 @@ class Pipeline:
         """Tagger entities per document, only on sentences inside ``within`` spans where those are given."""
         if tagger is None:
             return [[] for _ in docs]
-        sents = [d.sentences if spans is None else _within(d.sentences, spans) for d, spans in zip(docs, within)]
+        sents = [d.sentences if spans is None else sentences_within(d.sentences, spans)
+                 for d, spans in zip(docs, within)]
         return tagger.tag_sentences([d.text for d in docs], sents)
 
 
-def _within(sentences: list, spans: list[tuple[int, int]]) -> list:
+def sentences_within(sentences: list, spans: list[tuple[int, int]]) -> list:
     """The sentences that start inside one of ``spans``: by bisection, not a scan of all the spans per sentence.
     A start lies in a span iff, among the spans starting at or before it, the furthest end lies beyond it."""
     spans = sorted(spans)

@@ -93,15 +93,15 @@ def test_synthesis_sample_reads_only_synthesis_paragraphs(teacher, corpus):
     for d in docs:
         spans = [(p.start, p.end) for p in synthesis_paragraphs(d)]
         for s in d.sentences:
-            words = tuple(tagger.units(0, d.text, [s])[0].words) if tagger.units(0, d.text, [s]) else ()
-            (inside if any(a <= s.start < b for a, b in spans) else outside).add(words)
+            for unit in tagger.units(0, d.text, [s]):
+                (inside if any(a <= s.start < b for a, b in spans) else outside).add(tuple(unit.words))
     got = {tuple(w) for w in sample_sentences(tagger, Corpus(corpus),
                                               DistillSettings(str(teacher), str(corpus), 10**6, synthesis=True))}
-    assert got and got <= inside and not got & (outside - inside)
+    assert got and got <= inside and outside - inside  # the papers' other sentences are left out
 
 
 def test_silver_round_trips_the_teachers_reading(teacher, corpus, tmp_path):
-    silver = label(teacher, DistillSettings(str(teacher), str(corpus), 60), device="cpu")
+    silver = label(DistillSettings(str(teacher), str(corpus), 60), device="cpu")
     tagger = load(teacher, device="cpu")
     assert silver.labels == tuple(tagger.labels) and set(silver.crf) == {"transitions", "start", "end"}
     assert [tags for tags, _ in tagger.tag_words([e.words for e in silver.examples])] == [
@@ -126,7 +126,7 @@ def test_student_follows_the_teacher_closer_than_gold_alone(teacher, corpus, tin
     """The same BiLSTM-CRF, seed and epochs: with the teacher's emissions on corpus sentences it finds the teacher's
     entities in held-out corpus sentences far better than when it only sees the 80 gold sentences."""
     files, _ = tiny_data
-    sample = label(teacher, DistillSettings(str(teacher), str(corpus), 10**6), device="cpu")
+    sample = label(DistillSettings(str(teacher), str(corpus), 10**6), device="cpu")
     train = Silver(sample.examples[::2], sample.emissions[::2], sample.masks[::2], sample.labels, sample.crf)
     held = Silver(sample.examples[1::2], sample.emissions[1::2], sample.masks[1::2], sample.labels, sample.crf)
     settings = LSTMSettings(epochs=8, hidden=32, char_dim=8, char_filters=16, lr=3e-3, seed=1, patience=0,

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from matnlp.extractors import materials, quantities, synthesis
-from matnlp.pipeline import Pipeline, _within, to_document
+from matnlp.pipeline import Pipeline, sentences_within, to_document
 
 
 def _text(n: int) -> str:
@@ -78,7 +78,7 @@ def test_containment_and_within_equal_the_scans(seed):
     for a, b in _spans(rng, 200):
         assert inside(a, b) == any(x <= a and b <= y for x, y in spans)
     sentences = [SimpleNamespace(start=a) for a in sorted(rng.randrange(400) for _ in range(60))]
-    assert _within(sentences, spans) == [s for s in sentences if any(x <= s.start < y for x, y in spans)]
+    assert sentences_within(sentences, spans) == [s for s in sentences if any(x <= s.start < y for x, y in spans)]
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -210,7 +210,7 @@ def cmd_label(args: argparse.Namespace) -> int:
     from ..ner.distill import DistillSettings, label
 
     settings = DistillSettings(args.teacher, args.corpus, args.sentences, args.synthesis, args.seed)
-    silver = label(args.teacher, settings, args.device)
+    silver = label(settings, args.device)
     log.info("wrote %d silver sentences to %s", len(silver.examples), silver.save(args.out))
     return 0
 
@@ -309,7 +309,7 @@ def _label(settings, path: str, device: str, log_level: int) -> None:
     from ..ner.distill import label
 
     setup_logging(log_level)
-    label(settings.teacher, settings, device).save(path)
+    label(settings, device).save(path)
 
 
 def calibrate_dir(model_dir: str | Path, dev, test, device: str) -> dict:

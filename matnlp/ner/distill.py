@@ -1,5 +1,5 @@
-"""Sequence-level distillation (Kim & Rush 2016): a teacher model tags unlabelled corpus sentences, and a student
-trains on those silver tags beside the gold data, so that one fast model comes close to the teacher ensemble.
+"""Distillation (Kim & Rush 2016; Tang et al. 2019): a teacher model reads unlabelled corpus sentences, and a student
+trains on that silver data beside the gold data, so that one fast model comes close to the teacher ensemble.
 
 The teacher is a model dir (an ensemble of fine-tuned encoders and BiLSTM-CRFs); the corpus is a ``matnlp ingest``
 dir. The sentences are a seeded uniform sample of the corpus's, read as the teacher reads them (its text
@@ -57,7 +57,7 @@ def sample_sentences(tagger, corpus: Corpus, settings: DistillSettings) -> list[
     """A seeded uniform sample of ``settings.sentences`` corpus sentences as the tagger's words (reservoir sampling
     over the documents a stable coin keeps; every document is read when only synthesis paragraphs count)."""
     from ..extractors.paragraphs import synthesis_paragraphs
-    from ..pipeline import _within
+    from ..pipeline import sentences_within
 
     total = int(corpus.manifest.get("sentences") or 0)
     rate = 1.0 if settings.synthesis or not total else min(1.0, 2 * settings.sentences / total)
@@ -69,7 +69,7 @@ def sample_sentences(tagger, corpus: Corpus, settings: DistillSettings) -> list[
             continue
         sents = doc.sentences
         if settings.synthesis:
-            sents = _within(sents, [(p.start, p.end) for p in synthesis_paragraphs(doc)])
+            sents = sentences_within(sents, [(p.start, p.end) for p in synthesis_paragraphs(doc)])
         for unit in tagger.units(0, doc.text, sents):
             if not MIN_WORDS <= len(unit.words) <= MAX_WORDS or any(w.isspace() or not w for w in unit.words):
                 continue
@@ -121,11 +121,11 @@ class Silver:
         return cls(examples, np.split(emissions, cuts), np.split(masks, cuts), labels, crf)
 
 
-def label(teacher_dir: str | Path, settings: DistillSettings, device: str = "auto") -> Silver:
+def label(settings: DistillSettings, device: str = "auto") -> Silver:
     """The teacher's tags and emissions on a sample of the corpus's sentences."""
     from .predict import load
 
-    tagger = load(teacher_dir, device=device)
+    tagger = load(settings.teacher, device=device)
     words = sample_sentences(tagger, Corpus(settings.corpus), settings)
     if not words:
         raise ConfigError(f"{settings.corpus}: no corpus sentences to distill from")
