@@ -1065,3 +1065,28 @@ def test_round_19_tagged_names(text, name, expected):
 ])
 def test_round_19_observed_positions_found_ranges_and_model_numbers(text, name, expected):
     test_round_15_tagged_names(text, name, expected)
+
+
+def test_area_specific_resistances_are_values_of_a_resistance():
+    """Electrode resistances are reported per area (Ω cm2) under many names, not only "ASR" (PMC6427619,
+    PMC4673446 of SOFC-Exp)."""
+    text = ("The polarization resistances (Rp) for BaCe0.9Yb0.1O3−α (1550 °C) and BaCe0.9Yb0.1O3−α-NaCl~KCl were "
+            "1.72 Ω·cm2 and 0.31 Ω·cm2 under open-circuit conditions at 700 °C, respectively.")
+    assert [(n, v, u) for n, v, u, _ in valued(text)] == [("polarization resistances", 1.72, "Ω cm2"),
+                                                          ("polarization resistances", 0.31, "Ω cm2")]
+    assert compatible("resistance", Quantity(5.0, "Ω", 0, 4, _unit=parse_unit("Ω")))
+
+
+def test_the_atmosphere_of_a_value_is_not_its_material():
+    """A gas after "in"/"under" is where the value was found; the value's material is another (or none)."""
+    text = "The PBFM anode showed a peak power density of 1.2 W cm−2 at 800 °C in H2."
+    (p,) = [p for p in extract_properties(text) if p.value is not None]
+    assert p.material is None or p.material.text != "H2"
+    assert [c.text for c in p.conditions if c.kind == "atmosphere"] == ["H2"]
+
+
+def test_a_property_tagged_inside_a_material_is_no_property():
+    text = "The capacity of LiFePO4 was 150 mAh/g at 0.1 C."
+    props = extract_properties(text)
+    assert [p.name for p in props] == ["capacity"]
+    assert props[0].material.text == "LiFePO4"

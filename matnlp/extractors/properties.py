@@ -42,7 +42,7 @@ PROPERTY_LABELS = frozenset({"PRO", "PROPERTY"})
 LEXICON: dict[str, str] = {
     "band gap": "eV", "bandgap": "eV", "band-gap": "eV", "energy gap": "eV", "work function": "eV",
     "activation energy": "eV|kJ/mol", "binding energy": "eV", "formation energy": "eV|kJ/mol", "energy": "eV|J",
-    "conductivity": "S/cm", "thermal conductivity": "W m-1 K-1", "resistivity": "Ω cm", "resistance": "Ω",
+    "conductivity": "S/cm", "thermal conductivity": "W m-1 K-1", "resistivity": "Ω cm", "resistance": "Ω|Ω cm2",
     "area specific resistance": "Ω cm2", "ASR": "Ω cm2", "seebeck coefficient": "µV/K|V/K", "thermopower": "µV/K|V/K",
     "power factor": "µW cm-1 K-2|W m-1 K-2", "ZT": "1", "figure of merit": "1",
     "capacity": "mAh/g|mAh", "capacitance": "F/g|F/cm2|F/cm3|F", "energy density": "Wh/kg|Wh/L|Wh/cm2",
@@ -843,10 +843,13 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     named = [props[i] for i in valued]
     links = _named_after_value(text, named, qs, _link_values(text, named, qs, sent, scorers))
     values = _respectively({valued[k]: v for k, v in links.items()}, text, props)
-    learned = _learned_materials(text, props, mats, scorers) if scorers is not None else {}
+    owners = _not_atmospheres(text, sent, mats)
+    learned = _learned_materials(text, props, owners, scorers) if scorers is not None else {}
     out = []
     for i, p in enumerate(props):
-        material = learned.get(i) if scorers is not None else _material_for(text, p, mats)
+        if _inside_material(p, mats):
+            continue
+        material = learned.get(i) if scorers is not None else _material_for(text, p, owners)
         vals = _admissible(text, p, values.get(i, []))
         names = (_member_names(text, p, len(vals)) or _coordinated_names(text, p, len(vals))
                  or [canonical_name(p.text)] * len(vals))
@@ -911,6 +914,13 @@ def _respectively(values: dict[int, list[Quantity]], text: str, props: list[Enti
                     values[k] = [found[start]]
         i = j + 1
     return values
+
+
+def _not_atmospheres(text: str, sent: Sentence, mats: list[Entity]) -> list[Entity]:
+    """The material mentions of a sentence that can own a value: not a gas named as the atmosphere ("1.2 W cm−2 at
+    800 °C in H2" is no property of H2)."""
+    gases = [m.span("gas") for m in _ATMOSPHERE.finditer(text, sent.start, sent.end)]
+    return [m for m in mats if not any(a <= m.start and m.end <= b for a, b in gases)]
 
 
 def _inside_material(p: Entity, mats: Sequence[Entity]) -> bool:
