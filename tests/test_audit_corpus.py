@@ -31,3 +31,32 @@ def test_every_audited_value_says_whether_it_was_set_or_found():
     assert all(r["kind"] == "measured" for r in records if r["verdict"] == "right" and not r["setting"])
     missed = Counter(r["kind"] for r in records if r["verdict"] == "wrong" and not r["setting"])
     assert missed["setting"] > missed["measured"] + missed["none"]
+
+
+def test_an_audit_listing_holds_every_valued_record_of_a_paper_in_the_corpus_format(tmp_path):
+    """``scripts/audit_listing.py`` lays out what ``matnlp extract`` wrote for a whole paper: one numbered entry per
+    property record with a value (its sentence holding the value) and per step, rows in the corpus format."""
+    import subprocess
+    import sys
+
+    from matnlp.config import data_dir
+
+    paper = data_dir() / "sofc_exp_texts" / "texts" / "PMC5848893.txt"
+    subprocess.run([sys.executable, "-m", "matnlp", "-q", "extract", str(paper), "-o", str(tmp_path / "out"),
+                    "--workers", "1"], check=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "audit_listing.py"), str(tmp_path / "out"), "--round", "99",
+                    "-o", str(tmp_path / "listing")], check=True)
+    record = json.loads((tmp_path / "out" / "records.jsonl").read_text().splitlines()[0])
+    rows = [json.loads(line) for line in (tmp_path / "listing" / "rows.jsonl").read_text().splitlines()]
+    corpus_keys = set(json.loads((ROOT / "corpora/audit/properties.jsonl").open().readline()))
+    assert len(rows) == sum(p["value"] is not None for p in record["properties"]) > 10
+    assert all(set(r) == corpus_keys and r["source"] == "sofc_exp_texts/texts/PMC5848893.txt" for r in rows)
+    assert all(r["verdict"] is None and r["kind"] is None for r in rows)
+    from matnlp.ingest import read_file
+
+    text = read_file(paper)[0].text
+    valued = [p for p in record["properties"] if p["value"] is not None]
+    assert all(" ".join(text[p["value_start"]:p["value_end"]].split()) in r["sentence"] for p, r in zip(valued, rows))
+    listing = (tmp_path / "listing" / "PMC5848893.md").read_text(encoding="utf-8")
+    assert f"## Property records with a value ({len(rows)})" in listing
+    assert f"## Synthesis steps ({len(record['synthesis'])})" in listing
