@@ -299,3 +299,13 @@ def test_phase_prefixes_and_spaced_hydrates_are_part_of_the_material(text, expec
 def test_a_spaced_hydrate_reads_with_its_water():
     assert read_material("Ce(NO3)3 · 6H2O").stoichiometry.amounts == read_material("Ce(NO3)3·6H2O").stoichiometry.amounts
     assert read_material("C6H5Li3O7 4H2O").stoichiometry.amounts == read_material("C6H5Li3O7·4H2O").stoichiometry.amounts
+
+
+def test_a_unit_after_a_number_is_no_material():
+    """PMC5848893 of SOFC-Exp: "selected frequencies (10 KHz, 100 Hz, …)" gave the material "KHz" (K, H, z with
+    no value for z); a reaction's coefficients still precede formulas."""
+    text = ("The red filled circles correspond to the experimental data with selected frequencies (10 KHz, 100 Hz, "
+            "1 Hz and 0.1 Hz) shown as open red circles; the cell was held at 0.5 V.")
+    assert extract_materials(text) == []
+    assert [m.formula for m in extract_materials("2 LiOH + CO2 = Li2CO3 + H2O and 4 LiFePO4")] == [
+        "LiOH", "CO2", "Li2CO3", "H2O", "LiFePO4"]

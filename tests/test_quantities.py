@@ -379,3 +379,9 @@ def test_a_lost_plus_minus_sign():
     assert parsed("the average efficiency was 1.7+0.2%.") == [(1.7, 0.2, "%")]
     assert parsed("ratio 2+3 h") == [(2.0, None, None), (3.0, None, "h")]
     assert parsed("x = 0.2+0.1") == [(0.2, None, None), (0.1, None, None)]
+
+
+def test_frequency_units_in_capitals():
+    text = "selected frequencies (10 KHz, 100 Hz and 0.1 Hz) and 2 MHZ"
+    assert [(q.value, q.unit) for q in parse_quantities(text)] == [(10.0, "kHz"), (100.0, "Hz"), (0.1, "Hz"),
+                                                                   (2.0, "MHz")]

@@ -15,6 +15,7 @@ from ..chem.elements import DIATOMIC, ELEMENT_NAMES, ELEMENT_SET, SYNTHETIC
 from ..chem.formula import OPEN, ROMAN_VALENCE, VARIABLES, FormulaError
 from ..chem.material import Material, parse_material, read_material
 from ..chem.names import ANIONS, POLYATOMIC_CATIONS, PREFIXES, TRIVIAL_NAMES, VALENCE_NAMES
+from .quantities import parse_unit
 
 #: Entity labels that mark materials (Matscholar ``MAT``, MSPT ``Material``).
 MATERIAL_LABELS = frozenset({"MAT", "Material"})
@@ -364,12 +365,21 @@ _NO_SPANS = _SortedSpans([])
 
 def _not_a_material(text: str, start: int, end: int, vendors: _SortedSpans) -> bool:
     """Vendors and instrument makers (``Alfa Aesar``, ``Gamry``), contact details, equipment (``quartz tube``),
-    citations, labels, radiation lines, structural units and variables tagged as materials."""
-    return (vendors.overlaps(start, end) or bool(_CONTACT.search(text, start, end))
+    citations, labels, radiation lines, structural units, variables and units after a number (``10 KHz``,
+    ``0.5 V``) tagged as materials."""
+    return (vendors.overlaps(start, end) or bool(_CONTACT.search(text, start, end)) or _unit_of_a_number(text, start, end)
             or bool(_EQUIPMENT_AFTER.match(text, end)) or bool(_NOT_MATERIAL_AFTER.match(text, end))
             or bool(_NOT_MATERIAL.match(text, start, end))
             or bool(_LABEL_BEFORE.search(text, max(0, start - 30), start))
             or bool(_INITIAL_BEFORE.search(text, max(0, start - 4), start) and _COMMA_AFTER.match(text, end)))
+
+
+_NUMBER_BEFORE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?$")
+
+
+def _unit_of_a_number(text: str, start: int, end: int) -> bool:
+    """Whether the span is a unit of measure right after a number."""
+    return bool(_NUMBER_BEFORE.search(text, max(0, start - 12), start)) and bool(parse_unit(text[start:end]).atoms)
 
 
 def _citation_end(text: str, start: int, end: int) -> int | None:

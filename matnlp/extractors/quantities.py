@@ -108,6 +108,7 @@ _ALIASES = {
     "mA h": "mAh", "A h": "Ah", "W h": "Wh", "kW h": "kWh",
     **{k: "kh" for k in _KILOHOURS},
     "mOhm": "mΩ", "kOhm": "kΩ", "MOhm": "MΩ", "mohm": "mΩ", "kohm": "kΩ",
+    "KHz": "kHz", "KHZ": "kHz", "kHZ": "kHz", "khz": "kHz", "MHZ": "MHz", "Mhz": "MHz", "GHZ": "GHz",
     **{f"HV{load}": "HV" for load in ("0.1", "0.5", "1", "5", "10", "20", "30", "50")},
 }
 # Mass of a catalyst metal or of catalyst written into the unit ("m2 gPt−1", "mA mgPt−1", "mgIr cm−2"): the mass.
