@@ -1090,3 +1090,16 @@ def test_a_property_tagged_inside_a_material_is_no_property():
     props = extract_properties(text)
     assert [p.name for p in props] == ["capacity"]
     assert props[0].material.text == "LiFePO4"
+
+
+def test_a_condition_after_a_list_of_values_holds_for_each():
+    """PMC5848893 of SOFC-Exp: "as low as 7.4 and 11.5 Ω·cm2 at 400 °C and 0.16 and 0.32 Ω·cm2 at 600 °C" gave
+    400 °C and 600 °C to the second value of each pair only."""
+    text = ("Both A-site ordered LaBaCo2O5+δ and A-site disordered La0.5Ba0.5CoO3−δ yield excellent cathode performance "
+            "with Area Specific Resistances as low as 7.4 and 11.5 Ω·cm2 at 400 °C and 0.16 and 0.32 Ω·cm2 at 600 °C "
+            "in 3% humidified synthetic air respectively.")
+    temps = [(p.value.value, [c.text for c in p.conditions if c.kind == "temperature"])
+             for p in extract_properties(text) if p.value is not None]
+    assert temps == [(7.4, ["400 °C"]), (11.5, ["400 °C"]), (0.16, ["600 °C"]), (0.32, ["600 °C"])]
+    text = "The ASR of the cell is 0.72, 1.13, and 1.86 Ω cm2 at 600, 550, and 500 °C, respectively."
+    assert [[c.text for c in p.conditions] for p in extract_properties(text)] == [["600"], ["550"], ["500 °C"]]

@@ -1291,10 +1291,14 @@ def _attach_conditions(text: str, sent: Sentence, qs: list[Quantity], props: lis
     owners = [p for p in valued if not _is_condition(text, p.mention, sent.start)] or valued
     if _RESPECTIVELY.search(text, sent.start, sent.end):
         conds = _distribute(text, conds, owners)
+    lists = {id(p): run for run in _runs(text, owners, lambda p: (p.value.start, p.value.end)) for p in run}
     for c in conds:
         owner = _condition_owner(c, owners)
-        if owner is not None:
-            owner.conditions.append(c)
+        if owner is None:
+            continue
+        shared = c.start >= owner.value.end and lists[id(owner)][-1] is owner
+        for p in lists[id(owner)] if shared else [owner]:  # "7.4 and 11.5 Ω cm2 at 400 °C": both at 400 °C
+            p.conditions.append(c)
     for p in valued:
         p.conditions.sort(key=lambda c: c.start)
 
