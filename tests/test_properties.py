@@ -1103,3 +1103,17 @@ def test_a_condition_after_a_list_of_values_holds_for_each():
     assert temps == [(7.4, ["400 °C"]), (11.5, ["400 °C"]), (0.16, ["600 °C"]), (0.32, ["600 °C"])]
     text = "The ASR of the cell is 0.72, 1.13, and 1.86 Ω cm2 at 600, 550, and 500 °C, respectively."
     assert [[c.text for c in p.conditions] for p in extract_properties(text)] == [["600"], ["550"], ["500 °C"]]
+
+
+@pytest.mark.parametrize("text", [
+    # audit rounds 4, 14, 17 (corpora/audit): terms of equations, a data bar, a list number after a heading
+    "The exact ti,av values under OCV conditions can be calculated as follows [39]: (1) t i , av = 1 − R O R O + R p "
+    "( 1 − E meas E ) , where, RO and Rp are the ohmic and polarization resistances of the PCC.",
+    "The constant μ depends on the maximum volume fraction of the filler, Vmax, and is given by(10)μ=1+(1-Vf)Vmax"
+    "[VmaxVf+(1-Vmax)(1-Vf)].",
+    "All data-bars are 2 μm in length [186].",
+    "Graded Composition and Porosity (1) Anode functional layer The use of a graded content of Ni and porosity in the "
+    "AFL showed an improvement in the RedOx stability of the anode.",
+])
+def test_numbers_of_equations_bars_and_lists_are_no_values(text):
+    assert valued(text) == []

@@ -232,6 +232,10 @@ _PAGE_OF = re.compile(r" of \d+\b(?! ?[%°])")  # a page footer: "4 of 10"
 _SECTION_NUMBER = re.compile(r"(?:\.\d+)+\.?(?![\d.,])")  # "Porosity 3.4.5." in a list of contents
 _CITE_LIST = re.compile(r"(?:,\d{1,3})+(?:[–-]\d{1,3})?(?![\d.])")
 _ENUM_BEFORE = re.compile(r"[:;]\s*\(?$")
+_ENUM_AFTER = re.compile(r"\)\s+[A-Z][a-z]")  # "Graded Composition and Porosity (1) Anode functional layer"
+# A bare number an arithmetic operator joins to a symbol or bracket: a term of an equation ("t i , av = 1 − R O",
+# "μ=1+(1-Vf)Vmax")
+_OPERATOR_AFTER = re.compile(r"\s?[+−×*/^-]\s?(?:[^\W\d_]|\()")
 _EQUATION_WHERE = re.compile(r"\)\s*,?\s*where\b")  # "DXRD = 0.89λ/bcos θ (1) where λ is …"
 # "JEOL-2100F": a model number glued to its maker, with a letter a unit could be read from
 _MODEL_GLUED = re.compile(r"[A-Za-z]{2,}-$")
@@ -649,7 +653,7 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
 def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
     """A bare number that is a citation (``[12]``, ``ref. 12``, ``cells 12,13``), a figure/table/equation/sample
     number or a label's (``Defect 2``, ``sample 3``), a heading, list, page (``4 of 10``, ``p 2973–2981``) or
-    equation (``(3) (4) (5)``) number, a year, a model number, a member of a ratio (``4:1:1``) or a product
+    equation (``(3) (4) (5)``) number or a term of an equation (``= 1 − R``), a year, a model number, a member of a ratio (``4:1:1``) or a product
     (``3600 × EA``, ``50 CTL``), or part of a word or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
     win = _window(sent_start, q.start)
     raw = text[q.start : q.end]
@@ -667,7 +671,10 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or (integer and _PAGE_OF.match(text, q.end))
         or (integer and (_NUMBERED_AFTER.match(text, q.end) or _NUMBERED_BEFORE.search(text, win, q.start)))
         or (integer and text.startswith(")", q.end) and (first or _ENUM_BEFORE.search(text, win, q.start)
-                                                         or _EQUATION_WHERE.match(text, q.end)))
+                                                         or _EQUATION_WHERE.match(text, q.end)
+                                                         or (text[q.start - 1:q.start] == "("
+                                                             and _ENUM_AFTER.match(text, q.end))))
+        or _OPERATOR_AFTER.match(text, q.end)
         or (integer and len(raw) == 4 and int(raw) in _YEARS)
         or (integer and len(raw) <= 2 and _LABEL_BEFORE.search(text, win, q.start)
             and not _EQUALS_AFTER.match(text, q.end))
@@ -874,8 +881,8 @@ def _said_set(sentence: str, name: str, p: Entity, q: Quantity, sent: Sentence) 
 
 
 _SCALE_BAR_AFTER = re.compile(r"\s*scale\s+bars?\b", re.I)
-_SCALE_BAR_BEFORE = re.compile(r"\bscale\s+bars?\b[^.;]{0,20}?(?:is|are|=|:|of|,|corresponds?\s+to|represents?|"
-                               r"indicates?)\s*$", re.I)
+_SCALE_BAR_BEFORE = re.compile(r"\b(?:(?:scale|data)[\s-]+)?bars?\b[^.;]{0,20}?(?:is|are|=|:|of|,|corresponds?\s+to|"
+                               r"represents?|indicates?)\s*$", re.I)
 # A reference entry holds a DOI, and a table the PMC text flattens opens with its id ("materials-09-00858-t001_Table
 # 1 Table 1 …"), and the keywords line ("Keywords: …; stress intensity factor 1."): their numbers are no values.
 _NOT_PROSE = re.compile(rf"\b10\.\d{{4,9}}/\S+|{TABLE_ID}|^\s*(?i:key\s*words?)\s*:")
