@@ -1117,3 +1117,9 @@ def test_a_condition_after_a_list_of_values_holds_for_each():
 ])
 def test_numbers_of_equations_bars_and_lists_are_no_values(text):
     assert valued(text) == []
+
+
+def test_round_20_a_model_number_after_its_maker_is_no_current():
+    text = ("Electrical conductivity of the PBFM was measured as a function of temperature using a direct current "
+            "four-probe technique (Agilent 34001A) in air and 5% H2, respectively.")
+    assert valued(text) == []

@@ -385,3 +385,14 @@ def test_frequency_units_in_capitals():
     text = "selected frequencies (10 KHz, 100 Hz and 0.1 Hz) and 2 MHZ"
     assert [(q.value, q.unit) for q in parse_quantities(text)] == [(10.0, "kHz"), (100.0, "Hz"), (0.1, "Hz"),
                                                                    (2.0, "MHz")]
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    # audit round 20: bounds read as plain values
+    ("PCFCs can operate at temperatures beyond 800 °C", 800.0, None),
+    ("the ASR exceeds 0.1 Ω cm2", 0.1, None),
+    ("an operating temperature of 600 °C or even lower", None, 600.0),
+])
+def test_round_20_bounds(text, low, high):
+    q = bounded(text, parse_quantities(text)[0])
+    assert (q.low, q.high) == (low, high)

@@ -245,6 +245,7 @@ _MODEL_BEFORE = re.compile(r"\b[A-Z][\w/]*-?\s$")
 _YEARS = range(1900, 2040)
 _GLUED_MODEL = re.compile(r"\d{3,}[A-Z]")
 _PRODUCT_AFTER = re.compile(r"\s[A-Z][a-z]{3,}")
+_MAKER_BEFORE = re.compile(r"\(\s*[A-Z][A-Za-z&.-]+(?:\s+[A-Z][\w-]*)?\s$")  # "(Agilent 34001A)"
 # The number of a labelled thing: "Defect 1 and Defect 2", "sample 3", "test 2", "Route 1"
 _LABEL_BEFORE = re.compile(r"(?<![\w-])(?:[A-Z][a-z]{2,}|(?:sample|specimen|test|run|type|case|cell|route|model|method|"
                            r"stage|region|batch|group|series|device|mode|condition|zone|site|defect|scenario|"
@@ -642,8 +643,9 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
                                                                                          text[q.start : q.end])
                 or q.value == 1000 and q.unit in _ARRHENIUS_UNITS):
             continue
-        if _GLUED_MODEL.fullmatch(text, q.start, q.end) and _PRODUCT_AFTER.match(text, q.end):
-            continue  # "2182A Nanovoltmeter": a model number
+        if _GLUED_MODEL.fullmatch(text, q.start, q.end) and (
+                _PRODUCT_AFTER.match(text, q.end) or _MAKER_BEFORE.search(text, max(sent.start, q.start - 30), q.start)):
+            continue  # "2182A Nanovoltmeter", "(Agilent 34001A)": a model number
         if _CELL_BEFORE.search(text, max(sent.start, q.start - 16), q.start) or _CELL_AFTER.match(text, q.end, sent.end):
             continue  # a cell of a flattened table
         out.append(q)

@@ -131,11 +131,11 @@ _ORBITAL_AFTER = re.compile(r"[\s-]*(?:\d*/\d|[-–]?(?:orbitals?|electrons?|sta
 _TIME_CUE = re.compile(r"(?i)\b(?:for|after|over|within|during|aged|stored|kept|immersed|period|up to|"
                        r"days?|weeks?|storage|duration)\b[^.;]{0,30}$")
 # Bounds: "< 100 cm−1", "> 90%", "above 600 °C", "up to 1.2 W cm−2", "less than 5 nm" (a low or high bound only).
-_LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|exceeding|more th(?:an|en|at)|greater than|higher than|larger than|"
+_LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|beyond|exceed(?:s|ed|ing)?|more th(?:an|en|at)|greater than|higher than|larger than|"
                         r"at least(?: to)?|in excess of))\s*[~∼≈]?\s*$")
 # "0.1 A cm−2 or more", "3% or less": the bound after the number
-_LOW_AFTER = re.compile(r"\s*(?:or|and)\s+(?:more|higher|above|greater|larger|over)\b", re.I)
-_HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:less|lower|below|smaller|fewer|under)\b", re.I)
+_LOW_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:more|higher|above|greater|larger|over)\b", re.I)
+_HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:less|lower|below|smaller|fewer|under)\b", re.I)
 _HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:below|up to|less than|lower than|smaller than|at most|"
                          r"not exceeding))\s*[~∼≈]?\s*$")
 
