@@ -19,6 +19,7 @@ from pathlib import Path
 
 from matnlp.config import data_dir
 from matnlp.ingest import read_file
+from matnlp.types import Document
 
 log = logging.getLogger("audit_listing")
 SENTENCE_CHARS = 600  # evidence kept per record, as in the audit corpus
@@ -51,15 +52,16 @@ def sentence(text: str, p: dict) -> str:
     return " ".join(text[e["sentence_start"]:e["sentence_end"]].split())[:SENTENCE_CHARS]
 
 
-def step_sentence(text: str, s: dict) -> str:
-    """The sentence around a step's verb (the text between the nearest sentence ends)."""
-    start = max(text.rfind(". ", 0, s["start"]) + 2, text.rfind("\n", 0, s["start"]) + 1, 0)
-    ends = [i for i in (text.find(". ", s["end"]), text.find("\n", s["end"])) if i >= 0]
-    return " ".join(text[start:min(ends) + 1 if ends else len(text)].split())[:SENTENCE_CHARS]
+def step_sentence(doc: Document, s: dict) -> str:
+    """The sentence of the document that holds a step's verb."""
+    sent = next((x for x in doc.sentences if x.start <= s["start"] < x.end), None)
+    start, end = (sent.start, sent.end) if sent else (s["start"], s["end"])
+    return " ".join(doc.text[start:end].split())[:SENTENCE_CHARS]
 
 
-def listing(record: dict, text: str, source: str, round_no: int) -> tuple[str, list[dict]]:
+def listing(record: dict, doc: Document, source: str, round_no: int) -> tuple[str, list[dict]]:
     """The markdown listing of one paper and its property rows."""
+    text = doc.text
     props = [p for p in record["properties"] if p["value"] is not None]
     lines = [f"# {source}", "", f"## Property records with a value ({len(props)})", ""]
     rows = []
@@ -75,7 +77,7 @@ def listing(record: dict, text: str, source: str, round_no: int) -> tuple[str, l
     for i, s in enumerate(steps, 1):
         mats = ", ".join(f"{m['text']} ({m['role']})" for m in s.get("materials", [])) or "-"
         lines.append(f"{i}. **{s['type']}** ({s['operation']}); conditions: {conditions_text(s['conditions']) or '-'}; "
-                     f"materials: {mats}\n   > {step_sentence(text, s)}")
+                     f"materials: {mats}\n   > {step_sentence(doc, s)}")
     return "\n".join(lines) + "\n", rows
 
 
@@ -92,9 +94,9 @@ def main(argv: list[str] | None = None) -> None:
     for line in (args.records / "records.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         path = Path(record["source"]["path"])
-        text = read_file(path)[record["source"].get("record") or 0].text
+        doc = read_file(path)[record["source"].get("record") or 0]
         source = str(path.resolve().relative_to(data)) if path.resolve().is_relative_to(data) else str(path)
-        md, paper_rows = listing(record, text, source, args.round)
+        md, paper_rows = listing(record, doc, source, args.round)
         (args.out / f"{path.stem}.md").write_text(md, encoding="utf-8")
         rows += paper_rows
         log.info("%s: %d property records, %d steps", source, len(paper_rows), len(record["synthesis"]))

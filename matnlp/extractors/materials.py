@@ -367,7 +367,8 @@ def _not_a_material(text: str, start: int, end: int, vendors: _SortedSpans) -> b
     """Vendors and instrument makers (``Alfa Aesar``, ``Gamry``), contact details, equipment (``quartz tube``),
     citations, labels, radiation lines, structural units, variables and units after a number (``10 KHz``,
     ``0.5 V``) tagged as materials."""
-    return (vendors.overlaps(start, end) or bool(_CONTACT.search(text, start, end)) or _unit_of_a_number(text, start, end)
+    return (vendors.overlaps(start, end) or bool(_CONTACT.search(text, start, end))
+            or _unit_of_a_number(text, start, end)
             or bool(_EQUIPMENT_AFTER.match(text, end)) or bool(_NOT_MATERIAL_AFTER.match(text, end))
             or bool(_NOT_MATERIAL.match(text, start, end))
             or bool(_LABEL_BEFORE.search(text, max(0, start - 30), start))

@@ -655,8 +655,8 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
 def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
     """A bare number that is a citation (``[12]``, ``ref. 12``, ``cells 12,13``), a figure/table/equation/sample
     number or a label's (``Defect 2``, ``sample 3``), a heading, list, page (``4 of 10``, ``p 2973–2981``) or
-    equation (``(3) (4) (5)``) number or a term of an equation (``= 1 − R``), a year, a model number, a member of a ratio (``4:1:1``) or a product
-    (``3600 × EA``, ``50 CTL``), or part of a word or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
+    equation (``(3) (4) (5)``) number or a term of an equation (``= 1 − R``), a year, a model number, a member of
+    a ratio (``4:1:1``) or a product (``3600 × EA``, ``50 CTL``), or part of a word or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
     win = _window(sent_start, q.start)
     raw = text[q.start : q.end]
     integer = raw.isdigit()
@@ -848,7 +848,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
                          scorers: Scorers | None) -> list[Property]:
     sentence = text[sent.start : sent.end]
     qs = [] if _NOT_PROSE.search(sentence) or _numeric_run(sentence) else _sentence_quantities(text, sent, props + mats)
-    valued = [i for i, p in enumerate(props) if not takes_no_value(text, p) and not _inside_material(p, mats)]
+    inside = {i for i, p in enumerate(props) if _inside_material(p, mats)}
+    valued = [i for i, p in enumerate(props) if i not in inside and not takes_no_value(text, p)]
     named = [props[i] for i in valued]
     links = _named_after_value(text, named, qs, _link_values(text, named, qs, sent, scorers))
     values = _respectively({valued[k]: v for k, v in links.items()}, text, props)
@@ -856,7 +857,7 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     learned = _learned_materials(text, props, owners, scorers) if scorers is not None else {}
     out = []
     for i, p in enumerate(props):
-        if _inside_material(p, mats):
+        if i in inside:
             continue
         material = learned.get(i) if scorers is not None else _material_for(text, p, owners)
         vals = _admissible(text, p, values.get(i, []))
@@ -1298,9 +1299,10 @@ def _attach_conditions(text: str, sent: Sentence, qs: list[Quantity], props: lis
     conds += [Condition("atmosphere", m.group("gas"), m.start("gas"), m.end("gas"))
               for m in _ATMOSPHERE.finditer(text, sent.start, sent.end)]
     owners = [p for p in valued if not _is_condition(text, p.mention, sent.start)] or valued
+    runs = _runs(text, owners, lambda p: (p.value.start, p.value.end))
     if _RESPECTIVELY.search(text, sent.start, sent.end):
-        conds = _distribute(text, conds, owners)
-    lists = {id(p): run for run in _runs(text, owners, lambda p: (p.value.start, p.value.end)) for p in run}
+        conds = _distribute(text, conds, runs)
+    lists = {id(p): run for run in runs for p in run}
     for c in conds:
         owner = _condition_owner(c, owners)
         if owner is None:
@@ -1324,10 +1326,11 @@ def _runs(text: str, items: list, span) -> list[list]:
     return runs
 
 
-def _distribute(text: str, conds: list[Condition], owners: list[Property]) -> list[Condition]:
+def _distribute(text: str, conds: list[Condition], runs: list[list[Property]]) -> list[Condition]:
     """``1.13, 1.86 and 3.2 Ω cm2 at 600, 550 and 500 °C, respectively``: give the i-th condition of a list to the
-    i-th value of a list of the same length; returns the conditions left to attach."""
-    values = [r for r in _runs(text, owners, lambda p: (p.value.start, p.value.end)) if len(r) > 1]
+    i-th value of a list of the same length (``runs``: the runs of listed values); returns the conditions left to
+    attach."""
+    values = [r for r in runs if len(r) > 1]
     left = []
     for run in _runs(text, [c for c in conds if c.quantity is not None], lambda c: (c.start, c.end)):
         match = next((r for r in values if len(r) == len(run) and not _same_kind(run[0], r[0])), None
