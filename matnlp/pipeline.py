@@ -9,7 +9,7 @@ import hashlib
 import logging
 import os
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +20,7 @@ from .confidence import check_confidence, drop_below, record_filter_file
 from .config import DOCUMENT_TIMEOUT
 from .errors import ConfigError, IngestError
 from .extractors.doping import attach_dopings, extract_dopings
-from .extractors.materials import extract_materials
+from .extractors.materials import MATERIAL_LABELS, extract_materials
 from .extractors.properties import extract_properties, with_lexicon
 from .extractors.paragraphs import ParagraphClass, synthesis_paragraphs
 from .extractors.recipes import build_recipes
@@ -161,6 +161,8 @@ class Pipeline:
         materials = extract_materials(doc.text, entities, doc.sentences)
         attach_dopings(materials, extract_dopings(doc.text, doc.sentences))
         mentions = [span for m in materials for span in m.mentions]
+        if property_spans is not None and self.properties is None:
+            property_spans = kept_materials(property_spans, mentions)
         spans = with_lexicon(doc.text, property_spans) if property_spans is not None else None
         properties = (extract_properties(doc.text, spans, doc.sentences, materials=mentions if entities is None else None)
                       + extract_table_properties(doc.tables))
@@ -180,6 +182,20 @@ class Pipeline:
         sents = [d.sentences if spans is None else sentences_within(d.sentences, spans)
                  for d, spans in zip(docs, within)]
         return tagger.tag_sentences([d.text for d in docs], sents)
+
+
+def kept_materials(entities: list[Entity], mentions: list[tuple[int, int]]) -> list[Entity]:
+    """The entities less the material spans the material finder dropped (``Choi`` of "Choi et al.", a vendor): a
+    value's material is one of the paper's materials. A kept span stays whole ("SrCo1−xNbxO3−δ (x = 0.05, 0.10)"
+    holds its compositions, no values)."""
+    mentions = sorted(mentions)
+    starts, ends = [a for a, _ in mentions], list(accumulate((b for _, b in mentions), max))
+
+    def kept(e: Entity) -> bool:
+        i = bisect_left(starts, e.end) - 1  # the mentions starting before the entity ends ...
+        return i >= 0 and ends[i] > e.start  # ... reach into it, the furthest end of them telling
+
+    return [e for e in entities if e.label not in MATERIAL_LABELS or kept(e)]
 
 
 def sentences_within(sentences: list, spans: list[tuple[int, int]]) -> list:

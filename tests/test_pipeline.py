@@ -278,3 +278,24 @@ def test_quiet_hides_the_weight_loading_bars(tiny_ner_dir):
     quiet = subprocess.run(command[:3] + ["-q"] + command[3:], capture_output=True, text=True, check=True)
     assert "Loading weights" in loud.stderr  # transformers' tqdm bar, without -q
     assert "Loading weights" not in quiet.stderr and quiet.stdout == loud.stdout
+
+
+def test_an_ner_material_the_material_finder_drops_owns_no_value():
+    """Audit round 20: the NER model tagged "Choi" of "Choi et al." a material, and it became the material of the
+    power density; the property extractor takes the model's material spans the material finder kept, whole."""
+    from matnlp.extractors.materials import extract_materials
+    from matnlp.extractors.properties import extract_properties, with_lexicon
+    from matnlp.pipeline import kept_materials
+    from matnlp.types import Entity
+
+    text = ("Choi et al. reported a TCO material, PrBa0.5Sr0.5Co2− xFexO5+ δ (PBSCF), which was successfully applied "
+            "as SOFC cathode with a peak power density ≈2.2 W cm−2 at 600 °C.")
+    entities = [Entity(0, 4, "MAT", "Choi"), Entity(37, 63, "MAT", text[37:63]), Entity(65, 70, "MAT", "PBSCF"),
+                Entity(132, 145, "PRO", "power density")]
+    mentions = [span for m in extract_materials(text, entities) for span in m.mentions]
+    kept = kept_materials(entities, mentions)
+    assert [e.text for e in kept] == [text[37:63], "PBSCF", "power density"]
+    props = [p for p in extract_properties(text, with_lexicon(text, kept)) if p.value is not None]
+    assert [(p.name, p.value.value, p.material.text) for p in props] == [("power density", 2.2, text[37:63])]
+    long = "SrCo1−xNbxO3−δ (x = 0.05, 0.10, and 0.15)"
+    assert kept_materials([Entity(0, len(long), "MAT", long)], [(0, 14)]) == [Entity(0, len(long), "MAT", long)]

@@ -396,3 +396,14 @@ def test_frequency_units_in_capitals():
 def test_round_20_bounds(text, low, high):
     q = bounded(text, parse_quantities(text)[0])
     assert (q.low, q.high) == (low, high)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # audit round 20: a second value compared with the first, and the value a quantity reaches, are no bounds
+    ("the activation energy of PBFM in H2 was 1.02 eV, lower than 1.31 eV in air", 1.31),
+    ("The maximum power density (Pmax) can reach up to 1.72 W cm−2 at 800 °C", 1.72),
+])
+def test_round_20_no_bounds(text, value):
+    q = bounded(text, next(q for q in parse_quantities(text) if q.value == value))
+    assert (q.low, q.high) == (None, None)
+    assert bounded("the thickness was up to 5 µm", parse_quantities("the thickness was up to 5 µm")[0]).high == 5.0

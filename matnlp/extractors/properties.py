@@ -31,6 +31,7 @@ from functools import cache, lru_cache
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
 from ..chem.elements import ELEMENT_SET, ELEMENTS
+from ..chem.formula import is_formula
 from .materials import MATERIAL_LABELS, extract_materials
 from .quantities import APPROX, CELL, CHANGE_VERB, TABLE_ID, Quantity, bounded, parse_quantities, parse_unit
 from .relations import Scorers, default_scorers, default_tagger, material_features, value_features
@@ -156,7 +157,7 @@ _SETTING_NAME = re.compile(
     r"(?:sample|specimen)-to-(?:detector|source)\s+distances?|(?:compression|clamping|contact)\s+pressures?|"
     r"dew\s+points?|o2\s+pressures?|(?:illumination|irradiation|exposure|flash|pulse)\s+(?:times?|durations?|widths?)|"
     r"(?:maximum\s+|peak\s+)?indentation\s+loads?|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|"
-    r"λ\s*(?:in|out|ex)\b|"
+    r"λ\s*(?:in|out|ex)\b|(?:active|effective|electrode|cell)\s+(?:electrode\s+)?areas?|(?-i:Uf)|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -536,7 +537,9 @@ def _is_symbol(name: str) -> bool:
     return _SYMBOL.fullmatch(name) is not None and _WORD.fullmatch(name) is None
 
 
-_CHOSEN_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,140}?\b(?:is|are|was|were)\s+(?:then\s+|also\s+)?(?:used|set|kept|fixed|chosen|"
+# (not in a clause of its own: "the activation energy … was 1.02 eV, indicating an advantage if this material is used")
+_CHOSEN_AFTER = re.compile(r"(?:(?!\b(?:if|when|whether|because|since|although|while|whereas|indicating|suggesting|showing|"
+                           r"meaning|implying)\b)(?:[^.;]|\.(?=\d))){0,140}?\b(?:is|are|was|were)\s+(?:then\s+|also\s+)?(?:used|set|kept|fixed|chosen|"
                            r"applied|selected|maintained|adopted|employed|assumed|taken\s+(?:to\s+be|as))\b(?!\s+to\s+(?:calculate|estimate|"
                            r"obtain|determine|derive))")
 _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"
@@ -852,7 +855,7 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
     valued = [i for i, p in enumerate(props) if i not in inside and not takes_no_value(text, p)]
     named = [props[i] for i in valued]
     links = _named_after_value(text, named, qs, _link_values(text, named, qs, sent, scorers))
-    values = _respectively({valued[k]: v for k, v in links.items()}, text, props)
+    values = {valued[k]: v for k, v in _respectively(links, text, named).items()}
     owners = _not_atmospheres(text, sent, mats)
     learned = _learned_materials(text, props, owners, scorers) if scorers is not None else {}
     out = []
@@ -860,7 +863,10 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
         if i in inside:
             continue
         material = learned.get(i) if scorers is not None else _material_for(text, p, owners)
-        vals = _admissible(text, p, values.get(i, []))
+        linked = _admissible(text, p, values.get(i, []))
+        vals = [q for q in linked if not _analysis_window(text, p, q, sent)]
+        if linked and not vals:
+            continue  # its values were the windows an analysis swept
         names = (_member_names(text, p, len(vals)) or _coordinated_names(text, p, len(vals))
                  or [canonical_name(p.text)] * len(vals))
         setting = (is_setting(p.text, sentence) or is_setting(_with_modifiers(text, p, sent), sentence)
@@ -934,9 +940,16 @@ def _not_atmospheres(text: str, sent: Sentence, mats: list[Entity]) -> list[Enti
 
 
 def _inside_material(p: Entity, mats: Sequence[Entity]) -> bool:
-    """Whether a property mention lies inside a material mention ("Ni-YSZ (12.5 ppm K−1)" tagged as a property):
-    the material is what the value belongs to, not a property."""
-    return any(m.start <= p.start and p.end <= m.end for m in mats)
+    """Whether a property mention lies inside a material mention ("Ni-YSZ (12.5 ppm K−1)" tagged as a property) or
+    is made of material mentions joined by a hyphen, slash or space ("the PBMCo-LSGM were 0.033 Ω cm2"): the
+    material is what the value belongs to, not a property."""
+    rest = p.text
+    for m in mats:
+        if m.start <= p.start and p.end <= m.end:
+            return True
+        if p.start <= m.start and m.end <= p.end:
+            rest = rest[: m.start - p.start] + " " * (m.end - m.start) + rest[m.end - p.start :]
+    return rest != p.text and not rest.strip(" -‐/:")
 
 
 # A gas named where a value follows ("supplied as fuel gas to the anode (60 cm3 min−1)", "in both air (8–60 S cm−1)
@@ -944,6 +957,7 @@ def _inside_material(p: Entity, mats: Sequence[Entity]) -> bool:
 _GAS_NAME = re.compile(r"(?i)(?:hydrogen|oxygen|nitrogen|argon|helium|air|methane|steam)|H2|O2|N2|Ar|He|CO2?|CH4|H2O")
 # "Ba0.5Sr0.5Co0.8Fe0.2O3−δ of ∼0.97 … W cm−2": the oxygen non-stoichiometry closing a formula, no property
 _FORMULA_SUFFIX = re.compile(r"[A-Za-z0-9)\]]\s?[−-]$")
+_LISTED_BEFORE = re.compile(r"\b([A-Z][a-z]?)\s*(?:,|,?\s+and|,?\s+or)\s+$")
 _MODIFIER_OF_MATERIAL = re.compile(r"\b(?:low|high)[- ]$", re.I)
 _MATERIAL_NOUN = re.compile(r"(?i)^[\w -]*?\b(?:glass(?:es)?|powders?|silica|carbon|alumina|alloys?|solders?|metals?|"
                             r"polymers?|supports?)\b")
@@ -961,6 +975,9 @@ def takes_no_value(text: str, p: Entity) -> bool:
         return True  # "low melting point glass powder", "high surface area silica"
     if _GAS_NAME.fullmatch(name) or (len(name) == 1 and _FORMULA_SUFFIX.search(text, max(0, p.start - 3), p.start)):
         return True
+    if name in ELEMENT_SET and (listed := _LISTED_BEFORE.search(text, max(0, p.start - 12), p.start)) and (
+            listed.group(1) in ELEMENT_SET):
+        return True  # "the coherent scattering lengths for Sr, Mo, Mg and O were …": an element of a list
     if expected_dims(name) is not None:
         return False
     words = name.split()
@@ -1033,7 +1050,7 @@ _CONVERSION = re.compile(r"\b(?:converted|calibrated|corrected)\b[^.;]{0,80}\b(?
 
 # "was limited to 5 mV", "applied to the tip was −0.05 V", "operating at constant 200kPa", "deposited at a substrate
 # temperature of 450°C", "increasing the chamber pressure to … 0.4 mbar"
-_SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|held|controlled|fixed|imposed|provided|polari[sz]ed|operat(?:ed|ing)|biased|deposit(?:ed|ing)|sputtering|using|(?:deposition|substrate|"
+_SET_BEFORE = re.compile(r"\b(?:applied(?!\s+(?:as|in|for)\b)|limited(?=\s+to\b)|set|adjusted|kept|maintained|held|controlled|fixed|imposed|provided|polari[sz]ed|operat(?:ed|ing)|biased|deposit(?:ed|ing)|sputtering|using(?![^.;:,]{0,40}\bas\b)|(?:deposition|substrate|"
                          r"chamber|carrier|base)\s+(?:temperatures?|pressures?))\b(?:[^.;:,]|\.(?=\d)){0,50}$"
                          # "Catalyst activities were evaluated at 1.55 V": the value a measurement was made at
                          r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?"
@@ -1045,10 +1062,9 @@ _SET_BEFORE = re.compile(r"\b(?:applied|limited|set|adjusted|kept|maintained|hel
                          # "When the voltage was lower than 0.74 V, the difference of Rct was 0": a region of a result
                          r"|\b(?:when|if|once|while)\b[^.;,]{0,40}\b(?:lower|higher|less|more|greater|smaller|larger)\s+than\s*$"
                          r"|\b(?:when|if|once|while)\b[^.;,]{0,40}\b(?:below|above|exceed(?:s|ed|ing)?)\s*$"
-                         # "tensile fatigue tests under 450 MPa and 500 MPa", "heated … to 500 °C", "at an interval of 50 °C"
+                         # "tensile fatigue tests under 450 MPa and 500 MPa", "at an interval of 50 °C"
                          r"|\btests?\s+(?:of|under|at|with)\s+(?:(?:a|an|the|constant|tensile|compressive|cyclic)\s+)*"
                          r"(?:(?:loads?|stress(?:es)?|amplitudes?)\s+(?:of\s+)?)?(?:[\d.,]+\s*[^\s,;]+\s+(?:and|or)\s+)?$"
-                         r"|\b(?:heated|cooled|ramped|raised|switched|brought)\b[^.;]{0,40}?\bto\s+(?:about\s+|approximately\s+|~\s*)?$"
                          r"|\b(?:intervals?|steps?|increments?)\s+of\s+(?:about\s+|~\s*)?$|\bevery\s+$"
                          # "corrected to 700W/m2 and 25°C": the conditions data were brought to
                          r"|\b(?:corrected|normali[sz]ed|extrapolated|rescaled)\s+to\b(?:[^.;:,]|\.(?=\d)){0,40}$",
@@ -1063,6 +1079,8 @@ _OBSERVED_AT = re.compile(r"\b(?:found|observed|occurr\w*|appear\w*|located|cent
                           r"higher|lower|about|around|approximately|~)\s+)*(?:[\w-]+\s+){0,3}(?:of\s+|between\s+)?$", re.I)
 
 
+_BROUGHT_TO = re.compile(r"\b(?:heated|cooled|ramped|raised|switched|brought)\b[^.;]{0,40}?\bto\s+"
+                         r"(?:about\s+|approximately\s+|~\s*)?$", re.I)
 _RAMPED_TO = re.compile(r"\b(?:increased|decreased|raised|lowered|reduced)\b[^.;]{0,40}?\bto\s+(?:about\s+|~\s*)?$", re.I)
 _SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:(?:[^.;:]|\.(?=\d)){0,25}(?:and|to|-|–)\s*)?$", re.I)
 _HELD_VALUE_BEFORE = re.compile(r"\b(?:at|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
@@ -1081,13 +1099,16 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     name ("at 100% relative humidity")."""
     if _observed_at(text, min(p.start, q.start)):
         return False  # "the onset … is found at a temperature between 900 and 930 °C": where a feature lies
-    found_range = _RANGE_VERB.search(text, max(sent.start, q.start - 40), q.start) is not None
-    if q.low is not None and not found_range and _RANGE_WORD.search(text, max(sent.start, q.start - 40),
-                                                                    min(sent.end, q.end + 20)):
+    name = canonical_name(p.text)
+    # a range of a condition (not "the particle size is in the range of 10–20 nm")
+    swept = (_SCANNED.fullmatch(name) or _CONDITION_NAME.fullmatch(name)) and not _RANGE_VERB.search(
+        text, max(sent.start, q.start - 40), q.start)
+    if swept and q.low is not None and _RANGE_WORD.search(text, max(sent.start, q.start - 40),
+                                                          min(sent.end, q.end + 20)):
         return True
     if _CONDITIONS_HEAD.match(text, sent.start, sent.end) or _CONVERSION.search(text, sent.start, sent.end):
         return True
-    if not found_range and _RANGE_BEFORE.search(text, max(sent.start, q.start - 60), q.start):
+    if swept and _RANGE_BEFORE.search(text, max(sent.start, q.start - 60), q.start):
         return True  # an end of "a frequency range between 10 mHz and 1 MHz"
     if _CONDITION_NAME.fullmatch(canonical_name(p.text)) and (
             q.low is not None or _SWEEP_BEFORE.search(text, max(sent.start, q.start - 40), q.start)):
@@ -1095,6 +1116,9 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     condition = _CONDITION_NAME.fullmatch(canonical_name(p.text)) is not None
     if condition and _RAMPED_TO.search(text, max(sent.start, q.start - 60), q.start):
         return True  # "The temperature was then increased at a rate of 1 °C min−1 to 500 °C"
+    brought = _BROUGHT_TO.search(text, max(sent.start, q.start - 60), q.start)
+    if brought and (condition or brought.start() < p.start):
+        return True  # "heated … to 500 °C"; not "the polarization resistance is raised up to 0.86 Ω cm2"
     if (q.end <= p.start or condition) and _HELD_VALUE_BEFORE.search(text, max(sent.start, q.start - 12), q.start):
         return True  # "at 100% relative humidity", "high temperature (i.e. at 300°C)"
     if condition and _HELD_NAME_BEFORE.search(text, max(sent.start, p.start - 12), p.start):
@@ -1104,6 +1128,27 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     if q.kind in _SPECIMEN_KINDS and _PREPARED.search(text, max(sent.start, q.start - 120), q.start):
         return True  # "samples were machined into a dog-bone shape … 3 mm thick": the size a specimen was made to
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
+
+
+def _analysis_window(text: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
+    """Whether the value is (an end of) the window an analysis swept, no property of what was measured: "over a
+    frequency range from 0.01 to 105 Hz", "at a BE range of 770–810 eV", "sweeping frequencies from 10 kHz to 1
+    Hz". A temperature range stays, flagged (MuLMS annotates "over the temperature range 105–140 °C"), and so does
+    a range found on a sample ("the Tafel slopes range between 71 and 93 mV/dec")."""
+    if not _SCANNED.fullmatch(canonical_name(p.text)) or _RANGE_VERB.search(text, max(sent.start, q.start - 40),
+                                                                               q.start):
+        return False
+    start = max(sent.start, q.start - 60)
+    ranged = q.low is not None and q.high is not None and q.low != q.high
+    return bool((ranged and _RANGE_WORD.search(text, max(sent.start, q.start - 40), min(sent.end, q.end + 20)))
+                or _RANGE_BEFORE.search(text, start, q.start)
+                or (_SWEEP_VERB.search(text, start, q.start) and (ranged or _SWEEP_BEFORE.search(text, start, q.start))))
+
+
+_SCANNED = re.compile(r"(?i)(?:(?:measured|measuring|applied|scan(?:ning)?|sweep(?:ing)?|test(?:ing)?|AC|DC|bias)\s+)?"
+                      r"(?:frequenc(?:y|ies)|potentials?|voltages?|binding\s+energ(?:y|ies)|BE|2\s?θ|angles?|"
+                      r"wavelengths?|wavenumbers?)")
+_SWEEP_VERB = re.compile(r"(?i)\b(?:sweep\w*|swept|scann\w*|varied|ranging|ranged)\b[^.;]{0,50}$")
 
 
 def _observed_at(text: str, pos: int) -> bool:
@@ -1396,11 +1441,16 @@ def _coordinated_names(text: str, p: Entity, n: int) -> list[str] | None:
     words = canonical_name(p.text).split()
     if n != 2 or len(words) < 2 or not _RESPECTIVELY.search(text, p.end, p.end + 300):
         return None
-    if m := _COORDINATED_BEFORE.search(text, max(0, p.start - 40), p.start):
+    if (m := _COORDINATED_BEFORE.search(text, max(0, p.start - 40), p.start)) and not _material_word(m.group(1)):
         return [" ".join([m.group(1), *words[1:]]), " ".join(words)]
     if (m := _COORDINATED_AFTER.match(text, p.end)) and head_term(m.group(1)):
         return [" ".join(words), " ".join([*words[:-1], m.group(1)])]
     return None
+
+
+def _material_word(word: str) -> bool:
+    """Whether a word names a gas or a compound ("in 5% H2 and peak power densities of …"), not a quantity."""
+    return _GAS_NAME.fullmatch(word) is not None or is_formula(word)
 
 
 def _bounded(text: str, sents: Sequence[Sentence]) -> Iterator[Sentence]:
@@ -1437,6 +1487,17 @@ def _not_a_name(name: str) -> bool:
     return (name.lower() in _NO_NAMES or name in _COMPOSITION_VARIABLES or _METHOD_NAME.search(name) is not None
             or any(_ANALYSIS_NAME.fullmatch(n) for n in (name, name.rpartition(" ")[2]))
             or (parse_unit(name).known and not _SYMBOL.fullmatch(name)))
+
+
+def _resistance_symbol(text: str, e: Entity) -> bool:
+    """Whether a mention ending in ``Rp``/``Rb`` (Rietveld's R factors, :data:`_ANALYSIS_NAME`) is a resistance, an
+    ohm value following it ("The cathodic Rp values of the PBMCo-LSGM were 0.033 … Ω cm2")."""
+    return (_RESISTANCE_SYMBOL.fullmatch(e.text.rpartition(" ")[2]) is not None
+            and not text[max(0, e.start - 2) : e.start].strip().endswith("(")  # "polarization resistance (Rp)"
+            and "Ω" in text[e.end : e.end + 100].split(". ")[0])
+
+
+_RESISTANCE_SYMBOL = re.compile(r"R[-_ ]?[pb]")
 
 
 def _without_owner(e: Entity) -> Entity:
@@ -1496,7 +1557,7 @@ def extract_properties(
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents, materials)
     props_all = [_with_measure(text, _without_owner(_after_bracket(e))) for e in props_all
-                 if not _label_token(text, e) and not _not_a_name(e.text)]
+                 if not _label_token(text, e) and (not _not_a_name(e.text) or _resistance_symbol(text, e))]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []
     for sent in _bounded(text, sents):

@@ -139,6 +139,12 @@ _HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:less|lower|below|small
 _HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:below|up to|less than|lower than|smaller than|at most|"
                          r"not exceeding))\s*[~∼≈]?\s*$")
 
+# "the activation energy … was 1.02 eV, lower than 1.31 eV in air": a second value compared, "can reach up to 1.72 W
+# cm−2": the value reached; no bounds
+_NO_BOUND = re.compile(r"(?i)\d[^\s,;]*(?:\s+[^\s\d,;]+){0,2},\s*(?:much\s+|far\s+|slightly\s+|significantly\s+)?"
+                       r"(?:lower|higher|smaller|larger|greater|less|more)\s+than\s*$"
+                       r"|\b(?:reach(?:es|ed|ing)?|rais(?:es|ed|ing)|ris(?:es|ing)|rose|climb(?:s|ed|ing)?)\s+(?:\w+\s+)?"
+                       r"up\s+to\s*[~∼≈]?\s*$")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _MINUS = "-−–⁻"
 _SPELLINGS = sorted(_ALIASES, key=len, reverse=True)
@@ -544,6 +550,8 @@ def bounded(text: str, q: Quantity) -> Quantity:
     if q.low is not None or q.high is not None or q.error is not None:
         return q
     before = text[max(0, q.start - 24) : q.start]
+    if _NO_BOUND.search(text, max(0, q.start - 48), q.start):
+        return q
     if _HIGH_BOUND.search(before):
         return replace(q, high=q.value)
     if _LOW_BOUND.search(before) or _LOW_AFTER.match(text, q.end):
