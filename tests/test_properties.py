@@ -1193,3 +1193,16 @@ def test_round_20_materials_and_gases_are_no_property_names():
     assert [(n, v, m) for n, v, _, m in valued(text, entities)] == [("cathodic Rp", 0.033, "PBMCo"),
                                                                     ("cathodic Rp", 0.073, "PBMCo"),
                                                                     ("cathodic Rp", 0.189, "PBMCo")]
+
+
+def test_round_20_lists_of_refined_values_and_vessel_sizes():
+    """PMC5456869: the values of a composition variable ("for x = 0, 0.1 and 0.2") are no values and a unit-cell
+    parameter is a length; PMC6249295: the size of a tube the cell was sealed onto is a setting."""
+    text = ("SrMo1−xMgxO3−δ (x = 0.1 and 0.2) samples were made. The unit-cell parameters obtained for x = 0, 0.1 and "
+            "0.2 are 3.9760(3), 3.9739(4) and 3.9654(2) Å, respectively.")
+    assert [(n, v, u) for n, v, u, _ in valued(text)] == [("unit-cell parameters", 3.976, "Å"),
+                                                          ("unit-cell parameters", 3.9739, "Å"),
+                                                          ("unit-cell parameters", 3.9654, "Å")]
+    text = "Then the cell was sealed onto a 10 mm diameter alumina tube with ceramic adhesive (Aremco, Ceramabond 552)."
+    assert flagged(text) == [("diameter", 10.0, True)]
+    assert flagged("The 0.8 mm thick porous metal support was made.") == [("thick", 0.8, False)]

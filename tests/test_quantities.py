@@ -407,3 +407,13 @@ def test_round_20_no_bounds(text, value):
     q = bounded(text, next(q for q in parse_quantities(text) if q.value == value))
     assert (q.low, q.high) == (None, None)
     assert bounded("the thickness was up to 5 µm", parse_quantities("the thickness was up to 5 µm")[0]).high == 5.0
+
+
+def test_round_20_glued_siemens_and_uncertainties_in_a_list():
+    """PMC5456869 of SOFC-Exp: "175 and 160 Scm−1" lost its unit, and in "3.9760(3), 3.9739(4) and 3.9654(2) Å"
+    the standard uncertainties were numbers of their own and the first two values had no unit."""
+    assert [(q.value, q.unit) for q in parse_quantities("σ values of 175 and 160 Scm−1 were")] == [
+        (175.0, "S cm-1"), (160.0, "S cm-1")]
+    qs = parse_quantities("are 3.9760(3), 3.9739(4) and 3.9654(2) Å, respectively")
+    assert [(q.value, q.unit, q.error) for q in qs] == [(3.976, "Å", 0.0003), (3.9739, "Å", 0.0004),
+                                                         (3.9654, "Å", 0.0002)]

@@ -286,11 +286,10 @@ _VENDOR = re.compile(
     r"Quantachrome|Shimadzu|Horiba|HORIBA|Renishaw|Keithley|Agilent|PerkinElmer|Telio)\b"
 )
 #: Equipment after a material word: ``quartz tube``, ``alumina crucible``, ``Teflon-lined autoclave``.
-_EQUIPMENT_AFTER = re.compile(
-    r"[\s-]*(?:lined\s+)?(?:stainless[\s-]steel\s+)?(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|"
-    r"reactors?|ovens?|mortars?|jars?|vials?|flasks?|dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?)\b",
-    re.IGNORECASE,
-)
+#: Lab vessels and tools a material is held or worked in.
+EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reactors?|ovens?|mortars?|jars?|vials?|flasks?|"
+             r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?)")
+_EQUIPMENT_AFTER = re.compile(rf"[\s-]*(?:lined\s+)?(?:stainless[\s-]steel\s+)?{EQUIPMENT}\b", re.IGNORECASE)
 #: What follows a span that is no material: a structural unit (``BO6 octahedra``), a radiation line (``Cu Kα``),
 #: an author citation (``Bi et al.``, ``Gan, 2018``) or a symbol's value (``Rh = 12 nm``, ``small Rh value``).
 _NOT_MATERIAL_AFTER = re.compile(

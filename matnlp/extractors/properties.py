@@ -32,7 +32,7 @@ from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
 from ..chem.elements import ELEMENT_SET, ELEMENTS
 from ..chem.formula import is_formula
-from .materials import MATERIAL_LABELS, extract_materials
+from .materials import EQUIPMENT, MATERIAL_LABELS, extract_materials
 from .quantities import APPROX, CELL, CHANGE_VERB, TABLE_ID, Quantity, bounded, parse_quantities, parse_unit
 from .relations import Scorers, default_scorers, default_tagger, material_features, value_features
 from .settings import default_model as default_setting_model
@@ -458,7 +458,14 @@ def expected_dims(name: str) -> frozenset[tuple[int, ...]] | None:
         head = head_term(form)
         if head is not None and form.lower().endswith(head.lower()):
             return frozenset(() if u == "1" else _dims_of(parse_unit(u).dims) for u in LEXICON[head].split("|"))
+    for form in forms:
+        if m := _CELL_HEAD.search(form):
+            return frozenset({_dims_of(parse_unit("Å3" if m.group(1) else "Å").dims)})
     return frozenset({()}) if any(_DIMENSIONLESS_RE.search(f) for f in forms) else None
+
+
+# "unit-cell parameters", "cell volume": a length and a volume (not lexicon terms: "cell" would tag every cell)
+_CELL_HEAD = re.compile(r"(?i)\bcell[\s-]+(?:parameter|(volume))$")
 
 
 def _head_forms(name: str) -> Iterator[str]:
@@ -659,7 +666,8 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
     """A bare number that is a citation (``[12]``, ``ref. 12``, ``cells 12,13``), a figure/table/equation/sample
     number or a label's (``Defect 2``, ``sample 3``), a heading, list, page (``4 of 10``, ``p 2973–2981``) or
     equation (``(3) (4) (5)``) number or a term of an equation (``= 1 − R``), a year, a model number, a member of
-    a ratio (``4:1:1``) or a product (``3600 × EA``, ``50 CTL``), or part of a word or name (``3D``, ``PC70BM``, ``poly(3-hexylthiophene)``)."""
+    a ratio (``4:1:1``) or a product (``3600 × EA``, ``50 CTL``), part of a word or name (``3D``, ``PC70BM``,
+    ``poly(3-hexylthiophene)``), or the value of a composition variable (``for x = 0, 0.1 and 0.2``)."""
     win = _window(sent_start, q.start)
     raw = text[q.start : q.end]
     integer = raw.isdigit()
@@ -690,7 +698,13 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or _SYMBOL_AFTER.match(text, q.end)
         or _FACTOR_AFTER.match(text, q.end)
         or (_TIMES_AFTER.match(text, q.end) and _CHANGED_TIMES.search(text, win, q.start))
+        or (q.unit is None and _COMPOSITION_VALUE_BEFORE.search(text, win, q.start))
     )
+
+
+# "obtained for x = 0, 0.1 and 0.2 are 3.9760(3), 3.9739(4) and 3.9654(2) Å": values of a composition variable
+_COMPOSITION_VALUE_BEFORE = re.compile(r"(?<!\w)[xyz]\s*=\s*(?:[−-]?\d+(?:\.\d+)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|"
+                                       r"\s*[-–]\s*))*$")
 
 
 def value_pairs(text: str, props: list[Entity], qs: list[Quantity], sent: Sentence) -> list[tuple[int, int, dict]]:
@@ -1127,6 +1141,8 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
         return True
     if q.kind in _SPECIMEN_KINDS and _PREPARED.search(text, max(sent.start, q.start - 120), q.start):
         return True  # "samples were machined into a dog-bone shape … 3 mm thick": the size a specimen was made to
+    if _EQUIPMENT_SIZE.match(text, q.end):
+        return True  # "sealed onto a 10 mm diameter alumina tube", "a 100 mL Teflon-lined autoclave"
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
 
 
@@ -1157,6 +1173,9 @@ def _observed_at(text: str, pos: int) -> bool:
 
 
 _SPECIMEN_KINDS = frozenset({"length", "surface_area"})
+_EQUIPMENT_SIZE = re.compile(r"(?i)[\s-]*(?:(?:in\s+)?(?:(?:inner|outer|internal|external)\s+)?(?:diameter|i\.\s?d\.|"
+                             r"o\.\s?d\.|thick|long|wide|high|deep|capacity|volume)\s+)?(?:(?!(?:of|on|in|at|with|and|"
+                             rf"for|to|the|a|an|was|were|is|are)\b)[\w-]+\s+){{0,2}}{EQUIPMENT}\b")
 _PREPARED = re.compile(r"\b(?:was|were|been|being)\s+(?:then\s+|first\s+|subsequently\s+|carefully\s+)?(?:machined|cut|"
                        r"cleaved|polished|ground|coated|punched|sliced|diced|trimmed|thinned|sectioned|shaped|laser-cut|"
                        r"milled)\b(?:(?!measured|found|determined|estimated|observed|reveal|show|exhibit|display)"

@@ -119,6 +119,9 @@ for _sym in list(ATOMS):
         _ALIASES[_sym.replace("µ", "μ")] = _sym
         _ALIASES[_sym.replace("µ", "u")] = _sym
 _ALIASES.update({s: s for s in ATOMS})
+# Two atoms whose space extraction lost ("175 Scm−1"): the exponent is the second's.
+_GLUED = {"Scm": ("S", "cm"), "mScm": ("mS", "cm")}
+_ALIASES.update({s: s for s in _GLUED})
 
 # Unit words that only count as units right after a number, never inside a compound (too ambiguous alone).
 _LONE_ONLY = frozenset({"d", "l", "deg", "°", "◦", "oC"})
@@ -358,7 +361,11 @@ def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int],
                     exp is not None and m.group(1) in _LONE_ONLY) or (  # "Sr 3d3/2" is no days cubed
                     m.group(1) in _DENOMINATOR_ONLY and (not atoms or sign * (exp or 1) > 0)):
                 break
-            atoms.append((_ALIASES[m.group(1)], sign * (exp or 1)))
+            atom = _ALIASES[m.group(1)]
+            if atom in _GLUED:
+                atoms.append((_GLUED[atom][0], sign))
+                atom = _GLUED[atom][1]
+            atoms.append((atom, sign * (exp or 1)))
             end = atom_end
         sep = _SEP_RE.match(text, end)
         if not sep:
@@ -569,6 +576,9 @@ def _quantity_at(text: str, m: re.Match) -> Quantity:
         if unit is not None:
             decimals = len(m.group().rpartition(".")[2])
             return _make(value, unit, m.start(), uend, error=_round(int(su.group(1)) * 10.0 ** -decimals))
+        if su.group().startswith("("):  # "3.9760(3), 3.9739(4) and 3.9654(2) Å": the unit comes with the list's last
+            decimals = len(m.group().rpartition(".")[2])
+            return _make(value, None, m.start(), su.end(), error=_round(int(su.group(1)) * 10.0 ** -decimals))
     unit, uend = _unit_at(text, end)
     if unit is None:
         unit, uend = _c_rate_at(text, m.start(), end, value)
