@@ -619,3 +619,12 @@ def test_round_19_a_step_at_room_temperature_is_no_heating():
                  for m in re.finditer(pattern, text)]
         steps = read_synthesis(text, ents).steps
         assert [s.type for s in steps] == [expected], (text, steps)
+
+
+def test_round_20_an_intention_is_no_step():
+    """PMC5457052: "we decided to produce a thin GDC layer by magnetron sputtering" was an OtherOperation
+    "decided"; the sputtering is the step."""
+    text = ("In this study we decided to produce a thin (0.5–1.0 μm) GDC layer by magnetron sputtering on top of the "
+            "porous substrate.")
+    ents = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"decided|sputtering", text)]
+    assert [s.operation for s in read_synthesis(text, ents).steps] == ["sputtering"]

@@ -229,7 +229,8 @@ NOT_STEPS = re.compile(
     r"evaluated|inspected|identified|examined|verified|obtain|get|yield|"
     r"scratched|mimicking|kept|keeping|set|controlled|(?:slurry )?viscosity|shrinkage|reuse|operated|moved|exposed|"
     r"checked|stable|remained|followed|reached|elicited|switched|sampled|composed|designed|use|uses|adjusted|"
-    r"revolved|rotated|transformed|wetted|covered|stopped|changing|delivered|[a-z]+ous"
+    r"revolved|rotated|transformed|wetted|covered|stopped|changing|delivered|[a-z]+ous|adjusting|"
+    r"decided|chose|aimed|planned|attempted|tried|intended"  # "we decided to produce a thin GDC layer by sputtering"
 )
 #: Participles that name a step only when they say how ("was obtained by", "formed from", "kept at 80 °C").
 _HOW_ONLY = re.compile(r"obtained|formed|produced|resulted")
