@@ -1206,3 +1206,20 @@ def test_round_20_lists_of_refined_values_and_vessel_sizes():
     text = "Then the cell was sealed onto a 10 mm diameter alumina tube with ceramic adhesive (Aremco, Ceramabond 552)."
     assert flagged(text) == [("diameter", 10.0, True)]
     assert flagged("The 0.8 mm thick porous metal support was made.") == [("thick", 0.8, False)]
+
+
+def test_round_21_codes_transitions_and_process_settings():
+    """Audit round 21: a network "2-268-3" and a powder-diffraction card "PDF = 34-0394" gave values; the Ac1
+    temperatures of two heats read as the temperatures a treatment was run at; injection-moulding parameters and a
+    "chosen value" were left unflagged."""
+    assert valued("Thus, the optimized RBF-ANN model 2-219-2 has a slightly higher computational efficiency compared "
+                  "to the model 2-268-3.") == []
+    assert valued("The diffraction peaks match the cubic phase (PDF = 34-0394) well.") == []
+    assert flagged("Ac1 temperatures for Heat A and B were around 620 ± 10 and 600 ± 10 °C, respectively.") == [
+        ("ac1 temperatures", 620.0, False), ("ac1 temperatures", 600.0, False)]
+    assert flagged("The specimens were tempered at temperatures above 600 °C.") == [("temperatures", 600.0, True)]
+    assert flagged("Similar to the complete experiments, SSF runs were with an injection velocity of 40 mm/s, while "
+                   "SSM with 10 mm/s.") == [("injection velocity", 40.0, True), ("injection velocity", 10.0, True)]
+    assert flagged("The true correction factor between k* and kq is unknown and the chosen value fs = 0.69 for k can "
+                   "be the reason for discrepancies.") == [("fs", 0.69, True)]
+    assert flagged("The selected sample showed a conductivity of 5 S/cm.") == [("conductivity", 5.0, False)]

@@ -417,3 +417,12 @@ def test_round_20_glued_siemens_and_uncertainties_in_a_list():
     qs = parse_quantities("are 3.9760(3), 3.9739(4) and 3.9654(2) Å, respectively")
     assert [(q.value, q.unit, q.error) for q in qs] == [(3.976, "Å", 0.0003), (3.9739, "Å", 0.0004),
                                                          (3.9654, "Å", 0.0002)]
+
+
+def test_round_21_from_a_value_up_to_another_is_a_range():
+    """poly_04: "over the entire temperature range … from 146 K up to 527 K" was the bound ≤ 527 K."""
+    text = "over the entire temperature range of the TPU service life from 146 K up to 527 K"
+    q = parse_quantities(text)[0]
+    assert (q.low, q.high, q.unit) == (146.0, 527.0, "K")
+    text = "five samples up to 10 mm long"
+    assert bounded(text, parse_quantities(text)[0]).high == 10.0  # "five" is a word, "up to" a bound

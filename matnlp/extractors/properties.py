@@ -158,7 +158,8 @@ _SETTING_NAME = re.compile(
     r"dew\s+points?|o2\s+pressures?|(?:illumination|irradiation|exposure|flash|pulse)\s+(?:times?|durations?|widths?)|"
     r"(?:maximum\s+|peak\s+)?indentation\s+loads?|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|"
     r"λ\s*(?:in|out|ex)\b|(?:active|effective|electrode|cell)\s+(?:electrode\s+)?areas?|(?-i:Uf)|"
-    rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?))\b"
+    r"clamping\s+forces?|"
+    rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?|velocit(?:y|ies)|speeds?))\b"
     r"|^p\s*/\s*p0$"
 )
 # The light a sample was exposed to ("under light irradiation (λ > 300 nm)"), not "irradiation hardening".
@@ -699,9 +700,22 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or _FACTOR_AFTER.match(text, q.end)
         or (_TIMES_AFTER.match(text, q.end) and _CHANGED_TIMES.search(text, win, q.start))
         or (q.unit is None and _COMPOSITION_VALUE_BEFORE.search(text, win, q.start))
+        or _chained(text, q)
     )
 
 
+def _chained(text: str, q: Quantity) -> bool:
+    """Whether the number lies in a chain of three or more numbers joined by hyphens (a model "2-268-3", a card
+    "34-0394" after "PDF", a date "2019-12-03"): a code, no value."""
+    for m in _NUMBER_CHAIN.finditer(text, max(0, q.start - 40), min(len(text), q.end + 40)):
+        if m.start() <= q.start < m.end() and (m.group().count("-") + m.group().count("–") >= 2
+                                                or _CARD_BEFORE.search(text, max(0, m.start() - 14), m.start())):
+            return True
+    return False
+
+
+_NUMBER_CHAIN = re.compile(r"(?<!\w)(?<!\d\.)\d+(?:[-–]\d+)+(?!\w|\.\d)")
+_CARD_BEFORE = re.compile(r"\b(?:PDF|JCPDS|ICDD|ICSD|card)\s*(?:#|no\.?|number)?\s*[:=]?\s*$", re.I)
 # "obtained for x = 0, 0.1 and 0.2 are 3.9760(3), 3.9739(4) and 3.9654(2) Å": values of a composition variable
 _COMPOSITION_VALUE_BEFORE = re.compile(r"(?<!\w)[xyz]\s*=\s*(?:[−-]?\d+(?:\.\d+)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|"
                                        r"\s*[-–]\s*))*$")
@@ -900,6 +914,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
 def _said_set(sentence: str, name: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
     """Whether the setting model (:mod:`.settings`) reads the value as set in words the rules do not list."""
     model = default_setting_model()
+    if _TRANSITION_NAME.fullmatch(p.text):
+        return False  # "Ac1 temperatures … were around 620 ± 10 °C": a transition of the material, found
     return model is not None and model.is_setting(sentence, name, p.start, q, sent.start)
 
 
@@ -1064,7 +1080,7 @@ _CONVERSION = re.compile(r"\b(?:converted|calibrated|corrected)\b[^.;]{0,80}\b(?
 
 # "was limited to 5 mV", "applied to the tip was −0.05 V", "operating at constant 200kPa", "deposited at a substrate
 # temperature of 450°C", "increasing the chamber pressure to … 0.4 mbar"
-_SET_BEFORE = re.compile(r"\b(?:applied(?!\s+(?:as|in|for)\b)|limited(?=\s+to\b)|set|adjusted|kept|maintained|held|controlled|fixed|imposed|provided|polari[sz]ed|operat(?:ed|ing)|biased|deposit(?:ed|ing)|sputtering|using(?![^.;:,]{0,40}\bas\b)|(?:deposition|substrate|"
+_SET_BEFORE = re.compile(r"\b(?:applied(?!\s+(?:as|in|for)\b)|limited(?=\s+to\b)|set|adjusted|kept|maintained|held|controlled|fixed|imposed|provided|polari[sz]ed|operat(?:ed|ing)|biased|deposit(?:ed|ing)|sputtering|using(?![^.;:,]{0,40}\bas\b)|(?:chosen|selected|assumed)\s+values?|(?:deposition|substrate|"
                          r"chamber|carrier|base)\s+(?:temperatures?|pressures?))\b(?:[^.;:,]|\.(?=\d)){0,50}$"
                          # "Catalyst activities were evaluated at 1.55 V": the value a measurement was made at
                          r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?"
@@ -1149,8 +1165,9 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
 def _analysis_window(text: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
     """Whether the value is (an end of) the window an analysis swept, no property of what was measured: "over a
     frequency range from 0.01 to 105 Hz", "at a BE range of 770–810 eV", "sweeping frequencies from 10 kHz to 1
-    Hz". A temperature range stays, flagged (MuLMS annotates "over the temperature range 105–140 °C"), and so does
-    a range found on a sample ("the Tafel slopes range between 71 and 93 mV/dec")."""
+    Hz". A temperature range stays, flagged (MuLMS annotates "over the temperature range 105–140 °C" as a value:
+    dropping them lowered its dev triple F1 by 0.005), and so does a range found on a sample ("the Tafel slopes
+    range between 71 and 93 mV/dec")."""
     if not _SCANNED.fullmatch(canonical_name(p.text)) or _RANGE_VERB.search(text, max(sent.start, q.start - 40),
                                                                                q.start):
         return False
@@ -1539,6 +1556,20 @@ def _with_measure(text: str, e: Entity) -> Entity:
     return replace(e, start=start, end=end, text=text[start:end])
 
 
+def _with_symbol(text: str, e: Entity) -> Entity:
+    """The mention with the symbol of the transition a temperature names ("Ac1 temperatures for Heat A and B were
+    around 620 ± 10 and 600 ± 10 °C", "the Ms temperature"): a point found on the material, no condition."""
+    if not _TEMPERATURE_WORD.match(e.text) or not (m := _TRANSITION_SYMBOL.search(text, max(0, e.start - 8), e.start)):
+        return e
+    return replace(e, start=m.start(), text=text[m.start() : e.end])
+
+
+_TEMPERATURE_WORD = re.compile(r"(?i)temperatures?\b")
+_SYMBOL_OF_TRANSITION = r"(?!(?:At|In|On|To|By|Of|An|Is|It|If|Or|No|So|Up|We|Be)\s)[A-Z](?:[a-zA-Z]\d{0,2}|\d{1,2})(?![\w-])"
+_TRANSITION_SYMBOL = re.compile(rf"(?<![\w°-]){_SYMBOL_OF_TRANSITION}\s+$")
+_TRANSITION_NAME = re.compile(rf"{_SYMBOL_OF_TRANSITION}\s+(?i:temperatures?)")
+
+
 def _label_token(text: str, e: Entity) -> bool:
     """A figure-panel letter (``(c) Performance … 30 ppm``, ``c)``) or an equation token with combining marks
     (``v̇``): no property mention (a lone letter elsewhere may be a symbol: ``c = 3.9 Å``, ``modulus (E)``)."""
@@ -1575,7 +1606,7 @@ def extract_properties(
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents, materials)
-    props_all = [_with_measure(text, _without_owner(_after_bracket(e))) for e in props_all
+    props_all = [_with_symbol(text, _with_measure(text, _without_owner(_after_bracket(e)))) for e in props_all
                  if not _label_token(text, e) and (not _not_a_name(e.text) or _resistance_symbol(text, e))]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []

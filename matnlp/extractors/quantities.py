@@ -173,7 +173,7 @@ _TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−
 _POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻–])(?P<e3>\d{{1,2}})(?![\d.])")
 _SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty: "3.87158 (8) Å"
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})|\+({_NUM})(?=\s?[^\W\d]|%)")  # "3.4+0.1cm2/Vs": a ± lost
-_RANGE_RE = re.compile(r"\s*(?:[–—~∼〜]|-|−|to)\s*|\s+and\s+")  # "0.6∼0.8 V": a tilde operator between numbers
+_RANGE_RE = re.compile(r"\s*(?:[–—~∼〜]|-|−|to)\s*|\s+and\s+|\s+up\s+to\s+")  # "0.6∼0.8 V": a tilde operator between numbers
 _LIST_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|[–-])\s*")
 #: A verb of change ("increased", "drops"): the numbers after it are a value before and one after, or a difference.
 CHANGE_VERB = (r"(?:increas|decreas|chang|rise|rose|drop|fell|fall|grew|grow|reduc|improv|enhanc|lower|rais|shift|"
@@ -188,6 +188,7 @@ _CHANGE_FROM = re.compile(rf"(?i)\b{CHANGE_VERB}(?:\s+by\s+[^.;]{{0,25}}?|(?:\s+
 #: (a list item ends with a comma: "1.076, 1.051 and 0.979 V").
 TABLE_ID = r"-t\d{3}_Table\b"
 CELL = r"[(\[]?[−-]?\d[\d.·]*[)\]]?%?"
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _BETWEEN_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _APPROX_RE = re.compile(r"[~∼≈]?\s*")
 # Two-atom denominators written without exponents: "W/mK", "W/m K", "cm2/Vs", "cm2/V s".
@@ -609,6 +610,8 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     sep = _RANGE_RE.match(text, pos)
     if not sep or (sep.group().strip() == "and" and not _between_before(text, m.start())):
         return None
+    if sep.group().split()[0] == "up" and not _FROM_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+        return None  # "from 146 K up to 527 K" is a range; "5 samples up to 10 mm" is not
     if sep.group().strip() == "to" and _CHANGE_FROM.search(text, max(0, m.start() - 120), m.start()):
         return None  # "increased from 4.58 to 7.77 m2 g−1": a value before and one after, no range
     m2 = _NUM_RE.match(text, _APPROX_RE.match(text, sep.end()).end())  # "from ∼30 to ∼300 μV·K−1"
