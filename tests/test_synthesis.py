@@ -628,3 +628,26 @@ def test_round_20_an_intention_is_no_step():
             "porous substrate.")
     ents = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(r"decided|sputtering", text)]
     assert [s.operation for s in read_synthesis(text, ents).steps] == ["sputtering"]
+
+
+def _with_conditions(text, words):
+    ents = [Entity(m.start(), m.end(), "Operation", m.group()) for m in re.finditer(words, text)]
+    return ents + [Entity(m.start(), m.end(), label, m.group()) for pattern, label in (
+        (r"(?<= )(?:27|800|2)(?= min| °C| h)|0\.04", "Number"), (r"min\b|mbar|°C|(?<=\d )h\b", "Condition-Unit"))
+        for m in re.finditer(pattern, text)]
+
+
+def test_round_21_a_reported_operation_takes_the_type_of_what_it_reports():
+    """PMC4986314: "the depositions were performed under 0.04 mbar O2" was a HeatingOperation (the Kononova
+    tables' type of "performed"); poly_01: "the glass window was made of a … glass" says what it is."""
+    text = ("A target to substrate distance of 7.0 cm was chosen and the depositions were performed under 0.04 mbar O2, "
+            "at 10 Hz pulse frequency, and 27 min deposition time.")
+    assert [(s.operation, s.type) for s in read_synthesis(text, _with_conditions(text, "performed")).steps] == [
+        ("performed", "ShapingOperation")]
+    text = "It was performed at 800 °C for 2 h."
+    assert [s.type for s in read_synthesis(text, _with_conditions(text, "performed")).steps] == ["HeatingOperation"]
+    text = "The glass window was made of a 55 mm thick borosilicate glass."
+    assert read_synthesis(text, _with_conditions(text, "made")).steps == []
+    text = "The pellets were made by pressing the powder at 200 MPa."
+    assert [s.operation for s in read_synthesis(text, _with_conditions(text, "made|pressing")).steps] == [
+        "made", "pressing"]

@@ -332,7 +332,11 @@ def is_step(text: str, step: SynthesisStep, sentence: tuple[int, int]) -> bool:
     return not (_NEGATED.search(text, max(0, a - 40), a) or _TEST_SENTENCE.search(text, *sentence)
                 or _MEASUREMENT_RUN.search(text, *sentence) or _BACKGROUND.search(text, *sentence)
                 or _CAPTION.match(text, sentence[0])
-                or _BACKGROUND_BEFORE.search(text, max(0, a - 40), a))
+                or _BACKGROUND_BEFORE.search(text, max(0, a - 40), a)
+            or (word == "made" and _MADE_OF.match(text, step.end) is not None))
+
+
+_MADE_OF = re.compile(r"\s+(?:(?:entirely|mainly|mostly|wholly)\s+)?(?:of|from\s+a\s+single)\b")  # "the window was made of a 55 mm thick glass": what it is
 
 
 _PURPOSE_CLAUSE = re.compile(r"\b[Ii]n\s+order\s+to\b[^,;]*$")
@@ -419,6 +423,22 @@ def _done_folded(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
             continue
         out.append(step)
     return out
+
+
+def _reported_type(text: str, step: SynthesisStep, tabled: str) -> str:
+    """The type of a "performed"/"carried out" step that no found operation precedes: that of the noun it reports
+    ("the depositions were performed under 0.04 mbar O2": a deposition, shaping), else the ``tabled`` type (the
+    Kononova tables', mostly heating) where a temperature says it was a heat treatment, else
+    :data:`OTHER_OPERATION`."""
+    subject = _DONE_SUBJECT.search(text, max(0, step.start - 60), step.start)
+    noun = subject.group(1).lower() if subject else ""
+    typer = default_typer()
+    if noun and (operation_class(noun) or any(k in typer.lexicon for k in _lookup_keys(noun))):
+        return typer.type(noun)
+    return tabled if step.conditions.temperature else OTHER_OPERATION
+
+
+_DONE_SUBJECT = re.compile(r"\b([a-z][a-z-]{3,}?)s?\s+(?:was|were)\s+(?:then\s+|also\s+|subsequently\s+|first\s+)?$")
 
 
 def _made_again(text: str, steps: list[SynthesisStep]) -> list[SynthesisStep]:
@@ -1000,7 +1020,9 @@ def read_synthesis(
     style = typer.style(o.text for o in ops)
     for step in steps:
         step.type = typer.type(step.operation, bool(step.conditions.medium), style)
-        if step.type == "DryingOperation" and _FILM_EVAPORATION.search(text, max(0, step.start - 30), step.end + 60):
+        if _DONE.fullmatch(step.operation.lower()):
+            step.type = _reported_type(text, step, step.type)
+        elif step.type == "DryingOperation" and _FILM_EVAPORATION.search(text, max(0, step.start - 30), step.end + 60):
             step.type = "ShapingOperation"  # "deposited by evaporation", "evaporated through a shadow mask"
         elif _INTO_MOLD.match(text, step.end):
             step.type = "ShapingOperation"  # "poured into a mold": casting, not mixing
