@@ -752,10 +752,9 @@ def test_a_material_word_tagged_as_property_takes_no_value():
     # PMC5216129: the δ closing a formula names no property
     ("This is significantly higher than that of Ba0.5Sr0.5Co0.8Fe0.2O3−δ of ∼0.97, 0.52 and 0.316 W cm−2, "
      "respectively.", lambda got: not [g for g in got if g[0] == "δ"]),
-    # PMC4495617: a swept frequency (no record since round 20: the window of an analysis), the interval of a
-    # temperature series
+    # PMC4495617: a swept frequency and the interval of a temperature series are settings
     ("The measured frequency was ranging from 0.01 Hz to 1 MHz under a bias voltage of 10 mV.",
-     lambda got: [g[0] for g in got] == ["bias voltage"] and all(setting for *_, setting in got)),
+     lambda got: len(got) == 2 and all(setting for *_, setting in got)),
     ("EIS measured at various temperature from 600 oC to 400 oC upon cooling at an interval of 50 oC.",
      lambda got: all(setting for *_, setting in got)),
     # PMC4495617: coordinated names take their values in order
@@ -1055,10 +1054,11 @@ def test_round_19_tagged_names(text, name, expected):
     ("The onset of absorption occurred at a wavelength of 360nm.", "wavelength", [("wavelength", 360.0, False)]),
     # … while a measurement held at a wavelength stays a setting
     ("The photoluminescence was measured at a wavelength of 360 nm.", "wavelength", [("wavelength", 360.0, True)]),
-    # pemfc_03: what was found spans a range ("range between" as a verb); a swept range is no record (round 20)
+    # pemfc_03: what was found spans a range ("range between" as a verb); a swept range is a setting
     ("The Tafel slopes (TS) of all cathode electrodes range between 71 and 93 mV/dec.", "Tafel slopes",
      [("tafel slopes", 82.0, False)]),
-    ("The impedance was measured in the frequency range between 1 Hz and 1 MHz.", "frequency", []),
+    ("The impedance was measured in the frequency range between 1 Hz and 1 MHz.", "frequency",
+     [("frequency", 500000.5, True)]),
     # oastm_09: a model number glued to a letter is no current
     ("A Keithley 6220 current source and 2182A Nanovoltmeter were used to measure the sheet resistance.", "current",
      []),
@@ -1129,16 +1129,16 @@ def flagged(text, entities=None):
     return [(p.name, p.value.value, p.setting) for p in extract_properties(text, entities) if p.value is not None]
 
 
-def test_round_20_windows_an_analysis_swept_are_no_records():
-    """Audit round 20: the frequency, voltage and binding-energy windows of a measurement were records; a range
-    found on a sample, and a temperature range (as MuLMS annotates it), stay."""
+def test_round_20_windows_an_analysis_swept_are_settings():
+    """Audit round 20: the frequency and voltage windows of a measurement are settings, not found values (MuLMS
+    annotates them as values, so they stay, flagged); a range found on a sample stays a found value."""
     for text in ("The electrochemical impedance spectra were obtained over a frequency range from 0.01 to 105 Hz under "
                  "the open-circuit conditions using an electrochemical station (Zennium ZAHNER).",
                  "EIS spectra were recorded by sweeping frequencies from 10 kHz to 1 Hz with 10 points per decade.",
                  "The electrochemical performance was recorded by scanning current density at the voltage range from "
                  "0 to 1.5 V with 3% H2O and 10% H2O (H2 safe gas included), respectively."):
-        assert valued(text) == []
-        assert not any(p.name in ("frequency", "frequencies", "voltage") for p in extract_properties(text))
+        got = flagged(text)
+        assert len(got) == 1 and got[0][0] in ("frequency", "frequencies", "voltage") and got[0][2], got
     assert flagged("The Tafel slopes range between 71 and 93 mV/dec.") == [("tafel slopes", 82.0, False)]
     assert [v for _, v, _ in flagged("Nucleation was followed over the temperature range 105–140 °C.")] == [122.5]
 
@@ -1223,3 +1223,14 @@ def test_round_21_codes_transitions_and_process_settings():
     assert flagged("The true correction factor between k* and kq is unknown and the chosen value fs = 0.69 for k can "
                    "be the reason for discrepancies.") == [("fs", 0.69, True)]
     assert flagged("The selected sample showed a conductivity of 5 S/cm.") == [("conductivity", 5.0, False)]
+
+
+def test_round_21_listed_symbols_yield_verbs_and_ratios():
+    """Audit round 21: "Tm = 280 °C and P = 4 MPa" lists two settings (the °C is no element of a list); "yields a
+    t-statistic" is a verb, no yield; "C/Si = 1" is a ratio, not a material."""
+    assert [g[:2] for g in flagged("The parts were moulded at Tm = 280 °C and P = 4 MPa.")] == [("Tm", 280.0),
+                                                                                                ("P", 4.0)]
+    text = "The computation yields a t-statistic of 6.3 at 49 degrees of freedom."
+    assert not [p for p in extract_properties(text) if p.name.lower().startswith("yield")]
+    assert flagged("The yield of the reaction was 85%.") == [("yield", 85.0, False)]
+    assert flagged("The films were grown with C/Si = 1.") == [("C/Si", 1.0, True)]

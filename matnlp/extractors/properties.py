@@ -891,10 +891,7 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
         if i in inside:
             continue
         material = learned.get(i) if scorers is not None else _material_for(text, p, owners)
-        linked = _admissible(text, p, values.get(i, []))
-        vals = [q for q in linked if not _analysis_window(text, p, q, sent)]
-        if linked and not vals:
-            continue  # its values were the windows an analysis swept
+        vals = _admissible(text, p, values.get(i, []))
         names = (_member_names(text, p, len(vals)) or _coordinated_names(text, p, len(vals))
                  or [canonical_name(p.text)] * len(vals))
         setting = (is_setting(p.text, sentence) or is_setting(_with_modifiers(text, p, sent), sentence)
@@ -971,7 +968,7 @@ def _not_atmospheres(text: str, sent: Sentence, mats: list[Entity]) -> list[Enti
 
 def _inside_material(p: Entity, mats: Sequence[Entity]) -> bool:
     """Whether a property mention lies inside a material mention ("Ni-YSZ (12.5 ppm K−1)" tagged as a property) or
-    is made of material mentions joined by a hyphen, slash or space ("the PBMCo-LSGM were 0.033 Ω cm2"): the
+    is made of material mentions joined by a hyphen or space ("the PBMCo-LSGM were 0.033 Ω cm2"): the
     material is what the value belongs to, not a property."""
     rest = p.text
     for m in mats:
@@ -979,7 +976,7 @@ def _inside_material(p: Entity, mats: Sequence[Entity]) -> bool:
             return True
         if p.start <= m.start and m.end <= p.end:
             rest = rest[: m.start - p.start] + " " * (m.end - m.start) + rest[m.end - p.start :]
-    return rest != p.text and not rest.strip(" -‐/:")
+    return rest != p.text and not rest.strip(" -‐")  # "C/Si = 1" is a ratio
 
 
 # A gas named where a value follows ("supplied as fuel gas to the anode (60 cm3 min−1)", "in both air (8–60 S cm−1)
@@ -987,7 +984,9 @@ def _inside_material(p: Entity, mats: Sequence[Entity]) -> bool:
 _GAS_NAME = re.compile(r"(?i)(?:hydrogen|oxygen|nitrogen|argon|helium|air|methane|steam)|H2|O2|N2|Ar|He|CO2?|CH4|H2O")
 # "Ba0.5Sr0.5Co0.8Fe0.2O3−δ of ∼0.97 … W cm−2": the oxygen non-stoichiometry closing a formula, no property
 _FORMULA_SUFFIX = re.compile(r"[A-Za-z0-9)\]]\s?[−-]$")
-_LISTED_BEFORE = re.compile(r"\b([A-Z][a-z]?)\s*(?:,|,?\s+and|,?\s+or)\s+$")
+# "for Sr, Mo, Mg and O were": an element ending a list of elements (not "Tm = 280 °C and P = 4 MPa": a unit's C)
+_LISTED_BEFORE = re.compile(r"(?<![\w°/.-])(?<!\d\s)([A-Z][a-z]?)\s*(?:,|,?\s+and|,?\s+or)\s+$")
+_ASSIGNED_AFTER = re.compile(r"\s*[=≈]")
 _MODIFIER_OF_MATERIAL = re.compile(r"\b(?:low|high)[- ]$", re.I)
 _MATERIAL_NOUN = re.compile(r"(?i)^[\w -]*?\b(?:glass(?:es)?|powders?|silica|carbon|alumina|alloys?|solders?|metals?|"
                             r"polymers?|supports?)\b")
@@ -1006,7 +1005,7 @@ def takes_no_value(text: str, p: Entity) -> bool:
     if _GAS_NAME.fullmatch(name) or (len(name) == 1 and _FORMULA_SUFFIX.search(text, max(0, p.start - 3), p.start)):
         return True
     if name in ELEMENT_SET and (listed := _LISTED_BEFORE.search(text, max(0, p.start - 12), p.start)) and (
-            listed.group(1) in ELEMENT_SET):
+            listed.group(1) in ELEMENT_SET) and not _ASSIGNED_AFTER.match(text, p.end):
         return True  # "the coherent scattering lengths for Sr, Mo, Mg and O were …": an element of a list
     if expected_dims(name) is not None:
         return False
@@ -1162,26 +1161,10 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
 
 
-def _analysis_window(text: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
-    """Whether the value is (an end of) the window an analysis swept, no property of what was measured: "over a
-    frequency range from 0.01 to 105 Hz", "at a BE range of 770–810 eV", "sweeping frequencies from 10 kHz to 1
-    Hz". A temperature range stays, flagged (MuLMS annotates "over the temperature range 105–140 °C" as a value:
-    dropping them lowered its dev triple F1 by 0.005), and so does a range found on a sample ("the Tafel slopes
-    range between 71 and 93 mV/dec")."""
-    if not _SCANNED.fullmatch(canonical_name(p.text)) or _RANGE_VERB.search(text, max(sent.start, q.start - 40),
-                                                                               q.start):
-        return False
-    start = max(sent.start, q.start - 60)
-    ranged = q.low is not None and q.high is not None and q.low != q.high
-    return bool((ranged and _RANGE_WORD.search(text, max(sent.start, q.start - 40), min(sent.end, q.end + 20)))
-                or _RANGE_BEFORE.search(text, start, q.start)
-                or (_SWEEP_VERB.search(text, start, q.start) and (ranged or _SWEEP_BEFORE.search(text, start, q.start))))
-
-
+# Names of what a measurement sweeps: the range of one is a setting, as of a condition
 _SCANNED = re.compile(r"(?i)(?:(?:measured|measuring|applied|scan(?:ning)?|sweep(?:ing)?|test(?:ing)?|AC|DC|bias)\s+)?"
                       r"(?:frequenc(?:y|ies)|potentials?|voltages?|binding\s+energ(?:y|ies)|BE|2\s?θ|angles?|"
                       r"wavelengths?|wavenumbers?)")
-_SWEEP_VERB = re.compile(r"(?i)\b(?:sweep\w*|swept|scann\w*|varied|ranging|ranged)\b[^.;]{0,50}$")
 
 
 def _observed_at(text: str, pos: int) -> bool:
@@ -1570,6 +1553,19 @@ _TRANSITION_SYMBOL = re.compile(rf"(?<![\w°-]){_SYMBOL_OF_TRANSITION}\s+$")
 _TRANSITION_NAME = re.compile(rf"{_SYMBOL_OF_TRANSITION}\s+(?i:temperatures?)")
 
 
+# "Computation yields a t-statistic of 6.3 at 49 degrees of freedom": the verb, no yield
+_VERB_YIELD = re.compile(r"(?i)yields?\s+(?:a|an|the)")
+
+
+def _object_end(text: str, end: int) -> int:
+    """The end of the word after ``end`` (the article a verb takes)."""
+    m = _NEXT_WORD.match(text, end)
+    return m.end() if m else end
+
+
+_NEXT_WORD = re.compile(r"\s+\w+")
+
+
 def _label_token(text: str, e: Entity) -> bool:
     """A figure-panel letter (``(c) Performance … 30 ppm``, ``c)``) or an equation token with combining marks
     (``v̇``): no property mention (a lone letter elsewhere may be a symbol: ``c = 3.9 Å``, ``modulus (E)``)."""
@@ -1607,7 +1603,8 @@ def extract_properties(
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents, materials)
     props_all = [_with_symbol(text, _with_measure(text, _without_owner(_after_bracket(e)))) for e in props_all
-                 if not _label_token(text, e) and (not _not_a_name(e.text) or _resistance_symbol(text, e))]
+                 if not _label_token(text, e) and not _VERB_YIELD.fullmatch(text, e.start, _object_end(text, e.end))
+                 and (not _not_a_name(e.text) or _resistance_symbol(text, e))]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []
     for sent in _bounded(text, sents):
