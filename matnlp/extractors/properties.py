@@ -1554,16 +1554,7 @@ _TRANSITION_NAME = re.compile(rf"{_SYMBOL_OF_TRANSITION}\s+(?i:temperatures?)")
 
 
 # "Computation yields a t-statistic of 6.3 at 49 degrees of freedom": the verb, no yield
-_VERB_YIELD = re.compile(r"(?i)yields?\s+(?:a|an|the)")
-
-
-def _object_end(text: str, end: int) -> int:
-    """The end of the word after ``end`` (the article a verb takes)."""
-    m = _NEXT_WORD.match(text, end)
-    return m.end() if m else end
-
-
-_NEXT_WORD = re.compile(r"\s+\w+")
+_VERB_YIELD = re.compile(r"(?i)yields?\s+(?:a|an|the)\b")
 
 
 def _label_token(text: str, e: Entity) -> bool:
@@ -1603,7 +1594,7 @@ def extract_properties(
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents, materials)
     props_all = [_with_symbol(text, _with_measure(text, _without_owner(_after_bracket(e)))) for e in props_all
-                 if not _label_token(text, e) and not _VERB_YIELD.fullmatch(text, e.start, _object_end(text, e.end))
+                 if not _label_token(text, e) and not _VERB_YIELD.match(text, e.start)
                  and (not _not_a_name(e.text) or _resistance_symbol(text, e))]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
     out: list[Property] = []
