@@ -1205,7 +1205,8 @@ def test_round_20_lists_of_refined_values_and_vessel_sizes():
                                                           ("unit-cell parameters", 3.9654, "Å")]
     text = "Then the cell was sealed onto a 10 mm diameter alumina tube with ceramic adhesive (Aremco, Ceramabond 552)."
     assert flagged(text) == [("diameter", 10.0, True)]
-    assert flagged("The 0.8 mm thick porous metal support was made.") == [("thick", 0.8, False)]
+    assert flagged("The 0.8 mm thick porous metal support was made.") == [("thick", 0.8, True)]  # a designed size
+    assert flagged("SEM showed a 0.8 mm thick porous metal support.") == [("thick", 0.8, False)]
 
 
 def test_round_21_codes_transitions_and_process_settings():
@@ -1234,3 +1235,36 @@ def test_round_21_listed_symbols_yield_verbs_and_ratios():
     assert not [p for p in extract_properties(text) if p.name.lower().startswith("yield")]
     assert flagged("The yield of the reaction was 85%.") == [("yield", 85.0, False)]
     assert flagged("The films were grown with C/Si = 1.") == [("C/Si", 1.0, True)]
+
+
+def test_designed_sizes_are_settings_found_sizes_are_not():
+    """Audit round 21 and the consistency pass of the audit corpus: the size a specimen, pellet, film, cavity or
+    electrode was made or designed to is a setting; a microstructure's size, a particle's, one the sentence says was
+    measured or observed, or one quoted from the literature is found."""
+    for text in ("Tensile specimens which were 1 mm in thickness, 12.5 mm in width have been used.",
+                 "Cavity 1 had a thickness of 0.3 mm at the smallest step.",
+                 "The diameter of the resultant LSCF-SCDC pellets is 13 mm.",
+                 "Dense La0.6Sr0.4CoO3 thin films with 200 nm thickness were prepared on YSZ single crystals by PLD.",
+                 "The anode powder was pressed into the pellets of 20 mm in diameter.",
+                 "The thermal expansion coefficients were measured in cylindrical dense ceramics (5 mm diameter × 2 mm "
+                 "thickness) sintered at 1100 °C.",
+                 "BaCe0.9Yb0.1O3−α-NaCl~KCl pellets were processed into wafers (diameter = 16 mm, thickness = 1.0 mm).",
+                 "Silver wires of 0.2 mm diameter were wrapped along the cathode for current collection."):
+        assert {f[2] for f in flagged(text)} == {True}, text
+    for text in ("The average grain size of the sintered pellets was 2 μm.",
+                 "The silica nanoparticles had a diameter of 23 nm.",
+                 "The thickness of the electrolyte was measured by SEM to be 12 μm.",
+                 "An electrolyte of 4 μm thickness was sputtered on Ni-YSZ substrates [23].",
+                 "The morphology of Al2O3 is mostly massive, with a diameter of 5–15 μm."):
+        assert {f[2] for f in flagged(text)} == {False}, text
+
+
+def test_instrument_powers_angles_and_resolutions_are_settings():
+    """Unflagged in the audit corpus (MuLMS electrolysis_02, oastm_05): a Raman laser's power, an XPS take-off angle
+    and a spectrometer's spectral resolution are set on the instrument."""
+    assert flagged("The μ-Raman spectra are recorded with a 50× objective, a laser power of 1 mW, and an acquisition "
+                   "time of 5 s.") == [("laser power", 1.0, True), ("acquisition time", 5.0, True)]
+    assert ("take-off angle", 90.0, True) in flagged("Recording was performed with an energy of 100eV and a take-off "
+                                                     "angle of 90°.")
+    assert {f[2] for f in flagged("The spectral resolution of the system is 3 cm−1.")} == {True}
+    assert flagged("The output power density of the cell was 1 W cm−2.")[0][2] is False

@@ -158,7 +158,9 @@ _SETTING_NAME = re.compile(
     r"dew\s+points?|o2\s+pressures?|(?:illumination|irradiation|exposure|flash|pulse)\s+(?:times?|durations?|widths?)|"
     r"(?:maximum\s+|peak\s+)?indentation\s+loads?|filter\s+wavelengths?|(?:output|input|band-?pass)\s+filters?|"
     r"λ\s*(?:in|out|ex)\b|(?:active|effective|electrode|cell)\s+(?:electrode\s+)?areas?|(?-i:Uf)|"
-    r"clamping\s+forces?|"
+    r"clamping\s+forces?|(?:laser|rf|microwave|plasma|sputtering|deposition|irradiation)\s+powers?|"
+    r"take-?off\s+angles?|"
+    r"(?:light|illumination|irradiation|incident\s+light)\s+intensit(?:y|ies)|spectral\s+resolutions?|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?|velocit(?:y|ies)|speeds?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -1156,6 +1158,8 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
         return True
     if q.kind in _SPECIMEN_KINDS and _PREPARED.search(text, max(sent.start, q.start - 120), q.start):
         return True  # "samples were machined into a dog-bone shape … 3 mm thick": the size a specimen was made to
+    if _designed_size(text, p, q, sent):
+        return True
     if _EQUIPMENT_SIZE.match(text, q.end):
         return True  # "sealed onto a 10 mm diameter alumina tube", "a 100 mL Teflon-lined autoclave"
     return bool(_SET_BEFORE.search(text, max(sent.start, q.start - 60), q.start))
@@ -1180,6 +1184,48 @@ _PREPARED = re.compile(r"\b(?:was|were|been|being)\s+(?:then\s+|first\s+|subsequ
                        r"cleaved|polished|ground|coated|punched|sliced|diced|trimmed|thinned|sectioned|shaped|laser-cut|"
                        r"milled)\b(?:(?!measured|found|determined|estimated|observed|reveal|show|exhibit|display)"
                        r"(?:[^.;]|\.(?=\d))){0,110}$", re.I)
+
+
+_SIZE_NAME = re.compile(r"(?i)(?:[\w-]+\s+){0,2}(?:thickness(?:es)?|thick|widths?|wide|lengths?|long|diameters?|"
+                        r"heights?|high|depths?|deep|radi(?:us|i)|dimensions?|sizes?|areas?)")
+# Sizes of what a material is made of or holds, found by looking: a grain's, a pore's, a crystal's, a lattice's
+_FOUND_SIZE_NAME = re.compile(
+    r"(?i)\b(?:grains?|particles?|crystallites?|pores?|cracks?|domains?|precipitates?|laths?|colon(?:y|ies)|"
+    r"agglomerates?|clusters?|dots?|islands?|columns?|scale|track|zone|penetration|diffusion|ionic|atomic|surface|"
+    r"specific|bet|"
+    r"crystal|inclusions?|voids?|defects?|features?|critical|mean|average|free|contact|projected|debye|coherence|"
+    r"correlation|skin|information|interaction|oxide|reaction|wave|cell|unit|lattice|bond|pitch|period|spacing|"
+    r"roughness|fib(?:er|re)s?|wires?|rods?|tubes?|nano\w+|sheets?|flakes?|platelets?|needles?|spheres?|plates?|"
+    r"droplets?|bubbles?|optimal)\b")
+# What owns a size, named before it or just after, when that is no made object ("the 23 nm diameter particles", "a 2 nm
+# radius of the dislocation core", "coherent scattering lengths")
+_FOUND_OWNER = re.compile(r"(?i)\b(?:(?:nano|micro)?(?:particles?|whiskers?|fib(?:er|re)s?|spheres?|crystals?)|"
+                          r"(?:nano|micro)(?:wires?|rods?|tubes?)|grains?|crystallites?|inclusions?|pores?|nanopores?|"
+                          r"cracks?|zones?|delaminations?|monolayers?|dislocations?|droplets?|precipitates?|"
+                          r"agglomerates?|aggregates?|cores?|shells?|ions?|atoms?|scattering)\b")
+# A sentence that says a size was looked at, came out of a process, or is quoted from others
+_SIZE_FOUND = re.compile(r"(?i)\b(?:measured(?!\s+(?:in|on|using|with|at)\b)|measuring|determined|found|observed|"
+                         r"estimated|calculated|computed|revealed|shows?|showed|shown|reveals?|SEM|TEM|FIB|micrographs?|"
+                         r"images?|imaging|cross[- ]sections?|profilometr\w*|ellipsometr\w*|evaluated|obtained|ranged?|"
+                         r"ranging|varied|varies|grew|grown|increas\w*|decreas\w*|reduc\w*|shr[iu]nk\w*|"
+                         r"expand(?:s|ed)?|swell(?:s|ed|ing)?|after|resulting|Fig\.?|Figure|distribution|average|"
+                         r"averagely|mean|typical(?:ly)?|about|approximately|around|nearly|estimate\w*|distinguish\w*|"
+                         r"reported|studied|presented|literature|previous(?:ly)?|often|usually|commonly|et\s+al|"
+                         r"find(?:s|ing)?|result(?:s|ed|ing)?|corresponds?|speculate\w*|critical|equivalent|"
+                         r"morpholog\w*)\b|[~≈∼]\s*\d|\bca\.|\[\s*\d")
+
+
+def _designed_size(text: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
+    """Whether a size is one something was made or designed to, stated as such: a specimen's, a pellet's, a film's
+    or a cavity's dimensions, an electrode's area ("tensile specimens which were 1 mm in thickness, 12.5 mm in
+    width", "Cavity 1 had a thickness of 0.3 mm", "films with 200 nm thickness were prepared"). Not a microstructure's
+    size, the size of a particle or grain named next to it, nor one the sentence says was measured, observed, grew or
+    is quoted from the literature; those are found."""
+    if q.kind not in _SPECIMEN_KINDS or q.unit == "Å" or not _SIZE_NAME.fullmatch(canonical_name(p.text)):
+        return False
+    if _FOUND_SIZE_NAME.search(p.text) or _FOUND_OWNER.search(text, sent.start, min(sent.end, q.end + 40)):
+        return False
+    return _SIZE_FOUND.search(text, sent.start, sent.end) is None
 
 
 def _with_modifiers(text: str, p: Entity, sent: Sentence) -> str:
