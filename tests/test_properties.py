@@ -1268,3 +1268,41 @@ def test_instrument_powers_angles_and_resolutions_are_settings():
                                                      "angle of 90°.")
     assert {f[2] for f in flagged("The spectral resolution of the system is 3 cm−1.")} == {True}
     assert flagged("The output power density of the cell was 1 W cm−2.")[0][2] is False
+
+
+def test_round_22_region_bounds_varied_levels_and_applied_conditions():
+    """Audit round 22 (SOFC-Exp PMC6158676, PMC5848893, PMC6370853, MuLMS semi_04, pemfc_07): the thickness bounding a
+    result's region, the levels a study chose for its variable, an impedance plot's selected frequencies, DFT+U
+    values, a test's humidity and oxygen partial pressure were left unflagged."""
+    for text in ("Above ∼20 nm film thickness a linear relation is found for all three experiments.",
+                 "The diameter decreases until it can no longer be fitted for thin films with thicknesses below 20 nm.",
+                 "A significant increase in the channel mobility was demonstrated when the SiO2 thickness was about 1 nm.",
+                 "We speculate that ultra-thin SiO2 formation by oxidation (<1nm thickness) does not degrade the interface.",
+                 "The red filled circles correspond to the experimental data with selected frequencies (10 KHz, 100 Hz, "
+                 "1 Hz and 0.1 Hz) shown as open red circles in the Nyquist plot.",
+                 "GGA + U schemes were used with the effective U values of 4.0, 3.3, and 4.0 eV for Mn, Co and Fe.",
+                 "The deposition was done by infiltrating a nitrate solution having different weight percentages of Fe "
+                 "(0, 3, 7, and 12 wt%).",
+                 "IR-free polarization curves as a function of RH: (a) 80% RH, (b) 53% RH.",
+                 "A decrease in ASR is observed in humidified inert atmosphere (pO2 = 10−4 atm)."):
+        assert flagged(text) and {f[2] for f in flagged(text)} == {True}, text
+    for text in ("The average grain size is below 2 µm.",
+                 "The conductivity was above 100 S/cm at 800 °C.",
+                 "The relaxation frequency of the arc was 20 Hz in the impedance spectra.",
+                 "The fuel cell achieves the highest power density of 393 mW·cm−2 when the voltage is 0.64 V.",
+                 "The CH4 conversion rate decreased obviously with time after approximately 12 h.",
+                 "The Nyquist plots showed arcs at different frequencies. The area specific resistances were estimated "
+                 "as 1.6 Ω·cm2 for the reference cell."):
+        assert flagged(text) and not any(f[2] for f in flagged(text)), text
+
+
+def test_a_tagged_name_loses_the_bracket_it_closes_without_opening():
+    """Audit round 22 (pemfc_07) and earlier rounds: the NER model tagged ") slope", "pt)", "h2)" across a bracket of
+    garbled PDF text; the name is the side of the bracket that holds one, and a gas left alone takes no value."""
+    from matnlp.types import Entity
+
+    text = ("The apparent (uncorrected) slope of 532 mV was found for the Pt/CB electrode. The fixed flow rate for the "
+            "anode (H2) was 1000 mL/min.")
+    slope, gas = text.find(") slope"), text.find("H2)")
+    entities = [Entity(slope, slope + 7, "PRO", ") slope"), Entity(gas, gas + 3, "PRO", "H2)")]
+    assert valued(text, entities) == [("slope", 532.0, "mV", None)]

@@ -161,6 +161,7 @@ _SETTING_NAME = re.compile(
     r"clamping\s+forces?|(?:laser|rf|microwave|plasma|sputtering|deposition|irradiation)\s+powers?|"
     r"take-?off\s+angles?|"
     r"(?:light|illumination|irradiation|incident\s+light)\s+intensit(?:y|ies)|spectral\s+resolutions?|"
+    r"relative\s+humidit(?:y|ies)|(?-i:RH)|(?-i:p\s*\(?O2\)?)|(?<!equilibrium\s)oxygen\s+partial\s+pressures?|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?|velocit(?:y|ies)|speeds?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -580,6 +581,10 @@ _STEP_AFTER = re.compile(r"\s+(?:steps?|increments?)\b")
 _TARGET_BEFORE = re.compile(r"\b(?:target|desired|aim(?:ed)?|required|intended|set-?point)\s+(?:values?\s+(?:of|for)\s+"
                             r"(?:the\s+)?)?(?:[\w-]+\s+){0,2}$", re.I)
 _TEST_AFTER = re.compile(r"\s+(?:tests?|testing)\b", re.I)
+# "a nitrate solution having different weight percentages of Fe (0, 3, 7, and 12 wt%)", "varying the stacking number
+# (10, 20, and 30)": the levels a study chose for its variable
+_VARIED_BEFORE = re.compile(r"(?:\b(?:with|of|having|possessing|at|using|in|for)\s+(?:the\s+)?(?:\w+\s+)?(?:different|"
+                            r"various|varying|several)|\bvary(?:ing)?(?:\s+the)?)\s+(?:[\w%-]+\s+){0,2}$", re.I)
 # "frequency range: 1 MHz–0.1 Hz", "in the potential region from 0 to − 0.7 V": the span a measurement swept (only
 # after the generic name of a condition: "the particle size ranges from 10 to 50 nm" is a finding)
 _SWEEP_AFTER = re.compile(r"\s+(?:ranges?|regions?|windows?)\b")
@@ -1052,6 +1057,7 @@ def _chosen(text: str, p: Entity) -> bool:
                 or _SWEPT.search(text, max(0, p.start - 120), p.start)
                 or _STEP_AFTER.match(text, p.end) or _TEST_AFTER.match(text, p.end)
                 or _TARGET_BEFORE.search(text, max(0, p.start - 50), p.start)
+                or _VARIED_BEFORE.search(text, max(0, p.start - 60), p.start)
                 or (_CONDITION_NAME.fullmatch(canonical_name(p.text)) is not None
                     and (_FOR_PROCESS_AFTER.match(text, p.end) or _SWEEP_AFTER.match(text, p.end)) is not None)
                 or ("/" in p.text or "ratio" in p.text.lower()) and _RATIO_HELD.search(text, max(0, p.start - 14),
@@ -1069,10 +1075,18 @@ def is_setting(name: str, sentence: str) -> bool:
     name = canonical_name(name)
     return bool(_SETTING_NAME.search(name) or _SOURCE_NAME.search(name)
                 or (_WAVELENGTH.fullmatch(name) and _XRAY_SOURCE.search(sentence))
-                or (name in ("frequency", "frequencies") and _CYCLIC_LOAD.search(sentence)))
+                or (name in ("frequency", "frequencies") and (_CYCLIC_LOAD.search(sentence) or (
+                    _IMPEDANCE.search(sentence) and not _SPECTRUM_FEATURE.search(sentence))))
+                or (name == "U" and _HUBBARD.search(sentence) is not None))
 
 
 _CYCLIC_LOAD = re.compile(r"(?i)\b(?:cyclic|load(?:ing)?|fatigue)\b")  # "under the cyclic load with a frequency of 10 Hz"
+# "selected frequencies (10 kHz, 100 Hz, 1 Hz) shown as open circles" in an impedance plot: frequencies applied;
+# where a feature of the spectrum lies ("the relaxation frequency", "an arc at 20 Hz") is found
+_IMPEDANCE = re.compile(r"(?i)\b(?:impedance|EIS|Nyquist|Bode|AC)\b")
+_SPECTRUM_FEATURE = re.compile(r"(?i)\b(?:arcs?|peaks?|semicircles?|relaxation|summit|maxim(?:um|a)|characteristic|"
+                               r"time\s+constants?|resonan\w+)\b")
+_HUBBARD = re.compile(r"(?i)\b(?:GGA|LDA|DFT|Hubbard|on-site)\b|\+\s*U\b")  # "GGA + U … effective U values of 4.0"
 # "Calculation conditions: the electrode area is about 0.2m2; … the current density is 500mA/cm2": a list of settings
 _CONDITIONS_HEAD = re.compile(r"\W*(?:[\w-]+\s+){0,2}conditions?\s*:", re.I)
 # "All potentials were converted … by using the following equation: ERHE = E0 + …, where E0 = 0.241 V": its constants
@@ -1158,7 +1172,7 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
         return True
     if q.kind in _SPECIMEN_KINDS and _PREPARED.search(text, max(sent.start, q.start - 120), q.start):
         return True  # "samples were machined into a dog-bone shape … 3 mm thick": the size a specimen was made to
-    if _designed_size(text, p, q, sent):
+    if _designed_size(text, p, q, sent) or _region_bound(text, p, q, sent):
         return True
     if _EQUIPMENT_SIZE.match(text, q.end):
         return True  # "sealed onto a 10 mm diameter alumina tube", "a 100 mL Teflon-lined autoclave"
@@ -1213,6 +1227,35 @@ _SIZE_FOUND = re.compile(r"(?i)\b(?:measured(?!\s+(?:in|on|using|with|at)\b)|mea
                          r"reported|studied|presented|literature|previous(?:ly)?|often|usually|commonly|et\s+al|"
                          r"find(?:s|ing)?|result(?:s|ed|ing)?|corresponds?|speculate\w*|critical|equivalent|"
                          r"morpholog\w*)\b|[~≈∼]\s*\d|\bca\.|\[\s*\d")
+
+
+_BOUND_WORDS = (r"(?:\b(?:above|below|beyond|exceeding|under|over|(?:larger|smaller|greater|less|more|thicker|"
+                r"thinner)\s+than)|[<>≤≥])")
+# "Above ∼20 nm film thickness a linear relation is found", "between 20 and 100 nm film thickness", "(<1nm thickness)"
+_BOUND_BEFORE_VALUE = re.compile(rf"(?i)(?:{_BOUND_WORDS}|\bbetween)\s*(?:~|∼|about\s+|approximately\s+)?$")
+# "thin films with thicknesses below 20 nm": a size bounding a class of samples (not "is below": a found bound)
+_BOUND_AFTER_NAME = re.compile(rf"(?i)\s*(?:of\s+)?{_BOUND_WORDS}\s*(?:~|∼|about\s+|approximately\s+)?$")
+_FOUND_BEFORE_NAME = re.compile(r"(?i)\b(?:is|was|are|were|remains?|remained|be)\s+(?:\w+\s+)?$")
+# "when the SiO2 thickness was about 1 nm": the value a condition of a region takes
+_WHEN_WAS = re.compile(r"(?i)\b(?:when|if|once|while|whenever)\b[^.;,]{0,50}\b(?:is|was|are|were|reach(?:es|ed)?)\s+"
+                       r"(?:about\s+|approximately\s+|~\s*|∼\s*)?$")
+
+
+def _region_bound(text: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
+    """Whether a size or a condition bounds the region a result holds in, rather than being found: "Above ∼20 nm film
+    thickness a linear relation is found", "thin films with thicknesses below 20 nm", "when the SiO2 thickness was
+    about 1 nm" (a size only: "the highest power density when the voltage is 0.64 V" is where it was found)."""
+    name = canonical_name(p.text)
+    if not (_SIZE_NAME.fullmatch(name) or _CONDITION_NAME.fullmatch(name)) or _FOUND_SIZE_NAME.search(name):
+        return False
+    if q.end <= p.start:
+        return _BOUND_BEFORE_VALUE.search(text, max(sent.start, q.start - 40), q.start) is not None
+    between = text[p.end:q.start]
+    if _BOUND_AFTER_NAME.fullmatch(between) and not _FOUND_BEFORE_NAME.search(text, max(sent.start, p.start - 20),
+                                                                               p.start):
+        return True
+    return (_SIZE_NAME.fullmatch(name) is not None and p.start < q.start
+            and _WHEN_WAS.search(text, max(sent.start, q.start - 90), q.start) is not None)
 
 
 def _designed_size(text: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
@@ -1536,13 +1579,37 @@ def _bounded(text: str, sents: Sequence[Sentence]) -> Iterator[Sentence]:
 
 def _after_bracket(e: Entity) -> Entity:
     """The mention less what lies before a bracket it opens: "(diameter" of "wafers (diameter = 16 mm", "electrodes
-    (area" of "The electrodes (area = 0.50 cm2)"."""
+    (area" of "The electrodes (area = 0.50 cm2)"; and less the side of a bracket it closes without opening that holds
+    no name: "(b) Rwp 6.96%" tagged "b) Rwp", "the apparent (uncorrected) slope" tagged ") slope", "the anode (H2)"
+    tagged "h2)"."""
     cut = e.text.rfind("(")
-    if cut < 0 or ")" in e.text[cut:] or not e.text[cut + 1 :].strip():
+    if cut >= 0 and ")" not in e.text[cut:] and e.text[cut + 1 :].strip():
+        rest = e.text[cut + 1 :]
+        skip = cut + 1 + len(rest) - len(rest.lstrip())
+        return replace(e, start=e.start + skip, text=e.text[skip:])
+    close = _unopened_close(e.text)
+    if close < 0:
         return e
-    rest = e.text[cut + 1 :]
-    skip = cut + 1 + len(rest) - len(rest.lstrip())
-    return replace(e, start=e.start + skip, text=e.text[skip:])
+    after = e.text[close + 1 :]
+    if after.strip():
+        skip = close + 1 + len(after) - len(after.lstrip())
+        return replace(e, start=e.start + skip, text=e.text[skip:])
+    before = e.text[:close].rstrip()
+    return replace(e, end=e.start + len(before), text=before) if before else e
+
+
+def _unopened_close(text: str) -> int:
+    """The offset of the last ``)`` of ``text`` that no ``(`` before it opens, or -1."""
+    depth, last = 0, -1
+    for i, c in enumerate(text):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth:
+                depth -= 1
+            else:
+                last = i
+    return last
 
 
 def _not_a_name(name: str) -> bool:
