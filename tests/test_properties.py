@@ -1306,3 +1306,28 @@ def test_a_tagged_name_loses_the_bracket_it_closes_without_opening():
     slope, gas = text.find(") slope"), text.find("H2)")
     entities = [Entity(slope, slope + 7, "PRO", ") slope"), Entity(gas, gas + 3, "PRO", "H2)")]
     assert valued(text, entities) == [("slope", 532.0, "mV", None)]
+
+
+def test_a_respectively_list_gives_each_value_its_own_material():
+    """Audit round 22 (PMC6370853): "0.826, 0.853, 0.938, and 1.834 W cm−2 for PBMCo, PBMCo-3-Fe, PBMCo-7-Fe, and
+    PBMCo-12-Fe, respectively" linked every value to PBMCo; the materials listed in order pair with the values in
+    order, after them or before them."""
+    import re
+
+    from matnlp.types import Entity
+
+    def tagged(text, name):
+        at = text.find(name)
+        mats = [Entity(m.start(), m.end(), "MAT", m.group()) for m in re.finditer(r"PBMCo(?:-\d+-Fe)?", text)]
+        return sorted(mats + [Entity(at, at + len(name), "PRO", name)], key=lambda e: e.start)
+
+    text = ("The maximum power densities were 0.826, 0.853, 0.938, and 1.834 W cm−2 for PBMCo, PBMCo-3-Fe, "
+            "PBMCo-7-Fe, and PBMCo-12-Fe, respectively, at 800 °C in humidified H2.")
+    assert [(v, m) for _, v, _, m in valued(text, tagged(text, "maximum power densities"))] == [
+        (0.826, "PBMCo"), (0.853, "PBMCo-3-Fe"), (0.938, "PBMCo-7-Fe"), (1.834, "PBMCo-12-Fe")]
+    text = ("The non-ohmic resistances for PBMCo-3-Fe, PBMCo-7-Fe, and PBMCo-12-Fe were 0.330, 0.237, and 0.071 Ω cm2, "
+            "respectively, at 800 °C.")
+    assert [(v, m) for _, v, _, m in valued(text, tagged(text, "non-ohmic resistances"))] == [
+        (0.33, "PBMCo-3-Fe"), (0.237, "PBMCo-7-Fe"), (0.071, "PBMCo-12-Fe")]
+    text = "The maximum power densities of PBMCo were 0.826 and 0.853 W cm−2 at 800 and 750 °C, respectively."
+    assert {m for *_, m in valued(text, tagged(text, "maximum power densities"))} == {"PBMCo"}

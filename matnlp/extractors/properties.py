@@ -903,7 +903,8 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
                  or [canonical_name(p.text)] * len(vals))
         setting = (is_setting(p.text, sentence) or is_setting(_with_modifiers(text, p, sent), sentence)
                    or _chosen(text, p))
-        out.extend(_property(p, q, material, sent, name,
+        respective = _respective_materials(text, vals, owners, sent)
+        out.extend(_property(p, q, respective.get(q.start, material), sent, name,
                              setting or _set_value(text, q, sent, p) or _said_set(sentence, name, p, q, sent))
                    for q, name in zip(vals, names))
         if not vals:
@@ -964,6 +965,36 @@ def _respectively(values: dict[int, list[Quantity]], text: str, props: list[Enti
                     values[k] = [found[start]]
         i = j + 1
     return values
+
+
+def _respective_materials(text: str, vals: list[Quantity], mats: list[Entity], sent: Sentence) -> dict[int, Entity]:
+    """The material of each value (by value start) of a "respectively" list whose materials are listed in the same
+    order and number: "0.826, 0.853, 0.938, and 1.834 W cm−2 for PBMCo, PBMCo-3-Fe, PBMCo-7-Fe, and PBMCo-12-Fe,
+    respectively" gives each value its own material, not the first one; the list lies between the values and
+    "respectively", or before the values (empty when the sentence pairs none)."""
+    if len(vals) < 2:
+        return {}
+    starts = sorted(q.start for q in vals)
+    last = max(q.end for q in vals)
+    respectively = _RESPECTIVELY.search(text, last, sent.end)
+    if not respectively:
+        return {}
+    runs = [r for r in _coordinated_runs(text, mats) if len(r) == len(vals)]
+    after = [r for r in runs if r[0].start >= last and r[-1].end <= respectively.start()]
+    before = [r for r in runs if r[-1].end <= starts[0]]
+    run = after[0] if after else before[-1] if before else None
+    return dict(zip(starts, run)) if run else {}
+
+
+def _coordinated_runs(text: str, mats: list[Entity]) -> list[list[Entity]]:
+    """The mentions in runs joined by commas or "and" ("PBMCo, PBMCo-3-Fe, and PBMCo-12-Fe")."""
+    runs: list[list[Entity]] = []
+    for m in sorted(mats, key=lambda e: e.start):
+        if runs and _COORDINATED.fullmatch(text, runs[-1][-1].end, m.start):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
 
 
 def _not_atmospheres(text: str, sent: Sentence, mats: list[Entity]) -> list[Entity]:
