@@ -1022,7 +1022,7 @@ def test_round_18_classes(sentence, check):
     ("This relationship is approximately linear for Defect 1 and Defect 2.", "Defect", []),
     ("J Mater Res, 29, p 2973–2981.", "p", []),
     ("The discretized rectangular domain is composed of a fine mesh of 4900 elements.", "domain", []),
-    ("The notch gives a stress concentration factor Kt = 1.75.", "Kt", [("Kt", 1.75, False)]),
+    ("The notch gives a stress concentration factor Kt = 1.75.", "Kt", [("Kt", 1.75, True)]),  # the notch sets it
     # oastm_11: a heading run into the text gives "lifetime" a length; a lifetime is a time (or a count)
     ("Surface passivation and measurement of lifetime Samples were cleaved into 3.5cm by 3.5cm pieces.", "lifetime",
      []),
@@ -1331,3 +1331,12 @@ def test_a_respectively_list_gives_each_value_its_own_material():
         (0.33, "PBMCo-3-Fe"), (0.237, "PBMCo-7-Fe"), (0.071, "PBMCo-12-Fe")]
     text = "The maximum power densities of PBMCo were 0.826 and 0.853 W cm−2 at 800 and 750 °C, respectively."
     assert {m for *_, m in valued(text, tagged(text, "maximum power densities"))} == {"PBMCo"}
+
+
+def test_round_23_stress_concentration_factors_and_proof_offsets():
+    """Audit round 23 (MuLMS steel_07): a specimen's stress concentration factor is fixed by its notch, a setting
+    (26 unflagged records of one paper); the "0.2%" of a 0.2% offset yield strength names the strength, no value."""
+    assert {f[2] for f in flagged("The tests were conducted with unnotched round specimens (stress concentration "
+                                  "factor Kt = 1) in laboratory air.")} == {True}
+    assert valued("The 0.2% offset yield strength was 850 MPa.") == [("offset yield strength", 850.0, "MPa", None)]
+    assert [v for _, v, _, _ in valued("The yield strength (0.2% proof stress) of the alloy is 450 MPa.")] == [450.0]

@@ -161,7 +161,7 @@ _SETTING_NAME = re.compile(
     r"clamping\s+forces?|(?:laser|rf|microwave|plasma|sputtering|deposition|irradiation)\s+powers?|"
     r"take-?off\s+angles?|"
     r"(?:light|illumination|irradiation|incident\s+light)\s+intensit(?:y|ies)|spectral\s+resolutions?|"
-    r"relative\s+humidit(?:y|ies)|(?-i:RH)|(?-i:p\s*\(?O2\)?)|(?<!equilibrium\s)oxygen\s+partial\s+pressures?|"
+    r"stress\s+concentrations?(?:\s+factors?)?|(?-i:K[tT])|notch\s+factors?|relative\s+humidit(?:y|ies)|(?-i:RH)|(?-i:p\s*\(?O2\)?)|(?<!equilibrium\s)oxygen\s+partial\s+pressures?|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?|velocit(?:y|ies)|speeds?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -1344,10 +1344,12 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
             and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
             and not (q.unit in _PERCENTS and _SUPPORTED_AFTER.match(text, q.end) and not _CONTENT_NAME.search(name))
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)
-            and not _OFFSET_AFTER.fullmatch(text, p.end, q.start)]
+            and not _OFFSET_AFTER.fullmatch(text, p.end, q.start) and not _NAME_PART_AFTER.match(text, q.end)]
 
 
 _OFFSET_AFTER = re.compile(r"\s*[+]\s*")  # "T > Tg + 100K": an offset added to the named quantity, not its value
+# "0.2% offset yield strength", "0.2% proof stress": the offset names which strength, it is no value
+_NAME_PART_AFTER = re.compile(r"\s*(?:offset|proof)\b", re.I)
 
 
 _INDEXED = re.compile(r"\s?[′']\s?\d")
