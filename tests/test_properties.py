@@ -1333,10 +1333,12 @@ def test_a_respectively_list_gives_each_value_its_own_material():
     assert {m for *_, m in valued(text, tagged(text, "maximum power densities"))} == {"PBMCo"}
 
 
-def test_round_23_stress_concentration_factors_and_proof_offsets():
+def test_round_23_stress_concentration_factors_and_proof_offsets_are_settings():
     """Audit round 23 (MuLMS steel_07): a specimen's stress concentration factor is fixed by its notch, a setting
-    (26 unflagged records of one paper); the "0.2%" of a 0.2% offset yield strength names the strength, no value."""
+    (26 unflagged records of one paper); the "0.2%" of a 0.2% offset yield strength is the offset the strength is
+    read at, a convention of the test: a setting (MuLMS annotates it as the value of "offset yield", so it stays)."""
     assert {f[2] for f in flagged("The tests were conducted with unnotched round specimens (stress concentration "
                                   "factor Kt = 1) in laboratory air.")} == {True}
-    assert valued("The 0.2% offset yield strength was 850 MPa.") == [("offset yield strength", 850.0, "MPa", None)]
-    assert [v for _, v, _, _ in valued("The yield strength (0.2% proof stress) of the alloy is 450 MPa.")] == [450.0]
+    found = flagged("The 0.2% offset yield strength was 850 MPa.")
+    assert (850.0, False) in [(v, s) for _, v, s in found] and all(s for _, v, s in found if v == 0.2)
+    assert flagged("This figure shows 0.2% offset yield depending on the strain rate.") == [("yield", 0.2, True)]

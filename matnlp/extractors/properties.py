@@ -1203,7 +1203,7 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
         return True
     if q.kind in _SPECIMEN_KINDS and _PREPARED.search(text, max(sent.start, q.start - 120), q.start):
         return True  # "samples were machined into a dog-bone shape … 3 mm thick": the size a specimen was made to
-    if _designed_size(text, p, q, sent) or _region_bound(text, p, q, sent):
+    if _designed_size(text, p, q, sent) or _region_bound(text, p, q, sent) or _CONVENTION_AFTER.match(text, q.end):
         return True
     if _EQUIPMENT_SIZE.match(text, q.end):
         return True  # "sealed onto a 10 mm diameter alumina tube", "a 100 mL Teflon-lined autoclave"
@@ -1270,6 +1270,11 @@ _FOUND_BEFORE_NAME = re.compile(r"(?i)\b(?:is|was|are|were|remains?|remained|be)
 # "when the SiO2 thickness was about 1 nm": the value a condition of a region takes
 _WHEN_WAS = re.compile(r"(?i)\b(?:when|if|once|while|whenever)\b[^.;,]{0,50}\b(?:is|was|are|were|reach(?:es|ed)?)\s+"
                        r"(?:about\s+|approximately\s+|~\s*|∼\s*)?$")
+
+
+# "0.2% offset yield strength", "0.2% proof stress": the offset a strength is read at, a convention of the test (MuLMS
+# annotates it as the value of "offset yield", so it stays, flagged)
+_CONVENTION_AFTER = re.compile(r"\s*(?:offset|proof)\b", re.I)
 
 
 def _region_bound(text: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
@@ -1344,12 +1349,10 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
             and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
             and not (q.unit in _PERCENTS and _SUPPORTED_AFTER.match(text, q.end) and not _CONTENT_NAME.search(name))
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)
-            and not _OFFSET_AFTER.fullmatch(text, p.end, q.start) and not _NAME_PART_AFTER.match(text, q.end)]
+            and not _OFFSET_AFTER.fullmatch(text, p.end, q.start)]
 
 
 _OFFSET_AFTER = re.compile(r"\s*[+]\s*")  # "T > Tg + 100K": an offset added to the named quantity, not its value
-# "0.2% offset yield strength", "0.2% proof stress": the offset names which strength, it is no value
-_NAME_PART_AFTER = re.compile(r"\s*(?:offset|proof)\b", re.I)
 
 
 _INDEXED = re.compile(r"\s?[′']\s?\d")
