@@ -161,7 +161,8 @@ _SETTING_NAME = re.compile(
     r"clamping\s+forces?|(?:laser|rf|microwave|plasma|sputtering|deposition|irradiation)\s+powers?|"
     r"take-?off\s+angles?|"
     r"(?:light|illumination|irradiation|incident\s+light)\s+intensit(?:y|ies)|spectral\s+resolutions?|"
-    r"stress\s+concentrations?(?:\s+factors?)?|(?-i:K[tT])|notch\s+factors?|relative\s+humidit(?:y|ies)|(?-i:RH)|(?-i:p\s*\(?O2\)?)|(?<!equilibrium\s)oxygen\s+partial\s+pressures?|"
+    r"stress\s+concentrations?(?:\s+factors?)?|(?-i:K[tT])|notch\s+factors?|relative\s+humidit(?:y|ies)|(?-i:RH)|"
+    r"(?-i:p\s*\(?O2\)?)|(?<!equilibrium\s)oxygen\s+partial\s+pressures?|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?|velocit(?:y|ies)|speeds?))\b"
     r"|^p\s*/\s*p0$"
 )
@@ -1233,21 +1234,21 @@ _PREPARED = re.compile(r"\b(?:was|were|been|being)\s+(?:then\s+|first\s+|subsequ
 
 _SIZE_NAME = re.compile(r"(?i)(?:[\w-]+\s+){0,2}(?:thickness(?:es)?|thick|widths?|wide|lengths?|long|diameters?|"
                         r"heights?|high|depths?|deep|radi(?:us|i)|dimensions?|sizes?|areas?)")
-# Sizes of what a material is made of or holds, found by looking: a grain's, a pore's, a crystal's, a lattice's
+# What a material is made of or holds, whose size is found by looking: a grain, a pore, a particle
+_MICROSTRUCTURE = (r"(?:nano|micro)?(?:particles?|whiskers?|fib(?:er|re)s?|spheres?|crystals?)|grains?|crystallites?|"
+                   r"inclusions?|pores?|cracks?|precipitates?|agglomerates?|droplets?")
+# A size name that says so, or names a size of a structure, a mean or a constant ("lattice spacing", "mean size")
 _FOUND_SIZE_NAME = re.compile(
-    r"(?i)\b(?:grains?|particles?|crystallites?|pores?|cracks?|domains?|precipitates?|laths?|colon(?:y|ies)|"
-    r"agglomerates?|clusters?|dots?|islands?|columns?|scale|track|zone|penetration|diffusion|ionic|atomic|surface|"
-    r"specific|bet|"
-    r"crystal|inclusions?|voids?|defects?|features?|critical|mean|average|free|contact|projected|debye|coherence|"
-    r"correlation|skin|information|interaction|oxide|reaction|wave|cell|unit|lattice|bond|pitch|period|spacing|"
-    r"roughness|fib(?:er|re)s?|wires?|rods?|tubes?|nano\w+|sheets?|flakes?|platelets?|needles?|spheres?|plates?|"
-    r"droplets?|bubbles?|optimal)\b")
+    rf"(?i)\b(?:{_MICROSTRUCTURE}|domains?|laths?|colon(?:y|ies)|clusters?|dots?|islands?|columns?|scale|track|zone|"
+    r"penetration|diffusion|ionic|atomic|surface|specific|bet|voids?|defects?|features?|critical|mean|average|free|"
+    r"contact|projected|debye|coherence|correlation|skin|information|interaction|oxide|reaction|wave|cell|unit|"
+    r"lattice|bond|pitch|period|spacing|roughness|wires?|rods?|tubes?|nano\w+|sheets?|flakes?|platelets?|needles?|"
+    r"plates?|bubbles?|optimal)\b")
 # What owns a size, named before it or just after, when that is no made object ("the 23 nm diameter particles", "a 2 nm
-# radius of the dislocation core", "coherent scattering lengths")
-_FOUND_OWNER = re.compile(r"(?i)\b(?:(?:nano|micro)?(?:particles?|whiskers?|fib(?:er|re)s?|spheres?|crystals?)|"
-                          r"(?:nano|micro)(?:wires?|rods?|tubes?)|grains?|crystallites?|inclusions?|pores?|nanopores?|"
-                          r"cracks?|zones?|delaminations?|monolayers?|dislocations?|droplets?|precipitates?|"
-                          r"agglomerates?|aggregates?|cores?|shells?|ions?|atoms?|scattering)\b")
+# radius of the dislocation core", "coherent scattering lengths"; a plain wire or tube is made)
+_FOUND_OWNER = re.compile(rf"(?i)\b(?:{_MICROSTRUCTURE}|(?:nano|micro)(?:wires?|rods?|tubes?)|nanopores?|zones?|"
+                          r"delaminations?|monolayers?|dislocations?|aggregates?|cores?|shells?|ions?|atoms?|"
+                          r"scattering)\b")
 # A sentence that says a size was looked at, came out of a process, or is quoted from others
 _SIZE_FOUND = re.compile(r"(?i)\b(?:measured(?!\s+(?:in|on|using|with|at)\b)|measuring|determined|found|observed|"
                          r"estimated|calculated|computed|revealed|shows?|showed|shown|reveals?|SEM|TEM|FIB|micrographs?|"
@@ -1258,8 +1259,6 @@ _SIZE_FOUND = re.compile(r"(?i)\b(?:measured(?!\s+(?:in|on|using|with|at)\b)|mea
                          r"reported|studied|presented|literature|previous(?:ly)?|often|usually|commonly|et\s+al|"
                          r"find(?:s|ing)?|result(?:s|ed|ing)?|corresponds?|speculate\w*|critical|equivalent|"
                          r"morpholog\w*)\b|[~≈∼]\s*\d|\bca\.|\[\s*\d")
-
-
 _BOUND_WORDS = (r"(?:\b(?:above|below|beyond|exceeding|under|over|(?:larger|smaller|greater|less|more|thicker|"
                 r"thinner)\s+than)|[<>≤≥])")
 # "Above ∼20 nm film thickness a linear relation is found", "between 20 and 100 nm film thickness", "(<1nm thickness)"
@@ -1270,8 +1269,6 @@ _FOUND_BEFORE_NAME = re.compile(r"(?i)\b(?:is|was|are|were|remains?|remained|be)
 # "when the SiO2 thickness was about 1 nm": the value a condition of a region takes
 _WHEN_WAS = re.compile(r"(?i)\b(?:when|if|once|while|whenever)\b[^.;,]{0,50}\b(?:is|was|are|were|reach(?:es|ed)?)\s+"
                        r"(?:about\s+|approximately\s+|~\s*|∼\s*)?$")
-
-
 # "0.2% offset yield strength", "0.2% proof stress": the offset a strength is read at, a convention of the test (MuLMS
 # annotates it as the value of "offset yield", so it stays, flagged)
 _CONVENTION_AFTER = re.compile(r"\s*(?:offset|proof)\b", re.I)
