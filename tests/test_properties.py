@@ -1341,3 +1341,33 @@ def test_round_23_stress_concentration_factors_and_proof_offsets_are_settings():
                                   "factor Kt = 1) in laboratory air.")} == {True}
     assert ("offset yield strength", 850.0, False) in flagged("The 0.2% offset yield strength was 850 MPa.")
     assert flagged("This figure shows 0.2% offset yield depending on the strain rate.") == [("yield", 0.2, True)]
+
+
+def bounds(text):
+    return [(p.name, p.value.value, p.value.low, p.value.high) for p in extract_properties(text) if p.value is not None]
+
+
+def test_round_24_bounds_negated_within_and_over_lists():
+    """Audit round 24 (SOFC-Exp PMC6337513, PMC5706185): "does not exceed" is a high bound, not a low one; a bound
+    before a list bounds each member; "within 1 s" is a high bound."""
+    assert bounds("The resistance does not exceed 5 and 4 Ω cm2 and the porosity is not less than 30%.") == [
+        ("resistance", 5.0, None, 5.0), ("resistance", 4.0, None, 4.0), ("porosity", 30.0, 30.0, None)]
+    assert bounds("The PVDF fibres gave power outputs up to 0.02 μW and 25 μW under low and high deformation.") == [
+        ("power", 0.02, None, 0.02), ("power", 25.0, None, 25.0)]
+    assert ("time", 1.0, None, 1.0) in bounds("The SnO2 fibres showed a recovery time within 1 s at 85% RH.")
+    assert bounds("The efficiencies of A, B and C were 4.9%, 8.6%, and 13.2%, respectively.") == [
+        ("efficiencies", v, None, None) for v in (4.9, 8.6, 13.2)]
+
+
+def test_round_24_changes_ions_steady_levels_and_process_times():
+    """Audit round 24: each member of a list of changes is a change ("decreases of 4.9%, 8.6%, and 13.2%"); an
+    ion is no property name ("those of Zr4+ (0.72 Å)"); the level a response settled at is found, a temperature that
+    stays is held; the time of an etching step is a setting."""
+    assert valued("The efficiencies of A, B and C show decreases of 4.9%, 8.6%, and 13.2%, respectively.") == []
+    text = "The ionic radius of Ni2+ (0.69 Å) is smaller than those of Zr4+ (0.72 Å) and Ce4+ (0.87 Å)."
+    tagged = [Entity(m.start(), m.end(), "PRO", m.group()) for m in re.finditer(r"ionic radius|Zr4\+|Ce4\+", text)]
+    assert {name for name, *_ in valued(text, tagged)} == {"ionic radius"}
+    assert flagged("After 10 h the voltage of the cell remained nearly constant at 0.7 V for 24 h.") == [
+        ("voltage", 0.7, False)]
+    assert flagged("The temperature remained constant at 800 °C during the test.") == [("temperature", 800.0, True)]
+    assert flagged("The plasma etching time was 30 s.") == [("etching time", 30.0, True)]

@@ -33,7 +33,9 @@ from ..types import Entity, Sentence
 from ..chem.elements import ELEMENT_SET, ELEMENTS
 from ..chem.formula import is_formula
 from .materials import EQUIPMENT, MATERIAL_LABELS, extract_materials
-from .quantities import APPROX, CELL, CHANGE_VERB, TABLE_ID, Quantity, bounded, parse_quantities, parse_unit
+from .quantities import (
+    APPROX, CELL, CHANGE_VERB, TABLE_ID, Quantity, bounded, list_head, parse_quantities, parse_unit,
+)
 from .relations import Scorers, default_scorers, default_tagger, material_features, value_features
 from .settings import default_model as default_setting_model
 
@@ -129,7 +131,8 @@ _PROCESS = (r"(?:sintering|annealing|calcination|calcining|firing|deposition|gro
             r"canister|line|bubbler|precursor|stage|substrate|chamber|bath|furnace|reactor|oven|evaporation|ambient|"
             r"processing|fabrication|operating|operation|working|testing|test|measurement|measuring|curing|tempering|austeniti[sz]ing|"
             r"hot[- ]pressing|heat[- ]treatment|pyrolysis|carboni[sz]ation|mo(?:u)?ld|melt|holding|dwell|pre-?heat(?:ing)?|"
-            r"injection|central)")
+            r"injection|central|etching|sputtering|milling|grinding|stirring|mixing|(?:ultra)?sonication|soaking|immersion|"
+            r"quenching|hydrothermal|solvothermal|(?:electro)?spinning|coating|plating|heating|cooling|reflux(?:ing)?|washing)")
 # Settings of a measurement or protocol (issue: audit class 6), never material properties.
 _SETTING_NAME = re.compile(
     r"(?i)\b(?:(?:scan|sweep|scanning|flow|heating|cooling|ramp|feed|spin|rotation|rotating|stirring|shear)(?:\s+|-)"
@@ -1176,6 +1179,8 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     name ("at 100% relative humidity")."""
     if _observed_at(text, min(p.start, q.start)):
         return False  # "the onset … is found at a temperature between 900 and 930 °C": where a feature lies
+    if q.kind not in _HELD_KINDS and _STEADY_AT.search(text, max(sent.start, q.start - 50), q.start):
+        return False  # "the voltage … remained nearly constant at 0.7 V": where a response settled, found
     name = canonical_name(p.text)
     # a range of a condition (not "the particle size is in the range of 10–20 nm")
     swept = (_SCANNED.fullmatch(name) or _CONDITION_NAME.fullmatch(name)) and not _RANGE_VERB.search(
@@ -1215,6 +1220,15 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
 _SCANNED = re.compile(r"(?i)(?:(?:measured|measuring|applied|scan(?:ning)?|sweep(?:ing)?|test(?:ing)?|AC|DC|bias)\s+)?"
                       r"(?:frequenc(?:y|ies)|potentials?|voltages?|binding\s+energ(?:y|ies)|BE|2\s?θ|angles?|"
                       r"wavelengths?|wavenumbers?)")
+
+
+# "the voltage … remained nearly constant at 0.7 V", "the OCV and PPD were well maintained at 0.88 V and 360 mW cm−2":
+# the level a response settled at in a stability test; a temperature or pressure that stays is still held
+_STEADY_AT = re.compile(r"\b(?:remain(?:s|ed|ing)?|stay(?:s|ed|ing)?|stabili[sz](?:es|ed|ing)|level(?:s|ed|led)\s+off|"
+                        r"saturat(?:es|ed|ing)|plateau(?:s|ed)?|(?:well|stably)\s+(?:maintained|retained|kept))\s+"
+                        r"(?:\w+ly\s+)?(?:(?:constant|stable|steady|unchanged)\s+)?(?:at|around|near|about)\s+"
+                        r"(?:~\s*|∼\s*|about\s+|approximately\s+)?(?:[\d.]+\s*[^\s\d,;]{0,8}\s*(?:,\s*|and\s+))*$", re.I)
+_HELD_KINDS = frozenset({"temperature", "pressure"})
 
 
 def _observed_at(text: str, pos: int) -> bool:
@@ -1311,6 +1325,12 @@ def _with_modifiers(text: str, p: Entity, sent: Sentence) -> str:
     return text[before.start() : p.end] if before else p.text
 
 
+def _changed_by(text: str, q: Quantity) -> bool:
+    """Whether ``q``, or the list it ends, is the size of a change (:data:`_CHANGE_BEFORE`): "decreases of 4.9%, 8.6%,
+    and 13.2%"."""
+    return any(_CHANGE_BEFORE.search(text, max(0, at - 90), at) for at in {q.start, list_head(text, q.start)})
+
+
 def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     """The linked values that may be values of ``p`` (:func:`compatible`): whichever linker paired them, a bare
     number is no value of a property that needs a unit, nor a temperature one of a band gap; a change ("increases by
@@ -1337,7 +1357,7 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
     return [q for q in values if compatible(name, q)
             and not (element and (q.unit is None or q.unit in _PERCENTS) and q.unit not in _SHARE_UNITS)
             and not (symbol in ELEMENT_SET and q.unit is None and _ONE_DIGIT.fullmatch(text, q.start, q.end))
-            and not _bin_bound(text, p, q) and not _CHANGE_BEFORE.search(text, max(0, q.start - 90), q.start)
+            and not _bin_bound(text, p, q) and not _changed_by(text, q)
             and not _TOLERANCE_BEFORE.search(text, max(0, q.start - 3), q.start)
             and not (q.unit is None and not assigned and _ONE_DIGIT.fullmatch(text, q.start, q.end)
                      and _numbered_materials(text))
@@ -1646,12 +1666,25 @@ def _unopened_close(text: str) -> int:
 
 
 def _not_a_name(name: str) -> bool:
-    """A mention that names no property: a unit (``wt%``), a composition variable (``x``) or a word that is no
-    quantity (``range``, ``mean``, ``factor``, ``fitting``, ``elements``, ``data``)."""
+    """A mention that names no property: a unit (``wt%``), a composition variable (``x``), an ion (``Zr4+`` of
+    "those of Zr4+ (0.72 Å)") or a word that is no quantity (``range``, ``mean``, ``factor``, ``fitting``,
+    ``elements``, ``data``)."""
+    if _is_ion(name.strip(" ()")):
+        return True
     name = canonical_name(name.strip(" ()"))
     return (name.lower() in _NO_NAMES or name in _COMPOSITION_VARIABLES or _METHOD_NAME.search(name) is not None
             or any(_ANALYSIS_NAME.fullmatch(n) for n in (name, name.rpartition(" ")[2]))
             or (parse_unit(name).known and not _SYMBOL.fullmatch(name)))
+
+
+_ION = re.compile(r"((?:[A-Z][a-z]?\d*){1,4})\^?\(?\d?[+−–-]\)?")
+_ION_ELEMENT = re.compile(r"[A-Z][a-z]?")
+
+
+def _is_ion(name: str) -> bool:
+    """Whether ``name`` is an ion's label: "Zr4+", "Ce3+", "O2−", "NH4+"."""
+    ion = _ION.fullmatch(name)
+    return ion is not None and all(el in ELEMENT_SET for el in _ION_ELEMENT.findall(ion.group(1)))
 
 
 def _resistance_symbol(text: str, e: Entity) -> bool:

@@ -139,8 +139,14 @@ _LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|beyond|exceed(?:s|ed|ing)?
 # "0.1 A cm−2 or more", "3% or less": the bound after the number
 _LOW_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:more|higher|above|greater|larger|over)\b", re.I)
 _HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:less|lower|below|smaller|fewer|under)\b", re.I)
-_HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:below|up to|less than|lower than|smaller than|at most|"
-                         r"not exceeding))\s*[~∼≈]?\s*$")
+_HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:below|up to|less than|lower than|smaller than|at most|within))"
+                         r"\s*[~∼≈]?\s*$")
+# A negated bound turns over: "does not exceed 0.005 Ω cm2", "not more than 5%" (high); "not less than 90%" (low)
+_NEGATED = r"(?i)(?:\bnot|\bnever|n't)\s+(?:\w+ly\s+)?"
+_NOT_LOW = re.compile(_NEGATED + r"(?:exceed(?:s|ed|ing)?|(?:more|greater|higher|larger) than|above|over)\s*[~∼≈]?\s*$")
+_NOT_HIGH = re.compile(_NEGATED + r"(?:(?:less|lower|smaller|fewer) than|below|under)\s*[~∼≈]?\s*$")
+# the member before a number in a list: "0.005 and " of "0.005 and 0.002 Ω cm2", "0.02 μW and " of "0.02 μW and 25 μW"
+_LIST_BEFORE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*[^\s\d,;()]{1,6}){0,2}\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 
 # "the activation energy … was 1.02 eV, lower than 1.31 eV in air": a second value compared, "can reach up to 1.72 W
 # cm−2": the value reached; no bounds
@@ -557,16 +563,31 @@ def bounded(text: str, q: Quantity) -> Quantity:
     or less``); ``value`` stays the number."""
     if q.low is not None or q.high is not None or q.error is not None:
         return q
-    before = text[max(0, q.start - 24) : q.start]
-    if _NO_BOUND.search(text, max(0, q.start - 48), q.start):
-        return q
-    if _HIGH_BOUND.search(before):
-        return replace(q, high=q.value)
-    if _LOW_BOUND.search(before) or _LOW_AFTER.match(text, q.end):
-        return replace(q, low=q.value)
-    if _HIGH_AFTER.match(text, q.end):
-        return replace(q, high=q.value)
-    return q
+    side = _bound_before(text, q.start) or ("low" if _LOW_AFTER.match(text, q.end) else None) or (
+        "high" if _HIGH_AFTER.match(text, q.end) else None)
+    return replace(q, **{side: q.value}) if side else q
+
+
+def _bound_before(text: str, start: int) -> str | None:
+    """"high" or "low" when a bound qualifier ends just before ``start``, or before the first member of the list the
+    number at ``start`` closes."""
+    for at in dict.fromkeys((start, list_head(text, start))):
+        if _NO_BOUND.search(text, max(0, at - 48), at):
+            return None
+        before = text[max(0, at - 24) : at]
+        if _NOT_LOW.search(before) or _HIGH_BOUND.search(before) and not _NOT_HIGH.search(before):
+            return "high"
+        if _NOT_HIGH.search(before) or _LOW_BOUND.search(before):
+            return "low"
+    return None
+
+
+def list_head(text: str, start: int, members: int = 8) -> int:
+    """Where the first number of the list whose later member starts at ``start`` begins ("decreases of 4.9%, 8.6%,
+    and 13.2%" from 13.2: at 4.9), or ``start`` when no list leads to it; a cue before a list holds for each member."""
+    while members and (member := _LIST_BEFORE.search(text, max(0, start - 40), start)):
+        start, members = member.start(), members - 1
+    return start
 
 
 def _quantity_at(text: str, m: re.Match) -> Quantity:
