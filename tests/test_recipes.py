@@ -97,8 +97,9 @@ def test_oxygen_offset_variable_balances(data):
 
 def test_snippet_scoring_counts_only_words_of_their_own():
     """Kononova snippet gold: a record string glued into a longer name is no miss; a doped mention is scored by
-    its host, a phase-prefixed one by its formula, a material once (not once per mention); a snippet whose verbs were cut still makes a recipe when asked."""
-    from matnlp.eval.synthesis import _name_of, _stands_in, named_as
+    its host, a phase-prefixed one by its formula, a material once (not once per mention); a snippet whose verbs were cut still makes a recipe when asked; a
+    name the cut truncated is neither right nor wrong."""
+    from matnlp.eval.synthesis import _name_of, _stands_in, _truncated, named_as
 
     assert not _stands_in("Ni", "BaTiO3-Ni composites were prepare <...> furnace.")
     assert not _stands_in("Al", "Pd20Al80 alloy were prepared")
@@ -116,3 +117,52 @@ def test_snippet_scoring_counts_only_words_of_their_own():
     assert not reading.steps and build_recipes(reading, [(0, len(text), "snippet")]) == []
     (recipe,) = build_recipes(reading, [(0, len(text), "snippet")], need_step=False)
     assert {t.text for t in recipe.targets} == {"Tb2Ti2O7", "Tb2Sn2O7"}
+    # a name the cut truncated is not scored; a whole one at the cut is
+    text = "Reagent grade powders of Li2CO3, MnO2, Fe2O3, CaCO <...> re heat-treated at different temperatures."
+    gold = {"targets": set(), "precursors": {"Li2CO3"}, "strings": {"Li2CO3", "MnO2", "Fe2O3", "CaCO3"}}
+    at = text.index("CaCO ")
+    assert _truncated(text, [(at, at + 4)], gold)
+    at = text.index("Fe2O3")
+    assert not _truncated(text, [(at, at + 5)], gold)
+    assert not _truncated("powders of Li2CO3 <...> were", [(11, 17)], gold)
+
+
+def test_a_chemical_equation_states_the_roles(data):
+    """Two Kononova snippets that end with their reactions: the species are found (the finder saw none in an
+    equation before), reactants are precursors and products targets whatever the role model reads around them,
+    and a by-product of only volatile elements (CO2) is neither."""
+    from matnlp.datasets.kononova import reactions
+    from matnlp.eval.synthesis import _CUT
+
+    snippets = {_CUT.sub(" <...> ", r["paragraph_string"]) for _, r in reactions(data / "synthesis_recipes")
+                if r["doi"] in {"10.1016/j.jcrysgro.2014.01.057", "10.1016/j.ceramint.2012.12.055"}}
+    got = {}
+    for text in snippets:
+        mentions = [s for m in extract_materials(text) for s in m.mentions]
+        (recipe,) = build_recipes(read_synthesis(text, materials=mentions), [(0, len(text), "snippet")],
+                                  need_step=False)
+        got[text[:9]] = ({m.text for m in recipe.targets}, {m.text for m in recipe.precursors})
+    assert got["Nickel fe"] == ({"NiFe2O4"}, {"NiO", "Fe2O3"})
+    targets, precursors = got["Ca9Y(VO4)"]
+    assert {"Li3VO4", "Ca9Y(VO4)7"} <= targets and "CO2" not in targets | precursors
+    assert {"Li2CO3", "V2O5"} <= precursors
+
+
+def test_equation_species_spans():
+    """Coefficients, states and gas marks stay out of a species span; ions, definitions and transitions make no
+    equation."""
+    from matnlp.extractors.materials import equation_species
+
+    def species(text):
+        return [(text[a:b], side) for a, b, side in equation_species(text)]
+
+    assert species("2Al2O3(s)+2SiO2(s)+15C(s)=Al4Si2C5(s)+10CO(g)") == [
+        ("Al2O3", "reactant"), ("SiO2", "reactant"), ("C", "reactant"), ("Al4Si2C5", "product"), ("CO", "product")]
+    assert species("x×Lu2O3+(1-x)×Gd2O3+SiO2→Lu2xGd2-2xSiO5.") == [
+        ("Lu2O3", "reactant"), ("Gd2O3", "reactant"), ("SiO2", "reactant"), ("Lu2xGd2-2xSiO5", "product")]
+    assert species("follows: 4Ca2SiO4:Eu2++MgCl2→Ca8Mg(SiO4)4Cl2:Eu2+") == [
+        ("Ca2SiO4:Eu2+", "reactant"), ("MgCl2", "reactant"), ("Ca8Mg(SiO4)4Cl2:Eu2+", "product")]
+    assert species("La2O3+K2CO3→2KLa1-xDyx(PO3)4+16NH3 ↑+12H2O↑") == [
+        ("La2O3", "reactant"), ("K2CO3", "reactant"), ("KLa1-xDyx(PO3)4", "product"), ("NH3", "product"),
+        ("H2O", "product")]
+    assert species("CSO = Ce0.9Sm0.1O2 with x = 0.1; the 4F9/2→4I15/2 line; Eu3+ + e− → Eu2+") == []

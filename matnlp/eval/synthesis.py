@@ -237,7 +237,7 @@ def snippet_roles(folder: str | Path | None = None) -> dict:
     word: ``Sr2ScIrO6<...> for``). Predicted: one name per target/precursor material of the recipe (:func:`_name_of`:
     the mention the record names, else the first; a doped material by its host where the record names it so,
     ``LiBaBO3`` for ``LiBaBO3:Sm3+``), a recipe being read without a step (the cut often takes the verbs: "were
-    synth<...>")."""
+    synth<...>"); a material the cut truncated (:func:`_truncated`) is not scored."""
     totals = {k: Counter() for k in ("targets", "precursors")}
     snippets = 0
     for text, g in snippet_gold(folder).items():
@@ -248,7 +248,9 @@ def snippet_roles(folder: str | Path | None = None) -> dict:
         recipes = build_recipes(read_synthesis(text, materials=mentions), [(0, len(text), "snippet")], formulas,
                                 need_step=False)
         for part in ("targets", "precursors"):
-            pred = {_name_of(text, m.mentions, g[part]) for rec in recipes for m in getattr(rec, part)}
+            named = {(_name_of(text, m.mentions, g[part]), tuple(m.mentions)) for rec in recipes
+                     for m in getattr(rec, part)}
+            pred = {name for name, spans in named if name in g[part] or not _truncated(text, spans, g)}
             if g[part]:  # else predictions can be neither right nor wrong
                 _count(totals[part], pred, g[part])
     out = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
@@ -259,20 +261,35 @@ def snippet_roles(folder: str | Path | None = None) -> dict:
 
 
 def snippet_gold(folder: str | Path | None = None, doi: Callable[[str], bool] = held_out_doi) -> dict[str, dict]:
-    """Snippet text (the cut spaced) -> ``{"targets": set, "precursors": set}``: the strings of the records of the
-    DOIs ``doi`` accepts that stand in the snippet as words (:func:`snippet_roles`), for snippets with any."""
+    """Snippet text (the cut spaced) -> ``{"targets": set, "precursors": set, "strings": set}``: the target and
+    precursor strings of the records of the DOIs ``doi`` accepts that stand in the snippet as words
+    (:func:`snippet_roles`), for snippets with any, and all their target and precursor strings."""
     gold: dict[str, dict[str, set]] = {}
     for _, r in reactions(folder):
         if not doi(r["doi"]):
             continue
         text = _CUT.sub(" <...> ", r["paragraph_string"])
-        g = gold.setdefault(text, {"targets": set(), "precursors": set()})
-        g["targets"] |= {t for t in r["targets_string"] if _stands_in(t, text)}
+        g = gold.setdefault(text, {"targets": set(), "precursors": set(), "strings": set()})
+        g["strings"] |= {*r["targets_string"], *(p["material_string"] for p in r["precursors"])}
+        g["targets"] |= {t for t in g["strings"] if t in r["targets_string"] and _stands_in(t, text)}
         g["precursors"] |= {p["material_string"] for p in r["precursors"] if _stands_in(p["material_string"], text)}
     return {text: g for text, g in gold.items() if g["targets"] or g["precursors"]}
 
 
 _CUT = re.compile(r"\s*<\.\.\.>\s*")
+
+
+def _truncated(text: str, mentions: Iterable[tuple[int, int]], gold: dict[str, set]) -> bool:
+    """Whether the cut truncated a predicted material: each mention stands at the cut and is the start (before
+    it) or the end (after it) of a longer string of the snippet's records (``CaCO <...>`` of ``CaCO3``, ``<...>
+    H4VO3`` of ``NH4VO3``). Such a prediction, unless gold, is neither right nor wrong, as a gold string counts only
+    whole."""
+    def cut(a: int, b: int) -> bool:
+        name = text[a:b]
+        longer = [s for s in gold["strings"] if s != name]
+        return (text.startswith(" <...>", b) and any(s.startswith(name) for s in longer)
+                or text.endswith("<...> ", 0, a) and any(s.endswith(name) for s in longer))
+    return all(cut(a, b) for a, b in mentions)
 
 
 def _name_of(text: str, mentions: list[tuple[int, int]], names: set[str]) -> str:

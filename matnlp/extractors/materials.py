@@ -192,6 +192,8 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
             taken[start:end] = b"\x01" * (end - start)
 
+    for start, end, _ in equation_species(text):
+        add(start, end)
     for match in _DOPED_SPAN.finditer(text):
         start, end = match.span()
         if (two := _NEXT_WORD.match(text, end)) and _reads(text[start:two.end()]):
@@ -200,7 +202,9 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
             continue
         add(start, end)
     for match in _names(text):
-        add(*match.span())
+        if not (_EQUIPMENT_AFTER.match(text, match.end()) or _COMPOUND_AFTER.match(text, match.end())
+                or _SOURCE_BEFORE.search(text, max(0, match.start() - 30), match.start())):
+            add(*match.span())
     for match in _FORMULA_CHUNK.finditer(text):
         chunk, start = _strip_chunk(match.group(), match.start())
         end = _citation_end(text, start, start + len(chunk)) if _FORMULA_START.match(chunk) else None
@@ -210,6 +214,51 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
     for start, end in bare_elements(text):
         add(start, end)
     return sorted(spans)
+
+
+def equation_species(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, side)`` of the species of the chemical equations in ``text`` (``NiO + Fe2O3 → NiFe2O4``,
+    ``3Li2CO3+V2O5 = 2Li3VO4+3CO2↑``, ``x×Lu2O3+(1-x)×Gd2O3+SiO2→Lu2xGd2-2xSiO5``): ``side`` is ``reactant`` or
+    ``product``. A span leaves out the coefficient and a state or gas mark (``2Al2O3(s)`` → ``Al2O3``). An equation
+    has a ``+``, and a species that reads as a neutral material on each side; other species (ions, electrons) are
+    left out, so that a definition (``CSO = Ce0.9Sm0.1O2``), a transition (``4F9/2→4I15/2``) or a redox couple
+    (``Eu3+ + e− → Eu2+``) is no equation."""
+    found = []
+    for match in _EQUATION.finditer(text):
+        if "+" not in match.group(0).replace("++", ""):
+            continue
+        sides = [[span for span in _equation_terms(text, *match.span(group)) if span] for group in (1, 2)]
+        if all(sides):
+            found += [(a, b, side) for spans, side in zip(sides, ("reactant", "product")) for a, b in spans]
+    return found
+
+
+def _equation_terms(text: str, start: int, end: int) -> Iterator[tuple[int, int] | None]:
+    """The species span of each ``+``-joined term of one side of an equation, or ``None`` where it does not read."""
+    for term in _EQUATION_TERM.finditer(text, start, end):
+        a = term.start() + len(_COEFFICIENT.match(term.group()).group())
+        b = term.start() + len(_STATE.sub("", term.group()))
+        yield (a, b) if b > a and _FORMULA_START.match(text, a) and _neutral(text[a:b]) else None
+
+
+def _neutral(chunk: str) -> bool:
+    """Whether ``chunk`` reads as a material without a charge (not an ion: ``Eu3+ + e− → Eu2+``)."""
+    try:
+        return not read_material(chunk).stoichiometry.charge
+    except FormulaError:
+        return False
+
+
+# A term: anything but white space, "+" (a charge's "+" stays: before the joining one, "Ca2SiO4:Eu2++MgCl2", or
+# at the term's end, "→Ca8Mg(SiO4)4Cl2:Eu2+"; so does an oxygen excess, "Pr2NiO4+δ") and the arrow; a gas or
+# precipitate mark may stand apart ("16NH3 ↑").
+_TERM = r"(?:[^\s+=→⟶⇌>\-]|-(?!>)|\+(?=\+|\s|$|[.,;)]|[δxyz](?![A-Za-z])))+(?:\s*[↑↓])?"
+_SIDE = rf"{_TERM}(?:\s*\+\s*{_TERM})*"
+_EQUATION = re.compile(rf"(?<![^\s(:;,])({_SIDE})\s*(?:→|⟶|⇌|->|=)\s*({_SIDE})")
+_EQUATION_TERM = re.compile(_TERM)
+_COEFFICIENT = re.compile(r"(?:\d+\s*[-−]\s*[\d.]*[xyzδ]|[\d.]*[xyzδ](?=[(A-Z×·*])|\d+(?:\.\d+)?(?:/\d+)?|"
+                          r"\([^()A-Z]*\))?\s*[×·*]?")
+_STATE = re.compile(r"(?:\((?:s|l|g|aq|c)\))?\s*[↑↓]?[.,;:]?$")
 
 
 def bare_elements(text: str) -> Iterator[tuple[int, int]]:
@@ -289,6 +338,12 @@ _VENDOR = re.compile(
 #: Lab vessels and tools a material is held or worked in.
 EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reactors?|ovens?|mortars?|jars?|vials?|flasks?|"
              r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?)")
+#: A structure-type noun makes an element name the first word of a compound's name ("nickel ferrite",
+#: "strontium hexaferrite", "yttrium iron garnet"), not the element.
+_COMPOUND_AFTER = re.compile(r"\s+(?:(?:iron|aluminium|aluminum|gallium)\s+)?(?:hexa)?(?:ferrites?|spinels?|garnets?)\b",
+                             re.IGNORECASE)
+#: The element a precursor brings is no material of its own: "SrCO3 as the source for strontium".
+_SOURCE_BEFORE = re.compile(r"\bsources?\s+(?:of|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _EQUIPMENT_AFTER = re.compile(rf"[\s-]*(?:lined\s+)?(?:stainless[\s-]steel\s+)?{EQUIPMENT}\b", re.IGNORECASE)
 #: What follows a span that is no material: a structural unit (``BO6 octahedra``), a radiation line (``Cu Kα``),
 #: an author citation (``Bi et al.``, ``Gan, 2018``) or a symbol's value (``Rh = 12 nm``, ``small Rh value``).

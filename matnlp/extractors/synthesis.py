@@ -28,6 +28,7 @@ from ..chem import FormulaError, element_from_name, read_material
 from ..chem.elements import ELEMENT_SET
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
+from .materials import equation_species
 from .quantities import CELL, TABLE_ID, Quantity, parse_quantities
 
 TYPER_PATH = Path(__file__).parent / "data" / "operation_types.json"
@@ -777,6 +778,8 @@ class RoleContext:
     extent: tuple[int, int]
     #: The distinct non-empty :func:`kept_elements` sets of the text's mentions.
     compositions: frozenset[frozenset[str]] = frozenset()
+    #: The side of each species span of the text's chemical equations (:func:`equation_species`).
+    sides: dict[tuple[int, int], str] = field(default_factory=dict)
     found: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def occurrences(self, mention: str) -> tuple[int, int]:
@@ -790,7 +793,8 @@ class RoleContext:
         starts = [e.start for e in mats]
         extent = (min(starts), max(starts)) if starts else (0, 0)
         compositions = frozenset(c for c in (kept_elements(e.text) for e in mats) if c)
-        return cls(text, ops, bounds, [o.start for o in ops], extent, compositions)
+        sides = {(a, b): side for a, b, side in equation_species(text)}
+        return cls(text, ops, bounds, [o.start for o in ops], extent, compositions, sides)
 
 
 def role_features(ctx: RoleContext, m: Entity) -> dict[str, float]:
@@ -935,6 +939,16 @@ class RoleModel:
         ranked = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         role = next(self.classes[i] for i in ranked if tagged or self.classes[i] != NO_ROLE)
         return "participant" if role == NO_ROLE else role
+
+
+def equation_role(ctx: RoleContext, m: Entity) -> str | None:
+    """The role a chemical equation states for a species it holds: a reactant is a precursor, a product a target,
+    unless it holds only :data:`VOLATILE` elements (``CO2``, ``H2O``: a by-product, a participant); ``None`` for a
+    mention in no equation."""
+    side = ctx.sides.get((m.start, m.end))
+    if side is None:
+        return None
+    return "precursor" if side == "reactant" else "target" if kept_elements(m.text) else "participant"
 
 
 def untagged(features: dict[str, float]) -> dict[str, float]:
@@ -1199,7 +1213,7 @@ def _material_mentions(
 ) -> list[_Mention]:
     model = default_roles()
     ctx = RoleContext.of(text, ops, bounds, materials)
-    roles = [model.role(role_features(ctx, e), tagged) for e in materials]
+    roles = [equation_role(ctx, e) or model.role(role_features(ctx, e), tagged) for e in materials]
     return [
         _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, role))
         for e, role in zip(materials, roles, strict=True)
