@@ -311,3 +311,19 @@ def test_a_unit_after_a_number_is_no_material():
     assert extract_materials(text) == []
     assert [m.formula for m in extract_materials("2 LiOH + CO2 = Li2CO3 + H2O and 4 LiFePO4")] == [
         "LiOH", "CO2", "Li2CO3", "H2O", "LiFePO4"]
+
+
+def test_a_name_and_its_formula_side_by_side_are_one_material(data):
+    """A SOFC-Exp procedure writes each salt's name with its formula in brackets: one material (the hydrate the
+    formula gives), not two precursors; a formula followed by a name without brackets is a table row's product and
+    precursor, not one material; a name whose composition the formula is not stays apart."""
+    text = (data / "sofc_exp_texts" / "texts" / "PMC6517467.txt").read_text(encoding="utf-8")
+    start = text.index("cerium nitrate hexahydrate (")
+    window = text[start : start + 200]
+    by_mention = {window[a:b]: m for m in extract_materials(window) for a, b in m.mentions}
+    assert by_mention["cerium nitrate hexahydrate"] is by_mention["Ce(NO3)2·6H2O"]
+    both = extract_materials("Yttrium nitrate (Y(NO3)3·6H2O) and yttrium nitrate were dissolved.")
+    assert [(m.formula, len(m.mentions)) for m in both] == [("Y(NO3)3·6H2O", 3)]
+    assert len(extract_materials("ZnO Zinc acetate dehydrate PVA 500 °C")) == 2
+    assert len(extract_materials("Calcium phosphate (CaP) fibres")) == 2  # CaP would be a phosphide
+    assert len(extract_materials("iron oxide Fe3O4 and iron oxide (Fe2O3)")) == 3  # which one would it be?

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -546,11 +547,20 @@ def extract_materials(text: str, entities=None, sentences=None) -> list[Material
     definitions = _Definitions(_definitions(text))
     merged: dict[Any, Material] = {}
     abbreviations: dict[str, list[Any]] = {}
+    previous: tuple[int, list[Any]] = (-1, [])
+    apposed: dict[Any, set] = defaultdict(set)
     for start, end in spans:
         keys = _add_mention(merged, text, (start, end), sentence_spans, definitions, abbreviations)
         follow = _ABBREVIATION.match(text, end)
         if follow and keys and not _looks_like_formula(follow.group(1)):
             abbreviations.setdefault(follow.group(1), keys)
+        for name, formula in _apposition(merged, text, previous, (start, keys)).items():
+            apposed[name].add(formula)
+        previous = (end, keys)
+    joined = {name: next(iter(formulas)) for name, formulas in apposed.items() if len(formulas) == 1}
+    for name, formula in joined.items():  # a name apposed to two formulas ("iron oxide") stays itself
+        merged[formula].mentions += merged.pop(name).mentions
+    abbreviations = {a: list(dict.fromkeys(joined.get(k, k) for k in ks)) for a, ks in abbreviations.items()}
     known = {key: set(material.mentions) for key, material in merged.items()}
     for abbreviation, keys in abbreviations.items():
         for match in _occurrences(text, abbreviation):
@@ -562,6 +572,50 @@ def extract_materials(text: str, entities=None, sentences=None) -> list[Material
     for material in materials:
         material.mentions.sort()
     return materials
+
+
+def _apposition(merged: dict[Any, Material], text: str, before: tuple[int, list[Any]],
+                mention: tuple[int, list[Any]]) -> dict[Any, Any]:
+    """``{name's key: formula's key}`` for a chemical name and the formula written right after or before it
+    (``yttrium nitrate (Y(NO3)3·6H2O)``, ``Lanthanum oxide La2O3``, ``CuO (copper oxide)``) that keep the same
+    elements other than H, C, N and O: one material, the formula's (a name reads without its water), which then
+    takes every mention of the name; else ``{}``."""
+    (end, first), (start, second) = before, mention
+    if len(first) != 1 or len(second) != 1 or first == second:
+        return {}
+    a, b = merged[first[0]], merged[second[0]]
+    if (_WORD.search(a.text) is None) == (_WORD.search(b.text) is None):
+        return {}
+    name, formula = (b, a) if _WORD.search(b.text) else (a, b)
+    gap = (_NAME_THEN_FORMULA if name is a else _FORMULA_THEN_NAME).fullmatch(text, end, start)
+    if gap and _same_compound(name, formula):
+        return {second[0]: first[0]} if name is b else {first[0]: second[0]}
+    return {}
+
+
+# A formula after its name in brackets or a space ("Lanthanum oxide La2O3"); a name after its formula only in
+# brackets: "ZnO Zinc acetate" is two cells of a table row, a product and its precursor.
+_NAME_THEN_FORMULA = re.compile(r"\s*[(\[]?\s*")
+_FORMULA_THEN_NAME = re.compile(r"\s*[(\[]\s*")
+_WORD = re.compile(r"[a-z]{3,}")  # a name has a word; a formula has none
+
+
+def _same_compound(name: Material, formula: Material) -> bool:
+    """Whether a formula can be what a name says: the name's composition plus water of hydration, or, for a name
+    without one (``copper oxide``: CuO or Cu2O?), the same elements other than H, C, N and O."""
+    if formula.composition is None:
+        return False
+    have = formula.composition.amounts
+    if name.composition is None:
+        named = {ELEMENT_NAMES[w] for w in re.findall(r"[a-z]+", name.text.lower()) if w in ELEMENT_NAMES}
+        return bool(named - _VOLATILE) and named - _VOLATILE == set(have) - _VOLATILE
+    extra = {e: have.get(e, 0.0) - name.composition.amounts.get(e, 0.0) for e in {*have, *name.composition.amounts}}
+    water = extra.get("O", 0.0)
+    return water >= 0 and all(math.isclose(v, {"H": 2 * water, "O": water}.get(e, 0.0), abs_tol=1e-6)
+                              for e, v in extra.items())
+
+
+_VOLATILE = frozenset("HCNO")
 
 
 def _occurrences(text: str, abbreviation: str) -> Iterator[re.Match]:
