@@ -98,7 +98,8 @@ def test_oxygen_offset_variable_balances(data):
 def test_snippet_scoring_counts_only_words_of_their_own():
     """Kononova snippet gold: a record string glued into a longer name is no miss; a doped mention is scored by
     its host, a phase-prefixed one by its formula, a material once (not once per mention); a snippet whose verbs were cut still makes a recipe when asked; a
-    name the cut truncated is neither right nor wrong."""
+    grade or a formula beside a name in the record's string is the same material; a name the cut truncated is
+    neither right nor wrong."""
     from matnlp.eval.synthesis import _name_of, _stands_in, _truncated, named_as
 
     assert not _stands_in("Ni", "BaTiO3-Ni composites were prepare <...> furnace.")
@@ -117,6 +118,11 @@ def test_snippet_scoring_counts_only_words_of_their_own():
     assert not reading.steps and build_recipes(reading, [(0, len(text), "snippet")]) == []
     (recipe,) = build_recipes(reading, [(0, len(text), "snippet")], need_step=False)
     assert {t.text for t in recipe.targets} == {"Tb2Ti2O7", "Tb2Sn2O7"}
+    # a grade written into the record's string, a name and its formula that the record names together
+    assert named_as("CaCO3", {"CaCO3(A.R)", "SrCO3"}) == "CaCO3(A.R)" and named_as("CaCO3", {"CaCO3(AR)"}) == "CaCO3(AR)"
+    text = "Bismuth nitrate [Bi(NO3)3·5H2O], tetrabutyl titanate"
+    (salt,) = [m.mentions for m in extract_materials(text) if m.formula == "Bi(NO3)3·5H2O"]
+    assert _name_of(text, salt, {"Bismuth nitrate [Bi(NO3)3·5H2O]"}) == "Bismuth nitrate [Bi(NO3)3·5H2O]"
     # a name the cut truncated is not scored; a whole one at the cut is
     text = "Reagent grade powders of Li2CO3, MnO2, Fe2O3, CaCO <...> re heat-treated at different temperatures."
     gold = {"targets": set(), "precursors": {"Li2CO3"}, "strings": {"Li2CO3", "MnO2", "Fe2O3", "CaCO3"}}

@@ -295,16 +295,27 @@ def _truncated(text: str, mentions: Iterable[tuple[int, int]], gold: dict[str, s
 def _name_of(text: str, mentions: list[tuple[int, int]], names: set[str]) -> str:
     """One name per predicted material: the mention (:func:`named_as`) the gold names, else its first; an
     abbreviation the paper defines for it ("LiMgPO4 (LMP)") is another mention of the same material, not a second
-    prediction."""
+    prediction; so is a name written with its formula, which the record may name together (``Bismuth nitrate
+    [Bi(NO3)3·5H2O]``: two mentions side by side, one string)."""
+    spans = sorted(mentions)
+    together = [text[a : d + 1 if text[d : d + 1] in ")]" else d] for (a, b), (c, d) in zip(spans, spans[1:])
+                if c - b <= 3]
     found = [named_as(text[a:b], names) for a, b in mentions]
-    return next((n for n in found if n in names), found[0])
+    return next((n for n in found + together if n in names), found[0])
 
 
 def named_as(mention: str, names: set[str]) -> str:
-    """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``) or the formula of a
-    phase-prefixed one (``β-SrUO4``) where only that is in ``names``."""
+    """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``), the formula of a
+    phase-prefixed one (``β-SrUO4``) or the mention with its grade (``CaCO3(A.R)``) where only that is in
+    ``names``."""
+    if mention in names:
+        return mention
     host = _PHASE_PREFIX.sub("", max(mention.split(":"), key=len))
-    return host if mention not in names and host in names else mention
+    graded = [n for n in names if n.startswith(mention) and _GRADE.fullmatch(n, len(mention))]
+    return host if host in names else graded[0] if graded else mention
+
+
+_GRADE = re.compile(r"\s*\(\s*A\.?\s*R\.?\s*\)")
 
 
 def _stands_in(mention: str, text: str) -> bool:
