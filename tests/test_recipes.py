@@ -172,3 +172,20 @@ def test_equation_species_spans():
         ("La2O3", "reactant"), ("K2CO3", "reactant"), ("KLa1-xDyx(PO3)4", "product"), ("NH3", "product"),
         ("H2O", "product")]
     assert species("CSO = Ce0.9Sm0.1O2 with x = 0.1; the 4F9/2→4I15/2 line; Eu3+ + e− → Eu2+") == []
+
+
+def test_a_bought_material_is_no_target(data):
+    """Kononova snippets that start with what was bought ("High purity commercial BaTiO3 (99.99%, Korea)",
+    "Commercially available ZrB2 powder"): the role model alone reads those formulas as the targets (each covers
+    the elements of the others); a purity, a supplier or "commercial" before it make them precursors."""
+    from matnlp.datasets.kononova import reactions
+    from matnlp.eval.synthesis import _CUT
+
+    starts = ("High purity commercial BaTiO3 (99.99%, Korea)", "Commercially available ZrB2 powder")
+    snippets = {_CUT.sub(" <...> ", r["paragraph_string"]) for _, r in reactions(data / "synthesis_recipes")
+                if r["paragraph_string"].startswith(starts)}
+    assert len(snippets) >= 2
+    for text in snippets:
+        reading = read_synthesis(text, materials=[s for m in extract_materials(text) for s in m.mentions])
+        bought = text.split()[3 if text.startswith("High") else 2]
+        assert {m.role for m in reading.materials if m.text == bought} == {"precursor"}, text

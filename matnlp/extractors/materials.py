@@ -325,7 +325,7 @@ class _Sentences:
         return self.spans[i] if i >= 0 and start < self.spans[i][1] else default
 
 
-_VENDOR = re.compile(
+VENDOR = re.compile(
     r"\b(?:Sigma[\s-]*Aldrich|Aldrich|Alfa[\s-]*Aesar|Merck|Fisher(?:\s+Scientific)?|Acros(?:\s+Organics)?|Kanto|Wako|"
     r"Strem|Thermo(?:\s+Fisher)?|Macklin|Aladdin|Sinopharm|Tokyo\s+Chemical(?:\s+Industry)?|TCI|Junsei|Daejung|"
     r"Samchun|Kojundo|Nacalai|Inframat|American\s+Elements|Johnson\s+Matthey|Avantor|VWR|Honeywell|Riedel[\s-]de[\s-]Ha[eë]n|"
@@ -515,7 +515,7 @@ def _tagged_spans(text: str, tagged: list[tuple[int, int]]) -> list[tuple[int, i
     inside a doping phrase or formula the finder reads (``Eu2+-doped SrAl2O4``) widened to it, and a span that does
     not read narrowed to the formulas inside it (``Li1+xNi1-xO2 (x = 0.1, 0.2)``)."""
     found = _SortedSpans(_candidate_spans(text) if tagged else [])
-    vendors = _SortedSpans([m.span() for m in _VENDOR.finditer(text)])
+    vendors = _SortedSpans([m.span() for m in VENDOR.finditer(text)])
     spans: set[tuple[int, int]] = set()
     for start, end in tagged:
         for a, b in _list_items(text, start, end):

@@ -28,7 +28,7 @@ from ..chem import FormulaError, element_from_name, read_material
 from ..chem.elements import ELEMENT_SET
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
-from .materials import equation_species
+from .materials import VENDOR, equation_species
 from .quantities import CELL, TABLE_ID, Quantity, parse_quantities
 
 TYPER_PATH = Path(__file__).parent / "data" / "operation_types.json"
@@ -951,6 +951,25 @@ def equation_role(ctx: RoleContext, m: Entity) -> str | None:
     return "precursor" if side == "reactant" else "target" if kept_elements(m.text) else "participant"
 
 
+def _bought(text: str, m: Entity, role: str) -> str:
+    """``precursor`` for a material read as the target that the text says was bought: a purity, grade or supplier
+    right after it (``BaTiO3 (99.99%, Korea)``, ``CaCO3 (A.R)``, ``Li2S (Sigma-Aldrich``) or "commercial(ly
+    available)", "purchased" or "high-purity" before it (``Commercially available ZrB2 powder``); a product is not
+    bought. Other roles stay."""
+    if role != "target":
+        return role
+    after = text[m.end : m.end + 60]
+    bought = (_BOUGHT_AFTER.match(after) or _BOUGHT_BEFORE.search(text, max(0, m.start - 60), m.start)
+              or (_SUPPLIER_AFTER.match(after) and VENDOR.match(after, _SUPPLIER_AFTER.match(after).end())))
+    return "precursor" if bought else role
+
+
+_BOUGHT_AFTER = re.compile(r"\s*[(\[]\s*(?:[^()\[\]]{0,30}?[\s,;:])?(?:[≥>]\s*)?(?:\d{2}(?:\.\d+)?\s*%|[2-6]N\b|A\.\s?R\.?|AR\b)")
+_SUPPLIER_AFTER = re.compile(r"\s*[(\[]\s*")
+_BOUGHT_BEFORE = re.compile(r"\b(?:commercial(?:ly\s+available)?|purchased|high[- ]purity)\s+(?:[\w-]+\s+){0,3}$",
+                            re.IGNORECASE)
+
+
 def untagged(features: dict[str, float]) -> dict[str, float]:
     """The features of a materials-finder mention: each also as ``f@text``, so that the model weighs a cue in
     text read without entities (learnt from Kononova snippets) apart from the same cue of an MSPT entity."""
@@ -1213,7 +1232,7 @@ def _material_mentions(
 ) -> list[_Mention]:
     model = default_roles()
     ctx = RoleContext.of(text, ops, bounds, materials)
-    roles = [equation_role(ctx, e) or model.role(role_features(ctx, e), tagged) for e in materials]
+    roles = [equation_role(ctx, e) or _bought(text, e, model.role(role_features(ctx, e), tagged)) for e in materials]
     return [
         _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, role))
         for e, role in zip(materials, roles, strict=True)
