@@ -204,7 +204,8 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
         add(start, end)
     for match in _names(text):
         if not (_EQUIPMENT_AFTER.match(text, match.end()) or _COMPOUND_AFTER.match(text, match.end())
-                or _SOURCE_BEFORE.search(text, max(0, match.start() - 30), match.start())):
+                or _SOURCE_BEFORE.search(text, max(0, match.start() - 30), match.start())
+                or text.endswith("soda-", 0, match.start())):
             add(*match.span())
     for match in _FORMULA_CHUNK.finditer(text):
         chunk, start = _strip_chunk(match.group(), match.start())
@@ -339,10 +340,11 @@ VENDOR = re.compile(
 #: Lab vessels and tools a material is held or worked in.
 EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reactors?|ovens?|mortars?|jars?|vials?|flasks?|"
              r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?)")
-#: A structure-type noun makes an element name the first word of a compound's name ("nickel ferrite",
-#: "strontium hexaferrite", "yttrium iron garnet"), not the element.
-_COMPOUND_AFTER = re.compile(r"\s+(?:(?:iron|aluminium|aluminum|gallium)\s+)?(?:hexa)?(?:ferrites?|spinels?|garnets?)\b",
-                             re.IGNORECASE)
+#: A structure-type or class noun makes an element name the first word of a compound's name ("nickel ferrite",
+#: "strontium hexaferrite", "yttrium iron garnet", "potassium halide", "cobalt salts"), not the element; "lime"
+#: after "soda-" is glass, not CaO.
+_COMPOUND_AFTER = re.compile(r"\s+(?:(?:iron|aluminium|aluminum|gallium)\s+)?(?:(?:hexa)?(?:ferrites?|spinels?|garnets?)|"
+                             r"halides?|salts?|compounds?|complex(?:es)?)\b", re.IGNORECASE)
 #: The element a precursor brings is no material of its own: "SrCO3 as the source for strontium".
 _SOURCE_BEFORE = re.compile(r"\bsources?\s+(?:of|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _EQUIPMENT_AFTER = re.compile(rf"[\s-]*(?:lined\s+)?(?:stainless[\s-]steel\s+)?{EQUIPMENT}\b", re.IGNORECASE)
