@@ -189,3 +189,16 @@ def test_a_bought_material_is_no_target(data):
         reading = read_synthesis(text, materials=[s for m in extract_materials(text) for s in m.mentions])
         bought = text.split()[3 if text.startswith("High") else 2]
         assert {m.role for m in reading.materials if m.text == bought} == {"precursor"}, text
+
+
+@pytest.mark.parametrize(("paper", "name", "part"), [("PMC5457196", "EDTA", "precursors"),
+                                                    ("PMC3564701", "O2", "media"), ("PMC5331335", "H2–Ar", "media")])
+def test_agents_and_gases_are_never_targets(data, paper, name, part):
+    """SOFC-Exp papers whose recipes named the chelating agent (EDTA) or a gas (O2 of the sputtering, H2–Ar of the
+    reduction) as what was made or a precursor: an agent is a precursor, a gas an atmosphere (a medium)."""
+    doc = to_document(data / "sofc_exp_texts" / "texts" / f"{paper}.txt")
+    recipes = matnlp.load().record(doc).recipes
+    assert not any(m["text"] == name for r in recipes for m in r["targets"])
+    assert any(m["text"] == name for r in recipes for m in r[part])
+    if part == "media":
+        assert not any(m["text"] == name for r in recipes for m in r["precursors"])

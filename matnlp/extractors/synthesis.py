@@ -951,21 +951,30 @@ def equation_role(ctx: RoleContext, m: Entity) -> str | None:
     return "precursor" if side == "reactant" else "target" if kept_elements(m.text) else "participant"
 
 
-def _bought(text: str, m: Entity, role: str) -> str:
-    """``precursor`` for a material read as the target that the text says was bought: a purity, grade or supplier
-    right after it (``BaTiO3 (99.99%, Korea)``, ``CaCO3 (A.R)``, ``Li2S (Sigma-Aldrich``) or "commercial(ly
-    available)", "purchased" or "high-purity" before it (``Commercially available ZrB2 powder``); a product is not
-    bought. Other roles stay."""
+def _checked(text: str, m: Entity, role: str) -> str:
+    """The role model's ``role`` where the material allows it. A gas is no target, and a carrier or reducing gas
+    no precursor (``Ar``, ``5% H2/Ar``, ``O2``: an atmosphere). A target the text says was bought is a precursor: a
+    purity, grade or supplier right after it (``BaTiO3 (99.99%, Korea)``, ``CaCO3 (A.R)``, ``Li2S
+    (Sigma-Aldrich``) or "commercial(ly available)", "purchased" or "high-purity" before it (``Commercially
+    available ZrB2 powder``); so is a chelating agent, fuel, binder or acid (``EDTA``, ``citric acid``, ``PVP``),
+    which is never what is made."""
+    if role == "target" and _ATMOSPHERE_RE.fullmatch(m.text) or role == "precursor" and _CARRIER_GAS.fullmatch(m.text):
+        return "atmosphere"
     if role != "target":
         return role
     after = text[m.end : m.end + 60]
     bought = (_BOUGHT_AFTER.match(after) or _BOUGHT_BEFORE.search(text, max(0, m.start - 60), m.start)
               or (_SUPPLIER_AFTER.match(after) and VENDOR.match(after, _SUPPLIER_AFTER.match(after).end())))
-    return "precursor" if bought else role
+    return "precursor" if bought or _AGENT.fullmatch(m.text) else role
 
 
 _BOUGHT_AFTER = re.compile(r"\s*[(\[]\s*(?:[^()\[\]]{0,30}?[\s,;:])?(?:[≥>]\s*)?(?:\d{2}(?:\.\d+)?\s*%|[2-6]N\b|A\.\s?R\.?|AR\b)")
 _SUPPLIER_AFTER = re.compile(r"\s*[(\[]\s*")
+_GAS = r"(?:\d+(?:\.\d+)?\s*(?:vol\.?\s*)?%\s*)?(?:H2|Ar|N2|O2|He|air|argon|nitrogen|oxygen|hydrogen|helium)"
+_CARRIER_GAS = re.compile(rf"(?i:{_GAS}(?:\s*[/–-]\s*{_GAS})?)")
+_AGENT = re.compile(r"(?i)EDTA|(?:citric|oxalic|stearic|nitric|tartaric|malic)\s+acid|glycine|urea|PV[APB]|PEG|"
+                    r"polyvinyl\s+\w+|polyethylene\s+glycol|ethylene\s+glycol|acetylacetone|HNO3|NH4OH|"
+                    r"ammonium\s+hydroxide|ammonia(?:\s+solution)?")
 _BOUGHT_BEFORE = re.compile(r"\b(?:commercial(?:ly\s+available)?|purchased|high[- ]purity)\s+(?:[\w-]+\s+){0,3}$",
                             re.IGNORECASE)
 
@@ -1232,7 +1241,7 @@ def _material_mentions(
 ) -> list[_Mention]:
     model = default_roles()
     ctx = RoleContext.of(text, ops, bounds, materials)
-    roles = [equation_role(ctx, e) or _bought(text, e, model.role(role_features(ctx, e), tagged)) for e in materials]
+    roles = [equation_role(ctx, e) or _checked(text, e, model.role(role_features(ctx, e), tagged)) for e in materials]
     return [
         _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, role))
         for e, role in zip(materials, roles, strict=True)
