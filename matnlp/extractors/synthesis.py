@@ -953,13 +953,16 @@ def equation_role(ctx: RoleContext, m: Entity) -> str | None:
 
 def _checked(text: str, m: Entity, role: str) -> str:
     """The role model's ``role`` where the material allows it. A gas is no target, and a carrier or reducing gas
-    no precursor (``Ar``, ``5% H2/Ar``, ``O2``: an atmosphere). A target the text says was bought is a precursor: a
+    no precursor (``Ar``, ``5% H2/Ar``, ``O2``: an atmosphere); water, ethanol and the other solvents of
+    :data:`_MEDIUM_RE` are solvents. A target the text says was bought is a precursor: a
     purity, grade or supplier right after it (``BaTiO3 (99.99%, Korea)``, ``CaCO3 (A.R)``, ``Li2S
     (Sigma-Aldrich``) or "commercial(ly available)", "purchased" or "high-purity" before it (``Commercially
     available ZrB2 powder``); so is a chelating agent, fuel, binder or acid (``EDTA``, ``citric acid``, ``PVP``),
     which is never what is made."""
     if role == "target" and _ATMOSPHERE_RE.fullmatch(m.text) or role == "precursor" and _CARRIER_GAS.fullmatch(m.text):
         return "atmosphere"
+    if role in ("target", "precursor") and _MEDIUM_RE.fullmatch(m.text):
+        return "solvent"
     if role != "target":
         return role
     after = text[m.end : m.end + 60]
