@@ -340,11 +340,15 @@ VENDOR = re.compile(
 #: Lab vessels and tools a material is held or worked in.
 EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reactors?|ovens?|mortars?|jars?|vials?|flasks?|"
              r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?)")
-#: A structure-type or class noun makes an element name the first word of a compound's name ("nickel ferrite",
-#: "strontium hexaferrite", "yttrium iron garnet", "potassium halide", "cobalt salts"), not the element; "lime"
-#: after "soda-" is glass, not CaO.
-_COMPOUND_AFTER = re.compile(r"\s+(?:(?:iron|aluminium|aluminum|gallium)\s+)?(?:(?:hexa)?(?:ferrites?|spinels?|garnets?)|"
-                             r"halides?|salts?|compounds?|complex(?:es)?)\b", re.IGNORECASE)
+#: A structure-type, class or anion noun the name lexicon does not know makes an element name the first word of a
+#: compound's name ("nickel ferrite", "strontium hexaferrite", "potassium halide", "cobalt salts", "sodium tellurite",
+#: "zirconium acetylacetonate", "tantalum and rhodium oxides"), not the element; "lime" after "soda-" is glass.
+_COMPOUND_AFTER = re.compile(
+    r"\s+(?:(?:and|or)\s+[a-z]+\s+)?(?:(?:iron|aluminium|aluminum|gallium)\s+)?(?:(?:hexa)?(?:ferrites?|spinels?|garnets?)|"
+    r"halides?|salts?|compounds?|complex(?:es)?|[a-z]*(?:molybdate|tungstate|tellurite|selenite|manganate|ferrate|"
+    r"cobaltate|cobaltite|nickelate|cuprate|titanate|zirconate|niobate|tantalate|vanadate|chromate|aluminate|silicate|"
+    r"germanate|borate|gallate|stannate|cerate|acetylacetonate|alkoxide|propoxide|butoxide|ethoxide|methoxide)s?|"
+    r"oxides|hydroxides|nitrates|carbonates|chlorides|acetates|sulfates)\b", re.IGNORECASE)
 #: The element a precursor brings is no material of its own: "SrCO3 as the source for strontium".
 _SOURCE_BEFORE = re.compile(r"\bsources?\s+(?:of|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _EQUIPMENT_AFTER = re.compile(rf"[\s-]*(?:lined\s+)?(?:stainless[\s-]steel\s+)?{EQUIPMENT}\b", re.IGNORECASE)
