@@ -192,9 +192,9 @@ def test_a_bought_material_is_no_target(data):
 
 
 @pytest.mark.parametrize(("paper", "name", "part"), [("PMC5457196", "EDTA", "precursors"),
-                                                    ("PMC3564701", "O2", "media"), ("PMC5331335", "H2–Ar", "media")])
+                                                    ("PMC3564701", "O2", "media"), ("PMC6370853", "H2", "media")])
 def test_agents_and_gases_are_never_targets(data, paper, name, part):
-    """SOFC-Exp papers whose recipes named the chelating agent (EDTA) or a gas (O2 of the sputtering, H2–Ar of the
+    """SOFC-Exp papers whose recipes named the chelating agent (EDTA) or a gas (O2 of the sputtering, H2 of the
     reduction) as what was made or a precursor: an agent is a precursor, a gas an atmosphere (a medium)."""
     doc = to_document(data / "sofc_exp_texts" / "texts" / f"{paper}.txt")
     recipes = matnlp.load().record(doc).recipes
