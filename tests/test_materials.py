@@ -344,4 +344,8 @@ def test_words_around_an_element_or_trivial_name_that_make_it_no_material(data):
     assert [m.text for m in extract_materials(text)] == ["SrCO3"]
     text = "Lithium silicate glass, sodium tellurite, Zirconium acetylacetonate and tantalum and rhodium oxides."
     assert extract_materials(text) == []  # compounds the name lexicon cannot read, not the elements
+    # a mineral name before a formula is its structure type; a TEM grid is equipment
+    text = "The spinel LiMn2O4 powder was dispersed and dropped on a copper grid."
+    assert [(m.text, m.formula) for m in extract_materials(text)] == [("LiMn2O4", "LiMn2O4")]
+    assert [m.formula for m in extract_materials("The spinel was formed.")] == ["MgAl2O4"]
     assert {m.text for m in extract_materials("Strontium and lime were weighed.")} == {"Strontium", "lime"}

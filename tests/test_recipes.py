@@ -120,6 +120,7 @@ def test_snippet_scoring_counts_only_words_of_their_own():
     assert {t.text for t in recipe.targets} == {"Tb2Ti2O7", "Tb2Sn2O7"}
     # a grade written into the record's string, a name and its formula that the record names together
     assert named_as("CaCO3", {"CaCO3(A.R)", "SrCO3"}) == "CaCO3(A.R)" and named_as("CaCO3", {"CaCO3(AR)"}) == "CaCO3(AR)"
+    assert named_as("TiO2", {"rutile TiO2"}) == "rutile TiO2" and named_as("TiO2", {"red TiO2"}) == "TiO2"
     text = "Bismuth nitrate [Bi(NO3)3·5H2O], tetrabutyl titanate"
     (salt,) = [m.mentions for m in extract_materials(text) if m.formula == "Bi(NO3)3·5H2O"]
     assert _name_of(text, salt, {"Bismuth nitrate [Bi(NO3)3·5H2O]"}) == "Bismuth nitrate [Bi(NO3)3·5H2O]"

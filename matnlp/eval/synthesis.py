@@ -17,7 +17,7 @@ from ..chem import FormulaError, read_material
 from ..chem.reaction import BalanceError, balance, species_composition
 from ..datasets.kononova import held_out_doi, kononova_recipes, reactions
 from ..datasets.mspt import BratDoc, gold_roles, split_docs
-from ..extractors.materials import PHASE_PREFIX, extract_materials
+from ..extractors.materials import PHASE_PREFIX, STRUCTURE_TYPES, extract_materials
 from ..extractors.recipes import build_recipes
 from ..extractors.synthesis import CONDITION_KINDS, default_typer, find_operations, read_synthesis
 
@@ -306,12 +306,13 @@ def _name_of(text: str, mentions: list[tuple[int, int]], names: set[str]) -> str
 
 def named_as(mention: str, names: set[str]) -> str:
     """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``), the formula of a
-    phase-prefixed one (``β-SrUO4``) or the mention with its grade (``CaCO3(A.R)``) where only that is in
-    ``names``."""
+    phase-prefixed one (``β-SrUO4``) or the mention with its grade (``CaCO3(A.R)``) or structure type (``rutile
+    TiO2``) where only that is in ``names``."""
     if mention in names:
         return mention
     host = _PHASE_PREFIX.sub("", max(mention.split(":"), key=len))
-    graded = [n for n in names if n.startswith(mention) and _GRADE.fullmatch(n, len(mention))]
+    graded = [n for n in names if n.startswith(mention) and _GRADE.fullmatch(n, len(mention))
+              or n.endswith(f" {mention}") and n[: -len(mention) - 1].lower() in STRUCTURE_TYPES]
     return host if host in names else graded[0] if graded else mention
 
 

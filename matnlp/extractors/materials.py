@@ -205,7 +205,8 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
     for match in _names(text):
         if not (_EQUIPMENT_AFTER.match(text, match.end()) or _COMPOUND_AFTER.match(text, match.end())
                 or _SOURCE_BEFORE.search(text, max(0, match.start() - 30), match.start())
-                or text.endswith("soda-", 0, match.start())):
+                or text.endswith("soda-", 0, match.start())
+                or (match.group().lower() in STRUCTURE_TYPES and _MATERIAL_AFTER.match(text, match.end()))):
             add(*match.span())
     for match in _FORMULA_CHUNK.finditer(text):
         chunk, start = _strip_chunk(match.group(), match.start())
@@ -339,7 +340,7 @@ VENDOR = re.compile(
 #: Equipment after a material word: ``quartz tube``, ``alumina crucible``, ``Teflon-lined autoclave``.
 #: Lab vessels and tools a material is held or worked in.
 EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reactors?|ovens?|mortars?|jars?|vials?|flasks?|"
-             r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?)")
+             r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?|grids?)")
 #: A structure-type, class or anion noun the name lexicon does not know makes an element name the first word of a
 #: compound's name ("nickel ferrite", "strontium hexaferrite", "potassium halide", "cobalt salts", "sodium tellurite",
 #: "zirconium acetylacetonate", "tantalum and rhodium oxides"), not the element; "lime" after "soda-" is glass.
@@ -349,6 +350,10 @@ _COMPOUND_AFTER = re.compile(
     r"cobaltate|cobaltite|nickelate|cuprate|titanate|zirconate|niobate|tantalate|vanadate|chromate|aluminate|silicate|"
     r"germanate|borate|gallate|stannate|cerate|acetylacetonate|alkoxide|propoxide|butoxide|ethoxide|methoxide)s?|"
     r"oxides|hydroxides|nitrates|carbonates|chlorides|acetates|sulfates)\b", re.IGNORECASE)
+#: A mineral name before a formula or another name is the structure type of that material ("spinel LiMn2O4",
+#: "spinel lithium manganate", "rutile TiO2"), not the mineral.
+STRUCTURE_TYPES = frozenset({"spinel", "rutile", "anatase", "brookite", "corundum", "perovskite", "wurtzite"})
+_MATERIAL_AFTER = re.compile(rf"[\s-]+(?:[A-Z][a-z]?[\d(A-Z]|(?i:{_alternation(ELEMENT_NAMES)})\b)")
 #: The element a precursor brings is no material of its own: "SrCO3 as the source for strontium".
 _SOURCE_BEFORE = re.compile(r"\bsources?\s+(?:of|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _EQUIPMENT_AFTER = re.compile(rf"[\s-]*(?:lined\s+)?(?:stainless[\s-]steel\s+)?{EQUIPMENT}\b", re.IGNORECASE)
