@@ -203,3 +203,19 @@ def test_agents_and_gases_are_never_targets(data, paper, name, part):
     assert any(m["text"] == name for r in recipes for m in r[part])
     if part == "media":
         assert not any(m["text"] == name for r in recipes for m in r["precursors"])
+
+
+def test_a_list_of_starting_materials_holds_no_target(data):
+    """Kononova snippets that list what the synthesis starts from: "For the synthesis of AgCuF3, AgF and CuF2
+    were …" (AgCuF3 is made, AgF and CuF2 are not), "The starting raw chemicals were BaTiO3, SrTiO3, …"."""
+    from matnlp.datasets.kononova import reactions
+    from matnlp.eval.synthesis import _CUT
+
+    starts = ("For the synthesis of AgCuF3", "The starting raw chemicals were BaTiO3")
+    roles = {}
+    for text in {_CUT.sub(" <...> ", r["paragraph_string"]) for _, r in reactions(data / "synthesis_recipes")
+                 if r["paragraph_string"].startswith(starts)}:
+        reading = read_synthesis(text, materials=[s for m in extract_materials(text) for s in m.mentions])
+        roles |= {m.text: m.role for m in reading.materials}
+    assert roles["AgCuF3"] == "target"
+    assert roles["AgF"] == roles["CuF2"] == roles["BaTiO3"] == roles["SrTiO3"] == "precursor"

@@ -345,8 +345,8 @@ EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reacto
 #: compound's name ("nickel ferrite", "strontium hexaferrite", "potassium halide", "cobalt salts", "sodium tellurite",
 #: "zirconium acetylacetonate", "tantalum and rhodium oxides"), not the element; "lime" after "soda-" is glass.
 _COMPOUND_AFTER = re.compile(
-    r"\s+(?:(?:and|or)\s+[a-z]+\s+)?(?:(?:iron|aluminium|aluminum|gallium)\s+)?(?:(?:hexa)?(?:ferrites?|spinels?|garnets?)|"
-    r"halides?|salts?|compounds?|complex(?:es)?|[a-z]*(?:molybdate|tungstate|tellurite|selenite|manganate|ferrate|"
+    r"\s+(?:(?:and|or)\s+[a-z]+\s+)?(?:(?:iron|aluminium|aluminum|gallium)\s+)?"
+    r"(?:(?:hexa)?(?:ferrites?|spinels?|garnets?)|halides?|salts?|compounds?|complex(?:es)?|[a-z]*(?:molybdate|tungstate|tellurite|selenite|manganate|ferrate|"
     r"cobaltate|cobaltite|nickelate|cuprate|titanate|zirconate|niobate|tantalate|vanadate|chromate|aluminate|silicate|"
     r"germanate|borate|gallate|stannate|cerate|acetylacetonate|alkoxide|propoxide|butoxide|ethoxide|methoxide)s?|"
     r"oxides|hydroxides|nitrates|carbonates|chlorides|acetates|sulfates)\b", re.IGNORECASE)

@@ -957,8 +957,8 @@ def _checked(text: str, m: Entity, role: str) -> str:
     :data:`_MEDIUM_RE` are solvents. A target the text says was bought is a precursor: a
     purity, grade or supplier right after it (``BaTiO3 (99.99%, Korea)``, ``CaCO3 (A.R)``, ``Li2S
     (Sigma-Aldrich``) or "commercial(ly available)", "purchased" or "high-purity" before it (``Commercially
-    available ZrB2 powder``); so is a chelating agent, fuel, binder or acid (``EDTA``, ``citric acid``, ``PVP``),
-    which is never what is made."""
+    available ZrB2 powder``), or it stands in a list of starting materials (:data:`_STARTING_LIST`); so is a
+    chelating agent, fuel, binder or acid (``EDTA``, ``citric acid``, ``PVP``), which is never what is made."""
     if role == "target" and _ATMOSPHERE_RE.fullmatch(m.text) or role == "precursor" and _CARRIER_GAS.fullmatch(m.text):
         return "atmosphere"
     if role in ("target", "precursor") and _MEDIUM_RE.fullmatch(m.text):
@@ -968,12 +968,20 @@ def _checked(text: str, m: Entity, role: str) -> str:
     after = text[m.end : m.end + 60]
     bought = (_BOUGHT_AFTER.match(after) or _BOUGHT_BEFORE.search(text, max(0, m.start - 60), m.start)
               or (_SUPPLIER_AFTER.match(after) and VENDOR.match(after, _SUPPLIER_AFTER.match(after).end())))
-    return "precursor" if bought or _AGENT.fullmatch(m.text) else role
+    listed = _STARTING_LIST.search(text, max(0, m.start - 150), m.start)
+    return "precursor" if bought or listed or _AGENT.fullmatch(m.text) else role
 
 
 _BOUGHT_AFTER = re.compile(r"\s*[(\[]\s*(?:[^()\[\]]{0,30}?[\s,;:])?(?:[≥>]\s*)?(?:\d{2}(?:\.\d+)?\s*%|[2-6]N\b|A\.\s?R\.?|AR\b)")
 _SUPPLIER_AFTER = re.compile(r"\s*[(\[]\s*")
 _GAS = r"(?:\d+(?:\.\d+)?\s*(?:vol\.?\s*)?%\s*)?(?:H2|Ar|N2|O2|He|air|argon|nitrogen|oxygen|hydrogen|helium)"
+# A list of what a synthesis starts from, up to the mention, with no product named between: "The starting raw
+# chemicals were BaTiO3, SrTiO3", "the mixed powder of LaAs, Fe2As and", "milling together LiF and", "For the
+# synthesis of AgCuF3, AgF and"
+_STARTING_LIST = re.compile(
+    r"(?i)(?:\b(?:starting|raw|initial)\s+(?:\w+\s+)?(?:materials?|chemicals?|reagents?|powders?)\b|\bmix(?:ture|ed\s+"
+    r"powders?)\s+of\b|\bmilling\s+together\b|\bfor\s+the\s+(?:synthesis|preparation)\s+of\s+\S+,)"
+    r"(?:(?!obtain|form|prepar|synthes|yield|product|result|target)[^.;])*$")
 _CARRIER_GAS = re.compile(rf"(?i:{_GAS}(?:\s*[/–-]\s*{_GAS})?)")
 _AGENT = re.compile(r"(?i)EDTA|(?:citric|oxalic|stearic|nitric|tartaric|malic)\s+acid|glycine|urea|PV[APB]|PEG|"
                     r"polyvinyl\s+\w+|polyethylene\s+glycol|ethylene\s+glycol|acetylacetone|HNO3|NH4OH|"
