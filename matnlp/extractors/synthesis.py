@@ -959,21 +959,27 @@ def _checked(text: str, m: Entity, role: str) -> str:
     (Sigma-Aldrich``) or "commercial(ly available)", "purchased" or "high-purity" before it (``Commercially
     available ZrB2 powder``), or it stands in a list of starting materials (:data:`_STARTING_LIST`); so is a
     chelating agent, fuel, binder or acid (``EDTA``, ``citric acid``, ``PVP``), which is never what is made."""
-    if role == "target" and _ATMOSPHERE_RE.fullmatch(m.text) or role == "precursor" and _CARRIER_GAS.fullmatch(m.text):
+    if (role == "target" and _ATMOSPHERE_RE.fullmatch(m.text)
+            or role == "precursor" and _CARRIER_GAS.fullmatch(m.text)):
         return "atmosphere"
     if role in ("target", "precursor") and _MEDIUM_RE.fullmatch(m.text):
         return "solvent"
     if role != "target":
         return role
-    after = text[m.end : m.end + 60]
-    bought = (_BOUGHT_AFTER.match(after) or _BOUGHT_BEFORE.search(text, max(0, m.start - 60), m.start)
-              or (_SUPPLIER_AFTER.match(after) and VENDOR.match(after, _SUPPLIER_AFTER.match(after).end())))
     listed = _STARTING_LIST.search(text, max(0, m.start - 150), m.start)
-    return "precursor" if bought or listed or _AGENT.fullmatch(m.text) else role
+    return "precursor" if _bought(text, m) or listed or _AGENT.fullmatch(m.text) else role
 
 
-_BOUGHT_AFTER = re.compile(r"\s*[(\[]\s*(?:[^()\[\]]{0,30}?[\s,;:])?(?:[≥>]\s*)?(?:\d{2}(?:\.\d+)?\s*%|[2-6]N\b|A\.\s?R\.?|AR\b)")
-_SUPPLIER_AFTER = re.compile(r"\s*[(\[]\s*")
+def _bought(text: str, m: Entity) -> bool:
+    after = text[m.end : m.end + 60]
+    bracket = _BRACKET_AFTER.match(after)
+    return bool(_BOUGHT_AFTER.match(after) or _BOUGHT_BEFORE.search(text, max(0, m.start - 60), m.start)
+                or bracket and VENDOR.match(after, bracket.end()))
+
+
+_BOUGHT_AFTER = re.compile(r"\s*[(\[]\s*(?:[^()\[\]]{0,30}?[\s,;:])?(?:[≥>]\s*)?"
+                           r"(?:\d{2}(?:\.\d+)?\s*%|[2-6]N\b|A\.\s?R\.?|AR\b)")
+_BRACKET_AFTER = re.compile(r"\s*[(\[]\s*")
 _GAS = r"(?:\d+(?:\.\d+)?\s*(?:vol\.?\s*)?%\s*)?(?:H2|Ar|N2|O2|He|air|argon|nitrogen|oxygen|hydrogen|helium)"
 # A list of what a synthesis starts from, up to the mention, with no product named between: "The starting raw
 # chemicals were BaTiO3, SrTiO3", "the mixed powder of LaAs, Fe2As and", "milling together LiF and", "For the
