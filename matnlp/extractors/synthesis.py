@@ -957,17 +957,20 @@ def _checked(text: str, m: Entity, role: str) -> str:
     :data:`_MEDIUM_RE` are solvents. A target the text says was bought is a precursor: a
     purity, grade or supplier right after it (``BaTiO3 (99.99%, Korea)``, ``CaCO3 (A.R)``, ``Li2S
     (Sigma-Aldrich``) or "commercial(ly available)", "purchased" or "high-purity" before it (``Commercially
-    available ZrB2 powder``), or it stands in a list of starting materials (:data:`_STARTING_LIST`); so is a
-    chelating agent, fuel, binder or acid (``EDTA``, ``citric acid``, ``PVP``), which is never what is made."""
+    available ZrB2 powder``), or it stands in a list of starting materials (:data:`_STARTING_LIST`). A chelating
+    agent, fuel, binder or acid (``EDTA``, ``citric acid``, ``PVP``) is neither made nor a precursor (it brings no
+    element the product keeps) but a participant, as MSPT and the Kononova records read it."""
     if (role == "target" and _ATMOSPHERE_RE.fullmatch(m.text)
             or role == "precursor" and _CARRIER_GAS.fullmatch(m.text)):
         return "atmosphere"
     if role in ("target", "precursor") and _MEDIUM_RE.fullmatch(m.text):
         return "solvent"
+    if role in ("target", "precursor") and _AGENT.fullmatch(m.text):
+        return "participant"
     if role != "target":
         return role
     listed = _STARTING_LIST.search(text, max(0, m.start - 150), m.start)
-    return "precursor" if _bought(text, m) or listed or _AGENT.fullmatch(m.text) else role
+    return "precursor" if _bought(text, m) or listed else role
 
 
 def _bought(text: str, m: Entity) -> bool:
