@@ -348,4 +348,5 @@ def test_words_around_an_element_or_trivial_name_that_make_it_no_material(data):
     text = "The spinel LiMn2O4 powder was dispersed and dropped on a copper grid."
     assert [(m.text, m.formula) for m in extract_materials(text)] == [("LiMn2O4", "LiMn2O4")]
     assert [m.formula for m in extract_materials("The spinel was formed.")] == ["MgAl2O4"]
+    assert extract_materials("It crystallizes in a cubic spinel structure.") == []
     assert {m.text for m in extract_materials("Strontium and lime were weighed.")} == {"Strontium", "lime"}

@@ -121,6 +121,12 @@ def test_snippet_scoring_counts_only_words_of_their_own():
     # a grade written into the record's string, a name and its formula that the record names together
     assert named_as("CaCO3", {"CaCO3(A.R)", "SrCO3"}) == "CaCO3(A.R)" and named_as("CaCO3", {"CaCO3(AR)"}) == "CaCO3(AR)"
     assert named_as("TiO2", {"rutile TiO2"}) == "rutile TiO2" and named_as("TiO2", {"red TiO2"}) == "TiO2"
+    # a doped material by its host, an oxygen offset left out, as the records name them
+    assert named_as("Er-doped BaTiO3", {"BaTiO3"}) == "BaTiO3"
+    assert named_as("Ce-doped β-Ca2SiO4", {"Ca2SiO4"}) == "Ca2SiO4"
+    assert named_as("La2NiO4+δ", {"La2NiO4"}) == "La2NiO4"
+    assert named_as("BaCe0.85Y0.15O(3-α)", {"BaCe0.85Y0.15O"}) == "BaCe0.85Y0.15O"
+    assert named_as("La2NiO4+δ", {"La2NiO4+δ", "La2NiO4"}) == "La2NiO4+δ"
     text = "Bismuth nitrate [Bi(NO3)3·5H2O], tetrabutyl titanate"
     (salt,) = [m.mentions for m in extract_materials(text) if m.formula == "Bi(NO3)3·5H2O"]
     assert _name_of(text, salt, {"Bismuth nitrate [Bi(NO3)3·5H2O]"}) == "Bismuth nitrate [Bi(NO3)3·5H2O]"

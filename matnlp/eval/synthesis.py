@@ -305,18 +305,23 @@ def _name_of(text: str, mentions: list[tuple[int, int]], names: set[str]) -> str
 
 
 def named_as(mention: str, names: set[str]) -> str:
-    """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``), the formula of a
-    phase-prefixed one (``β-SrUO4``) or the mention with its grade (``CaCO3(A.R)``) or structure type (``rutile
-    TiO2``) where only that is in ``names``."""
+    """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``, ``Er-doped BaTiO3``),
+    the formula of a phase-prefixed one (``β-SrUO4``) or of one with an oxygen offset (``La2NiO4+δ``,
+    ``BaCe0.85Y0.15O(3-α)``: the record leaves the offset out), or the mention with its grade (``CaCO3(A.R)``) or
+    structure type (``rutile TiO2``) where only that is in ``names``."""
     if mention in names:
         return mention
     host = _PHASE_PREFIX.sub("", max(mention.split(":"), key=len))
+    host = _PHASE_PREFIX.sub("", _DOPED_BEFORE.sub("", host))
+    hosts = [h for h in (host, _OXYGEN_OFFSET.sub("", host)) if h in names]
     graded = [n for n in names if n.startswith(mention) and _GRADE.fullmatch(n, len(mention))
               or n.endswith(f" {mention}") and n[: -len(mention) - 1].lower() in STRUCTURE_TYPES]
-    return host if host in names else graded[0] if graded else mention
+    return hosts[0] if hosts else graded[0] if graded else mention
 
 
 _GRADE = re.compile(r"\s*\(\s*A\.?\s*R\.?\s*\)")
+_DOPED_BEFORE = re.compile(r"(?i)^.*\b(?:co-?)?(?:doped|substituted)\s+")  # "Er-doped BaTiO3": the host
+_OXYGEN_OFFSET = re.compile(r"\s*(?:[+\-−±]\s*[δαxy]|\(\s*\d+\s*[-−]\s*[δαx]\s*\))$")  # "La2NiO4+δ", "O(3-α)"
 
 
 def _stands_in(mention: str, text: str) -> bool:

@@ -350,10 +350,11 @@ _COMPOUND_AFTER = re.compile(
     r"cobaltate|cobaltite|nickelate|cuprate|titanate|zirconate|niobate|tantalate|vanadate|chromate|aluminate|silicate|"
     r"germanate|borate|gallate|stannate|cerate|acetylacetonate|alkoxide|propoxide|butoxide|ethoxide|methoxide)s?|"
     r"oxides|hydroxides|nitrates|carbonates|chlorides|acetates|sulfates)\b", re.IGNORECASE)
-#: A mineral name before a formula or another name is the structure type of that material ("spinel LiMn2O4",
-#: "spinel lithium manganate", "rutile TiO2"), not the mineral.
+#: A mineral name before a formula, another name or "structure" is the structure type of a material ("spinel
+#: LiMn2O4", "spinel lithium manganate", "rutile TiO2", "a cubic spinel structure"), not the mineral.
 STRUCTURE_TYPES = frozenset({"spinel", "rutile", "anatase", "brookite", "corundum", "perovskite", "wurtzite"})
-_MATERIAL_AFTER = re.compile(rf"[\s-]+(?:[A-Z][a-z]?[\d(A-Z]|(?i:{_alternation(ELEMENT_NAMES)})\b)")
+_MATERIAL_AFTER = re.compile(rf"[\s-]+(?:[A-Z][a-z]?[\d(A-Z]|(?i:{_alternation(ELEMENT_NAMES)}|(?:crystal\s+)?"
+                             r"(?:structure|phase|type|lattice|framework)s?|structured)\b)")
 #: The element a precursor brings is no material of its own: "SrCO3 as the source for strontium".
 _SOURCE_BEFORE = re.compile(r"\bsources?\s+(?:of|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _EQUIPMENT_AFTER = re.compile(rf"[\s-]*(?:lined\s+)?(?:stainless[\s-]steel\s+)?{EQUIPMENT}\b", re.IGNORECASE)
