@@ -321,7 +321,7 @@ def named_as(mention: str, names: set[str]) -> str:
 
 _GRADE = re.compile(r"\s*\(\s*A\.?\s*R\.?\s*\)")
 _DOPED_BEFORE = re.compile(r"(?i)^.*\b(?:co-?)?(?:doped|substituted)\s+")  # "Er-doped BaTiO3": the host
-_OXYGEN_OFFSET = re.compile(r"\s*(?:[+\-−±]\s*[δαxy]|\(\s*\d+\s*[-−]\s*[δαx]\s*\))$")  # "La2NiO4+δ", "O(3-α)"
+_OXYGEN_OFFSET = re.compile(r"\s*(?:[+\-−±]\s*[δαεxy]|\(\s*\d+\s*[-−]\s*[δαεx]\s*\))$")  # "La2NiO4+δ", "O(3-α)"
 
 
 def _stands_in(mention: str, text: str) -> bool:
