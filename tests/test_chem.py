@@ -257,8 +257,10 @@ def test_names_that_fix_no_formula_give_reasons(name, reason):
     ("Li2CO3 (Alfa Aesar, 99%)", "Li2CO3", "purity 99%; Alfa Aesar"),
     ("Co3O4 (purity 99.99%)", "Co3O4", "purity 99.99%"),
     ("α-Fe2O3 (99.9%)", "Fe2O3", "purity 99.9%; α phase"),
+    ("Al(OH)3(A.R)", "Al(OH)3", "grade A.R"),  # as Kononova snippets write grades
+    ("H3BO3 (AR)", "H3BO3", "grade AR"),
 ])
-def test_size_words_and_purities_stay_out_of_the_formula(written, formula, note):
+def test_size_words_purities_and_grades_stay_out_of_the_formula(written, formula, note):
     reading = read_material(written)
     assert reading.formula == formula and reading.note == note
 

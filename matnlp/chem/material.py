@@ -49,6 +49,9 @@ _PURITY = re.compile(
     r"\s*(?:\((?P<before>[^()]*?,\s*)?|,\s*)(?:purity\s*(?:of\s*)?)?[≥>~]?\s*(?P<purity>\d{2}(?:\.\d+)?\s*(?:wt\s*)?%)"
     r"(?:\s*(?:purity|pure))?(?P<after>\s*,[^()]*)?\s*\)?$"
 )
+#: A reagent grade in brackets after a formula: ``Al(OH)3(A.R)``, ``H3BO3 (AR)``, ``CaCO3 (analytical grade)``.
+_GRADE = re.compile(r"\s*\(\s*(?P<grade>A\.\s?R\.?|AR|G\.\s?R\.?|GR|analytical(?:\s+(?:reagent|grade))?|reagent\s+grade)"
+                    r"\s*\)$", re.IGNORECASE)
 #: All-capital strings (and their plurals) are acronyms (``SOFC``, ``BSCF``, ``CNTs``), not formulas ...
 _ACRONYM = re.compile(r"[A-Z]{3,}s?|[A-Z]{2,}s")
 #: ... except these molecules, written in capitals.
@@ -135,14 +138,16 @@ def _read_colon(text: str) -> Reading:
 @lru_cache(maxsize=65536)
 def read_material(text: str) -> Reading:
     """Read a material string: a formula (variables kept symbolic), a chemical name, or a doping notation
-    (``Eu3+:Y2O3``, ``Y-doped ZrO2``). A purity (``(99.99%)``, ``(Alfa Aesar, ≥99%)``), a size word (``nano-``)
-    and a polytype or phase prefix (``2H-``, ``α-``) are kept in the note, out of the formula; ``CuSO4.5H2O`` and
+    (``Eu3+:Y2O3``, ``Y-doped ZrO2``). A purity (``(99.99%)``, ``(Alfa Aesar, ≥99%)``) or grade (``(A.R)``), a size
+    word (``nano-``) and a polytype or phase prefix (``2H-``, ``α-``) are kept in the note, out of the formula; ``CuSO4.5H2O`` and
     ``Ce(NO3)3 · 6H2O`` are hydrates; acronyms (``SOFC``, ``BSCF``) and element ratios (``Sr:Cr``) are not materials. Raises :class:`FormulaError` with the reason; never guesses."""
     text = " ".join(text.split())
     notes = []
     if purity := _PURITY.search(text):
         extra = [x.strip(" ,") for x in (purity["before"], purity["after"]) if x and x.strip(" ,")]
         text, notes = text[: purity.start()], [f"purity {purity['purity'].replace(' ', '')}", *extra]
+    elif grade := _GRADE.search(text):
+        text, notes = text[: grade.start()], [f"grade {grade['grade']}"]
     if morphology := _MORPHOLOGY.match(text):
         text = text[morphology.end():]
         notes.append(morphology["morphology"])
