@@ -346,9 +346,10 @@ EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reacto
 #: "zirconium acetylacetonate", "tantalum and rhodium oxides"), not the element; "lime" after "soda-" is glass.
 _COMPOUND_AFTER = re.compile(
     r"\s+(?:(?:and|or)\s+[a-z]+\s+)?(?:(?:iron|aluminium|aluminum|gallium)\s+)?"
-    r"(?:(?:hexa)?(?:ferrites?|spinels?|garnets?)|halides?|salts?|compounds?|complex(?:es)?|[a-z]*(?:molybdate|tungstate|tellurite|selenite|manganate|ferrate|"
-    r"cobaltate|cobaltite|nickelate|cuprate|titanate|zirconate|niobate|tantalate|vanadate|chromate|aluminate|silicate|"
-    r"germanate|borate|gallate|stannate|cerate|acetylacetonate|alkoxide|propoxide|butoxide|ethoxide|methoxide)s?|"
+    r"(?:(?:hexa)?(?:ferrites?|spinels?|garnets?)|halides?|salts?|compounds?|complex(?:es)?|"
+    r"[a-z]*(?:molybdate|tungstate|tellurite|selenite|manganate|ferrate|cobaltate|cobaltite|nickelate|cuprate|"
+    r"titanate|zirconate|niobate|tantalate|vanadate|chromate|aluminate|silicate|germanate|borate|gallate|stannate|"
+    r"cerate|acetylacetonate|alkoxide|propoxide|butoxide|ethoxide|methoxide)s?|"
     r"oxides|hydroxides|nitrates|carbonates|chlorides|acetates|sulfates)\b", re.IGNORECASE)
 #: A mineral name before a formula, another name or "structure" is the structure type of a material ("spinel
 #: LiMn2O4", "spinel lithium manganate", "rutile TiO2", "a cubic spinel structure"), not the mineral.
@@ -620,14 +621,15 @@ def _same_compound(name: Material, formula: Material) -> bool:
     have = formula.composition.amounts
     if name.composition is None:
         named = {ELEMENT_NAMES[w] for w in re.findall(r"[a-z]+", name.text.lower()) if w in ELEMENT_NAMES}
-        return bool(named - _VOLATILE) and named - _VOLATILE == set(have) - _VOLATILE
+        return bool(named - VOLATILE) and named - VOLATILE == set(have) - VOLATILE
     extra = {e: have.get(e, 0.0) - name.composition.amounts.get(e, 0.0) for e in {*have, *name.composition.amounts}}
     water = extra.get("O", 0.0)
     return water >= 0 and all(math.isclose(v, {"H": 2 * water, "O": water}.get(e, 0.0), abs_tol=1e-6)
                               for e, v in extra.items())
 
 
-_VOLATILE = frozenset("HCNO")
+#: Elements a synthesis drives off as gases or water (the anions of carbonates, nitrates, hydroxides, acetates).
+VOLATILE = frozenset({"H", "C", "N", "O"})
 
 
 def _occurrences(text: str, abbreviation: str) -> Iterator[re.Match]:

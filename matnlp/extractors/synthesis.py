@@ -28,7 +28,7 @@ from ..chem import FormulaError, element_from_name, read_material
 from ..chem.elements import ELEMENT_SET
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
-from .materials import VENDOR, equation_species
+from .materials import VENDOR, VOLATILE, equation_species
 from .quantities import CELL, TABLE_ID, Quantity, parse_quantities
 
 TYPER_PATH = Path(__file__).parent / "data" / "operation_types.json"
@@ -851,10 +851,6 @@ def _material_cues(ctx: RoleContext, m: Entity) -> dict[str, float]:
         "precursor_name": float(bool(_PRECURSOR_CUE.search(m.text))),
         "product_after": float(bool(_PRODUCT_AFTER.match(text, m.end))),
     }
-
-
-#: Elements a synthesis drives off as gases or water (the anions of carbonates, nitrates, hydroxides, acetates).
-VOLATILE = frozenset({"H", "C", "N", "O"})
 
 
 @cache
