@@ -259,6 +259,7 @@ def test_names_that_fix_no_formula_give_reasons(name, reason):
     ("α-Fe2O3 (99.9%)", "Fe2O3", "purity 99.9%; α phase"),
     ("Al(OH)3(A.R)", "Al(OH)3", "grade A.R"),  # as Kononova snippets write grades
     ("H3BO3 (AR)", "H3BO3", "grade AR"),
+    ("Ni (NO3)2·6H2O", "Ni(NO3)2·6H2O", None),  # a cation written apart from its anion group
 ])
 def test_size_words_purities_and_grades_stay_out_of_the_formula(written, formula, note):
     reading = read_material(written)

@@ -349,4 +349,8 @@ def test_words_around_an_element_or_trivial_name_that_make_it_no_material(data):
     assert [(m.text, m.formula) for m in extract_materials(text)] == [("LiMn2O4", "LiMn2O4")]
     assert [m.formula for m in extract_materials("The spinel was formed.")] == ["MgAl2O4"]
     assert extract_materials("It crystallizes in a cubic spinel structure.") == []
+    # a salt written with a space before its anion group is one material, apposed to its name
+    text = "Pure nickel nitrate [Ni (NO3)2·6H2O] and La (OH)3, but Ti (IV) isopropoxide"
+    assert [(m.formula, [text[a:b] for a, b in m.mentions]) for m in extract_materials(text)] == [
+        ("Ni(NO3)2·6H2O", ["nickel nitrate", "Ni (NO3)2·6H2O"]), ("La(OH)3", ["La (OH)3"])]
     assert {m.text for m in extract_materials("Strontium and lime were weighed.")} == {"Strontium", "lime"}

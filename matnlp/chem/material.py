@@ -49,6 +49,8 @@ _PURITY = re.compile(
     r"\s*(?:\((?P<before>[^()]*?,\s*)?|,\s*)(?:purity\s*(?:of\s*)?)?[≥>~]?\s*(?P<purity>\d{2}(?:\.\d+)?\s*(?:wt\s*)?%)"
     r"(?:\s*(?:purity|pure))?(?P<after>\s*,[^()]*)?\s*\)?$"
 )
+#: A cation written apart from its bracketed anion group: ``Ni (NO3)2·6H2O``, ``Ti (OC4H9)4`` (not a valence: ``Ti (IV)``).
+_SPACED_GROUP = re.compile(r"^([A-Z][a-z]?\d*)\s+\((?![IVX]+\))")
 #: A reagent grade in brackets after a formula: ``Al(OH)3(A.R)``, ``H3BO3 (AR)``, ``CaCO3 (analytical grade)``.
 _GRADE = re.compile(r"\s*\(\s*(?P<grade>A\.\s?R\.?|AR|G\.\s?R\.?|GR|analytical(?:\s+(?:reagent|grade))?|reagent\s+grade)"
                     r"\s*\)$", re.IGNORECASE)
@@ -139,7 +141,8 @@ def _read_colon(text: str) -> Reading:
 def read_material(text: str) -> Reading:
     """Read a material string: a formula (variables kept symbolic), a chemical name, or a doping notation
     (``Eu3+:Y2O3``, ``Y-doped ZrO2``). A purity (``(99.99%)``, ``(Alfa Aesar, ≥99%)``) or grade (``(A.R)``), a size
-    word (``nano-``) and a polytype or phase prefix (``2H-``, ``α-``) are kept in the note, out of the formula; ``CuSO4.5H2O`` and
+    word (``nano-``) and a polytype or phase prefix (``2H-``, ``α-``) are kept in the note, out of the formula; a
+    cation written apart from its anion group reads as one formula (``Ni (NO3)2·6H2O``); ``CuSO4.5H2O`` and
     ``Ce(NO3)3 · 6H2O`` are hydrates; acronyms (``SOFC``, ``BSCF``) and element ratios (``Sr:Cr``) are not materials. Raises :class:`FormulaError` with the reason; never guesses."""
     text = " ".join(text.split())
     notes = []
@@ -154,7 +157,7 @@ def read_material(text: str) -> Reading:
     if prefix := _PREFIX.match(text):
         text = text[prefix.end():]
         notes.append(f"{prefix['prefix']} {'polytype' if prefix['prefix'][0].isdigit() else 'phase'}")
-    text = _HYDRATE_DOT.sub("·", text)
+    text = _HYDRATE_DOT.sub("·", _SPACED_GROUP.sub(r"\1(", text))
     if _ACRONYM.fullmatch(text) and text not in CAPITAL_FORMULAS:
         raise FormulaError(text, "an acronym, not a formula")
     return _with_note(_read_plain(text), "; ".join(notes))

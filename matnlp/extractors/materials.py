@@ -208,6 +208,9 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
                 or text.endswith("soda-", 0, match.start())
                 or (match.group().lower() in STRUCTURE_TYPES and _MATERIAL_AFTER.match(text, match.end()))):
             add(*match.span())
+    for match in _SPACED_SALT.finditer(text):
+        if _reads(match.group()):
+            add(*match.span())
     for match in _FORMULA_CHUNK.finditer(text):
         chunk, start = _strip_chunk(match.group(), match.start())
         end = _citation_end(text, start, start + len(chunk)) if _FORMULA_START.match(chunk) else None
@@ -217,6 +220,10 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
     for start, end in bare_elements(text):
         add(start, end)
     return sorted(spans)
+
+
+# A cation written apart from its bracketed anion group, with its water: "Ni (NO3)2·6H2O", "Mn (CH3COO)2·4H2O".
+_SPACED_SALT = re.compile(r"(?<![\w(-])[A-Z][a-z]?\d*\s\((?![IVX]+\))[A-Z][\w]*\)\d*(?:\s*[·⋅•]\s*\d*H2O)?")
 
 
 def equation_species(text: str) -> list[tuple[int, int, str]]:
