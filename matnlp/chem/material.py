@@ -49,10 +49,11 @@ _PURITY = re.compile(
     r"\s*(?:\((?P<before>[^()]*?,\s*)?|,\s*)(?:purity\s*(?:of\s*)?)?[≥>~]?\s*(?P<purity>\d{2}(?:\.\d+)?\s*(?:wt\s*)?%)"
     r"(?:\s*(?:purity|pure))?(?P<after>\s*,[^()]*)?\s*\)?$"
 )
-#: A cation written apart from its bracketed anion group: ``Ni (NO3)2·6H2O``, ``Ti (OC4H9)4`` (not a valence: ``Ti (IV)``).
+#: A cation written apart from its bracketed anion group: ``Ni (NO3)2·6H2O``, ``Ti (OC4H9)4`` (not a valence:
+#: ``Ti (IV)``).
 _SPACED_GROUP = re.compile(r"^([A-Z][a-z]?\d*)\s+\((?![IVX]+\))")
 #: A reagent grade in brackets after a formula: ``Al(OH)3(A.R)``, ``H3BO3 (AR)``, ``CaCO3 (analytical grade)``.
-_GRADE = re.compile(r"\s*\(\s*(?P<grade>A\.\s?R\.?|AR|G\.\s?R\.?|GR|analytical(?:\s+(?:reagent|grade))?|reagent\s+grade)"
+GRADE = re.compile(r"\s*\(\s*(?P<grade>A\.\s?R\.?|AR|G\.\s?R\.?|GR|analytical(?:\s+(?:reagent|grade))?|reagent\s+grade)"
                     r"\s*\)$", re.IGNORECASE)
 #: All-capital strings (and their plurals) are acronyms (``SOFC``, ``BSCF``, ``CNTs``), not formulas ...
 _ACRONYM = re.compile(r"[A-Z]{3,}s?|[A-Z]{2,}s")
@@ -149,7 +150,7 @@ def read_material(text: str) -> Reading:
     if purity := _PURITY.search(text):
         extra = [x.strip(" ,") for x in (purity["before"], purity["after"]) if x and x.strip(" ,")]
         text, notes = text[: purity.start()], [f"purity {purity['purity'].replace(' ', '')}", *extra]
-    elif grade := _GRADE.search(text):
+    elif grade := GRADE.search(text):
         text, notes = text[: grade.start()], [f"grade {grade['grade']}"]
     if morphology := _MORPHOLOGY.match(text):
         text = text[morphology.end():]

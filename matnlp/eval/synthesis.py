@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..chem import FormulaError, read_material
+from ..chem.material import GRADE
 from ..chem.reaction import BalanceError, balance, species_composition
 from ..datasets.kononova import held_out_doi, kononova_recipes, reactions
 from ..datasets.mspt import BratDoc, gold_roles, split_docs
@@ -271,7 +272,7 @@ def snippet_gold(folder: str | Path | None = None, doi: Callable[[str], bool] = 
         text = _CUT.sub(" <...> ", r["paragraph_string"])
         g = gold.setdefault(text, {"targets": set(), "precursors": set(), "strings": set()})
         g["strings"] |= {*r["targets_string"], *(p["material_string"] for p in r["precursors"])}
-        g["targets"] |= {t for t in g["strings"] if t in r["targets_string"] and _stands_in(t, text)}
+        g["targets"] |= {t for t in r["targets_string"] if _stands_in(t, text)}
         g["precursors"] |= {p["material_string"] for p in r["precursors"] if _stands_in(p["material_string"], text)}
     return {text: g for text, g in gold.items() if g["targets"] or g["precursors"]}
 
@@ -311,17 +312,16 @@ def named_as(mention: str, names: set[str]) -> str:
     structure type (``rutile TiO2``) where only that is in ``names``."""
     if mention in names:
         return mention
-    host = _PHASE_PREFIX.sub("", max(mention.split(":"), key=len))
-    host = _PHASE_PREFIX.sub("", _DOPED_BEFORE.sub("", host))
+    host = _PHASE_PREFIX.sub("", _DOPED_BEFORE.sub("", max(mention.split(":"), key=len)))
     hosts = [h for h in (host, _OXYGEN_OFFSET.sub("", host)) if h in names]
-    graded = [n for n in names if n.startswith(mention) and _GRADE.fullmatch(n, len(mention))
+    graded = [n for n in names if n.startswith(mention) and GRADE.fullmatch(n, len(mention))
               or n.endswith(f" {mention}") and n[: -len(mention) - 1].lower() in STRUCTURE_TYPES]
     return hosts[0] if hosts else graded[0] if graded else mention
 
 
-_GRADE = re.compile(r"\s*\(\s*A\.?\s*R\.?\s*\)")
 _DOPED_BEFORE = re.compile(r"(?i)^.*\b(?:co-?)?(?:doped|substituted)\s+")  # "Er-doped BaTiO3": the host
-_OXYGEN_OFFSET = re.compile(r"\s*(?:[+\-−±]\s*[δαεxy]|\(\s*\d+\s*[-−]\s*[δαεx]\s*\))$")  # "La2NiO4+δ", "O(3-α)"
+# An oxygen offset the records leave out: "La2NiO4+δ", "BaCe0.85Y0.15O(3-α)"
+_OXYGEN_OFFSET = re.compile(r"\s*(?:[+\-−±]\s*[δαεxy]|\(\s*\d+\s*[-−]\s*[δαεx]\s*\))$")
 
 
 def _stands_in(mention: str, text: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..chem.elements import DIATOMIC, ELEMENT_NAMES, ELEMENT_SET, SYNTHETIC
+from ..chem.elements import DIATOMIC, ELEMENT_NAMES, ELEMENT_SET, SYNTHETIC, element_from_name
 from ..chem.formula import OPEN, ROMAN_VALENCE, VARIABLES, FormulaError
 from ..chem.material import Material, parse_material, read_material
 from ..chem.names import ANIONS, POLYATOMIC_CATIONS, PREFIXES, TRIVIAL_NAMES, VALENCE_NAMES
@@ -226,13 +226,15 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
 _SPACED_SALT = re.compile(r"(?<![\w(-])[A-Z][a-z]?\d*\s\((?![IVX]+\))[A-Z][\w]*\)\d*(?:\s*[·⋅•]\s*\d*H2O)?")
 
 
-def equation_species(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=4)
+def equation_species(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, side)`` of the species of the chemical equations in ``text`` (``NiO + Fe2O3 → NiFe2O4``,
     ``3Li2CO3+V2O5 = 2Li3VO4+3CO2↑``, ``x×Lu2O3+(1-x)×Gd2O3+SiO2→Lu2xGd2-2xSiO5``): ``side`` is ``reactant`` or
     ``product``. A span leaves out the coefficient and a state or gas mark (``2Al2O3(s)`` → ``Al2O3``). An equation
     has a ``+``, and a species that reads as a neutral material on each side; other species (ions, electrons) are
     left out, so that a definition (``CSO = Ce0.9Sm0.1O2``), a transition (``4F9/2→4I15/2``) or a redox couple
-    (``Eu3+ + e− → Eu2+``) is no equation."""
+    (``Eu3+ + e− → Eu2+``) is no equation. Cached for the last texts: the materials finder and the role model of
+    the same document both ask."""
     found = []
     for match in _EQUATION.finditer(text):
         if "+" not in match.group(0).replace("++", ""):
@@ -240,7 +242,7 @@ def equation_species(text: str) -> list[tuple[int, int, str]]:
         sides = [[span for span in _equation_terms(text, *match.span(group)) if span] for group in (1, 2)]
         if all(sides):
             found += [(a, b, side) for spans, side in zip(sides, ("reactant", "product")) for a, b in spans]
-    return found
+    return tuple(found)
 
 
 def _equation_terms(text: str, start: int, end: int) -> Iterator[tuple[int, int] | None]:
@@ -627,7 +629,7 @@ def _same_compound(name: Material, formula: Material) -> bool:
         return False
     have = formula.composition.amounts
     if name.composition is None:
-        named = {ELEMENT_NAMES[w] for w in re.findall(r"[a-z]+", name.text.lower()) if w in ELEMENT_NAMES}
+        named = {e for w in re.findall(r"[A-Za-z]+", name.text) if (e := element_from_name(w))}
         return bool(named - VOLATILE) and named - VOLATILE == set(have) - VOLATILE
     extra = {e: have.get(e, 0.0) - name.composition.amounts.get(e, 0.0) for e in {*have, *name.composition.amounts}}
     water = extra.get("O", 0.0)
