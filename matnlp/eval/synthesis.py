@@ -238,7 +238,8 @@ def snippet_roles(folder: str | Path | None = None) -> dict:
     word: ``Sr2ScIrO6<...> for``). Predicted: one name per target/precursor material of the recipe (:func:`_name_of`:
     the mention the record names, else the first; a doped material by its host where the record names it so,
     ``LiBaBO3`` for ``LiBaBO3:Sm3+``), a recipe being read without a step (the cut often takes the verbs: "were
-    synth<...>"); a material the cut truncated (:func:`_truncated`) is not scored."""
+    synth<...>"); a material the cut truncated (:func:`_truncated`) or that stands in no word of its own
+    (``SnO2`` of ``xSnO2–(1−x)Fe2O3``), unless gold, is not scored: the gold could not hold it."""
     totals = {k: Counter() for k in ("targets", "precursors")}
     snippets = 0
     for text, g in snippet_gold(folder).items():
@@ -251,7 +252,8 @@ def snippet_roles(folder: str | Path | None = None) -> dict:
         for part in ("targets", "precursors"):
             named = {(_name_of(text, m.mentions, g[part]), tuple(m.mentions)) for rec in recipes
                      for m in getattr(rec, part)}
-            pred = {name for name, spans in named if name in g[part] or not _truncated(text, spans, g)}
+            pred = {name for name, spans in named if name in g[part]
+                    or not _truncated(text, spans, g) and any(_stands_at(text, a, b) for a, b in spans)}
             if g[part]:  # else predictions can be neither right nor wrong
                 _count(totals[part], pred, g[part])
     out = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
@@ -278,18 +280,22 @@ def snippet_gold(folder: str | Path | None = None, doi: Callable[[str], bool] = 
 
 
 _CUT = re.compile(r"\s*<\.\.\.>\s*")
+_CUT_WORD_AFTER = re.compile(r" (?:\([IVX]+\) )?(?!(?:and|or|with|was|were|is|are|in|of|to|the|as|for|at|by|from|"
+                             r"powders?|metals?|foils?) <)[^\W\d]+ <\.\.\.>", re.IGNORECASE)
 
 
 def _truncated(text: str, mentions: Iterable[tuple[int, int]], gold: dict[str, set]) -> bool:
     """Whether the cut truncated a predicted material: each mention stands at the cut and is the start (before
     it) or the end (after it) of a longer string of the snippet's records (``CaCO <...>`` of ``CaCO3``, ``<...>
-    H4VO3`` of ``NH4VO3``). Such a prediction, unless gold, is neither right nor wrong, as a gold string counts only
-    whole."""
+    H4VO3`` of ``NH4VO3``), or it is a name followed by a word the cut truncated, which would have named the material
+    with it (``titanium butox <...>``, ``cobalt (II) acet <...>``). Such a prediction, unless gold, is neither right
+    nor wrong, as a gold string counts only whole."""
     def cut(a: int, b: int) -> bool:
         name = text[a:b]
         longer = [s for s in gold["strings"] if s != name]
         return (text.startswith(" <...>", b) and any(s.startswith(name) for s in longer)
-                or text.endswith("<...> ", 0, a) and any(s.endswith(name) for s in longer))
+                or text.endswith("<...> ", 0, a) and any(s.endswith(name) for s in longer)
+                or name.isalpha() and name[1:].islower() and bool(_CUT_WORD_AFTER.match(text, b)))
     return all(cut(a, b) for a, b in mentions)
 
 
@@ -325,15 +331,17 @@ _OXYGEN_OFFSET = re.compile(r"\s*(?:[+\-−±]\s*[δαεxy]|\(\s*\d+\s*[-−]\s*
 
 
 def _stands_in(mention: str, text: str) -> bool:
-    """Whether ``mention`` occurs in ``text`` as a word of its own, not glued to letters, digits or the joints of
-    a composite name (``-``, ``–``, ``/``, ``·``); a phase prefix before it (``β-SrUO4``) is no joint."""
-    if not mention:
+    """Whether ``mention`` occurs in ``text`` as a word of its own (:func:`_stands_at`)."""
+    return bool(mention) and any(_stands_at(text, m.start(), m.end()) for m in re.finditer(re.escape(mention), text))
+
+
+def _stands_at(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a word of its own, not glued to letters, digits or the joints of a composite
+    name (``-``, ``–``, ``/``, ``·``); a phase prefix before it (``β-SrUO4``) is no joint."""
+    if re.match(r"[\w·/–-]", text[end : end + 1]):
         return False
-    for m in re.finditer(rf"{re.escape(mention)}(?![\w·/–-])", text):
-        before = text[max(0, m.start() - 8):m.start()]
-        if not before or before[-1] not in _JOINTS and not before[-1].isalnum() or _PHASE_BEFORE.search(before):
-            return True
-    return False
+    before = text[max(0, start - 8) : start]
+    return not before or before[-1] not in _JOINTS and not before[-1].isalnum() or bool(_PHASE_BEFORE.search(before))
 
 
 _JOINTS = "_·/–-"

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..chem.elements import DIATOMIC, ELEMENT_NAMES, ELEMENT_SET, SYNTHETIC, element_from_name
 from ..chem.formula import OPEN, ROMAN_VALENCE, VARIABLES, FormulaError
-from ..chem.material import Material, parse_material, read_material
+from ..chem.mixture import mixtures
+from ..chem.material import GRADE, Material, parse_material, read_material
 from ..chem.names import ANIONS, POLYATOMIC_CATIONS, PREFIXES, TRIVIAL_NAMES, VALENCE_NAMES
 from .quantities import parse_unit
 
@@ -184,7 +185,8 @@ def _looks_like_formula(chunk: str) -> bool:
 
 
 def _candidate_spans(text: str) -> list[tuple[int, int]]:
-    """Material spans found without NER: doping phrases, chemical names, then formula-like chunks."""
+    """Material spans found without NER: species of equations, mixtures (:mod:`matnlp.chem.mixture`), doping
+    phrases, chemical names, then formula-like chunks."""
     spans: list[tuple[int, int]] = []
     taken = bytearray(len(text))
 
@@ -194,6 +196,8 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
             taken[start:end] = b"\x01" * (end - start)
 
     for start, end, _ in equation_species(text):
+        add(start, end)
+    for start, end in mixtures(text):
         add(start, end)
     for match in _DOPED_SPAN.finditer(text):
         start, end = match.span()
@@ -574,7 +578,7 @@ def extract_materials(text: str, entities=None, sentences=None) -> list[Material
     for start, end in spans:
         keys = _add_mention(merged, text, (start, end), sentence_spans, definitions, abbreviations)
         follow = _ABBREVIATION.match(text, end)
-        if follow and keys and not _looks_like_formula(follow.group(1)):
+        if follow and keys and not _looks_like_formula(follow.group(1)) and not GRADE.fullmatch(follow.group()):
             abbreviations.setdefault(follow.group(1), keys)
         for name, formula in _apposition(merged, text, previous, (start, keys)).items():
             apposed[name].add(formula)

@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..chem import FormulaError, read_material
+from ..chem import FormulaError, parse_formula, read_material
+from ..chem.mixture import components
 from ..chem.reaction import BalanceError, balance
 from .synthesis import Condition, StepMaterial, Synthesis
 
@@ -87,6 +88,7 @@ def build_recipes(synthesis: Synthesis, paragraphs: Sequence[tuple[int, int, str
         for m in synthesis.materials:
             if a <= m.start < b and m.role in _PART and not _MEDIA_AFTER.match(synthesis.text, m.end):
                 _merge(getattr(recipe, _PART[m.role]), m, formulas.get((m.start, m.end)) or _formula(m.text))
+        _add_components(recipe, synthesis.text)
         if (recipe.steps or not need_step) and (recipe.targets or recipe.precursors):
             recipe.reactions = [_reaction(t, recipe.precursors) for t in recipe.targets if t.formula]
             recipes.append(recipe)
@@ -117,6 +119,30 @@ def _merge(part: list[RecipeMaterial], m: StepMaterial, formula: str | None) -> 
         part.append(same := RecipeMaterial(m.text, formula))
     same.mentions.append((m.start, m.end))
     same.amounts += m.amounts
+
+
+def _add_components(recipe: Recipe, text: str) -> None:
+    """The components of a target written as a mixture (``(Na2S)x(GeS2)100−x`` glasses, ``(Ta2O5)1−x(TiO2)x``
+    powders) as precursors, where they are binary compounds (a glass batch or pseudo-binary ceramic is weighed from
+    its oxides, sulfides and halides; ``BiScO3`` of ``0.365BiScO3–0.635PbTiO3`` is an end member, made from its
+    own precursors) and no precursor of the recipe brings their cation."""
+    brought = {e for p in recipe.precursors for e in _elements(p.formula)}
+    for target in list(recipe.targets):
+        for a, b in target.mentions:
+            for c in components(text[a:b]):
+                cation = _CATION.match(c.formula).group(1)
+                if len(c.composition) == 2 and cation not in brought:
+                    _merge(recipe.precursors, StepMaterial(c.formula, a + c.start, a + c.end, "precursor"), c.formula)
+
+
+_CATION = re.compile(r"(?:[αβγδ]-)?([A-Z][a-z]?)")
+
+
+def _elements(formula: str | None) -> set[str]:
+    try:
+        return set(parse_formula(formula)) if formula else set()
+    except FormulaError:
+        return set()
 
 
 def _formula(text: str) -> str | None:

@@ -25,6 +25,8 @@ from itertools import accumulate
 from pathlib import Path
 
 from ..chem import FormulaError, element_from_name, read_material
+from ..chem.material import GRADE
+from ..chem.mixture import components
 from ..chem.elements import ELEMENT_SET
 from ..text.tokenize import sentences as split_sentences
 from ..types import Entity, Sentence
@@ -955,7 +957,8 @@ def _checked(text: str, m: Entity, role: str) -> str:
     (Sigma-Aldrich``) or "commercial(ly available)", "purchased" or "high-purity" before it (``Commercially
     available ZrB2 powder``), or it stands in a list of starting materials (:data:`_STARTING_LIST`). A chelating
     agent, fuel, binder or acid (``EDTA``, ``citric acid``, ``PVP``) is neither made nor a precursor (it brings no
-    element the product keeps) but a participant, as MSPT and the Kononova records read it."""
+    element the product keeps) but a participant, as MSPT and the Kononova records read it. A mixture
+    (``xNa2S·(100−x)P2S5``) names what is made from its components, a target."""
     if (role == "target" and _ATMOSPHERE_RE.fullmatch(m.text)
             or role == "precursor" and _CARRIER_GAS.fullmatch(m.text)):
         return "atmosphere"
@@ -963,6 +966,8 @@ def _checked(text: str, m: Entity, role: str) -> str:
         return "solvent"
     if role in ("target", "precursor") and _AGENT.fullmatch(m.text):
         return "participant"
+    if role == "precursor" and components(m.text):
+        return "target"
     if role != "target":
         return role
     listed = _STARTING_LIST.search(text, max(0, m.start - 150), m.start)
@@ -973,12 +978,34 @@ def _bought(text: str, m: Entity) -> bool:
     after = text[m.end : m.end + 60]
     bracket = _BRACKET_AFTER.match(after)
     return bool(_BOUGHT_AFTER.match(after) or _BOUGHT_BEFORE.search(text, max(0, m.start - 60), m.start)
-                or bracket and VENDOR.match(after, bracket.end()))
+                or bracket and VENDOR.match(after, bracket.end()) or GRADE.search(m.text))
+
+
+def _bought_lists(text: str, materials: Sequence[Entity], roles: list[str]) -> list[str]:
+    """``roles`` with every target of a list of materials one of which was bought (:func:`_bought`) turned
+    precursor: what one item says of where the list came from holds for all ("BaF2 and ErF3 (both Merck,
+    99.9%)", "reagent-grade MgO, Ho2O3, MnO, and BaSiO3")."""
+    order = sorted(range(len(materials)), key=lambda i: materials[i].start)
+    runs: list[list[int]] = []
+    for i in order:
+        if runs and _LIST_GAP.fullmatch(text, materials[runs[-1][-1]].end, materials[i].start):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out = list(roles)
+    for run in runs:
+        if len(run) > 1 and any(_bought(text, materials[i]) for i in run):
+            for i in run:
+                out[i] = "precursor" if out[i] == "target" else out[i]
+    return out
 
 
 _BOUGHT_AFTER = re.compile(r"\s*[(\[]\s*(?:[^()\[\]]{0,30}?[\s,;:])?(?:[≥>]\s*)?"
                            r"(?:\d{2}(?:\.\d+)?\s*%|[2-6]N\b|A\.\s?R\.?|AR\b)")
 _BRACKET_AFTER = re.compile(r"\s*[(\[]\s*")
+# What separates two items of one list: a comma, "and", perhaps a bracketed note and a grade word before the next
+_LIST_GAP = re.compile(r"\s*(?:[(\[][^()\[\]]{0,60}[)\]]\s*)?(?:,\s*(?:and\s+)?|and\s+)(?:(?:high[- ]purity|"
+                       r"(?:reagent|analytical)[- ]grade|commercial)\s+)?", re.IGNORECASE)
 _GAS = r"(?:\d+(?:\.\d+)?\s*(?:vol\.?\s*)?%\s*)?(?:H2|Ar|N2|O2|He|air|argon|nitrogen|oxygen|hydrogen|helium)"
 # A list of what a synthesis starts from, up to the mention, with no product named between: "The starting raw
 # chemicals were BaTiO3, SrTiO3", "the mixed powder of LaAs, Fe2As and", "milling together LiF and", "For the
@@ -1258,6 +1285,7 @@ def _material_mentions(
     model = default_roles()
     ctx = RoleContext.of(text, ops, bounds, materials)
     roles = [equation_role(ctx, e) or _checked(text, e, model.role(role_features(ctx, e), tagged)) for e in materials]
+    roles = _bought_lists(text, materials, roles)
     return [
         _Mention("material", e.start, e.end, StepMaterial(e.text, e.start, e.end, role))
         for e, role in zip(materials, roles, strict=True)
