@@ -283,3 +283,30 @@ def test_electrolyte_and_oxide_names(name, formula):
     """Oxoanion salts are trivial names here: ``vanadate``, ``titanate``, ``zirconate`` alone fix no formula
     (NH4VO3 / YVO4, Li2TiO3 / Li4Ti5O12, BaZrO3 / La2Zr2O7)."""
     assert formula_from_name(name) == formula
+
+
+@pytest.mark.parametrize(("text", "mixture", "components"), [
+    ("The (Ta2O5)1-x(TiO2)x powders", "(Ta2O5)1-x(TiO2)x", ["Ta2O5", "TiO2"]),
+    ("(Na2S)x(GeS2)100 - x glasses", "(Na2S)x(GeS2)100 - x", ["Na2S", "GeS2"]),
+    ("Samples of xSnO2-(1-x)α-Fe2O3 were", "xSnO2-(1-x)α-Fe2O3", ["SnO2", "α-Fe2O3"]),
+    ("electrolytes of xNa2S·(100 - x)P2S5 (mol%)", "xNa2S·(100 - x)P2S5", ["Na2S", "P2S5"]),
+    ("C3A (3CaO⋅Al2O3) clinker", "3CaO⋅Al2O3", ["CaO", "Al2O3"]),
+    ("nominal composition 0.30(CuO)-(0.70)P2O5 was", "0.30(CuO)-(0.70)P2O5", ["CuO", "P2O5"]),
+    ("compositions (30-ϰ)B2O3 - 45TeO2 were", "(30-ϰ)B2O3 - 45TeO2", ["B2O3", "TeO2"]),
+    ("the solid systems (CuI)(1- x)-(Ag2WO4)x were", "(CuI)(1- x)-(Ag2WO4)x", ["CuI", "Ag2WO4"]),
+])
+def test_mixtures_and_their_components(text, mixture, components):
+    from matnlp.chem.mixture import components as read, mixtures
+
+    (span,) = mixtures(text)
+    assert text[slice(*span)] == mixture
+    assert [(c.formula, mixture[c.start : c.end]) for c in read(mixture)] == [(f, f) for f in components]
+
+
+@pytest.mark.parametrize("text", ["ZnSn(OH)6 hollow", "K3Na(SO4)2:Eu", "Na3V2(PO4)3/C", "(Li0.52Na0.48)2CO3",
+                                  "Fe(NO3)3·9H2O", "CuSO4·5H2O", "Li2S-P2S5 glass", "SrTiO3-LaAlO3",
+                                  "3Li2CO3+V2O5 = 2Li3VO4", "8YSZ-10GDC", "x = 0.1-0.2"])
+def test_formulas_hydrates_pairs_and_equations_are_no_mixtures(text):
+    from matnlp.chem.mixture import mixtures
+
+    assert list(mixtures(text)) == []

@@ -342,7 +342,7 @@ def test_words_around_an_element_or_trivial_name_that_make_it_no_material(data):
                        for a, b in m.mentions), name
     text = "SrCO3 (99.0%) was the source for strontium, sealed in a silica tube; nickel ferrite formed."
     assert [m.text for m in extract_materials(text)] == ["SrCO3"]
-    text = "Lithium silicate glass, sodium tellurite, Zirconium acetylacetonate and tantalum and rhodium oxides."
+    text = "Lithium silicate glass, sodium tellurite and tantalum and rhodium oxides."
     assert extract_materials(text) == []  # compounds the name lexicon cannot read, not the elements
     # a mineral name before a formula is its structure type; a TEM grid is equipment
     text = "The spinel LiMn2O4 powder was dispersed and dropped on a copper grid."
@@ -350,7 +350,11 @@ def test_words_around_an_element_or_trivial_name_that_make_it_no_material(data):
     assert [m.formula for m in extract_materials("The spinel was formed.")] == ["MgAl2O4"]
     assert extract_materials("It crystallizes in a cubic spinel structure.") == []
     # a salt written with a space before its anion group is one material, apposed to its name
-    text = "Pure nickel nitrate [Ni (NO3)2·6H2O] and La (OH)3, but Ti (IV) isopropoxide"
+    text = "Pure nickel nitrate [Ni (NO3)2·6H2O] and La (OH)3, and Ti (IV) isopropoxide"
     assert [(m.formula, [text[a:b] for a, b in m.mentions]) for m in extract_materials(text)] == [
-        ("Ni(NO3)2·6H2O", ["nickel nitrate", "Ni (NO3)2·6H2O"]), ("La(OH)3", ["La (OH)3"])]
+        ("Ni(NO3)2·6H2O", ["nickel nitrate", "Ni (NO3)2·6H2O"]), ("La(OH)3", ["La (OH)3"]),
+        ("Ti(C3H7O)4", ["Ti (IV) isopropoxide"])]  # a salt named by its cation's symbol and valence
+    # names of organic anions (Kononova sol-gel precursors)
+    text = "Zirconium acetylacetonate (ZAA) (Aldrich, UK), ferric citrate and titanium(IV) butoxide were dissolved."
+    assert [m.formula for m in extract_materials(text)] == ["Zr(C5H7O2)4", "FeC6H5O7", "Ti(C4H9O)4"]
     assert {m.text for m in extract_materials("Strontium and lime were weighed.")} == {"Strontium", "lime"}

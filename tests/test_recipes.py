@@ -228,3 +228,65 @@ def test_a_list_of_starting_materials_holds_no_target(data):
         roles |= {m.text: m.role for m in reading.materials}
     assert roles["AgCuF3"] == "target"
     assert roles["AgF"] == roles["CuF2"] == roles["BaTiO3"] == roles["SrTiO3"] == "precursor"
+
+
+def _snippets(data, starts: tuple[str, ...]) -> list[str]:
+    from matnlp.datasets.kononova import reactions
+    from matnlp.eval.synthesis import _CUT
+
+    return sorted({_CUT.sub(" <...> ", r["paragraph_string"]) for _, r in reactions(data / "synthesis_recipes")
+                   if r["paragraph_string"].startswith(starts)})
+
+
+def _recipe(text: str):
+    materials = extract_materials(text)
+    formulas = {span: m.formula for m in materials if m.formula for span in m.mentions}
+    reading = read_synthesis(text, materials=[s for m in materials for s in m.mentions])
+    return build_recipes(reading, [(0, len(text), "snippet")], formulas, need_step=False)
+
+
+def test_a_mixture_target_is_weighed_from_its_binary_components(data):
+    """Kononova snippets of glasses and pseudo-binary powders: "(Na2S)x(GeS2)100 - x glasses", "The
+    (Ta2O5)1-x(TiO2)x powders", "0.365BiScO3-0.635PbTiO3-xMnO2 ceramics". The mixture is one target; its binary
+    components are its precursors (the records list them), each mention inside the target's span; a perovskite
+    end member (BiScO3) is not."""
+    starts = ("(Na2S)x(GeS2)100 - x glasses", "The (Ta2O5)1-x(TiO2)x powders", "0.365BiScO3-0.635PbTiO3-xMnO2")
+    texts = _snippets(data, starts)
+    assert len(texts) == 3
+    found = {}
+    for text in texts:
+        (recipe,) = _recipe(text)
+        target = recipe.targets[0]
+        (a, b), = target.mentions[:1]
+        if "MnO2 <" not in text:  # the third names MnO2 on its own too
+            for p in recipe.precursors:
+                assert all(a <= s < e <= b for s, e in p.mentions), (text, p)
+        found[target.text] = {p.formula for p in recipe.precursors}
+    assert found == {"(Na2S)x(GeS2)100 - x": {"Na2S", "GeS2"}, "(Ta2O5)1-x(TiO2)x": {"Ta2O5", "TiO2"},
+                     "0.365BiScO3-0.635PbTiO3-xMnO2": {"MnO2"}}
+
+
+def test_what_one_item_of_a_list_says_of_its_purchase_holds_for_the_list(data):
+    """"BaF2 and ErF3 (both Merck, 99.9%) were used as starting …", "CaCO3(AR), CaF2(AR), BeO (99.5%), H3BO3 (AR)":
+    every item was bought, so none is a target; a grade in brackets is no abbreviation (``H3BO3 (AR)`` made every
+    later "AR" a mention of H3BO3)."""
+    texts = _snippets(data, ("BaF2 and ErF3 (both Merck", "CaCO3(AR), CaF2(AR), BeO"))
+    assert len(texts) == 2
+    for text in texts:
+        (recipe,) = _recipe(text)
+        assert not recipe.targets, text
+        assert {"BaF2", "ErF3"} <= {p.formula for p in recipe.precursors} or {
+            "CaCO3", "CaF2", "BeO", "H3BO3"} <= {p.formula for p in recipe.precursors}
+        assert "AR" not in {text[a:b] for m in extract_materials(text) for a, b in m.mentions}
+
+
+def test_element_symbols_listed_with_compounds_or_before_a_supplier_are_materials(data):
+    """"The precursor materials MoSe2, TlSe, Ag, and Mo were …" and "Initially, Mg (Kojundo Chemical Lab.; purity
+    3N)": the symbols are the metals weighed in; a symbol inside a purity note ("Lu2O3 (5 N, Jiahua, China)",
+    "Art No. 637130") is none."""
+    texts = _snippets(data, ("The precursor materials MoSe2, TlSe, Ag, and Mo", "Initially, Mg (Kojundo",
+                             "Commercial high-purity Lu2O3 (5 N", "NiO (Sigma-Aldrich, Art No."))
+    assert len(texts) == 4
+    found = {text[a:b] for text in texts for m in extract_materials(text) for a, b in m.mentions}
+    assert {"MoSe2", "TlSe", "Ag", "Mo", "Mg", "Lu2O3", "NiO"} <= found
+    assert not {"N", "No"} & found

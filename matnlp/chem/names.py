@@ -6,7 +6,7 @@ import math
 import re
 from functools import lru_cache
 
-from .elements import ELEMENT_NAMES
+from .elements import ELEMENT_NAMES, ELEMENT_SET
 from .formula import ELEMENT_TOKEN, FormulaError
 
 #: Trivial and common names with one accepted formula (lowercase keys).
@@ -63,10 +63,13 @@ ANIONS: dict[str, tuple[str, int]] = {
     "carbonate": ("CO3", -2), "sulfate": ("SO4", -2), "sulphate": ("SO4", -2), "phosphate": ("PO4", -3),
     "acetate": ("C2H3O2", -1), "oxalate": ("C2O4", -2), "perchlorate": ("ClO4", -1), "chlorate": ("ClO3", -1),
     "isopropoxide": ("C3H7O", -1), "ethoxide": ("C2H5O", -1), "methoxide": ("CH3O", -1), "cyanide": ("CN", -1),
-    "fluorosilicate": ("SiF6", -2),
+    "fluorosilicate": ("SiF6", -2), "citrate": ("C6H5O7", -3), "acetylacetonate": ("C5H7O2", -1),
+    "butoxide": ("C4H9O", -1), "propoxide": ("C3H7O", -1), "tartrate": ("C4H4O6", -2), "formate": ("CHO2", -1),
+    "molybdate": ("MoO4", -2), "tungstate": ("WO4", -2),
 }
 PREFIXES = {"mono": 1, "di": 2, "tri": 3, "tetra": 4, "tetr": 4, "penta": 5, "pent": 5, "hexa": 6, "hex": 6,
              "hepta": 7, "octa": 8, "nona": 9, "deca": 10}
+_SYMBOLS = {symbol.lower(): symbol for symbol in ELEMENT_SET}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7}
 _HYDRATE = re.compile(r"(?:(mono|di|tri|tetra|penta|hexa|hepta|octa|nona|deca)?hydrate)$")
 _NAME = re.compile(r"(?P<cation>[a-z]+)\s*(?:\(\s*(?P<roman>[ivx]+)\s*\))?\s+(?P<anion>[a-z]+)(?:\s+(?P<hydrate>[a-z]+))?")
@@ -77,7 +80,7 @@ def _cation(word: str, roman: str | None) -> tuple[str, int | None]:
         return VALENCE_NAMES[word]
     if word in POLYATOMIC_CATIONS:
         return POLYATOMIC_CATIONS[word]
-    symbol = ELEMENT_NAMES.get(word)
+    symbol = ELEMENT_NAMES.get(word) or (roman and _SYMBOLS.get(word))  # "Ti (IV) isopropoxide"
     if symbol is None:
         raise FormulaError(word, f"unknown cation {word!r}")
     return symbol, _ROMAN[roman] if roman else _COMMON_STATES.get(symbol)

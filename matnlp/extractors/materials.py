@@ -62,6 +62,12 @@ _NAMES = re.compile(
 )
 
 
+# A salt named by its cation's symbol and valence: "Ti (IV) isopropoxide", "Fe(III) nitrate nonahydrate"
+_SYMBOL_VALENCE_NAME = re.compile(
+    rf"(?<![\w(-])[A-Z][a-z]?\s*\(\s*[IVX]+\s*\)\s+(?:{_alternation(PREFIXES)})?o?(?:{_alternation(ANIONS)})"
+    rf"(?:\s+[a-z]*hydrate)?\b")
+
+
 def _trie(words: set[str]) -> str:
     """A regex for what starts with one of ``words``, as nested groups per character (where one word starts
     another, the shorter one)."""
@@ -212,6 +218,9 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
                 or text.endswith("soda-", 0, match.start())
                 or (match.group().lower() in STRUCTURE_TYPES and _MATERIAL_AFTER.match(text, match.end()))):
             add(*match.span())
+    for match in _SYMBOL_VALENCE_NAME.finditer(text):
+        if _reads(match.group()):
+            add(*match.span())
     for match in _SPACED_SALT.finditer(text):
         if _reads(match.group()):
             add(*match.span())
@@ -281,19 +290,30 @@ def bare_elements(text: str) -> Iterator[tuple[int, int]]:
     """Spans of element symbols written alone that a context makes materials: a purity, particle size or supplier
     in brackets after them ("Mg (purity 99.8%)", "Fe (3N purity)", "Ti (<45 μm)", "Zn (Kojundo, …"), a form ("Al
     powder", "Cu foil"), or a list of symbols and formulas headed or followed by such a word ("elemental Mg, Ni and
-    Si", "Ta, C, and Al powders", "mixing Ti, Al and TiC"). A symbol that is also an English word ("In", "As", "At",
-    "Be", "He", "No") or one letter ("C", "B") counts only in such a list or with such a bracket."""
+    Si", "Ta, C, and Al powders", "mixing Ti, Al and TiC") or of three or more holding a compound ("MoSe2, TlSe,
+    Ag, and Mo"). A symbol that is also an English word ("In", "As", "At", "Be", "He", "No") or one letter ("C",
+    "B") counts only in such a list or with such a bracket."""
     for m in _ELEMENT_RUN.finditer(text):
-        items = _ITEM_IN_RUN.findall(m.group())
-        symbols = list(_SYMBOL_IN_RUN.finditer(m.group()))
+        run = _BRACKETED.sub(lambda b: " " * len(b.group()), m.group())  # notes are no items: "(5 N, Jiahua)"
+        items = _ITEM_IN_RUN.findall(run)
+        symbols = list(_SYMBOL_IN_RUN.finditer(run))
         listed = len(items) >= 2 and (_ELEMENTAL_BEFORE.search(text, max(0, m.start() - 40), m.start())
-                                        or _FORM_AFTER.match(text, m.end()))
+                                        or _FORM_AFTER.match(text, m.end())
+                                        or len(items) >= 3 and any(_compound(item) for item in items))
         for sym in symbols:
             start, end = m.start() + sym.start(), m.start() + sym.end()
             purity = _PURITY_AFTER.match(text, end)
             plain = sym.group() not in _WORDLIKE_SYMBOLS and len(sym.group()) == 2
             if purity or listed or (plain and _FORM_AFTER.match(text, end)):
                 yield start, end
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _compound(item: str) -> bool:
+    """Whether a list item is the formula of a compound (``MoSe2``, ``PtRu``), not a symbol or an acronym."""
+    return item not in ELEMENT_SET and not item.isupper() and _reads(item)
 
 
 _SYMBOLS = "|".join(sorted(ELEMENT_SET, key=len, reverse=True))
@@ -305,7 +325,7 @@ _RUN_ITEM = rf"(?:{_SYMBOLS}|[A-Z][a-z]?(?:[A-Z][a-z]?|\d+)+)(?![\w/·-])(?:\s*\
 _ELEMENT_RUN = re.compile(rf"(?<![\w°·/-]){_RUN_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_RUN_ITEM})*")
 # a purity ("(purity 99.8%)", "(3N purity)"), a particle size ("(<45 μm)") or a supplier ("(Kojundo, …")
 _PURITY_AFTER = re.compile(r"\s*\((?:(?:[^()]{0,30}?\b)?(?:purity[:\s]*)?\d{2}(?:[.,]\s?\d+)?\s*%|\s*\dN\b|"
-                           r"\s*[<>≤~]?\s*\d+(?:\.\d+)?\s*[µμn]m\b|[A-Z][\w.&-]+(?:\s+[A-Z][\w.&-]+)*\s*,)")
+                           r"\s*[<>≤~]?\s*\d+(?:\.\d+)?\s*[µμn]m\b|[A-Z][\w.&-]+(?:\s+[A-Z][\w.&-]+)*\s*[,;])")
 _FORM_AFTER = re.compile(r"\s+(?:(?:alloy|elemental|metal|fine|high-purity)\s+)?(?:metal|metals|powders?|foils?|shots?|"
                          r"granules|ingots?|wires?|chips|pieces|flakes|sheets?|plates?|lumps|pellets|rods?|sponge|"
                          r"turnings)\b|\s+with\s+(?:a\s+)?purit", re.I)

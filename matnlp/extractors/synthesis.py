@@ -1018,7 +1018,8 @@ _CARRIER_GAS = re.compile(rf"(?i:{_GAS}(?:\s*[/–-]\s*{_GAS})?)")
 _AGENT = re.compile(r"(?i)EDTA|(?:citric|oxalic|stearic|nitric|tartaric|malic)\s+acid|glycine|urea|PV[APB]|PEG|"
                     r"polyvinyl\s+\w+|polyethylene\s+glycol|ethylene\s+glycol|acetylacetone|HNO3|NH4OH|"
                     r"ammonium\s+hydroxide|ammonia(?:\s+solution)?")
-_BOUGHT_BEFORE = re.compile(r"\b(?:commercial(?:ly\s+available)?|purchased|high[- ]purity)\s+(?:[\w-]+\s+){0,3}$",
+_BOUGHT_BEFORE = re.compile(r"\b(?:commercial(?:ly\s+available)?|purchased|high[- ]purity|(?:reagent|analytical)[- ]grade|"
+                            r"analytically\s+pure)\s+(?:[\w-]+\s+){0,3}$",
                             re.IGNORECASE)
 
 
