@@ -179,6 +179,13 @@ def test_equation_species_spans():
         ("La2O3", "reactant"), ("K2CO3", "reactant"), ("KLa1-xDyx(PO3)4", "product"), ("NH3", "product"),
         ("H2O", "product")]
     assert species("CSO = Ce0.9Sm0.1O2 with x = 0.1; the 4F9/2→4I15/2 line; Eu3+ + e− → Eu2+") == []
+    # "+x2Sm2O3" is a coefficient and a species, not an oxygen excess; "=>" and "⇒" are arrows; "(1)" numbers it
+    assert species("(2-x)SrCO3+TiO2+x2Sm2O3→Sr2-xTiO4:xSm+CO2↑") == [
+        ("SrCO3", "reactant"), ("TiO2", "reactant"), ("Sm2O3", "reactant"), ("Sr2-xTiO4:xSm", "product"),
+        ("CO2", "product")]
+    assert species("0.5BaO+0.5SrO+TiO2=>(Ba0.5Sr0.5)TiO3") == [
+        ("BaO", "reactant"), ("SrO", "reactant"), ("TiO2", "reactant"), ("(Ba0.5Sr0.5)TiO3", "product")]
+    assert [s for s, _ in species("La2O3(s)+MoO3(s)+WO3(s)→La2MoWO9(s)(1)")] == ["La2O3", "MoO3", "WO3", "La2MoWO9"]
 
 
 def test_a_bought_material_is_no_target(data):
@@ -290,3 +297,15 @@ def test_element_symbols_listed_with_compounds_or_before_a_supplier_are_material
     found = {text[a:b] for text in texts for m in extract_materials(text) for a, b in m.mentions}
     assert {"MoSe2", "TlSe", "Ag", "Mo", "Mg", "Lu2O3", "NiO"} <= found
     assert not {"N", "No"} & found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Mg (99.99 wt%, bulk), Si (99.99 wt%, bulk), Sn (99.9%) were", ["Mg", "Si", "Sn"]),
+    ("Powders of 99% TiO2, 99% Al and 99.7% C were used", ["TiO2", "Al", "C"]),
+    ("MA of the powder mixture of pure Ti (-325 mesh, 99.5%) and", ["Ti"]),
+    ("Zn (NO3)2 6H2O (99%, Alfa Asear), Ca (NO3)2 4H2O (99%)", ["Zn (NO3)2 6H2O", "Ca (NO3)2 4H2O"]),
+])
+def test_purities_sizes_and_lost_hydrate_dots_of_kononova_precursors(text, found):
+    """Ways the Kononova paragraphs write what was weighed in: a purity in wt%, a mesh size, a purity before the
+    symbol, a hydrate whose dot the text lost."""
+    assert [text[a:b] for m in extract_materials(text) for a, b in m.mentions] == found

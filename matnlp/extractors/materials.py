@@ -236,7 +236,7 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
 
 
 # A cation written apart from its bracketed anion group, with its water: "Ni (NO3)2·6H2O", "Mn (CH3COO)2·4H2O".
-_SPACED_SALT = re.compile(r"(?<![\w(-])[A-Z][a-z]?\d*\s\((?![IVX]+\))[A-Z][\w]*\)\d*(?:\s*[·⋅•]\s*\d*H2O)?")
+_SPACED_SALT = re.compile(r"(?<![\w(-])[A-Z][a-z]?\d*\s\((?![IVX]+\))[A-Z][\w]*\)\d*(?:\s*[·⋅•]\s*\d*H2O|\s\d+H2O\b)?")
 
 
 @lru_cache(maxsize=4)
@@ -277,19 +277,20 @@ def _neutral(chunk: str) -> bool:
 # A term: anything but white space, "+" (a charge's "+" stays: before the joining one, "Ca2SiO4:Eu2++MgCl2", or
 # at the term's end, "→Ca8Mg(SiO4)4Cl2:Eu2+"; so does an oxygen excess, "Pr2NiO4+δ") and the arrow; a gas or
 # precipitate mark may stand apart ("16NH3 ↑").
-_TERM = r"(?:[^\s+=→⟶⇌>\-]|-(?!>)|\+(?=\+|\s|$|[.,;)]|[δxyz](?![A-Za-z])))+(?:\s*[↑↓])?"
+_TERM = r"(?:[^\s+=→⟶⇌⇒⟹>\-]|-(?!>)|\+(?=\+|\s|$|[.,;)]|[δxyz](?![A-Za-z\d])))+(?:\s*[↑↓])?"
 _SIDE = rf"{_TERM}(?:\s*\+\s*{_TERM})*"
-_EQUATION = re.compile(rf"(?<![^\s(:;,])({_SIDE})\s*(?:→|⟶|⇌|->|=)\s*({_SIDE})")
+_EQUATION = re.compile(rf"(?<![^\s(:;,])({_SIDE})\s*(?:→|⟶|⇌|⇒|⟹|->|=>|=)\s*({_SIDE})")
 _EQUATION_TERM = re.compile(_TERM)
-_COEFFICIENT = re.compile(r"(?:\d+\s*[-−]\s*[\d.]*[xyzδ]|[\d.]*[xyzδ](?=[(A-Z×·*])|\d+(?:\.\d+)?(?:/\d+)?|"
+_COEFFICIENT = re.compile(r"(?:\d+\s*[-−]\s*[\d.]*[xyzδ]|[\d.]*[xyzδ]\d*(?=[(A-Z×·*])|\d+(?:\.\d+)?(?:/\d+)?|"
                           r"\([^()A-Z]*\))?\s*[×·*]?")
-_STATE = re.compile(r"(?:\((?:s|l|g|aq|c)\))?\s*[↑↓]?[.,;:]?$")
+# A state or gas mark, and an equation number: "Al2O3(s)", "CO2↑", "La2-xYbxMoWO9(s)(1)"
+_STATE = re.compile(r"(?:\((?:s|l|g|aq|c)\))?\s*[↑↓]?(?:\(\d{1,2}\))?[.,;:]?$")
 
 
 def bare_elements(text: str) -> Iterator[tuple[int, int]]:
     """Spans of element symbols written alone that a context makes materials: a purity, particle size or supplier
-    in brackets after them ("Mg (purity 99.8%)", "Fe (3N purity)", "Ti (<45 μm)", "Zn (Kojundo, …"), a form ("Al
-    powder", "Cu foil"), or a list of symbols and formulas headed or followed by such a word ("elemental Mg, Ni and
+    in brackets after them ("Mg (purity 99.8%)", "Fe (3N purity)", "Ti (<45 μm)", "Ti (-325 mesh", "Zn (Kojundo,
+    …") or a purity before them ("99% Al"), a form ("Al powder", "Cu foil"), or a list of symbols and formulas headed or followed by such a word ("elemental Mg, Ni and
     Si", "Ta, C, and Al powders", "mixing Ti, Al and TiC") or of three or more holding a compound ("MoSe2, TlSe,
     Ag, and Mo"). A symbol that is also an English word ("In", "As", "At", "Be", "He", "No") or one letter ("C",
     "B") counts only in such a list or with such a bracket."""
@@ -302,7 +303,7 @@ def bare_elements(text: str) -> Iterator[tuple[int, int]]:
                                         or len(items) >= 3 and any(_compound(item) for item in items))
         for sym in symbols:
             start, end = m.start() + sym.start(), m.start() + sym.end()
-            purity = _PURITY_AFTER.match(text, end)
+            purity = _PURITY_AFTER.match(text, end) or _PURITY_BEFORE.search(text, max(0, start - 12), start)
             plain = sym.group() not in _WORDLIKE_SYMBOLS and len(sym.group()) == 2
             if purity or listed or (plain and _FORM_AFTER.match(text, end)):
                 yield start, end
@@ -324,8 +325,11 @@ _ITEM_IN_RUN = re.compile(r"(?<![\w(-])[A-Z][\w]*")
 _RUN_ITEM = rf"(?:{_SYMBOLS}|[A-Z][a-z]?(?:[A-Z][a-z]?|\d+)+)(?![\w/·-])(?:\s*\([^()]{{0,40}}\))?"
 _ELEMENT_RUN = re.compile(rf"(?<![\w°·/-]){_RUN_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_RUN_ITEM})*")
 # a purity ("(purity 99.8%)", "(3N purity)"), a particle size ("(<45 μm)") or a supplier ("(Kojundo, …")
-_PURITY_AFTER = re.compile(r"\s*\((?:(?:[^()]{0,30}?\b)?(?:purity[:\s]*)?\d{2}(?:[.,]\s?\d+)?\s*%|\s*\dN\b|"
-                           r"\s*[<>≤~]?\s*\d+(?:\.\d+)?\s*[µμn]m\b|[A-Z][\w.&-]+(?:\s+[A-Z][\w.&-]+)*\s*[,;])")
+_PURITY_AFTER = re.compile(r"\s*\((?:(?:[^()]{0,30}?\b)?(?:purity[:\s]*)?(?:\d{2}(?:[.,]\s?\d+)?|"
+                           r"9\d(?:[.,]\s?\d+)?\s*(?:wt|at)\.?)\s*%|\s*\dN\b|\s*[<>≤~]?\s*\d+(?:\.\d+)?\s*[µμn]m\b|"
+                           r"\s*[-−+]?\d+\s*mesh\b|[A-Z][\w.&-]+(?:\s+[A-Z][\w.&-]+)*\s*[,;])")
+# a purity before the symbol: "99% Al and 99.7% C"
+_PURITY_BEFORE = re.compile(r"\b9\d(?:\.\d+)?\s*%\s+$")
 _FORM_AFTER = re.compile(r"\s+(?:(?:alloy|elemental|metal|fine|high-purity)\s+)?(?:metal|metals|powders?|foils?|shots?|"
                          r"granules|ingots?|wires?|chips|pieces|flakes|sheets?|plates?|lumps|pellets|rods?|sponge|"
                          r"turnings)\b|\s+with\s+(?:a\s+)?purit", re.I)
