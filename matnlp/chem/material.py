@@ -29,6 +29,8 @@ class Reading:
 
 
 _SPACED_SIGN = re.compile(r"(?<=[\dxyzδ)])\s*([-+−])\s*(?=[\dxyzδ(.])")
+# An adduct dot written with spaces: "4MgCO3 · Mg(OH)2 · 5H2O"
+_SPACED_DOT = re.compile(r"(?<=[\w)])\s+([·⋅•∙])\s*(?=[\dA-Z(])|(?<=[\w)])([·⋅•∙])\s+(?=[\dA-Z(])")
 _DOPED = re.compile(
     r"(?:(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>mol|at|wt)\s*\.?\s*%\s*)?(?P<dopant>\S+?)[-‐ ](?:co-?)?"
     r"(?:doped|substituted|stabilized|stabilised)\s+(?P<host>.+)",
@@ -66,7 +68,7 @@ _ORGANIC = re.compile(r"(?<![A-Za-z])(PEA|MA|FA|EA|GA|BA)(?=[A-Z(\[\d])")
 
 
 def _read_formula(text: str) -> Reading:
-    plain = _SPACED_SIGN.sub(r"\1", text)
+    plain = _SPACED_DOT.sub(lambda m: m.group(1) or m.group(2), _SPACED_SIGN.sub(r"\1", text))
     cations = dict.fromkeys(_ORGANIC.findall(plain))
     if not cations:
         return Reading(parse_stoichiometry(plain), plain)

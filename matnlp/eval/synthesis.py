@@ -253,7 +253,7 @@ def snippet_roles(folder: str | Path | None = None) -> dict:
             named = {(_name_of(text, m.mentions, g[part]), tuple(m.mentions)) for rec in recipes
                      for m in getattr(rec, part)}
             pred = {name for name, spans in named if name in g[part]
-                    or not _truncated(text, spans, g) and any(_stands_at(text, a, b) for a, b in spans)}
+                    or not _truncated(text, spans) and any(_stands_at(text, a, b) for a, b in spans)}
             if g[part]:  # else predictions can be neither right nor wrong
                 _count(totals[part], pred, g[part])
     out = {k: prf(c["tp"], c["pred"], c["gold"]) for k, c in totals.items()}
@@ -264,16 +264,15 @@ def snippet_roles(folder: str | Path | None = None) -> dict:
 
 
 def snippet_gold(folder: str | Path | None = None, doi: Callable[[str], bool] = held_out_doi) -> dict[str, dict]:
-    """Snippet text (the cut spaced) -> ``{"targets": set, "precursors": set, "strings": set}``: the target and
-    precursor strings of the records of the DOIs ``doi`` accepts that stand in the snippet as words
-    (:func:`snippet_roles`), for snippets with any, and all their target and precursor strings."""
+    """Snippet text (the cut spaced) -> ``{"targets": set, "precursors": set}``: the target and precursor strings
+    of the records of the DOIs ``doi`` accepts that stand in the snippet as words (:func:`snippet_roles`), for
+    snippets with any."""
     gold: dict[str, dict[str, set]] = {}
     for _, r in reactions(folder):
         if not doi(r["doi"]):
             continue
         text = _CUT.sub(" <...> ", r["paragraph_string"])
-        g = gold.setdefault(text, {"targets": set(), "precursors": set(), "strings": set()})
-        g["strings"] |= {*r["targets_string"], *(p["material_string"] for p in r["precursors"])}
+        g = gold.setdefault(text, {"targets": set(), "precursors": set()})
         g["targets"] |= {t for t in r["targets_string"] if _stands_in(t, text)}
         g["precursors"] |= {p["material_string"] for p in r["precursors"] if _stands_in(p["material_string"], text)}
     return {text: g for text, g in gold.items() if g["targets"] or g["precursors"]}
@@ -284,17 +283,15 @@ _CUT_WORD_AFTER = re.compile(r" (?:\([IVX]+\) )?(?!(?:and|or|with|was|were|is|ar
                              r"powders?|metals?|foils?) <)[^\W\d]+ <\.\.\.>", re.IGNORECASE)
 
 
-def _truncated(text: str, mentions: Iterable[tuple[int, int]], gold: dict[str, set]) -> bool:
-    """Whether the cut truncated a predicted material: each mention stands at the cut and is the start (before
-    it) or the end (after it) of a longer string of the snippet's records (``CaCO <...>`` of ``CaCO3``, ``<...>
-    H4VO3`` of ``NH4VO3``), or it is a name followed by a word the cut truncated, which would have named the material
+def _truncated(text: str, mentions: Iterable[tuple[int, int]]) -> bool:
+    """Whether the cut may have truncated a predicted material: each mention touches the cut (``CaCO <...>`` of
+    ``CaCO3``, ``<...> H4VO3`` of ``NH4VO3``; the cut falls at a character count, so the snippet does not show where
+    a word touching it ends), or is a name followed by a word the cut truncated, which would have named the material
     with it (``titanium butox <...>``, ``cobalt (II) acet <...>``). Such a prediction, unless gold, is neither right
     nor wrong, as a gold string counts only whole."""
     def cut(a: int, b: int) -> bool:
         name = text[a:b]
-        longer = [s for s in gold["strings"] if s != name]
-        return (text.startswith(" <...>", b) and any(s.startswith(name) for s in longer)
-                or text.endswith("<...> ", 0, a) and any(s.endswith(name) for s in longer)
+        return (text.startswith(" <...>", b) or text.endswith("<...> ", 0, a)
                 or name.isalpha() and name[1:].islower() and bool(_CUT_WORD_AFTER.match(text, b)))
     return all(cut(a, b) for a, b in mentions)
 
@@ -312,10 +309,10 @@ def _name_of(text: str, mentions: list[tuple[int, int]], names: set[str]) -> str
 
 
 def named_as(mention: str, names: set[str]) -> str:
-    """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``, ``Er-doped BaTiO3``),
-    the formula of a phase-prefixed one (``β-SrUO4``) or of one with an oxygen offset (``La2NiO4+δ``,
-    ``BaCe0.85Y0.15O(3-α)``: the record leaves the offset out), or the mention with its grade (``CaCO3(A.R)``) or
-    structure type (``rutile TiO2``) where only that is in ``names``."""
+    """``mention``, or the host of a doped material (``Tm3+:CaNb2O6``, ``LiBaBO3:Sm3+``, ``Er-doped BaTiO3``,
+    ``yttria-stabilized zirconia``), the formula of a phase-prefixed one (``β-SrUO4``) or of one with an oxygen
+    offset (``La2NiO4+δ``, ``BaCe0.85Y0.15O(3-α)``: the record leaves the offset out), or the mention with its
+    grade (``CaCO3(A.R)``) or structure type (``rutile TiO2``) where only that is in ``names``."""
     if mention in names:
         return mention
     host = _PHASE_PREFIX.sub("", _DOPED_BEFORE.sub("", max(mention.split(":"), key=len)))
@@ -325,7 +322,7 @@ def named_as(mention: str, names: set[str]) -> str:
     return hosts[0] if hosts else graded[0] if graded else mention
 
 
-_DOPED_BEFORE = re.compile(r"(?i)^.*\b(?:co-?)?(?:doped|substituted)\s+")  # "Er-doped BaTiO3": the host
+_DOPED_BEFORE = re.compile(r"(?i)^.*\b(?:co-?)?(?:doped|substituted|stabili[sz]ed)\s+")  # "Er-doped BaTiO3": the host
 # An oxygen offset the records leave out: "La2NiO4+δ", "BaCe0.85Y0.15O(3-α)"
 _OXYGEN_OFFSET = re.compile(r"\s*(?:[+\-−±]\s*[δαεxy]|\(\s*\d+\s*[-−]\s*[δαεx]\s*\))$")
 

@@ -62,6 +62,9 @@ _NAMES = re.compile(
 )
 
 
+# Compounds joined by adduct dots, perhaps with water: "4MgCO3 · Mg(OH)2 · 5H2O", "3CaO·Al2O3"
+_ADDUCT = re.compile(r"(?<![\w.·⋅•-])(?<!\w\()(?:\d+)?[A-Z][A-Za-z\d()]*(?:\s?[·⋅•]\s?\d*[A-Z(][A-Za-z\d()]*)+")
+_WATER = re.compile(r"\d*H2O")
 # A salt named by its cation's symbol and valence: "Ti (IV) isopropoxide", "Fe(III) nitrate nonahydrate"
 _SYMBOL_VALENCE_NAME = re.compile(
     rf"(?<![\w(-])[A-Z][a-z]?\s*\(\s*[IVX]+\s*\)\s+(?:{_alternation(PREFIXES)})?o?(?:{_alternation(ANIONS)})"
@@ -218,6 +221,11 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
                 or text.endswith("soda-", 0, match.start())
                 or (match.group().lower() in STRUCTURE_TYPES and _MATERIAL_AFTER.match(text, match.end()))):
             add(*match.span())
+    for match in _ADDUCT.finditer(text):
+        adduct, start = _strip_chunk(match.group(), match.start())
+        waterless = [p for p in re.split(r"\s*[·⋅•]\s*", adduct) if not _WATER.fullmatch(p)]
+        if len(waterless) >= 2 and _reads(adduct):
+            add(start, start + len(adduct))
     for match in _SYMBOL_VALENCE_NAME.finditer(text):
         if _reads(match.group()):
             add(*match.span())
@@ -377,7 +385,7 @@ VENDOR = re.compile(
 #: Equipment after a material word: ``quartz tube``, ``alumina crucible``, ``Teflon-lined autoclave``.
 #: Lab vessels and tools a material is held or worked in.
 EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reactors?|ovens?|mortars?|jars?|vials?|flasks?|"
-             r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?|grids?)")
+             r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?|grids?|plates?|pans?|susceptors?|holders?)")
 #: A structure-type, class or anion noun the name lexicon does not know makes an element name the first word of a
 #: compound's name ("nickel ferrite", "strontium hexaferrite", "potassium halide", "cobalt salts", "sodium tellurite",
 #: "zirconium acetylacetonate", "tantalum and rhodium oxides"), not the element; "lime" after "soda-" is glass.
@@ -395,7 +403,9 @@ _MATERIAL_AFTER = re.compile(rf"[\s-]+(?:[A-Z][a-z]?[\d(A-Z]|(?i:{_alternation(E
                              r"(?:structure|phase|type|lattice|framework)s?|structured)\b)")
 #: The element a precursor brings is no material of its own: "SrCO3 as the source for strontium".
 _SOURCE_BEFORE = re.compile(r"\bsources?\s+(?:of|for)\s+(?:the\s+)?$", re.IGNORECASE)
-_EQUIPMENT_AFTER = re.compile(rf"[\s-]*(?:lined\s+)?(?:stainless[\s-]steel\s+)?{EQUIPMENT}\b", re.IGNORECASE)
+# "silica tube", "Teflon-lined autoclave", "carbon coated TEM copper grid"
+_EQUIPMENT_AFTER = re.compile(rf"[\s-]*(?:lined\s+|coated\s+(?:[\w-]+\s+){{0,2}})?(?:stainless[\s-]steel\s+)?"
+                              rf"{EQUIPMENT}\b", re.IGNORECASE)
 #: What follows a span that is no material: a structural unit (``BO6 octahedra``), a radiation line (``Cu Kα``),
 #: an author citation (``Bi et al.``, ``Gan, 2018``) or a symbol's value (``Rh = 12 nm``, ``small Rh value``).
 _NOT_MATERIAL_AFTER = re.compile(
