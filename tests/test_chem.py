@@ -305,7 +305,11 @@ def test_mixtures_and_their_components(text, mixture, components):
 
 @pytest.mark.parametrize("text", ["ZnSn(OH)6 hollow", "K3Na(SO4)2:Eu", "Na3V2(PO4)3/C", "(Li0.52Na0.48)2CO3",
                                   "Fe(NO3)3·9H2O", "CuSO4·5H2O", "Li2S-P2S5 glass", "SrTiO3-LaAlO3",
-                                  "3Li2CO3+V2O5 = 2Li3VO4", "8YSZ-10GDC", "x = 0.1-0.2"])
+                                  "3Li2CO3+V2O5 = 2Li3VO4", "8YSZ-10GDC", "x = 0.1-0.2",
+                                  # whole papers (SOFC-Exp PMC4021905, MuLMS oastm_05): an A-site deficient
+                                  # formula after a figure number, a whitlockite formula's groups
+                                  "Figure 33 (La0.75Sr0.25)1−xCr0.5Mn0.5O3 (LSCM)", "(La0.75Sr0.25)1−xCr0.5Mn0.5O3",
+                                  "whitlockite (Ca9(Mg,Fe++)(PO4)6·(PO3OH))"])
 def test_formulas_hydrates_pairs_and_equations_are_no_mixtures(text):
     from matnlp.chem.mixture import mixtures
 

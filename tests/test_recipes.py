@@ -308,6 +308,10 @@ def test_element_symbols_listed_with_compounds_or_before_a_supplier_are_material
     ("Powders of 99% TiO2, 99% Al and 99.7% C were used", ["TiO2", "Al", "C"]),
     ("MA of the powder mixture of pure Ti (-325 mesh, 99.5%) and", ["Ti"]),
     ("Zn (NO3)2 6H2O (99%, Alfa Asear), Ca (NO3)2 4H2O (99%)", ["Zn (NO3)2 6H2O", "Ca (NO3)2 4H2O"]),
+    ("SrCO3, 4MgCO3 · Mg(OH)2 · 5H2O, SiO2", ["SrCO3", "4MgCO3 · Mg(OH)2 · 5H2O", "SiO2"]),
+    # a review table row of SOFC-Exp PMC5706185: PAN (the polymer) is no pan; PMC5848893: "O • In" no adduct
+    ("[74] ZnO/SnO2 Zn(NO3)2·6H2O, SnCl4·5H2O PAN 700–900 °C", ["Zn(NO3)2·6H2O", "SnCl4·5H2O"]),
+    ("the defect O • In and such as Y, Sm, and La22.", []),
 ])
 def test_purities_sizes_and_lost_hydrate_dots_of_kononova_precursors(text, found):
     """Ways the Kononova paragraphs write what was weighed in: a purity in wt%, a mesh size, a purity before the

@@ -24,7 +24,7 @@ _TERM = (rf"(?P<before>{_FRACTION}\s*[×·*]?\s*)?(?:\(\s*(?P<bracketed>{_FORMUL
          rf"\(\s*{_LINEAR}\s*\))(?![\w.]))?|(?P<plain>{_FORMULA}))")
 _JOIN = r"(?:\s*[-−–·⋅•]\s*|(?=\())"
 _UNNAMED_TERM = re.sub(r"\?P<\w+>", "?:", _TERM)
-_MIXTURE = re.compile(rf"(?<![\w\[{{.-])(?<!\w\(){_UNNAMED_TERM}(?:{_JOIN}{_UNNAMED_TERM})+(?![\w\[(])")
+_MIXTURE = re.compile(rf"(?<![\w\[{{.)-])(?<!\w\(){_UNNAMED_TERM}(?:{_JOIN}{_UNNAMED_TERM})+(?![\w\[(])")
 _TERM_RE = re.compile(_TERM)
 #: Components that are not weighed in (water of a hydrate, ``Fe(NO3)3·9H2O``).
 _NOT_COMPONENTS = frozenset({"H2O", "D2O"})
@@ -47,9 +47,12 @@ def components(text: str) -> list[Component]:
     if not _MIXTURE.fullmatch(text):
         return []
     found, fractions, pos, bracketed = [], 0, 0, True
+    after = False
     for m in _TERM_RE.finditer(text):
         gap = text[pos : m.start()]
         if gap.strip(" -−–·⋅•") or not (gap or bracketed or m.group("before")):
+            return []
+        if after and gap in "-−–" and m.group("plain"):  # "(La0.75Sr0.25)1−xCr0.5Mn0.5O3" is one formula
             return []
         key = "bracketed" if m.group("bracketed") else "plain"
         try:
@@ -60,12 +63,15 @@ def components(text: str) -> list[Component]:
             return []
         fractions += bool(m.group("before") or m.group("after"))
         found.append(Component(m.start(key), m.end(key), m.group(key), composition))
-        pos, bracketed = m.end(), key == "bracketed"
+        pos, bracketed, after = m.end(), key == "bracketed", bool(m.group("after"))
     return found if len(found) >= 2 and fractions and pos == len(text) else []
 
 
 def mixtures(text: str) -> Iterator[tuple[int, int]]:
     """Spans of the mixture strings of ``text``."""
     for m in _MIXTURE.finditer(text):
-        if components(m.group()):
+        if components(m.group()) and not _FIGURE_BEFORE.search(text, max(0, m.start() - 10), m.start()):
             yield m.span()
+
+
+_FIGURE_BEFORE = re.compile(r"(?:Fig(?:ure)?s?\.?|Table|Eq\.?|Scheme)\s*$")  # "Figure 33 (La0.75Sr0.25)…": a number

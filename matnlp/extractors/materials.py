@@ -63,7 +63,7 @@ _NAMES = re.compile(
 
 
 # Compounds joined by adduct dots, perhaps with water: "4MgCO3 · Mg(OH)2 · 5H2O", "3CaO·Al2O3"
-_ADDUCT = re.compile(r"(?<![\w.·⋅•-])(?<!\w\()(?:\d+)?[A-Z][A-Za-z\d()]*(?:\s?[·⋅•]\s?\d*[A-Z(][A-Za-z\d()]*)+")
+_ADDUCT = re.compile(r"(?<![\w.·⋅•)-])(?<!\w\()(?:\d+)?[A-Z][A-Za-z\d()]*(?:\s?[·⋅•]\s?\d*[A-Z(][A-Za-z\d()]*)+")
 _WATER = re.compile(r"\d*H2O")
 # A salt named by its cation's symbol and valence: "Ti (IV) isopropoxide", "Fe(III) nitrate nonahydrate"
 _SYMBOL_VALENCE_NAME = re.compile(
@@ -224,7 +224,7 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
     for match in _ADDUCT.finditer(text):
         adduct, start = _strip_chunk(match.group(), match.start())
         waterless = [p for p in re.split(r"\s*[·⋅•]\s*", adduct) if not _WATER.fullmatch(p)]
-        if len(waterless) >= 2 and _reads(adduct):
+        if len(waterless) >= 2 and all(_compound(p) for p in waterless) and _reads(adduct):
             add(start, start + len(adduct))
     for match in _SYMBOL_VALENCE_NAME.finditer(text):
         if _reads(match.group()):
@@ -322,7 +322,7 @@ _BRACKETED = re.compile(r"\([^()]*\)")
 
 def _compound(item: str) -> bool:
     """Whether a list item is the formula of a compound (``MoSe2``, ``PtRu``), not a symbol or an acronym."""
-    return item not in ELEMENT_SET and not item.isupper() and _reads(item)
+    return len(re.findall(r"[A-Z][a-z]?", item)) >= 2 and not item.isupper() and _reads(item)
 
 
 _SYMBOLS = "|".join(sorted(ELEMENT_SET, key=len, reverse=True))
@@ -385,7 +385,7 @@ VENDOR = re.compile(
 #: Equipment after a material word: ``quartz tube``, ``alumina crucible``, ``Teflon-lined autoclave``.
 #: Lab vessels and tools a material is held or worked in.
 EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reactors?|ovens?|mortars?|jars?|vials?|flasks?|"
-             r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?|grids?|plates?|pans?|susceptors?|holders?)")
+             r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?|grids?|plates?|susceptors?|holders?)")
 #: A structure-type, class or anion noun the name lexicon does not know makes an element name the first word of a
 #: compound's name ("nickel ferrite", "strontium hexaferrite", "potassium halide", "cobalt salts", "sodium tellurite",
 #: "zirconium acetylacetonate", "tantalum and rhodium oxides"), not the element; "lime" after "soda-" is glass.
