@@ -1371,3 +1371,18 @@ def test_round_24_changes_ions_steady_levels_and_process_times():
         ("voltage", 0.7, False)]
     assert flagged("The temperature remained constant at 800 °C during the test.") == [("temperature", 800.0, True)]
     assert flagged("The plasma etching time was 30 s.") == [("etching time", 30.0, True)]
+
+
+def test_magnetic_properties_in_cgs_units(data):
+    """SOFC-Exp PMC5706185 (a review of electrospun fibres): a saturation magnetization in emu/g or emu·g−1 at a
+    field in kOe is a valued record (emu, Oe and µB were unknown units, so these values were lost and the −1 of
+    g−1 read as a number); a Curie or Néel temperature is the material's, never a setting."""
+    _, props = _sofc(data, "PMC5706185", "specific saturation magnetization (Ms) value of calcined NFs")
+    got = [(p.name, p.value.value, p.unit, [(c.value, c.unit) for c in p.conditions]) for p in props if p.value]
+    assert got == [("specific saturation magnetization", 40.52, "emu g-1", [(900.0, "°C"), (10.0, "kOe")])]
+    _, props = _sofc(data, "PMC5706185", "The porous BiFeO3 membrane also exhibit ferromagnetic")
+    assert ("saturation magnetization", 4.4, "emu g-1") in [(p.name, p.value.value, p.unit) for p in props if p.value]
+    assert parse_unit("emu g−1").known and parse_unit("kOe").known and parse_unit("μB").known
+    text = "The Curie temperature was 720 K and the Néel temperature 45 K, while the glass was melted at 1400 °C."
+    got = [(p.value.value, p.setting) for p in extract_properties(text) if p.value]
+    assert (720.0, False) in got and (45.0, False) in got

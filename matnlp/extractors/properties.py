@@ -68,6 +68,8 @@ LEXICON: dict[str, str] = {
     "dielectric constant": "1", "permittivity": "1", "refractive index": "1", "fill factor": "%|1",
     "fatigue life": "1", "magnetic field": "T|A/m", "electric field": "V/m", "field": "T|A/m|V/m",
     "aspect ratio": "1",
+    "magnetization": "emu/g|A/m|µB", "remanence": "emu/g|A/m|µB", "coercivity": "Oe|T|A/m",
+    "magnetic moment": "µB|emu", "magnetic susceptibility": "1|emu g-1 Oe-1",
 }
 # Properties known to be dimensionless (a bare number is a value of them), as words of a property name; a property
 # outside the lexicon that names none of these (and is no symbol such as ``Kt``, ``P/P0``) needs a unit.
@@ -94,7 +96,7 @@ _MODIFIERS = (
     "reversible initial average mean total relative maximum minimum theoretical areal volumetric gravimetric "
     "particle grain crystallite pore film layer sintering annealing calcination reaction transition Curie glass "
     "open-circuit short-circuit onset saturation tensile yield compressive flexural elastic Young's bulk shear "
-    "Vickers surface sheet carrier electron hole operating measured"
+    "Vickers surface sheet carrier electron hole operating measured remanent coercive Néel Neel"
 ).split()
 _CONDITION_CUE = re.compile(
     r"\b(?:at|under|after|for|during|upon|over|in|with)\s+(?:(?:a|an|the|about|ca\.|approximately|around|~)\s*)?"
@@ -923,8 +925,9 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
 def _said_set(sentence: str, name: str, p: Entity, q: Quantity, sent: Sentence) -> bool:
     """Whether the setting model (:mod:`.settings`) reads the value as set in words the rules do not list."""
     model = default_setting_model()
-    if _TRANSITION_NAME.fullmatch(p.text):
-        return False  # "Ac1 temperatures … were around 620 ± 10 °C": a transition of the material, found
+    if _TRANSITION_NAME.fullmatch(p.text) or _MATERIAL_TEMPERATURE.search(
+            sentence, max(0, p.start - sent.start - 30), p.end - sent.start):
+        return False  # "Ac1 temperatures … were around 620 ± 10 °C", "Curie temperature": the material's, found
     return model is not None and model.is_setting(sentence, name, p.start, q, sent.start)
 
 
@@ -1730,6 +1733,10 @@ _TEMPERATURE_WORD = re.compile(r"(?i)temperatures?\b")
 _SYMBOL_OF_TRANSITION = r"(?!(?:At|In|On|To|By|Of|An|Is|It|If|Or|No|So|Up|We|Be)\s)[A-Z](?:[a-zA-Z]\d{0,2}|\d{1,2})(?![\w-])"
 _TRANSITION_SYMBOL = re.compile(rf"(?<![\w°-]){_SYMBOL_OF_TRANSITION}\s+$")
 _TRANSITION_NAME = re.compile(rf"{_SYMBOL_OF_TRANSITION}\s+(?i:temperatures?)")
+# Temperatures a material has, never set (a "melting temperature" may be the melt's, a "crystallization temperature"
+# an anneal's)
+_MATERIAL_TEMPERATURE = re.compile(r"(?i)\b(?:curie|n[ée]el|glass[\s-]+transition|debye|verwey|morin|superconducting|"
+                                   r"decomposition)\s+(?:transition\s+)?temperatures?\b")
 
 
 # "Computation yields a t-statistic of 6.3 at 49 degrees of freedom": the verb, no yield

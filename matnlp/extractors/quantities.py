@@ -32,6 +32,7 @@ _CHARGE, _VOLT = _dims(s=1, A=1), _dims(m=2, kg=1, s=-3, A=-1)
 _SIEMENS, _OHM = _dims(m=-2, kg=-1, s=3, A=2), _dims(m=2, kg=1, s=-3, A=-2)
 _VOLUME, _MOLAR = _dims(m=3), _dims(m=-3, mol=1)
 _CAPACITANCE, _FORCE = _dims(m=-2, kg=-1, s=4, A=2), _dims(m=1, kg=1, s=-2)
+_MOMENT, _FIELD = _dims(m=2, A=1), _dims(m=-1, A=1)
 C_RATE = "C-rate"
 
 
@@ -90,6 +91,9 @@ ATOMS: dict[str, _Atom] = {
     # Hardness scales (Vickers, Rockwell C/B, Brinell): numbers on a scale, "266 HV10", "21.4 HRC"; see
     # HARDNESS_SCALES
     "HV": _Atom(1, _NONE), "HRC": _Atom(1, _NONE), "HRB": _Atom(1, _NONE), "HBW": _Atom(1, _NONE),
+    # Magnetism in the CGS units papers use: moment (emu, Bohr magnetons), field (oersted)
+    "emu": _Atom(1e-3, _MOMENT), "µB": _Atom(9.2740100783e-24, _MOMENT),
+    "Oe": _Atom(1e3 / (4 * math.pi), _FIELD), "kOe": _Atom(1e6 / (4 * math.pi), _FIELD),
 }
 #: Units that are hardness scales: dimensionless numbers that convert to nothing else and measure only hardness.
 HARDNESS_SCALES = frozenset({"HV", "HRC", "HRB", "HBW"})
