@@ -1386,3 +1386,19 @@ def test_magnetic_properties_in_cgs_units(data):
     text = "The Curie temperature was 720 K and the Néel temperature 45 K, while the glass was melted at 1400 °C."
     got = [(p.value.value, p.setting) for p in extract_properties(text) if p.value]
     assert (720.0, False) in got and (45.0, False) in got
+
+
+def test_fracture_toughness_and_electroceramic_units(data):
+    """MuLMS oastm_04 (toughened epoxy): "the fracture toughness, KIc, … increased … from 0.70 MPam1/2 … to 1.46
+    MPam1/2" and "the fracture energy, GIc, … of 117 J/m2": the half power of a metre is a unit (MPa m1/2, MPa·m^0.5,
+    MPa√m), so the toughness has values; µC/cm2 and pC/N (polarization, d33) read whole."""
+    text = (data / "mulms" / "texts" / "oastm_04.txt").read_text(encoding="utf-8")
+    at = text.index("At a test temperature of 20 °C, the fracture toughness, KIc")
+    sentence = text[at : text.index(". ", text.index("1.46", at)) + 1]
+    got = [(p.name, p.value.value, p.unit) for p in extract_properties(sentence) if p.value and p.unit != "°C"]
+    assert got == [("fracture toughness", 0.7, "MPa m1/2"), ("fracture toughness", 1.46, "MPa m1/2")]
+    assert {parse_unit(u).dims for u in ("MPa m1/2", "MPa·m^0.5", "MPa√m", "MPa m^1/2")} == {(-0.5, 1, -2, 0, 0, 0)}
+    assert parse_unit("µC/cm2").known and parse_unit("pC/N").known and not parse_unit("N").known
+    text = "The ceramic has a piezoelectric coefficient d33 of 320 pC/N."
+    assert [(p.name, p.value.value, p.unit) for p in extract_properties(text) if p.value] == [
+        ("piezoelectric coefficient", 320.0, "pC N-1")]

@@ -70,6 +70,8 @@ LEXICON: dict[str, str] = {
     "aspect ratio": "1",
     "magnetization": "emu/g|A/m|µB", "remanence": "emu/g|A/m|µB", "coercivity": "Oe|T|A/m",
     "magnetic moment": "µB|emu", "magnetic susceptibility": "1|emu g-1 Oe-1",
+    "fracture toughness": "MPa m1/2|J/m2", "toughness": "MPa m1/2|J/m2|MJ/m3", "fracture energy": "J/m2",
+    "piezoelectric coefficient": "pC/N|pm/V",
 }
 # Properties known to be dimensionless (a bare number is a value of them), as words of a property name; a property
 # outside the lexicon that names none of these (and is no symbol such as ``Kt``, ``P/P0``) needs a unit.

@@ -33,6 +33,7 @@ _SIEMENS, _OHM = _dims(m=-2, kg=-1, s=3, A=2), _dims(m=2, kg=1, s=-3, A=-2)
 _VOLUME, _MOLAR = _dims(m=3), _dims(m=-3, mol=1)
 _CAPACITANCE, _FORCE = _dims(m=-2, kg=-1, s=4, A=2), _dims(m=1, kg=1, s=-2)
 _MOMENT, _FIELD = _dims(m=2, A=1), _dims(m=-1, A=1)
+_HALF_METRE = (0.5, 0, 0, 0, 0, 0)
 C_RATE = "C-rate"
 
 
@@ -91,6 +92,11 @@ ATOMS: dict[str, _Atom] = {
     # Hardness scales (Vickers, Rockwell C/B, Brinell): numbers on a scale, "266 HV10", "21.4 HRC"; see
     # HARDNESS_SCALES
     "HV": _Atom(1, _NONE), "HRC": _Atom(1, _NONE), "HRB": _Atom(1, _NONE), "HBW": _Atom(1, _NONE),
+    "µC": _Atom(1e-6, _CHARGE), "mC": _Atom(1e-3, _CHARGE), "nC": _Atom(1e-9, _CHARGE), "pC": _Atom(1e-12, _CHARGE),
+    "µΩ": _Atom(1e-6, _OHM), "erg": _Atom(1e-7, _ENERGY), "cP": _Atom(1e-3, _dims(m=-1, kg=1, s=-1)),
+    "N": _Atom(1, _FORCE),  # only as a denominator (_DENOMINATOR_ONLY): "pC/N"; "100 sccm N2" is nitrogen
+    "Gy": _Atom(1, _dims(m=2, s=-2)), "kGy": _Atom(1e3, _dims(m=2, s=-2)), "MGy": _Atom(1e6, _dims(m=2, s=-2)),
+    "m1/2": _Atom(1, _HALF_METRE),  # fracture toughness "MPa m1/2", "MPa·m^0.5", "MPa√m"
     # Magnetism in the CGS units papers use: moment (emu, Bohr magnetons), field (oersted)
     "emu": _Atom(1e-3, _MOMENT), "µB": _Atom(9.2740100783e-24, _MOMENT),
     "Oe": _Atom(1e3 / (4 * math.pi), _FIELD), "kOe": _Atom(1e6 / (4 * math.pi), _FIELD),
@@ -114,6 +120,7 @@ _ALIASES = {
     "mOhm": "mΩ", "kOhm": "kΩ", "MOhm": "MΩ", "mohm": "mΩ", "kohm": "kΩ",
     "KHz": "kHz", "KHZ": "kHz", "kHZ": "kHz", "khz": "kHz", "MHZ": "MHz", "Mhz": "MHz", "GHZ": "GHz",
     **{f"HV{load}": "HV" for load in ("0.1", "0.5", "1", "5", "10", "20", "30", "50")},
+    **{f"m{half}": "m1/2" for half in ("^1/2", "^(1/2)", "^0.5", "0.5", "½")}, "√m": "m1/2",
 }
 # Mass of a catalyst metal or of catalyst written into the unit ("m2 gPt−1", "mA mgPt−1", "mgIr cm−2"): the mass.
 _ALIASES.update({f"{spelling}{of}": mass for spelling, mass in (("g", "g"), ("mg", "mg"), ("µg", "µg"), ("μg", "µg"))
@@ -124,12 +131,12 @@ for _sym in list(ATOMS):
         _ALIASES[_sym.replace("µ", "u")] = _sym
 _ALIASES.update({s: s for s in ATOMS})
 # Two atoms whose space extraction lost ("175 Scm−1"): the exponent is the second's.
-_GLUED = {"Scm": ("S", "cm"), "mScm": ("mS", "cm")}
+_GLUED = {"Scm": ("S", "cm"), "mScm": ("mS", "cm"), "MPa√m": ("MPa", "m1/2"), "MPam1/2": ("MPa", "m1/2")}
 _ALIASES.update({s: s for s in _GLUED})
 
 # Unit words that only count as units right after a number, never inside a compound (too ambiguous alone).
 _LONE_ONLY = frozenset({"d", "l", "deg", "°", "◦", "oC"})
-_DENOMINATOR_ONLY = frozenset({"dec", *_KILOHOURS})
+_DENOMINATOR_ONLY = frozenset({"dec", "N", *_KILOHOURS})
 # "d" is days only with a time cue before the number or a space before it, never before orbital/electron words
 # ("4d orbitals", "3d transition metals", "Mo 4d states").
 _ORBITAL_AFTER = re.compile(r"[\s-]*(?:\d*/\d|[-–]?(?:orbitals?|electrons?|states?|bands?|shells?|levels?|"
@@ -416,10 +423,10 @@ def _spaced_atom_ok(text: str, pos: int) -> bool:
 
 
 def _spaced_pair(first: str, second: str) -> bool:
-    """Units written as two space-joined atoms without exponents: resistivities ("Ω cm", "mΩ m") and viscosities
-    ("mPa s")."""
+    """Units written as two space-joined atoms without exponents: resistivities ("Ω cm", "mΩ m"), viscosities
+    ("mPa s") and fracture toughnesses ("MPa m1/2")."""
     a, b = ATOMS.get(first), ATOMS.get(second)
-    return bool(a and b) and ((a.dims == _OHM and b.dims == _LEN) or (a.dims == _PRESSURE and second == "s"))
+    return bool(a and b) and ((a.dims == _OHM and b.dims == _LEN) or (a.dims == _PRESSURE and second in ("s", "m1/2")))
 
 
 def _exponent(s: str | None) -> int | None:
