@@ -358,3 +358,16 @@ def test_words_around_an_element_or_trivial_name_that_make_it_no_material(data):
     text = "Zirconium acetylacetonate (ZAA) (Aldrich, UK), ferric citrate and titanium(IV) butoxide were dissolved."
     assert [m.formula for m in extract_materials(text)] == ["Zr(C5H7O2)4", "FeC6H5O7", "Ti(C4H9O)4"]
     assert {m.text for m in extract_materials("Strontium and lime were weighed.")} == {"Strontium", "lime"}
+
+
+def test_a_salt_name_before_a_coordinated_salt_stays_a_material(data):
+    """SOFC-Exp PMC4495617: "Strontium nitrate, iron nitrate and ammonium molybdate were mixed": a class or anion
+    noun after "and" makes a bare element name part of a compound name ("tantalum and rhodium oxides"), not a
+    name that already has its anion."""
+    from matnlp.pipeline import to_document
+
+    text = to_document(data / "sofc_exp_texts" / "texts" / "PMC4495617.txt").text
+    at = text.index("Strontium nitrate, iron nitrate and ammonium molybdate")
+    window = text[at : at + 80]
+    assert [m.text for m in extract_materials(window)] == ["Strontium nitrate", "iron nitrate", "ammonium molybdate"]
+    assert [m.text for m in extract_materials("tantalum and rhodium oxides were used")] == []

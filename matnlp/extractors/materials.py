@@ -216,7 +216,8 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
             continue
         add(start, end)
     for match in _names(text):
-        if not (_EQUIPMENT_AFTER.match(text, match.end()) or _COMPOUND_AFTER.match(text, match.end())
+        element = match.group().lower() in ELEMENT_NAMES  # "iron nitrate and ammonium molybdate" is a compound
+        if not (_EQUIPMENT_AFTER.match(text, match.end()) or element and _COMPOUND_AFTER.match(text, match.end())
                 or _SOURCE_BEFORE.search(text, max(0, match.start() - 30), match.start())
                 or text.endswith("soda-", 0, match.start())
                 or (match.group().lower() in STRUCTURE_TYPES and _MATERIAL_AFTER.match(text, match.end()))):
