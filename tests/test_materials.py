@@ -371,3 +371,9 @@ def test_a_salt_name_before_a_coordinated_salt_stays_a_material(data):
     window = text[at : at + 80]
     assert [m.text for m in extract_materials(window)] == ["Strontium nitrate", "iron nitrate", "ammonium molybdate"]
     assert [m.text for m in extract_materials("tantalum and rhodium oxides were used")] == []
+    # SOFC-Exp PMC5793538 and PMC6445146: element names listed before a shared anion or class noun
+    for paper, anchor in (("PMC5793538", "a mixture of lanthanum, cerium, and praseodymium carbonates"),
+                          ("PMC6445146", "nickel oxide (NiO) and lanthanum strontium manganite (LSM)")):
+        text = to_document(data / "sofc_exp_texts" / "texts" / f"{paper}.txt").text
+        window = text[text.index(anchor) : text.index(anchor) + len(anchor)]
+        assert not {"lanthanum", "cerium", "strontium"} & {m.text for m in extract_materials(window)}

@@ -389,11 +389,12 @@ EQUIPMENT = (r"(?:tubes?|furnaces?|crucibles?|autoclaves?|boats?|beakers?|reacto
              r"dish(?:es)?|cups?|containers?|balls?|vessels?|ampoules?|grids?|plates?|susceptors?|holders?)")
 #: A structure-type, class or anion noun the name lexicon does not know makes an element name the first word of a
 #: compound's name ("nickel ferrite", "strontium hexaferrite", "potassium halide", "cobalt salts", "sodium tellurite",
-#: "zirconium acetylacetonate", "tantalum and rhodium oxides"), not the element; "lime" after "soda-" is glass.
+#: "tantalum and rhodium oxides", "lanthanum, cerium, and praseodymium carbonates", "lanthanum strontium manganite"),
+#: not the element; "lime" after "soda-" is glass.
 _COMPOUND_AFTER = re.compile(
-    r"\s+(?:(?:and|or)\s+[a-z]+\s+)?(?:(?:iron|aluminium|aluminum|gallium)\s+)?"
+    rf"(?:(?:,\s*|\s+)(?:(?:and|or)\s+)?(?:{_alternation(ELEMENT_NAMES)}))*\s+(?:(?:and|or)\s+[a-z]+\s+)?"
     r"(?:(?:hexa)?(?:ferrites?|spinels?|garnets?)|halides?|salts?|compounds?|complex(?:es)?|"
-    r"[a-z]*(?:molybdate|tungstate|tellurite|selenite|manganate|ferrate|cobaltate|cobaltite|nickelate|cuprate|"
+    r"[a-z]*(?:molybdate|tungstate|tellurite|selenite|manganate|manganite|ferrate|cobaltate|cobaltite|nickelate|cuprate|"
     r"titanate|zirconate|niobate|tantalate|vanadate|chromate|aluminate|silicate|germanate|borate|gallate|stannate|"
     r"cerate|acetylacetonate|alkoxide|propoxide|butoxide|ethoxide|methoxide)s?|"
     r"oxides|hydroxides|nitrates|carbonates|chlorides|acetates|sulfates)\b", re.IGNORECASE)
