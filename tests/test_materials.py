@@ -377,3 +377,16 @@ def test_a_salt_name_before_a_coordinated_salt_stays_a_material(data):
         text = to_document(data / "sofc_exp_texts" / "texts" / f"{paper}.txt").text
         window = text[text.index(anchor) : text.index(anchor) + len(anchor)]
         assert not {"lanthanum", "cerium", "strontium"} & {m.text for m in extract_materials(window)}
+
+
+def test_lead_the_verb_and_element_adjectives_are_no_materials(data):
+    """SOFC-Exp PMC6158676 ("These preparation conditions lead to films with columnar structure") and PMC4673446
+    ("cobalt-containing layered oxide PrBaCo2O5+δ"): the verb and the adjective are no elements; the metal is."""
+    from matnlp.pipeline import to_document
+
+    text = to_document(data / "sofc_exp_texts" / "texts" / "PMC6158676.txt").text
+    assert "lead" not in {m.text.lower() for m in extract_materials(text)}
+    text = to_document(data / "sofc_exp_texts" / "texts" / "PMC4673446.txt").text
+    at = text.index("cobalt-containing layered oxide")
+    assert [m.text for m in extract_materials(text[at : at + 60])] == ["PrBaCo2O5+δ"]
+    assert [m.formula for m in extract_materials("Lead (Pb, 99.9%) and tin powders were melted.")][:1] == ["Pb"]
