@@ -314,3 +314,15 @@ def test_formulas_hydrates_pairs_and_equations_are_no_mixtures(text):
     from matnlp.chem.mixture import mixtures
 
     assert list(mixtures(text)) == []
+
+
+@pytest.mark.parametrize(("formula", "radical"), [
+    ("CF3", True), ("SO3H", True), ("COOH", True), ("CH3", True), ("H23C9", True), ("CN", True),
+    ("CO2", False), ("CH4", False), ("C2H5OH", False), ("H2SO4", False), ("CH4N2O", False), ("C60", False),
+    ("NH4HCO3", False), ("(NH4)2CO3", False), ("N2H4·H2O", False), ("NO2", False), ("Si(OC2H5)4", False),
+    ("La0.6Sr0.4CoO3", False), ("CaCO3", False),
+])
+def test_groups_and_radicals_are_told_from_molecules(formula, radical):
+    """A covalent formula whose rings-plus-double-bonds count is negative or not whole is a group, a radical or no
+    molecule at all (MuLMS pemfc_04: "790 g.mol−1 SO3H, stabilized CF3 polymer chain ends", "a H23C9 GDL")."""
+    assert parse_stoichiometry(formula).radical is radical

@@ -153,6 +153,28 @@ class Stoichiometry:
         """Flat formula in order of appearance, with numbers for the variables (``Li1.1Al0.3Ti1.7P3O12``)."""
         return _format(self.values(values))
 
+    @property
+    def radical(self) -> bool:
+        """Whether a neutral covalent formula (only C, H, N, O, S, P, halogens; carbon or hydrogen in it; whole
+        amounts; no ammonium) can be no closed-shell molecule: its rings-plus-double-bonds count (2C + 2 + N + P −
+        H − halogens) / 2 is negative or not whole (``CF3``, ``SO3H``, ``COOH``: groups and radicals; ``C9H23``: a
+        product code). Ionic, metal-bearing, hydrated and mixed formulas (``N2H4·H2O``, ``H2–H2O``) are never
+        called radical."""
+        elements = self.amounts.keys()
+        if (self.charge or self.variables or _NOT_ONE_MOLECULE.search(self.text) or not {"C", "H"} & elements
+                or not elements <= _COVALENT):
+            return False
+        n = self.values()
+        if any(abs(v - round(v)) > 1e-9 for v in n.values()):
+            return False
+        twice = 2 * n.get("C", 0) + 2 + n.get("N", 0) + n.get("P", 0) - n.get("H", 0) - sum(
+            n.get(x, 0) for x in ("F", "Cl", "Br", "I"))
+        return twice < 0 or round(twice) % 2 == 1
+
+
+_COVALENT = frozenset({"C", "H", "N", "O", "S", "P", "F", "Cl", "Br", "I"})
+_NOT_ONE_MOLECULE = re.compile(r"NH4|[·⋅•∙*/–-]")
+
 
 def _format_values(values: Mapping[str, float]) -> str:
     return ", ".join(f"{v} = {_format_amount(n) or 1}" for v, n in values.items())

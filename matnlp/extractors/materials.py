@@ -66,7 +66,8 @@ _NAMES = re.compile(
 _ADDUCT = re.compile(r"(?<![\w.·⋅•)-])(?<!\w\()(?:\d+)?[A-Z][A-Za-z\d()]*(?:\s?[·⋅•]\s?\d*[A-Z(][A-Za-z\d()]*)+")
 _WATER = re.compile(r"\d*H2O")
 def _not_the_element(text: str, match: re.Match) -> bool:
-    """Whether an element name is part of a compound's name (:data:`_COMPOUND_AFTER`), an adjective ("cobalt-free",
+    """Whether a one-word name (an element, a mineral) is part of a compound's or a class's name
+    (:data:`_COMPOUND_AFTER`: "nickel ferrite", "spinel compounds"), an adjective ("cobalt-free",
     "cobalt-containing") or, for "lead", the verb ("may lead to"): the metal is "lead (Pb)" or "lead powder"."""
     return bool(_COMPOUND_AFTER.match(text, match.end()) or _ADJECTIVE_AFTER.match(text, match.end())
                 or match.group().lower() == "lead" and not _LEAD_METAL.match(text, match.end()))
@@ -187,7 +188,8 @@ def _closing_to_open(char: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def _looks_like_formula(chunk: str) -> bool:
     """A chunk the formula finder takes as a material: it reads, has two elements (or is a diatomic gas), no
-    charge, a digit or lowercase letter, and is not a bond or pair of bare symbols (``Si-O``, ``Pt-Ru``)."""
+    charge, a digit or lowercase letter, is not a bond or pair of bare symbols (``Si-O``, ``Pt-Ru``) and not a
+    group or radical (``CF3``, ``SO3H``: :attr:`~matnlp.chem.formula.Stoichiometry.radical`)."""
     if chunk in DIATOMIC:
         return True
     if not _FORMULA_START.match(chunk) or not any(c.isdigit() or c.islower() for c in chunk) or (
@@ -199,7 +201,8 @@ def _looks_like_formula(chunk: str) -> bool:
         return False
     amounts = reading.stoichiometry.amounts
     bare_pair = all(p in ELEMENT_SET for p in re.split(r"[-–]", chunk))
-    return len(amounts) >= 2 and not reading.stoichiometry.charge and not bare_pair and SYNTHETIC.isdisjoint(amounts)
+    return (len(amounts) >= 2 and not reading.stoichiometry.charge and not bare_pair and SYNTHETIC.isdisjoint(amounts)
+            and not reading.stoichiometry.radical)
 
 
 def _candidate_spans(text: str) -> list[tuple[int, int]]:
@@ -225,8 +228,8 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
             continue
         add(start, end)
     for match in _names(text):
-        element = match.group().lower() in ELEMENT_NAMES  # "iron nitrate and ammonium molybdate" is a compound
-        if not (_EQUIPMENT_AFTER.match(text, match.end()) or element and _not_the_element(text, match)
+        one_word = " " not in match.group()  # "iron nitrate and ammonium molybdate": a compound name already
+        if not (_EQUIPMENT_AFTER.match(text, match.end()) or one_word and _not_the_element(text, match)
                 or _SOURCE_BEFORE.search(text, max(0, match.start() - 30), match.start())
                 or text.endswith("soda-", 0, match.start())
                 or (match.group().lower() in STRUCTURE_TYPES and _MATERIAL_AFTER.match(text, match.end()))):
