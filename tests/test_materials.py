@@ -390,3 +390,25 @@ def test_lead_the_verb_and_element_adjectives_are_no_materials(data):
     at = text.index("cobalt-containing layered oxide")
     assert [m.text for m in extract_materials(text[at : at + 60])] == ["PrBaCo2O5+δ"]
     assert [m.formula for m in extract_materials("Lead (Pb, 99.9%) and tin powders were melted.")][:1] == ["Pb"]
+
+
+@pytest.mark.parametrize(("paper", "anchor", "absent"), [
+    ("sofc_exp_texts/texts/PMC4770875.txt", "KrF", "KrF"),  # "a KrF excimer laser": the light source of the PLD
+    ("mulms/texts/poly_04.txt", "CO2 laser cutter", "CO2"),
+    ("mulms/texts/oastm_03.txt", "structure of doped tin oxide", "of doped tin oxide"),
+])
+def test_lasers_and_unnamed_dopants_are_no_materials(data, paper, anchor, absent):
+    """Whole papers: a laser named by its gas and a doping phrase without a dopant are no materials."""
+    from matnlp.pipeline import to_document
+
+    text = to_document(data / paper).text
+    at = text.index(anchor)
+    window = text[max(0, at - 60) : at + 80]
+    assert absent not in {window[a:b] for m in extract_materials(window) for a, b in m.mentions}
+
+
+def test_a_doped_host_whose_name_fixes_no_formula_stays_whole(data):
+    """SOFC-Exp PMC6517467: "Sm and Ca co-doped cerium oxide" ("cerium oxide" is CeO2 or Ce2O3): the doping phrase
+    keeps its host's name, not "Ca co-doped cerium"."""
+    assert [m.text for m in extract_materials("Sm and Ca co-doped cerium oxide was made")] == [
+        "Ca co-doped cerium oxide"]

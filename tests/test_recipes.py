@@ -317,3 +317,17 @@ def test_purities_sizes_and_lost_hydrate_dots_of_kononova_precursors(text, found
     """Ways the Kononova paragraphs write what was weighed in: a purity in wt%, a mesh size, a purity before the
     symbol, a hydrate whose dot the text lost."""
     assert [text[a:b] for m in extract_materials(text) for a, b in m.mentions] == found
+
+
+def test_solvents_and_agents_written_as_formulas_or_abbreviations(data):
+    """SOFC-Exp PMC6461657 lists "C10H16N2O8" (EDTA) and "C6H8O7·H2O" (citric acid) with the nitrates, PMC4663492
+    defines "ethylene glycol (EG)": agents leave the recipe and solvents go to its media, as when they are named."""
+    for paper, anchor, agents, solvents in (("PMC6461657", "C10H16N2O8", {"C10H16N2O8", "C6H8O7·H2O"}, set()),
+                                            ("PMC4663492", "(EG)", set(), {"EG"})):
+        doc = to_document(data / "sofc_exp_texts" / "texts" / f"{paper}.txt")
+        record = matnlp.load().record(doc)
+        at = doc.text.index(anchor)
+        recipes = [r for r in record.recipes if r["start"] <= at < r["end"] or r["start"] > at]
+        in_parts = {m["text"] for r in recipes for m in r["targets"] + r["precursors"]}
+        assert not (agents | solvents) & in_parts
+        assert solvents <= {m["text"] for r in recipes for m in r["media"]}

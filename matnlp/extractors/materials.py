@@ -38,6 +38,7 @@ _FORMULA_START = re.compile(rf"(?:{PHASE_PREFIX})?[(\[]?[A-Z]")
 # Water of a hydrate written apart from its salt: "Ce(NO3)3 · 6H2O", "C6H5Li3O7 4H2O"
 _HYDRATE_AFTER = re.compile(r"\s*[·•⋅∙]\s*\d*\s*H2O\b|\s\d+H2O\b")
 _NEXT_WORD = re.compile(r"\s+[a-z]{4,}\b")
+_NO_DOPANT = re.compile(r"(?i)(?:of|and|or|the|a|an|in|on|with|for|as|by|to|un|non|self|highly|heavily|lightly)\s")
 #: ``Y-doped ZrO2``, ``yttria stabilized zirconia``, ``Er/Yb-codoped``; not ``Pt/yttria-stabilized`` (an electrode on
 #: an electrolyte): a ``/`` joins element dopants only.
 _DOPED_SPAN = re.compile(
@@ -222,8 +223,11 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
         add(start, end)
     for match in _DOPED_SPAN.finditer(text):
         start, end = match.span()
-        if (two := _NEXT_WORD.match(text, end)) and _reads(text[start:two.end()]):
-            end = two.end()  # a two-word host name: yttrium-doped barium zirconate
+        if _NO_DOPANT.match(match.group()):
+            continue  # "structure of doped tin oxide": no dopant named
+        if (two := _NEXT_WORD.match(text, end)) and (_reads(text[start:two.end()])
+                                                     or two.group().strip().lower() in ANIONS):
+            end = two.end()  # a two-word host name: yttrium-doped barium zirconate, Ca co-doped cerium oxide
         elif not _reads(text[start:end]):
             continue
         add(start, end)
@@ -421,10 +425,12 @@ _SOURCE_BEFORE = re.compile(r"\bsources?\s+(?:of|for)\s+(?:the\s+)?$", re.IGNORE
 _EQUIPMENT_AFTER = re.compile(rf"[\s-]*(?:lined\s+|coated\s+(?:[\w-]+\s+){{0,2}})?(?:stainless[\s-]steel\s+)?"
                               rf"{EQUIPMENT}\b", re.IGNORECASE)
 #: What follows a span that is no material: a structural unit (``BO6 octahedra``), a radiation line (``Cu Kα``),
-#: an author citation (``Bi et al.``, ``Gan, 2018``) or a symbol's value (``Rh = 12 nm``, ``small Rh value``).
+#: an author citation (``Bi et al.``, ``Gan, 2018``), a symbol's value (``Rh = 12 nm``, ``small Rh value``) or a
+#: laser (``KrF excimer laser``).
 _NOT_MATERIAL_AFTER = re.compile(
     r"(?<=\b[A-Z][a-z])\s+values?\b"
     r"|\s*(?:octahedr|tetrahedr|polyhedr|K[αβ]|radiation\b|et\s+al\b|(?:,\s*|\s+\()(?:19|20)\d\d\b|[=≈]\s*[-−]?\d)"
+    r"|\s+(?:excimer\s+|gas\s+|pulsed\s+)?lasers?\b"  # "KrF excimer laser", "Nd:YAG laser": the light source
 )
 #: A citation, supplementary label or radiation line as a span, or a figure/table label before it (``Fig. S3``).
 _NOT_MATERIAL = re.compile(
