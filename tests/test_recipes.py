@@ -331,3 +331,16 @@ def test_solvents_and_agents_written_as_formulas_or_abbreviations(data):
         in_parts = {m["text"] for r in recipes for m in r["targets"] + r["precursors"]}
         assert not (agents | solvents) & in_parts
         assert solvents <= {m["text"] for r in recipes for m in r["media"]}
+
+
+@pytest.mark.parametrize(("paper", "name"), [
+    ("mulms/texts/semi_08.txt", "sapphire"),  # "GaN … by hydride vapor phase epitaxy on a sapphire substrate"
+    ("sofc_exp_texts/texts/PMC6461657.txt", "silver"),  # "applying silver paste … as the current collector"
+    ("sofc_exp_texts/texts/PMC6517467.txt", "nickel"),  # "pasted on the nickel foam to form the Ni-NCAL layer"
+    ("sofc_exp_texts/texts/PMC5700654.txt", "sulfur"),  # "a highly active, sulfur-tolerant anode"
+])
+def test_substrates_current_collectors_and_adjectives_are_no_recipe_materials(data, paper, name):
+    """Whole papers: what a product is grown on or tested with, and an element named in an adjective, are neither
+    targets nor precursors."""
+    record = matnlp.load().record(to_document(data / paper))
+    assert name not in {m["text"].lower() for r in record.recipes for m in r["targets"] + r["precursors"]}

@@ -968,10 +968,27 @@ def _checked(text: str, m: Entity, role: str) -> str:
         return "participant"
     if role == "precursor" and components(m.text):
         return "target"
+    if role in ("target", "precursor") and _support(text, m):
+        return "participant"
     if role != "target":
         return role
     listed = _STARTING_LIST.search(text, max(0, m.start - 150), m.start)
     return "precursor" if _bought(text, m) or listed else role
+
+
+def _support(text: str, m: Entity) -> bool:
+    """Whether the material is a substrate, foam or current collector the product is made on or tested with
+    ("a sapphire substrate", "nickel foam", "foam nickel", "silver paste … as the current collector"), not what is
+    made or consumed."""
+    return bool(_SUPPORT_AFTER.match(text, m.end) or _FOAM_BEFORE.search(text, max(0, m.start - 6), m.start)
+                or _NOBLE.fullmatch(m.text) and _PASTE_AFTER.match(text, m.end))
+
+
+_SUPPORT_AFTER = re.compile(r"(?:\s*\([^()]{0,30}\))?[\s-]+(?:foams?|substrates?|wafers?|meshe?s?|current\s+collectors?)\b",
+                            re.IGNORECASE)
+_FOAM_BEFORE = re.compile(r"\bfoam\s+$", re.IGNORECASE)
+_NOBLE = re.compile(r"(?i)silver|gold|platinum|palladium|Ag|Au|Pt|Pd")
+_PASTE_AFTER = re.compile(r"\s+(?:pastes?|inks?|wires?|meshe?s?|gauzes?)\b", re.IGNORECASE)
 
 
 def _bought(text: str, m: Entity) -> bool:
