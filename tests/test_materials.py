@@ -412,3 +412,18 @@ def test_a_doped_host_whose_name_fixes_no_formula_stays_whole(data):
     keeps its host's name, not "Ca co-doped cerium"."""
     assert [m.text for m in extract_materials("Sm and Ca co-doped cerium oxide was made")] == [
         "Ca co-doped cerium oxide"]
+
+
+@pytest.mark.parametrize(("paper", "junk"), [
+    ("mulms/texts/semi_01.txt", {"SF1", "SF2", "SF3", "SF4", "SF5"}),  # sample labels of a numbered series
+    ("mulms/texts/oastm_01.txt", {"P21009-N20", "P25628-N20"}),  # grant numbers
+    ("mulms/texts/oastm_09.txt", {"FP7/2007-2013"}),  # the EU's Seventh Framework Programme
+    ("mulms/texts/steel_08.txt", {"HV0.1", "HK0.1"}),  # hardness scales
+    ("mulms/texts/semi_06.txt", {"Si−F", "Si−I", "Si−Cl"}),  # bonds, written with a minus sign
+])
+def test_labels_grants_scales_and_bonds_are_no_materials(data, paper, junk):
+    """Whole MuLMS papers: strings the formula finder read as compounds that a reader never would."""
+    from matnlp.pipeline import to_document
+
+    text = to_document(data / paper).text
+    assert not junk & {text[a:b] for m in extract_materials(text) for a, b in m.mentions}

@@ -189,8 +189,9 @@ def _closing_to_open(char: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def _looks_like_formula(chunk: str) -> bool:
     """A chunk the formula finder takes as a material: it reads, has two elements (or is a diatomic gas), no
-    charge, a digit or lowercase letter, is not a bond or pair of bare symbols (``Si-O``, ``Pt-Ru``) and not a
-    group or radical (``CF3``, ``SO3H``: :attr:`~matnlp.chem.formula.Stoichiometry.radical`)."""
+    charge, a digit or lowercase letter, is not a bond or pair of bare symbols (``Si-O``, ``Pt-Ru``), not a
+    group or radical (``CF3``, ``SO3H``: :attr:`~matnlp.chem.formula.Stoichiometry.radical`) and no code with a
+    number of four digits or more (``SP2017/116``)."""
     if chunk in DIATOMIC:
         return True
     if not _FORMULA_START.match(chunk) or not any(c.isdigit() or c.islower() for c in chunk) or (
@@ -201,9 +202,10 @@ def _looks_like_formula(chunk: str) -> bool:
     except FormulaError:
         return False
     amounts = reading.stoichiometry.amounts
-    bare_pair = all(p in ELEMENT_SET for p in re.split(r"[-–]", chunk))
+    bare_pair = all(p in ELEMENT_SET for p in re.split(r"[-–−]", chunk))
+    coded = re.search(r"(?<![.\d])\d{4,}", chunk) is not None  # "SP2017/116", "P21009-N20": codes, no subscripts
     return (len(amounts) >= 2 and not reading.stoichiometry.charge and not bare_pair and SYNTHETIC.isdisjoint(amounts)
-            and not reading.stoichiometry.radical)
+            and not reading.stoichiometry.radical and not coded)
 
 
 def _candidate_spans(text: str) -> list[tuple[int, int]]:
@@ -435,6 +437,7 @@ _NOT_MATERIAL_AFTER = re.compile(
 #: A citation, supplementary label or radiation line as a span, or a figure/table label before it (``Fig. S3``).
 _NOT_MATERIAL = re.compile(
     r"al\.|.*K[αβ]|S\d+[a-z]?(?:\s*[-–−,]\s*S\d+[a-z]?)*$|[A-Z]\.(?:\s?[A-Z]\.?)+$|.*(?:ORCID|https?:|doi\.org)|s\d{5}-"
+    r"|FP\d|H[VK]\d[\d.]*$|\[[A-Z][a-z]?\]$"  # an EU grant (FP7), a hardness scale (HV0.1), a concentration ([O])
 )
 #: A figure/table label, a citation or a quantity whose symbol the span is (``hydrodynamic radii (Rh)``) before it.
 _LABEL_BEFORE = re.compile(
@@ -505,11 +508,22 @@ def _not_a_material(text: str, start: int, end: int, vendors: _SortedSpans) -> b
     return (vendors.overlaps(start, end) or bool(_CONTACT.search(text, start, end))
             or _unit_of_a_number(text, start, end)
             or bool(_EQUIPMENT_AFTER.match(text, end)) or bool(_NOT_MATERIAL_AFTER.match(text, end))
-            or bool(_NOT_MATERIAL.match(text, start, end))
+            or bool(_NOT_MATERIAL.match(text, start, end)) or _numbered_label(text, text[start:end])
             or bool(_LABEL_BEFORE.search(text, max(0, start - 30), start))
             or bool(_INITIAL_BEFORE.search(text, max(0, start - 4), start) and _COMMA_AFTER.match(text, end)))
 
 
+def _numbered_label(text: str, chunk: str) -> bool:
+    """Whether a letters-and-number chunk is one of a numbered series of sample labels the text uses (``SF1`` …
+    ``SF5``, ``IW1``, ``IW2``, ``IW3``): three or more numbers after the same letters."""
+    m = _LABEL_SHAPE.fullmatch(chunk)
+    if m is None:
+        return False
+    numbers = re.findall(rf"(?<![\w.]){re.escape(m.group(1))}(\d{{1,2}})(?![\w.])", text)
+    return len(set(numbers)) >= 3
+
+
+_LABEL_SHAPE = re.compile(r"([A-Z][A-Za-z]+?)(\d{1,2})")
 _NUMBER_BEFORE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?$")
 
 
