@@ -427,3 +427,21 @@ def test_labels_grants_scales_and_bonds_are_no_materials(data, paper, junk):
 
     text = to_document(data / paper).text
     assert not junk & {text[a:b] for m in extract_materials(text) for a, b in m.mentions}
+
+
+@pytest.mark.parametrize(("paper", "anchor", "absent"), [
+    ("sofc_exp_texts/texts/PMC6370853.txt", "SW7 2AZ", "SW7"),  # a postcode
+    ("mulms/texts/pemfc_08.txt", "319 K (50% RH)", "K"),  # a unit before a bracket
+    ("sofc_exp_texts/texts/PMC4578433.txt", "and O (13.7%)", "O"),  # EDX: the constituent elements found
+    ("mulms/texts/graphene_01.txt", "signals from C, O, N, Cu, Si and Au", "Au"),
+    ("sofc_exp_texts/texts/PMC5216129.txt", "octahedral CoO6 vacancies", "CoO6"),  # a structural unit
+])
+def test_postcodes_units_analyses_and_structural_units_are_no_materials(data, paper, anchor, absent):
+    """Whole papers: an element symbol or formula that a postcode, a measured unit, an elemental analysis or a
+    structural unit wrote."""
+    from matnlp.pipeline import to_document
+
+    text = to_document(data / paper).text
+    at = text.index(anchor)
+    window = text[max(0, at - 100) : at + len(anchor) + 20]
+    assert absent not in {window[a:b] for m in extract_materials(window) for a, b in m.mentions}

@@ -325,11 +325,15 @@ def bare_elements(text: str) -> Iterator[tuple[int, int]]:
         run = _BRACKETED.sub(lambda b: " " * len(b.group()), m.group())  # notes are no items: "(5 N, Jiahua)"
         items = _ITEM_IN_RUN.findall(run)
         symbols = list(_SYMBOL_IN_RUN.finditer(run))
+        if _ANALYSIS_BEFORE.search(text, max(0, m.start() - 60), m.start()):
+            continue  # "signals from C, O, N, Cu": the elements an analysis found, "O (13.7%)" a composition
         listed = len(items) >= 2 and (_ELEMENTAL_BEFORE.search(text, max(0, m.start() - 40), m.start())
                                         or _FORM_AFTER.match(text, m.end())
                                         or len(items) >= 3 and any(_compound(item) for item in items))
         for sym in symbols:
             start, end = m.start() + sym.start(), m.start() + sym.end()
+            if _NUMBER_BEFORE.search(text, max(0, start - 12), start) and parse_unit(sym.group()).known:
+                continue  # "319 K (50% RH)", "1.037 V (0.11% …": a unit
             purity = _PURITY_AFTER.match(text, end) or _PURITY_BEFORE.search(text, max(0, start - 12), start)
             plain = sym.group() not in _WORDLIKE_SYMBOLS and len(sym.group()) == 2
             if purity or listed or (plain and _FORM_AFTER.match(text, end)):
@@ -355,6 +359,9 @@ _ELEMENT_RUN = re.compile(rf"(?<![\w°·/-]){_RUN_ITEM}(?:(?:\s*,\s*(?:and\s+)?|
 _PURITY_AFTER = re.compile(r"\s*\((?:(?:[^()]{0,30}?\b)?(?:purity[:\s]*)?(?:\d{2}(?:[.,]\s?\d+)?|"
                            r"9\d(?:[.,]\s?\d+)?\s*(?:wt|at)\.?)\s*%|\s*\dN\b|\s*[<>≤~]?\s*\d+(?:\.\d+)?\s*[µμn]m\b|"
                            r"\s*[-−+]?\d+\s*mesh\b|[A-Z][\w.&-]+(?:\s+[A-Z][\w.&-]+)*\s*[,;])")
+# an analysis that names the elements it found: "signals from C, O, N", "identified the constituent elements of"
+_ANALYSIS_BEFORE = re.compile(r"(?i)\b(?:signals?|peaks?|EDX|EDS|EDXS|XPS|spectr\w*|detected|constituent\s+elements?|"
+                              r"elemental\s+(?:analysis|mapping|composition))\b[^.;]{0,40}$")
 # a purity before the symbol: "99% Al and 99.7% C"
 _PURITY_BEFORE = re.compile(r"\b9\d(?:\.\d+)?\s*%\s+$")
 _FORM_AFTER = re.compile(r"\s+(?:(?:alloy|elemental|metal|fine|high-purity)\s+)?(?:metal|metals|powders?|foils?|shots?|"
@@ -434,6 +441,8 @@ _NOT_MATERIAL_AFTER = re.compile(
     r"|\s*(?:octahedr|tetrahedr|polyhedr|K[αβ]|radiation\b|et\s+al\b|(?:,\s*|\s+\()(?:19|20)\d\d\b|[=≈]\s*[-−]?\d)"
     r"|\s+(?:excimer\s+|gas\s+|pulsed\s+)?lasers?\b"  # "KrF excimer laser", "Nd:YAG laser": the light source
 )
+# A UK postcode: "London, SW7 2AZ"
+_POSTCODE = re.compile(r"[A-Z]{1,2}\d{1,2}[A-Z]?(?=\s\d[A-Z]{2}\b)")
 #: A citation, supplementary label or radiation line as a span, or a figure/table label before it (``Fig. S3``).
 _NOT_MATERIAL = re.compile(
     r"al\.|.*K[αβ]|S\d+[a-z]?(?:\s*[-–−,]\s*S\d+[a-z]?)*$|[A-Z]\.(?:\s?[A-Z]\.?)+$|.*(?:ORCID|https?:|doi\.org)|s\d{5}-"
@@ -502,14 +511,16 @@ _NO_SPANS = _SortedSpans([])
 
 
 def _not_a_material(text: str, start: int, end: int, vendors: _SortedSpans) -> bool:
-    """Vendors and instrument makers (``Alfa Aesar``, ``Gamry``), contact details, equipment (``quartz tube``),
-    citations, labels, radiation lines, structural units, variables and units after a number (``10 KHz``,
-    ``0.5 V``) tagged as materials."""
+    """Vendors and instrument makers (``Alfa Aesar``, ``Gamry``), contact details and postcodes, equipment (``quartz
+    tube``), citations, labels, radiation lines, structural units, numbered sample labels, variables and units after
+    a number (``10 KHz``, ``0.5 V``) tagged as materials."""
     return (vendors.overlaps(start, end) or bool(_CONTACT.search(text, start, end))
             or _unit_of_a_number(text, start, end)
             or bool(_EQUIPMENT_AFTER.match(text, end)) or bool(_NOT_MATERIAL_AFTER.match(text, end))
             or bool(_NOT_MATERIAL.match(text, start, end)) or _numbered_label(text, text[start:end])
             or bool(_LABEL_BEFORE.search(text, max(0, start - 30), start))
+            or bool(_UNIT_BEFORE.search(text, max(0, start - 20), start))
+            or (postcode := _POSTCODE.match(text, start)) is not None and postcode.end() == end
             or bool(_INITIAL_BEFORE.search(text, max(0, start - 4), start) and _COMMA_AFTER.match(text, end)))
 
 
@@ -525,6 +536,7 @@ def _numbered_label(text: str, chunk: str) -> bool:
 
 _LABEL_SHAPE = re.compile(r"([A-Z][A-Za-z]+?)(\d{1,2})")
 _NUMBER_BEFORE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?$")
+_UNIT_BEFORE = re.compile(r"(?i)\b(?:octahedra|octahedral|tetrahedra|tetrahedral)\s+$")  # "octahedral CoO6 vacancies"
 
 
 def _unit_of_a_number(text: str, start: int, end: int) -> bool:
