@@ -528,13 +528,21 @@ def _numbered_label(text: str, chunk: str) -> bool:
     """Whether a letters-and-number chunk is one of a numbered series of sample labels the text uses (``SF1`` …
     ``SF5``, ``IW1``, ``IW2``, ``IW3``): three or more numbers after the same letters."""
     m = _LABEL_SHAPE.fullmatch(chunk)
-    if m is None:
-        return False
-    numbers = re.findall(rf"(?<![\w.]){re.escape(m.group(1))}(\d{{1,2}})(?![\w.])", text)
-    return len(set(numbers)) >= 3
+    return m is not None and len(_label_series(text).get(m.group(1), ())) >= 3
+
+
+@lru_cache(maxsize=4)
+def _label_series(text: str) -> dict[str, set[str]]:
+    """Letters → the numbers written after them as words of ``text`` (``SF`` → ``{"1", "2", "5"}``), read once per
+    text: asked per chunk, a scan of the text each time made long papers quadratic."""
+    series: dict[str, set[str]] = defaultdict(set)
+    for m in _LABEL_WORD.finditer(text):
+        series[m.group(1)].add(m.group(2))
+    return series
 
 
 _LABEL_SHAPE = re.compile(r"([A-Z][A-Za-z]+?)(\d{1,2})")
+_LABEL_WORD = re.compile(r"(?<![\w.])([A-Z][A-Za-z]+?)(\d{1,2})(?![\w.])")
 _NUMBER_BEFORE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?$")
 _UNIT_BEFORE = re.compile(r"(?i)\b(?:octahedra|octahedral|tetrahedra|tetrahedral)\s+$")  # "octahedral CoO6 vacancies"
 
