@@ -46,8 +46,7 @@ def components(text: str) -> list[Component]:
     and ``ZnSn(OH)6`` are formulas, not mixtures)."""
     if not _MIXTURE.fullmatch(text):
         return []
-    found, fractions, pos, bracketed = [], 0, 0, True
-    after = False
+    found, fractions, pos, bracketed, after = [], 0, 0, True, False
     for m in _TERM_RE.finditer(text):
         gap = text[pos : m.start()]
         if gap.strip(" -−–·⋅•") or not (gap or bracketed or m.group("before")):

@@ -66,16 +66,21 @@ _NAMES = re.compile(
 # Compounds joined by adduct dots, perhaps with water: "4MgCO3 · Mg(OH)2 · 5H2O", "3CaO·Al2O3"
 _ADDUCT = re.compile(r"(?<![\w.·⋅•)-])(?<!\w\()(?:\d+)?[A-Z][A-Za-z\d()]*(?:\s?[·⋅•]\s?\d*[A-Z(][A-Za-z\d()]*)+")
 _WATER = re.compile(r"\d*H2O")
+
+
 def _not_the_element(text: str, match: re.Match) -> bool:
     """Whether a one-word name (an element, a mineral) is part of a compound's or a class's name
     (:data:`_COMPOUND_AFTER`: "nickel ferrite", "spinel compounds"), an adjective ("cobalt-free",
-    "cobalt-containing", "sulfur-tolerant") or, for "lead", the verb ("may lead to"): the metal is "lead (Pb)" or "lead powder"."""
+    "cobalt-containing", "sulfur-tolerant") or, for "lead", the verb ("may lead to"): the metal is "lead (Pb)" or
+    "lead powder"."""
     return bool(_COMPOUND_AFTER.match(text, match.end()) or _ADJECTIVE_AFTER.match(text, match.end())
                 or match.group().lower() == "lead" and not _LEAD_METAL.match(text, match.end()))
 
 
-_ADJECTIVE_AFTER = re.compile(r"[-‐](?:containing|free|rich|poor|deficient|bearing|tolerant|resistant)\b", re.IGNORECASE)
-_LEAD_METAL = re.compile(r"\s*\(\s*Pb\b|\s+(?:metal|powders?|foils?|shots?|ingots?|granules|sheets?)\b", re.IGNORECASE)
+_ADJECTIVE_AFTER = re.compile(r"[-‐](?:containing|free|rich|poor|deficient|bearing|tolerant|resistant)\b",
+                              re.IGNORECASE)
+_LEAD_METAL = re.compile(r"\s*\(\s*Pb\b|\s+(?:metal|powders?|foils?|shots?|ingots?|granules|sheets?)\b",
+                         re.IGNORECASE)
 # A salt named by its cation's symbol and valence: "Ti (IV) isopropoxide", "Fe(III) nitrate nonahydrate"
 _SYMBOL_VALENCE_NAME = re.compile(
     rf"(?<![\w(-])[A-Z][a-z]?\s*\(\s*[IVX]+\s*\)\s+(?:{_alternation(PREFIXES)})?o?(?:{_alternation(ANIONS)})"

@@ -33,7 +33,7 @@ _SIEMENS, _OHM = _dims(m=-2, kg=-1, s=3, A=2), _dims(m=2, kg=1, s=-3, A=-2)
 _VOLUME, _MOLAR = _dims(m=3), _dims(m=-3, mol=1)
 _CAPACITANCE, _FORCE = _dims(m=-2, kg=-1, s=4, A=2), _dims(m=1, kg=1, s=-2)
 _MOMENT, _FIELD = _dims(m=2, A=1), _dims(m=-1, A=1)
-_HALF_METRE = (0.5, 0, 0, 0, 0, 0)
+_HALF_METRE = _dims(m=0.5)  # the metre's square root of a fracture toughness
 C_RATE = "C-rate"
 
 
@@ -426,7 +426,8 @@ def _spaced_pair(first: str, second: str) -> bool:
     """Units written as two space-joined atoms without exponents: resistivities ("Ω cm", "mΩ m"), viscosities
     ("mPa s") and fracture toughnesses ("MPa m1/2")."""
     a, b = ATOMS.get(first), ATOMS.get(second)
-    return bool(a and b) and ((a.dims == _OHM and b.dims == _LEN) or (a.dims == _PRESSURE and second in ("s", "m1/2")))
+    return bool(a and b) and ((a.dims == _OHM and b.dims == _LEN)
+                              or (a.dims == _PRESSURE and second in ("s", "m1/2")))
 
 
 def _exponent(s: str | None) -> int | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..chem import FormulaError, parse_formula, read_material
 from ..chem.mixture import components
 from ..chem.reaction import BalanceError, balance
-from .synthesis import Condition, StepMaterial, Synthesis
+from .synthesis import Condition, StepMaterial, Synthesis, formula_kind
 
 
 @dataclass(slots=True)
@@ -142,31 +142,14 @@ _CATION = re.compile(r"(?:[αβγδ]-)?([A-Z][a-z]?)")
 def _solvents_and_agents(recipe: Recipe) -> None:
     """Targets and precursors whose formula is a solvent's or a chelating agent's, written as a formula or an
     abbreviation the paper defines (``C2H5OH``, ``EG``, ``C6H8O7·H2O``, ``CA``): solvents go to the media and agents
-    out of the recipe, as :mod:`.synthesis` places them when they are written as names."""
+    out of the recipe, as :mod:`.synthesis` places them when they are written as names (:func:`formula_kind`)."""
     for part in (recipe.targets, recipe.precursors):
         for m in list(part):
-            kind = _KIND_OF_FORMULA.get(_dry_composition(m.formula))
+            kind = formula_kind(m.formula)
             if kind:
                 part.remove(m)
             if kind == "solvent":
                 recipe.media.append(m)
-
-
-def _dry_composition(formula: str | None) -> tuple | None:
-    """A formula's composition without its water of hydration, as sorted (element, amount) pairs."""
-    try:
-        return tuple(sorted(parse_formula(re.split(r"\s*[·⋅•∙]\s*\d*H2O$", formula)[0]).items())) if formula else None
-    except FormulaError:
-        return None
-
-
-_KIND_OF_FORMULA = {
-    **dict.fromkeys(map(_dry_composition, ("H2O", "C2H6O", "C2H6O2", "C3H8O", "CH4O", "C3H6O", "C3H8O2", "C7H8",
-                                           "C6H14", "C6H12", "C4H10O", "C6H6", "CHCl3", "C3H7NO", "C5H9NO",
-                                           "C4H8O")), "solvent"),
-    **dict.fromkeys(map(_dry_composition, ("C6H8O7", "C10H16N2O8", "CH4N2O", "C2H5NO2", "C2H2O4", "C4H6O6",
-                                           "C5H8O2", "C4H6O5")), "agent"),
-}
 
 
 def _elements(formula: str | None) -> set[str]:

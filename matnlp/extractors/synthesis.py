@@ -24,7 +24,7 @@ from functools import cache, cached_property
 from itertools import accumulate
 from pathlib import Path
 
-from ..chem import FormulaError, element_from_name, read_material
+from ..chem import FormulaError, element_from_name, parse_formula, read_material
 from ..chem.material import GRADE
 from ..chem.mixture import components
 from ..chem.elements import ELEMENT_SET
@@ -984,11 +984,11 @@ def _support(text: str, m: Entity) -> bool:
                 or _NOBLE.fullmatch(m.text) and _PASTE_AFTER.match(text, m.end))
 
 
-_SUPPORT_AFTER = re.compile(r"(?:\s*\([^()]{0,30}\))?[\s-]+(?:foams?|substrates?|wafers?|meshe?s?|current\s+collectors?)\b",
-                            re.IGNORECASE)
+_SUPPORT_AFTER = re.compile(r"(?:\s*\([^()]{0,30}\))?[\s-]+(?:foams?|substrates?|wafers?|meshe?s?|"
+                            r"current\s+collectors?)\b", re.IGNORECASE)
 _FOAM_BEFORE = re.compile(r"\bfoam\s+$", re.IGNORECASE)
 _NOBLE = re.compile(r"(?i)silver|gold|platinum|palladium|Ag|Au|Pt|Pd")
-_PASTE_AFTER = re.compile(r"\s+(?:pastes?|inks?|wires?|meshe?s?|gauzes?)\b", re.IGNORECASE)
+_PASTE_AFTER = re.compile(r"\s+(?:pastes?|inks?|wires?|gauzes?)\b", re.IGNORECASE)  # a mesh is a support
 
 
 def _bought(text: str, m: Entity) -> bool:
@@ -1035,6 +1035,27 @@ _CARRIER_GAS = re.compile(rf"(?i:{_GAS}(?:\s*[/–-]\s*{_GAS})?)")
 _AGENT = re.compile(r"(?i)EDTA|(?:citric|oxalic|stearic|nitric|tartaric|malic)\s+acid|glycine|urea|PV[APB]|PEG|"
                     r"polyvinyl\s+\w+|polyethylene\s+glycol|ethylene\s+glycol|acetylacetone|HNO3|NH4OH|"
                     r"ammonium\s+hydroxide|ammonia(?:\s+solution)?")
+
+
+def formula_kind(formula: str | None) -> str | None:
+    """``"solvent"`` or ``"agent"`` for a solvent's or a chelating agent's formula (water of hydration aside:
+    ``C2H5OH``, ``C6H8O7·H2O``), the formula twins of :data:`_MEDIUM_RE` and :data:`_AGENT`; else ``None``."""
+    if not formula:
+        return None
+    try:
+        return _KIND_OF_COMPOSITION.get(parse_formula(_HYDRATE_END.sub("", formula)))
+    except FormulaError:
+        return None
+
+
+_HYDRATE_END = re.compile(r"\s*[·⋅•∙]\s*\d*H2O$")
+_KIND_OF_COMPOSITION = {
+    **dict.fromkeys(map(parse_formula, ("H2O", "C2H6O", "C2H6O2", "C3H8O", "CH4O", "C3H6O", "C3H8O2", "C7H8", "C6H14",
+                                        "C6H12", "C4H10O", "C6H6", "CHCl3", "C3H7NO", "C5H9NO", "C4H8O")), "solvent"),
+    **dict.fromkeys(map(parse_formula, ("C6H8O7", "C10H16N2O8", "CH4N2O", "C2H5NO2", "C2H2O4", "C4H6O6", "C5H8O2",
+                                        "C4H6O5")), "agent"),
+}
+
 _BOUGHT_BEFORE = re.compile(r"\b(?:commercial(?:ly\s+available)?|purchased|high[- ]purity|(?:reagent|analytical)[- ]grade|"
                             r"analytically\s+pure)\s+(?:[\w-]+\s+){0,3}$",
                             re.IGNORECASE)
