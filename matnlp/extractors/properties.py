@@ -86,7 +86,7 @@ DIMENSIONLESS = (
 _DIMENSIONLESS_WORD = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, DIMENSIONLESS)) + r")s?(?!\w)", re.I)
 _DIMENSIONLESS_RE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, DIMENSIONLESS)) + r")s?$", re.I)
 # What may follow the head noun of a property name: trailing symbols ("Kt", "(CETs)", "α", "r0"), an "of …" tail.
-_SYMBOL_TAIL = re.compile(r"(?:\s+\(?(?=[^\s()]*[A-Z\dα-ωΑ-Ω])[^\s()]{1,8}\)?)+$")
+_SYMBOL_TAIL_ONE = re.compile(r"\s+\(?(?=[^\s()]*[A-Z\dα-ωΑ-Ω])[^\s()]{1,8}\)?$")
 # "potential values" is a potential, "short circuit current peak" a current
 _GENERIC_TAIL = re.compile(r"\s+(?:values?|levels?|data|peaks?|maxim(?:um|a)|minim(?:um|a))$", re.I)
 _OF_TAIL = re.compile(r"\s+(?:of|in|for|between)(?:\s.*)?$", re.S)
@@ -199,7 +199,7 @@ _NO_NAMES = frozenset("range ranges mean means average averages factor factors f
                       "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double maximum maxima minimum "
                       "minima bar bars scale peak peaks direction directions resource resources nature "
                       "voltammogram voltammograms configuration configurations electrode half quarter "
-                      "portion".split()) | {"room temperature"}
+                      "portion peaking".split()) | {"room temperature"}
 # Statistics of a fit (Rietveld R factors, χ2, goodness of fit, a network's MSE; not a test's t, p and degrees of
 # freedom, which MuLMS annotates as properties), the uncertainty of a measurement, physical constants (Avogadro's
 # number, the electron charge) and characterization methods ("XRD = 2" from "XRD of 2"): they describe the
@@ -281,7 +281,8 @@ _NAME_PART = re.compile(r"(?:[,′']\d+[′']?)*[′']?[-‐][A-Za-z(]")  # "3-h
 # What a number of a figure, table or equation follows ("Fig. 4A,B": the panel letter no unit); with citations,
 # sections, samples and other numbered things, what a bare number that is no value follows.
 _FIGURE_WORDS = r"Figs?|Figures?|Tables?|Eqs?|Equations?"
-_NUMBERED = r"\s*\(?(?:S|\d+\w?,\s*)*$"
+# "Fig. 3", "Figs. 3, 4", "Eqs. (1) and (4)", "schemes no. 4 and 5": the numbers after a figure word or a label
+_NUMBERED = r"\s*\(?(?:S|(?:\(\d+\w?\)|\d+\w?)(?:,\s*(?:and\s+)?|\s+and\s+))*\(?$"
 _FIGURE_REF = re.compile(rf"\b(?:{_FIGURE_WORDS})\.?{_NUMBERED}", re.I)
 _REFERENCE = re.compile(
     rf"(?:\b(?:{_FIGURE_WORDS}|Refs?|References?|Sections?|Schemes?|Steps?|Samples?|"
@@ -466,6 +467,8 @@ def expected_dims(name: str) -> frozenset[tuple[int, ...]] | None:
     from the head of the name (:func:`_head_forms`); a lexicon term that does not end it (``temperature
     gradient``; ``threshold voltages`` is a voltage, not the dimensionless ``threshold``) says nothing."""
     forms = list(_head_forms(name))
+    if _SHARE_HEAD.search(forms[0]):
+        return frozenset({()})  # "ratio of the current density": a ratio, whatever it divides
     for form in forms:
         head = head_term(form)
         if head is not None and form.lower().endswith(head.lower()):
@@ -476,14 +479,23 @@ def expected_dims(name: str) -> frozenset[tuple[int, ...]] | None:
     return frozenset({()}) if any(_DIMENSIONLESS_RE.search(f) for f in forms) else None
 
 
+_SHARE_HEAD = re.compile(r"(?i)\b(?:ratio|fraction)s?$")
 # "unit-cell parameters", "cell volume": a length and a volume (not lexicon terms: "cell" would tag every cell)
 _CELL_HEAD = re.compile(r"(?i)\bcell[\s-]+(?:parameter|(volume))$")
+
+
+def _without_symbols(name: str) -> str:
+    """The name less its trailing symbols (``Young's modulus E``, ``total ASR ASRtot``), keeping a lexicon acronym
+    that heads it (``total ASR``, ``figure of merit ZT``)."""
+    while (m := _SYMBOL_TAIL_ONE.search(name)) and m.start() > 0 and m.group().strip(" ()").lower() not in _KEYS:
+        name = name[:m.start()]
+    return name.strip()
 
 
 def _head_forms(name: str) -> Iterator[str]:
     """The name less trailing symbols (``Young's modulus E``, ``factor Kt``) and ``values``, first also less an
     ``of``/``in`` … tail (``ratio of H2 to O2``; ``degrees of freedom`` whole), each also in the singular."""
-    bare = _GENERIC_TAIL.sub("", _SYMBOL_TAIL.sub("", name).strip())
+    bare = _GENERIC_TAIL.sub("", _without_symbols(name))
     for phrase in (_OF_TAIL.sub("", bare).strip(), bare):
         yield phrase
         for plural, singular in (("ies", "y"), ("es", ""), ("s", "")):
@@ -519,7 +531,7 @@ def _takes_bare(name: str) -> bool:
     Kt``), names a dimensionless word (``ratio of proton concentration``) or a lexicon term of unit ``1`` heads it;
     a term measured in percent (``content``, ``transmittance``) needs its unit."""
     forms = list(_head_forms(name))
-    if _is_symbol(name) or _SYMBOL_TAIL.search(name) or any(_DIMENSIONLESS_RE.search(f) for f in forms):
+    if _is_symbol(name) or _without_symbols(name) != name.strip() or any(_DIMENSIONLESS_RE.search(f) for f in forms):
         return True
     heads = [(f, head_term(f)) for f in forms]
     return any(h is not None and f.lower().endswith(h.lower()) and "1" in LEXICON[h].split("|") for f, h in heads)
@@ -534,6 +546,8 @@ def compatible(name: str, q: Quantity) -> bool:
         return bool(_HARDNESS_NAME.search(name))
     if q.unit in _PERCENTS and _HARDNESS_NAME.search(name):
         return False  # "The Vickers hardness of steel of 1 wt% C": a hardness is no share
+    if q.unit in _ANGLES and not (_ANGLE_NAME.search(name) or _is_symbol(name)):
+        return False  # "contents in the range of 2θ: from 20° to 80°": an angle is a value only of an angle
     if want is None:
         if got in _SETTING_DIMS and not (_TEMPERATURE_NAME if got == _KELVIN else _TIME_NAME).search(name):
             return False  # "thermal ellipsoids … 200 °C", "TPU service life … from 146 K": a condition, not this value
@@ -599,6 +613,9 @@ _SWEEP_AFTER = re.compile(r"\s+(?:ranges?|regions?|windows?)\b")
 _FOR_PROCESS_AFTER = re.compile(rf"\s+(?:for|of)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PROCESS}s?\b", re.I)
 _SWEPT = re.compile(r"\bby\s+(?:chang|sweep|vary|varying|scann|ramp|stepp)\w*\b[^.;]*$", re.I)
 _RATIO_HELD = re.compile(r"\b(?:[Aa]t|with|keeping|using)\s+(?:(?:a|an|the)\s+)?\(?$")
+_ANGLES = frozenset({"°", "arcsec", "arcmin"})
+_ANGLE_NAME = re.compile(r"(?i)angle|2?[θΘ]|tilt|orient|rotat|twist|misorient|mosaic|fwhm|width|half[- ]maximum|"
+                         r"rocking|peak|position|reflection|diffraction|slope|off-?cut|cut-?off|miscut|phase|steps?\b|scan|angular")
 _HARDNESS_NAME = re.compile(r"(?i)hardness|^H(?:V|RC|RB|BW?)\d*$")
 # Dimensions (temperature, time) a property of unknown dimension never takes, unless its name says it does.
 _KELVIN, _HEATING_RATE = _dims_of(parse_unit("K").dims), _dims_of(parse_unit("K min-1").dims)
@@ -663,6 +680,8 @@ def _sentence_quantities(text: str, sent: Sentence, blocked: Sequence[Entity]) -
         if (_not_a_value(text, q, sent.start) if q.unit is None
                 else _FIGURE_REF.search(text, _window(sent.start, q.start), q.start)):
             continue  # a bare number that is no value, or a panel of a figure read as a unit ("Fig. 4A")
+        if _LATER_AFTER.match(text, q.end):
+            continue  # "a second measurement was made more than 24h later": a delay, not a value
         if _SCALE_BAR_AFTER.match(text, q.end) or _SCALE_BAR_BEFORE.search(text, _window(sent.start, q.start), q.start):
             continue  # "(200 nm scale bar)", "scale bar in (c) is 2 μm"
         if (_MODEL_GLUED.search(text, max(sent.start, q.start - 8), q.start) and not any(c.isspace() for c in
@@ -696,6 +715,13 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or _NAME_PART.match(text, q.end)
         or ((first or _LINE_START.search(text, win, q.start)) and _HEADING_AFTER.match(text, q.end))
         or _SECTION_NUMBER.match(text, q.end)
+        or (_DECIMAL.fullmatch(raw) and _GLUED_HEADING.match(text, q.end))
+        or _cited(text, q, win)
+        or _HARDNESS_SCALE_BEFORE.search(text, win, q.start)
+        or _CODE_PART_BEFORE.search(text, win, q.start)
+        or _miller(text, q, raw)
+        or _SIZE_FACTOR_AFTER.match(text, q.end)
+        or (integer and _EQUATION_NUMBER.search(text, win, q.start) and text.startswith(")", q.end))
         or (integer and _CITE_LIST.match(text, q.end))
         or (integer and _PAGE_OF.match(text, q.end))
         or (integer and (_NUMBERED_AFTER.match(text, q.end) or _NUMBERED_BEFORE.search(text, win, q.start)))
@@ -717,6 +743,40 @@ def _not_a_value(text: str, q: Quantity, sent_start: int) -> bool:
         or (q.unit is None and _COMPOSITION_VALUE_BEFORE.search(text, win, q.start))
         or _chained(text, q)
     )
+
+
+def _cited(text: str, q: Quantity, win: int) -> bool:
+    """Whether ``q`` is a citation number set in the prose: glued after a sentence's full stop ("high
+    efficiency.1, 2, 3 Furthermore", "efficiency.137–139 Some"), or set off by a comma after a word and before the
+    sentence goes on ("act as a quantum-well, 8 the generation")."""
+    for m in _CITE_AFTER_STOP.finditer(text, win, min(len(text), q.end + 40)):
+        if m.start() <= q.start and q.end <= m.end():
+            return True
+    return _CITE_AFTER_COMMA.search(text, win, q.start) is not None and _CITE_GOES_ON.match(text, q.end) is not None
+
+
+# "efficiency.1, 2, 3 Furthermore": numbers glued to a full stop, up to the next sentence
+_CITE_AFTER_STOP = re.compile(r"(?<=[a-z)]\.)\d{1,3}(?:\s*[,–-]\s*\d{1,3})*(?=\s+[A-Z]|\s*$)")
+_CITE_AFTER_COMMA = re.compile(r"[a-z],\s$")
+_CITE_GOES_ON = re.compile(r"\s+(?:the|a|an|this|these|which|it|its|and|in|to|we)\s")
+def _miller(text: str, q: Quantity, raw: str) -> bool:
+    """Whether ``q`` is a Miller index in brackets: "(002)", "d(110)", "the (111) plane"."""
+    if not (len(raw) == 3 and raw.isdigit() and text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]"):
+        return False
+    return raw[0] == "0" or text[q.start - 2:q.start - 1].isalpha() or _LATTICE_PLANE_AFTER.match(text, q.end + 1) is not None
+
+
+_LATTICE_PLANE_AFTER = re.compile(r"\s*(?:planes?|peaks?|reflections?|facets?|surfaces?|orientations?|diffraction)\b")
+# "RMS values of 20 × 20 μm 2 AFM scans": one side of a size, not a value of the name
+_SIZE_FACTOR_AFTER = re.compile(r"\s?[×x]\s?\d+(?:\.\d+)?\s?(?:[nµμ]m|mm|cm|m)\b")
+# "the stiffness-temperature model (2)", "Eq. (3)" spelled out: the number of an equation
+_EQUATION_NUMBER = re.compile(r"\b(?:model|equations?|relations?|laws?|expressions?|formulas?|functions?|criterion)\s\($",
+                              re.I)
+_DECIMAL = re.compile(r"\d+\.\d+")
+_LATER_AFTER = re.compile(r"\s+(?:later|earlier|ago|afterwards)\b")
+_GLUED_HEADING = re.compile(r"\.[A-Z][a-z]")  # "Results 3.1.Web Distribution and Hardness Evolution"
+_HARDNESS_SCALE_BEFORE = re.compile(r"(?<!\w)HV\s?$")  # "the HV 0.3 hardness": the test load of a Vickers scale
+_CODE_PART_BEFORE = re.compile(r"(?<!\S)\S*[A-Za-z]\S*[-‐]$")  # "18CrNiMo7-6 gear steel": the end of a grade's name
 
 
 def _chained(text: str, q: Quantity) -> bool:
@@ -1368,7 +1428,8 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
                      and _numbered_materials(text))
             and _measures(text, p, q)
             and not _CHANGE_AFTER.match(text, q.end) and not _assigned_elsewhere(text, p, q) and _bare_ok(text, p, q)
-            and not (q.unit in _SHARES and _GAS_AFTER.match(text, q.end))
+            and not (q.unit in _SHARES and (_GAS_AFTER.match(text, q.end)
+                                             or _GAS_BRACKET_BEFORE.search(text, max(0, q.start - 30), q.start)))
             and not (q.unit in _PERCENTS and _SUPPORTED_AFTER.match(text, q.end) and not _CONTENT_NAME.search(name))
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)
             and not _OFFSET_AFTER.fullmatch(text, p.end, q.start)]
@@ -1461,6 +1522,7 @@ def _measures(text: str, p: Entity, q: Quantity) -> bool:
 # "wet CH4 (3 vol.% H2O)": the share of a gas in a feed is the atmosphere, not a value of the name before it
 _SHARES = frozenset({"%", "vol%", "mol%", "ppm"})
 _GAS_AFTER = re.compile(rf"\s*(?:of\s+)?{_GAS}")
+_GAS_BRACKET_BEFORE = re.compile(rf"{_GAS}\s?\(\s*$")  # "in H2(5%)/N2(95%)": the share of a gas in a feed
 # "0.25 mg cm−2 platinum loading for the 40 wt % catalyst", "40 wt.% Pt/C": the grade of a supported catalyst, a value of no
 # other property than its content
 _SUPPORTED_AFTER = re.compile(r"\s*(?:(?:[A-Z][a-z]?){1,3}\s*/\s*(?:C|CNTs?|KB|XC-?72R?)|catalysts?)\b")
@@ -1470,9 +1532,20 @@ _CONTENT_NAME = re.compile(r"(?i)\bcontents?\b|weight\s+(?:fractions?|percent)")
 def _bare_ok(text: str, p: Entity, q: Quantity) -> bool:
     """A bare number is a value of a property of known dimension only when it takes bare numbers
     (:func:`_takes_bare`) or the number is assigned to a symbol (``stress concentration of Kt = 1.2``): "the oxide
-    ion content cO according to 8" names an equation."""
-    return (q.unit is not None or expected_dims(p.text) is None or _takes_bare(p.text)
-            or bool(_ASSIGNED.search(text, max(0, q.start - 12), q.start)))
+    ion content cO according to 8" names an equation. A number of counted things ("∼100 samples", "run to (a)
+    5×108, (b) 1×109 and (c) 2×109 cycles") is a value only of a count ("fatigue life", "number of cycles")."""
+    if q.unit is not None:
+        return True
+    if _COUNTED_AFTER.match(text, q.end) and not _COUNT_NAME.search(p.text):
+        return False
+    return expected_dims(p.text) is None or _takes_bare(p.text) or bool(_ASSIGNED.search(text, max(0, q.start - 12),
+                                                                                         q.start))
+
+
+_COUNTED_AFTER = re.compile(r"(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*[–-]\s*)(?:\([a-z]\)\s*)?[\d.,×x]+)*\s+"
+                            r"(?:cycles|times|samples|specimens|indentations|measurements|repetitions|runs|"
+                            r"experiments|papers|studies|grains|particles)\b")
+_COUNT_NAME = re.compile(r"(?i)\b(?:cycles?|life|number|times|counts?)\b")
 
 
 def _cued_after(text: str, p: Entity, q: Quantity) -> bool:
@@ -1678,10 +1751,19 @@ def _not_a_name(name: str) -> bool:
         return True
     name = canonical_name(name.strip(" ()"))
     return (name.lower() in _NO_NAMES or name in _COMPOSITION_VARIABLES or _METHOD_NAME.search(name) is not None
+            or _header_run(name)
             or any(_ANALYSIS_NAME.fullmatch(n) for n in (name, name.rpartition(" ")[2]))
             or (parse_unit(name).known and not _SYMBOL.fullmatch(name)))
 
 
+def _header_run(name: str) -> bool:
+    """Whether a name runs a word into the capitalised property word of the next column head of a flattened table:
+    "layer Current" of "Active functional layer Current collecting layer"."""
+    m = _HEADER_RUN.fullmatch(name)
+    return m is not None and m.group(1).lower() in _KEYS
+
+
+_HEADER_RUN = re.compile(r"[a-z]+ ([A-Z][a-z]{3,})")
 _ION = re.compile(r"((?:[A-Z][a-z]?\d*){1,4})\^?\(?\d?[+−–-]\)?")
 _ION_ELEMENT = re.compile(r"[A-Z][a-z]?")
 

@@ -88,6 +88,7 @@ ATOMS: dict[str, _Atom] = {
     "vol%": _Atom(1e-2, _NONE), "mol%": _Atom(1e-2, _NONE), "ppm": _Atom(1e-6, _NONE),
     "mN": _Atom(1e-3, _FORCE), "kN": _Atom(1e3, _FORCE),  # no bare "N": "100 sccm N2" is nitrogen
     "sccm": _Atom(1e-6 / 60, _dims(m=3, s=-1)), "°": _Atom(math.pi / 180, _NONE),
+    "arcsec": _Atom(math.pi / 648000, _NONE), "arcmin": _Atom(math.pi / 10800, _NONE),  # rocking-curve widths
     "dec": _Atom(1, _NONE),  # a decade of current, only as a denominator: "mV/dec" (Tafel slopes)
     # Hardness scales (Vickers, Rockwell C/B, Brinell): numbers on a scale, "266 HV10", "21.4 HRC"; see
     # HARDNESS_SCALES
@@ -115,7 +116,7 @@ _ALIASES = {
     "weeks": "week", "kPag": "kPa", "torr": "Torr", "mtorr": "mTorr", "ml": "mL", "l": "L", "Ohm": "Ω", "ohm": "Ω",
     "wt.%": "wt%", "wt %": "wt%", "wt. %": "wt%", "at.%": "at%", "at %": "at%", "at. %": "at%",
     "vol.%": "vol%", "vol %": "vol%", "vol. %": "vol%", "mol.%": "mol%", "mol %": "mol%", "deg": "°",
-    "mA h": "mAh", "A h": "Ah", "W h": "Wh", "kW h": "kWh",
+    "arc sec": "arcsec", "arc-sec": "arcsec", "arc min": "arcmin", "mA h": "mAh", "A h": "Ah", "W h": "Wh", "kW h": "kWh",
     **{k: "kh" for k in _KILOHOURS},
     "mOhm": "mΩ", "kOhm": "kΩ", "MOhm": "MΩ", "mohm": "mΩ", "kohm": "kΩ",
     "KHz": "kHz", "KHZ": "kHz", "kHZ": "kHz", "khz": "kHz", "MHZ": "MHz", "Mhz": "MHz", "GHZ": "GHz",
@@ -124,7 +125,7 @@ _ALIASES = {
 }
 # Mass of a catalyst metal or of catalyst written into the unit ("m2 gPt−1", "mA mgPt−1", "mgIr cm−2"): the mass.
 _ALIASES.update({f"{spelling}{of}": mass for spelling, mass in (("g", "g"), ("mg", "mg"), ("µg", "µg"), ("μg", "µg"))
-                 for of in ("Pt", "Ir", "Ru", "Pd", "Rh", "Au", "Ag", "cat", "PGM")})
+                 for of in ("Pt", "pt", "Ir", "Ru", "Pd", "Rh", "Au", "Ag", "cat", "PGM")})
 for _sym in list(ATOMS):
     if "µ" in _sym:
         _ALIASES[_sym.replace("µ", "μ")] = _sym
@@ -639,6 +640,9 @@ def _c_rate_at(text: str, start: int, pos: int, value: float) -> tuple[Unit | No
     return Unit(((C_RATE, 1),)), c.end()
 
 
+_FLAT_POWERS = re.compile(r"10(\d{2})-(\d{2})")
+
+
 def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -> Quantity | None:
     sep = _RANGE_RE.match(text, pos)
     if not sep or (sep.group().strip() == "and" and not _between_before(text, m.start())):
@@ -653,6 +657,8 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     high, end = _number_at(text, m2)
     if low != _float(m.group()) and _FLAT_POWER_HIGH.fullmatch(m2.group()) and end == m2.end():
         high = _pow10(m2.group()[2:])  # "10−2–104 Hz": the top of a range of powers, its superscript flattened
+    elif _FLAT_POWERS.fullmatch(f"{m.group()}-{m2.group()}") and int(m2.group()) > int(m.group()[2:]):
+        low, high = _pow10(m.group()[2:]), _pow10(m2.group())  # "1017-19cm-3": 10^17 to 10^19, flattened
     unit2, uend = _unit_at(text, end)
     rescaled = unit is not None and (unit2 is None or unit2.text != unit.text)
     if rescaled:
