@@ -1450,3 +1450,30 @@ def test_whole_paper_units_ranges_and_names(data):
     assert "layer Current" not in {n for n, *_ in _paper_sentence(data, "sofc_exp_texts/texts/PMC4021905.txt",
                                                                   "Sample Active functional layer Current")}
     assert _paper_sentence(data, "mulms/texts/oastm_02.txt", "nominal cut-off angle") != []
+
+
+def test_round_25_beams_refinement_constants_measured_at_and_increases(data):
+    """Audit round 25 (SOFC-Exp PMC4770875, PMC5457058; MuLMS semi_02): constants fed to a refinement and the beam
+    a sample was exposed to are settings, as are the temperatures a value was measured at and the end of the
+    interval a quantity was followed over; "increased up to" gives values, not bounds; a transition temperature
+    is the material's; "obtained from the cell using …" sets nothing."""
+    assert {s for *_, s in flagged("The coherent scattering lengths of Sr, Co, Re and O were 7.02, 2.49, 9.20 and 5.803 "
+                                   "fm, respectively.")} == {True}
+    laser = ("A Q-switched ultraviolet laser (λ=266 nm) with a spot diameter of 0.7\u00b5m and an irradiation power of 160\u00b5W "
+             "(power density ca. 4×104 W/cm2) was used as an irradiation source.")
+    assert laser in " ".join((data / "mulms/texts/semi_02.txt").read_text(encoding="utf-8").split())
+    got = flagged(laser)
+    assert {n for n, *_ in got} >= {"spot diameter", "power density"} and {s for *_, s in got} == {True}
+    assert [s for n, _, s in flagged("The electrode polarization in this case is: 4.522, 0.659 and 0.362 Ω·cm2 for "
+                                     "temperatures of 750 °C, 800 °C, and 850 °C, respectively.")
+            if n == "temperatures"] == [True] * 3
+    assert flagged("There are no abrupt changes in the unit-cell volume, which increases smoothly over the entire "
+                   "temperature interval up to 900 °C.") == [("temperature", 900.0, True)]
+    text, sent = _sentence_of(data / "sofc_exp_texts/texts/PMC4770875.txt", "further increased up to 106")
+    got = [(p.value.value, p.value.high, p.setting) for p in extract_properties(text[sent.start : sent.end]) if p.value]
+    assert got[:3] == [(106.0, None, False), (187.0, None, False), (274.0, None, False)]
+    assert flagged("The peak power densities obtained from the cell using BZY-only electrolyte were 51, 93 and 206 "
+                   "mW/cm2 at 350, 375, and 400 °C, respectively.") == [("peak power densities", v, False)
+                                                                       for v in (51.0, 93.0, 206.0)]
+    assert flagged("The dilatometric measurements indicate a transition temperature of 385 °C.") == [
+        ("transition temperature", 385.0, False)]

@@ -142,7 +142,8 @@ _SETTING_NAME = re.compile(
     r"(?i)\b(?:(?:scan|sweep|scanning|flow|heating|cooling|ramp|feed|spin|rotation|rotating|stirring|shear)(?:\s+|-)"
     r"(?:rates?|speeds?)|(?:upper|lower|vertex|cut-?off|switching)\s+(?:potentials?|voltages?|limits?)|"
     r"potential\s+(?:windows?|ranges?)|voltage\s+(?:windows?|ranges?)|frequency\s+ranges?|(?<!time\s)step\s+sizes?|"
-    r"pixel\s+sizes?|(?:dwell|hold|holding|dwelling|acquisition|exposure|counting)\s+times?|"
+    r"pixel\s+sizes?|spot\s+diameters?|(?:dwell|hold|holding|dwelling|acquisition|exposure|counting|collection)\s+times?|"
+    r"(?:coherent\s+|neutron\s+)?scattering\s+lengths?|(?-i:hν)|"
     r"accelerat(?:ing|ion)\s+voltages?|beam\s+(?:energy|current)|spot\s+sizes?|magnifications?|p\s*/\s*p0|"
     r"relative\s+pressures?|kα|(?:ac|signal|voltage|perturbation)\s+amplitudes?|(?:gas\s+|weight\s+)?(?:hourly\s+)?space\s+"
     r"velocit(?:y|ies)|[gw]hsv|(?:modulation|perturbation|excitation)"
@@ -609,7 +610,7 @@ _VARIED_BEFORE = re.compile(r"(?:\b(?:with|of|having|possessing|at|using|in|for)
                             r"various|varying|several)|\bvary(?:ing)?(?:\s+the)?)\s+(?:[\w%-]+\s+){0,2}$", re.I)
 # "frequency range: 1 MHz–0.1 Hz", "in the potential region from 0 to − 0.7 V": the span a measurement swept (only
 # after the generic name of a condition: "the particle size ranges from 10 to 50 nm" is a finding)
-_SWEEP_AFTER = re.compile(r"\s+(?:ranges?|regions?|windows?)\b")
+_SWEEP_AFTER = re.compile(r"\s+(?:ranges?|regions?|windows?|intervals?)\b")
 _FOR_PROCESS_AFTER = re.compile(rf"\s+(?:for|of)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PROCESS}s?\b", re.I)
 _SWEPT = re.compile(r"\bby\s+(?:chang|sweep|vary|varying|scann|ramp|stepp)\w*\b[^.;]*$", re.I)
 _RATIO_HELD = re.compile(r"\b(?:[Aa]t|with|keeping|using)\s+(?:(?:a|an|the)\s+)?\(?$")
@@ -1177,9 +1178,17 @@ def is_setting(name: str, sentence: str) -> bool:
                 or (_WAVELENGTH.fullmatch(name) and _XRAY_SOURCE.search(sentence))
                 or (name in ("frequency", "frequencies") and (_CYCLIC_LOAD.search(sentence) or (
                     _IMPEDANCE.search(sentence) and not _SPECTRUM_FEATURE.search(sentence))))
-                or (name == "U" and _HUBBARD.search(sentence) is not None))
+                or (name == "U" and _HUBBARD.search(sentence) is not None)
+                or (_BEAM_NAME.fullmatch(name) is not None and _LIGHT_SOURCE.search(sentence) is not None
+                    and _CELL_WORDS.search(sentence) is None))
 
 
+# "A Q-switched ultraviolet laser … (power density ca. 4×104 W/cm2) was used as an irradiation source", "The UV lamp
+# illuminated a 5×8 mm2 area with a power density of 0.9 W·cm−2": the beam a sample was exposed to
+_BEAM_NAME = re.compile(r"(?i)(?:irradiation\s+|incident\s+|laser\s+|beam\s+)?(?:power(?:\s+densit(?:y|ies))?|"
+                        r"intensit(?:y|ies)|irradiances?|fluences?|spot\s+diameters?)")
+_LIGHT_SOURCE = re.compile(r"(?i)\b(?:lasers?|lamps?|(?:light|irradiation|excitation)\s+sources?|LEDs?)\b")
+_CELL_WORDS = re.compile(r"(?i)\b(?:cells?|fuel|electrolytes?|anodes?|cathodes?|electrodes?|batter(?:y|ies))\b")
 _CYCLIC_LOAD = re.compile(r"(?i)\b(?:cyclic|load(?:ing)?|fatigue)\b")  # "under the cyclic load with a frequency of 10 Hz"
 # "selected frequencies (10 kHz, 100 Hz, 1 Hz) shown as open circles" in an impedance plot: frequencies applied;
 # where a feature of the spectrum lies ("the relaxation frequency", "an arc at 20 Hz") is found
@@ -1195,7 +1204,7 @@ _CONVERSION = re.compile(r"\b(?:converted|calibrated|corrected)\b[^.;]{0,80}\b(?
 
 # "was limited to 5 mV", "applied to the tip was −0.05 V", "operating at constant 200kPa", "deposited at a substrate
 # temperature of 450°C", "increasing the chamber pressure to … 0.4 mbar"
-_SET_BEFORE = re.compile(r"\b(?:applied(?!\s+(?:as|in|for)\b)|limited(?=\s+to\b)|set|adjusted|kept|maintained|held|controlled|fixed|imposed|provided|polari[sz]ed|operat(?:ed|ing)|biased|deposit(?:ed|ing)|sputtering|using(?![^.;:,]{0,40}\bas\b)|(?:chosen|selected|assumed)\s+values?|(?:deposition|substrate|"
+_SET_BEFORE = re.compile(r"\b(?:applied(?!\s+(?:as|in|for)\b)|limited(?=\s+to\b)|set|adjusted|kept|maintained|held|controlled|fixed|imposed|provided|polari[sz]ed|operat(?:ed|ing)|biased|deposit(?:ed|ing)|sputtering|using(?![^.;:,]{0,40}\bas\b)(?![^.;:,]{0,50}\b(?:was|were|is|are)\b)|(?:chosen|selected|assumed)\s+values?|(?:deposition|substrate|"
                          r"chamber|carrier|base)\s+(?:temperatures?|pressures?))\b(?:[^.;:,]|\.(?=\d)){0,50}$"
                          # "Catalyst activities were evaluated at 1.55 V": the value a measurement was made at
                          r"|\b(?:evaluated|tested|measured|performed|recorded|conducted|acquired)\s+at\s+(?:an?\s+|the\s+)?"
@@ -1229,7 +1238,7 @@ _BROUGHT_TO = re.compile(r"\b(?:heated|cooled|ramped|raised|switched|brought)\b[
 _RAMPED_TO = re.compile(r"\b(?:increased|decreased|raised|lowered|reduced)\b[^.;]{0,40}?\bto\s+(?:about\s+|~\s*)?$", re.I)
 _SWEEP_BEFORE = re.compile(r"\b(?:from|between)\s+(?:(?:[^.;:]|\.(?=\d)){0,25}(?:and|to|-|–)\s*)?$", re.I)
 _HELD_VALUE_BEFORE = re.compile(r"\b(?:at|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
-_HELD_NAME_BEFORE = re.compile(r"\b(?:in|under)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
+_HELD_NAME_BEFORE = re.compile(r"\b(?:in|under|for|at)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
 _WITH_VALUE_BEFORE = re.compile(r"\b(?:with|and)\s+(?:a\s+|an\s+)?$", re.I)  # "with 30 mTorr pressure and 200 W power"
 _MODIFIERS = re.compile(r"(?:\b[A-Za-z][\w-]*\s+(?:\([^()\s]{1,10}\)\s+)?){1,2}$")  # "Target-to-substrate (T-S) "
 _RANGE_BEFORE = re.compile(r"\b(?:range|region|window)\s*:?\s+(?:of\s+|between\s+|from\s+)?(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
@@ -1269,7 +1278,7 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     if (q.end <= p.start or condition) and _HELD_VALUE_BEFORE.search(text, max(sent.start, q.start - 12), q.start):
         return True  # "at 100% relative humidity", "high temperature (i.e. at 300°C)"
     if condition and _HELD_NAME_BEFORE.search(text, max(sent.start, p.start - 12), p.start):
-        return True  # "aged in pO2 = 10−10 atm", "under an oxygen partial pressure of 0.21 atm"
+        return True  # "aged in pO2 = 10−10 atm", "under an oxygen partial pressure of 0.21 atm", "for temperatures of"
     if condition and q.end <= p.start and _WITH_VALUE_BEFORE.search(text, max(sent.start, q.start - 8), q.start):
         return True
     if q.kind in _SPECIMEN_KINDS and _PREPARED.search(text, max(sent.start, q.start - 120), q.start):
@@ -1820,7 +1829,8 @@ _TRANSITION_NAME = re.compile(rf"{_SYMBOL_OF_TRANSITION}\s+(?i:temperatures?)")
 # Temperatures a material has, never set (a "melting temperature" may be the melt's, a "crystallization temperature"
 # an anneal's)
 _MATERIAL_TEMPERATURE = re.compile(r"(?i)\b(?:curie|n[ée]el|glass[\s-]+transition|debye|verwey|morin|superconducting|"
-                                   r"decomposition)\s+(?:transition\s+)?temperatures?\b")
+                                   r"decomposition|(?:phase\s+|structural\s+)?transition)\s+(?:transition\s+)?"
+                                   r"temperatures?\b")
 
 
 # "Computation yields a t-statistic of 6.3 at 49 degrees of freedom": the verb, no yield

@@ -164,7 +164,8 @@ _LIST_BEFORE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*[^\s\d,;()]{1,6}){0,2
 # cm−2": the value reached; no bounds
 _NO_BOUND = re.compile(r"(?i)\d[^\s,;]*(?:\s+[^\s\d,;]+){0,2},\s*(?:much\s+|far\s+|slightly\s+|significantly\s+)?"
                        r"(?:lower|higher|smaller|larger|greater|less|more)\s+than\s*$"
-                       r"|\b(?:reach(?:es|ed|ing)?|rais(?:es|ed|ing)|ris(?:es|ing)|rose|climb(?:s|ed|ing)?)\s+(?:\w+\s+)?"
+                       r"|\b(?:reach(?:es|ed|ing)?|rais(?:es|ed|ing)|ris(?:es|ing)|rose|climb(?:s|ed|ing)?|"
+                       r"increas(?:es|ed|ing)|improv(?:es|ed|ing)|enhanc(?:es|ed|ing)|gr[eo]w(?:s|ing)?)\s+(?:\w+\s+)?"
                        r"up\s+to\s*[~∼≈]?\s*$")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _MINUS = "-−–⁻"
