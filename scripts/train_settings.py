@@ -34,8 +34,9 @@ log = logging.getLogger("train_settings")
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 # The shipped threshold is the highest within this of the best out-of-sample precision: on a fresh round (17) the
-# flags between 0.6 and 0.8 were measured values more often than cross-validation said.
-TOLERANCE = 0.01
+# flags between 0.6 and 0.8 were measured values more often than cross-validation said, and on rounds 3–25 the
+# threshold 0.8 (0.634 against 0.622 at 0.9) flagged plain findings ("The relaxation frequency of the arc was 20 Hz").
+TOLERANCE = 0.015
 
 
 def rows(path: Path = AUDIT) -> tuple[list[dict], list[list[str]]]:

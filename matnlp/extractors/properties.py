@@ -991,7 +991,13 @@ def _said_set(sentence: str, name: str, p: Entity, q: Quantity, sent: Sentence) 
     if _TRANSITION_NAME.fullmatch(p.text) or _MATERIAL_TEMPERATURE.search(
             sentence, max(0, p.start - sent.start - 30), p.end - sent.start):
         return False  # "Ac1 temperatures … were around 620 ± 10 °C", "Curie temperature": the material's, found
+    if _IMAGED.search(sentence):
+        return False  # "SEM showed a 0.8 mm thick porous metal support": a size seen on the result, found
     return model is not None and model.is_setting(sentence, name, p.start, q, sent.start)
+
+
+_IMAGED = re.compile(r"\b(?:SEM|TEM|AFM|micrographs?|images?|cross-sections?|tomograph\w*)\s+(?:\w+\s+)?"
+                     r"(?:show(?:s|ed|n)?|reveal(?:s|ed)?|indicat(?:es|ed)|display(?:s|ed)|confirm(?:s|ed))\b", re.I)
 
 
 _SCALE_BAR_AFTER = re.compile(r"\s*scale\s+bars?\b", re.I)
