@@ -426,3 +426,14 @@ def test_round_21_from_a_value_up_to_another_is_a_range():
     assert (q.low, q.high, q.unit) == (146.0, 527.0, "K")
     text = "five samples up to 10 mm long"
     assert bounded(text, parse_quantities(text)[0]).high == 10.0  # "five" is a word, "up to" a bound
+
+
+def test_impedance_sweeps_with_flattened_superscripts():
+    """Audit round 26 (SOFC-Exp PMC6461657, PMC5793538): PDF text flattens 10^5 to "105", so the sweep "0.1–105 Hz"
+    ends at 10^5 Hz and "102–103 Hz" spans two decades; a range that starts at a plain frequency stays as written."""
+    got = {t: [(q.low, q.high, q.unit) for q in parse_quantities(t)]
+           for t in ("over a frequency range of 0.1–105 Hz", "from 0.01 to 105 Hz", "(MF, 102–103 Hz)", "at 50–60 Hz",
+                     "from 100 to 105 Hz")}
+    assert got == {"over a frequency range of 0.1–105 Hz": [(0.1, 1e5, "Hz")], "from 0.01 to 105 Hz": [(0.01, 1e5, "Hz")],
+                   "(MF, 102–103 Hz)": [(100.0, 1000.0, "Hz")], "at 50–60 Hz": [(50.0, 60.0, "Hz")],
+                   "from 100 to 105 Hz": [(100.0, 105.0, "Hz")]}

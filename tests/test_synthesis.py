@@ -651,3 +651,18 @@ def test_round_21_a_reported_operation_takes_the_type_of_what_it_reports():
     text = "The pellets were made by pressing the powder at 200 MPa."
     assert [s.operation for s in read_synthesis(text, _with_conditions(text, "made|pressing")).steps] == [
         "made", "pressing"]
+
+
+def test_round_26_pasted_adverbs_and_described_powders(data):
+    """Audit round 26 (SOFC-Exp PMC6461657, PMC5793538, PMC6632008): a slurry pasted on a foam is coated (shaping),
+    not mixed; "pressed uniaxially" is one step, the adverb none of its own; "grinding both powdered materials"
+    describes the powders with "powdered", no step."""
+    texts = data / "sofc_exp_texts" / "texts"
+    pasted = _line_with(texts / "PMC6461657.txt", "which was then pasted on Ni foam")
+    assert {s.operation: s.type for s in extract_steps(pasted)}.get("pasted") == "ShapingOperation"
+    pressed = _line_with(texts / "PMC5793538.txt", "were pressed uniaxially under a load")
+    ops = [s.operation for s in extract_steps(pressed)]
+    assert "pressed" in ops and "uniaxially" not in ops
+    powders = _line_with(texts / "PMC6632008.txt", "grinding both powdered materials")
+    ops = [s.operation for s in extract_steps(powders)]
+    assert "powdered" not in ops and {"mixing", "grinding", "heating"} <= set(ops)

@@ -661,6 +661,11 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     elif _FLAT_POWERS.fullmatch(f"{m.group()}-{m2.group()}") and int(m2.group()) > int(m.group()[2:]):
         low, high = _pow10(m.group()[2:]), _pow10(m2.group())  # "1017-19cm-3": 10^17 to 10^19, flattened
     unit2, uend = _unit_at(text, end)
+    if unit2 is not None and unit2.text == "Hz" and _FLAT_POWER_HIGH.fullmatch(m2.group()) and end == m2.end():
+        # an impedance sweep "0.1–105 Hz", "102 Hz to 103 Hz": the superscripts of its powers flattened
+        both = _FLAT_POWER_HIGH.fullmatch(m.group()) is not None and low == _float(m.group())
+        if both or (low <= 1 and int(m2.group()[2:]) >= 3):
+            low, high = _pow10(m.group()[2:]) if both else low, _pow10(m2.group()[2:])
     rescaled = unit is not None and (unit2 is None or unit2.text != unit.text)
     if rescaled:
         if not _same_dims(unit, unit2):

@@ -206,7 +206,7 @@ OPERATION_CLASSES = (
     (re.compile(r"placed|put|transferred|inserted|positioned"), OTHER_OPERATION),
     (re.compile(r"(?:hot|cold|warm)?[- ]?roll(?:ed|ing)|extrud\w*|machin(?:ed|ing)|weld(?:ed|ing)|electro-?deposit\w*|"
                 r"electro-?plat\w*|anodi[sz]\w*"), "ShapingOperation"),
-    (re.compile(r"(?:brush[- ])?paint\w*|applied|electro-?spinn?\w*|electrospun|spun|hot[- ]press\w*|"
+    (re.compile(r"(?:brush[- ])?paint\w*|past(?:ed|ing)|applied|electro-?spinn?\w*|electrospun|spun|hot[- ]press\w*|"
                 r"assembled|attached|polish\w*|punch\w*|peel\w*|cut|sliced|mounted|laminat\w*"), "ShapingOperation"),
 )
 #: Words that report results, use, purchase or cell testing, not synthesis steps ("was measured", "was found",
@@ -232,6 +232,7 @@ NOT_STEPS = re.compile(
     r"evaluated|inspected|identified|examined|verified|obtain|get|yield|"
     r"scratched|mimicking|kept|keeping|set|controlled|(?:slurry )?viscosity|shrinkage|reuse|operated|moved|exposed|"
     r"checked|stable|remained|followed|reached|elicited|switched|sampled|composed|designed|use|uses|adjusted|"
+    r"uniaxial|uniaxially|isostatically|"
     r"revolved|rotated|transformed|wetted|covered|stopped|changing|delivered|[a-z]+ous|adjusting|"
     r"decided|chose|aimed|planned|attempted|tried|intended"  # "we decided to produce a thin GDC layer by sputtering"
 )
@@ -567,7 +568,8 @@ _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _NOMINAL_RE = re.compile(
     r"\s+(?:rates?|temperatures?|times?|duration|conditions?|process|steps?|procedure|plate|stage|element)\b")
 # "The sintered powders", "the obtained product": a participle after a determiner describes a thing, not a step.
-_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|each|these|this|those|its|their)\s+$", re.I)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|each|these|this|those|its|their)\s+$"
+                                r"|(?<!\bwere\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bhave\s)\b(?:both|all)\s+$", re.I)
 
 
 # --------------------------------------------------------------------------------------------- operations
