@@ -1477,3 +1477,16 @@ def test_round_25_beams_refinement_constants_measured_at_and_increases(data):
                                                                        for v in (51.0, 93.0, 206.0)]
     assert flagged("The dilatometric measurements indicate a transition temperature of 385 °C.") == [
         ("transition temperature", 385.0, False)]
+
+
+def test_cvd_feed_ratios_are_settings_and_ratio_names_keep_their_numerator(data):
+    """MuLMS semi_06 (SiC CVD; audit rounds 7 and 26): the feed ratios a growth was run at are settings; a tagger's
+    "Ti ratio" or "/Si ratio" is the "Sr/Ti ratio" or "(Cl or Br)/Si ratio" the text names, and a measured
+    composition ratio stays measured."""
+    text = (data / "mulms/texts/semi_06.txt").read_text(encoding="utf-8")
+    at = text.index("Typical LTPL spectra of layers grown with C/Si = 1")
+    assert {s for *_, s in flagged(text[at : text.index("each spectrum.", at) + 14])} == {True}
+    assert flagged("keeping a Si/H2 ratio of 0.25% and a (Cl or Br)/Si ratio of 4 in the growth") == [
+        ("Si/H2 ratio", 0.25, True), ("(Cl or Br)/Si ratio", 4.0, True)]
+    assert flagged("The surface Sr/Ti ratio measured by XPS was 1.35 for the annealed film.") == [
+        ("Sr/Ti ratio", 1.35, False)]

@@ -1186,7 +1186,8 @@ def is_setting(name: str, sentence: str) -> bool:
                     _IMPEDANCE.search(sentence) and not _SPECTRUM_FEATURE.search(sentence))))
                 or (name == "U" and _HUBBARD.search(sentence) is not None)
                 or (_BEAM_NAME.fullmatch(name) is not None and _LIGHT_SOURCE.search(sentence) is not None
-                    and _CELL_WORDS.search(sentence) is None))
+                    and _CELL_WORDS.search(sentence) is None)
+                or (_FEED_RATIO.fullmatch(name) is not None and _GROWTH.search(sentence) is not None))
 
 
 # "A Q-switched ultraviolet laser … (power density ca. 4×104 W/cm2) was used as an irradiation source", "The UV lamp
@@ -1195,6 +1196,9 @@ _BEAM_NAME = re.compile(r"(?i)(?:irradiation\s+|incident\s+|laser\s+|beam\s+)?(?
                         r"intensit(?:y|ies)|irradiances?|fluences?|spot\s+diameters?)")
 _LIGHT_SOURCE = re.compile(r"(?i)\b(?:lasers?|lamps?|(?:light|irradiation|excitation)\s+sources?|LEDs?)\b")
 _CELL_WORDS = re.compile(r"(?i)\b(?:cells?|fuel|electrolytes?|anodes?|cathodes?|electrodes?|batter(?:y|ies))\b")
+# "layers grown with C/Si = 1 and Si/H2 = 0.30%", "(Cl or Br)/Si = 4": the feed ratios a CVD growth was run at
+_FEED_RATIO = re.compile(r"(?:\(?[A-Z][a-z]?(?:\s+or\s+[A-Z][a-z]?)?\)?\s*|[A-Z][a-z]?\d?)/\s*[A-Z][a-z]?\d?(?:\s+ratios?)?")
+_GROWTH = re.compile(r"(?i)\b(?:grow(?:s|n|th|ing)?|grew|CVD|epitax\w*|feed|precursors?|carrier\s+gas|chemistr(?:y|ies))\b")
 _CYCLIC_LOAD = re.compile(r"(?i)\b(?:cyclic|load(?:ing)?|fatigue)\b")  # "under the cyclic load with a frequency of 10 Hz"
 # "selected frequencies (10 kHz, 100 Hz, 1 Hz) shown as open circles" in an impedance plot: frequencies applied;
 # where a feature of the spectrum lies ("the relaxation frequency", "an arc at 20 Hz") is found
@@ -1820,6 +1824,18 @@ def _with_measure(text: str, e: Entity) -> Entity:
     return replace(e, start=start, end=end, text=text[start:end])
 
 
+def _with_ratio_head(text: str, e: Entity) -> Entity:
+    """The mention with the numerator of the ratio it names: "Sr/Ti ratio" tagged "Ti ratio", "(Cl or Br)/Si ratio"
+    tagged "/Si ratio"."""
+    at = e.start + 1 if e.text.startswith("/") else e.start
+    if not (m := _RATIO_HEAD.search(text, max(0, at - 16), at)):
+        return e
+    return replace(e, start=m.start(), text=text[m.start() : e.end])
+
+
+_RATIO_HEAD = re.compile(r"(?<![\w/])(?:\([^()\s]{1,12}(?:\s+or\s+[^()\s]{1,4})?\)|[A-Z][a-z]?\d*)\s?/\s?$")
+
+
 def _with_symbol(text: str, e: Entity) -> Entity:
     """The mention with the symbol of the transition a temperature names ("Ac1 temperatures for Heat A and B were
     around 620 ± 10 and 600 ± 10 °C", "the Ms temperature"): a point found on the material, no condition."""
@@ -1879,7 +1895,8 @@ def extract_properties(
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents, materials)
-    props_all = [_with_symbol(text, _with_measure(text, _without_owner(_after_bracket(e)))) for e in props_all
+    props_all = [_with_ratio_head(text, _with_symbol(text, _with_measure(text, _without_owner(_after_bracket(e)))))
+                 for e in props_all
                  if not _label_token(text, e) and not _VERB_YIELD.match(text, e.start)
                  and (not _not_a_name(e.text) or _resistance_symbol(text, e))]
     p_starts, m_starts = [e.start for e in props_all], [e.start for e in mats_all]
