@@ -437,3 +437,11 @@ def test_impedance_sweeps_with_flattened_superscripts():
     assert got == {"over a frequency range of 0.1–105 Hz": [(0.1, 1e5, "Hz")], "from 0.01 to 105 Hz": [(0.01, 1e5, "Hz")],
                    "(MF, 102–103 Hz)": [(100.0, 1000.0, "Hz")], "at 50–60 Hz": [(50.0, 60.0, "Hz")],
                    "from 100 to 105 Hz": [(100.0, 105.0, "Hz")]}
+
+
+def test_over_a_temperature_is_a_low_bound():
+    """Audit round 26 (SOFC-Exp PMC6461657): "high operational temperatures (over 700 °C)" is above 700 °C; "over"
+    before a time is a duration, no bound."""
+    text = "high operational temperatures (over 700 °C) required by YSZ, stable over 100 h"
+    assert [(q.value, bounded(text, q).low, bounded(text, q).high) for q in parse_quantities(text)] == [
+        (700.0, 700.0, None), (100.0, None, None)]

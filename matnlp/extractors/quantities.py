@@ -148,6 +148,8 @@ _TIME_CUE = re.compile(r"(?i)\b(?:for|after|over|within|during|aged|stored|kept|
 # Bounds: "< 100 cm−1", "> 90%", "above 600 °C", "up to 1.2 W cm−2", "less than 5 nm" (a low or high bound only).
 _LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|beyond|exceed(?:s|ed|ing)?|more th(?:an|en|at)|greater than|higher than|larger than|"
                         r"at least(?: to)?|in excess of))\s*[~∼≈]?\s*$")
+# "high operational temperatures (over 700 °C)": over a temperature is above it ("over 100 h" is a duration)
+_OVER_BEFORE = re.compile(r"(?i)\bover\s*[~∼≈]?\s*$")
 # "0.1 A cm−2 or more", "3% or less": the bound after the number
 _LOW_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:more|higher|above|greater|larger|over)\b", re.I)
 _HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:less|lower|below|smaller|fewer|under)\b", re.I)
@@ -578,7 +580,8 @@ def bounded(text: str, q: Quantity) -> Quantity:
     if q.low is not None or q.high is not None or q.error is not None:
         return q
     side = _bound_before(text, q.start) or ("low" if _LOW_AFTER.match(text, q.end) else None) or (
-        "high" if _HIGH_AFTER.match(text, q.end) else None)
+        "high" if _HIGH_AFTER.match(text, q.end) else None) or (
+        "low" if q.kind == "temperature" and _OVER_BEFORE.search(text, max(0, q.start - 12), q.start) else None)
     return replace(q, **{side: q.value}) if side else q
 
 
