@@ -1,5 +1,5 @@
 """Train a record filter: the probability that a valued property record is right, learnt from the hand-audited
-records of whole papers (``corpora/audit/properties.jsonl``, rounds 3–26).
+records of whole papers (``corpora/audit/properties.jsonl``, rounds 3–27).
 
     OMP_NUM_THREADS=1 .venv/bin/python scripts/train_record_filter.py   # matnlp/extractors/data/record_filter.json
     OMP_NUM_THREADS=1 .venv/bin/python scripts/train_record_filter.py --ner models/ner-matscholar [--quick]

@@ -445,3 +445,12 @@ def test_over_a_temperature_is_a_low_bound():
     text = "high operational temperatures (over 700 °C) required by YSZ, stable over 100 h"
     assert [(q.value, bounded(text, q).low, bounded(text, q).high) for q in parse_quantities(text)] == [
         (700.0, 700.0, None), (100.0, None, None)]
+
+
+def test_a_range_of_negative_numbers_from_its_smaller_magnitude():
+    """Audit round 27 (SOFC-Exp PMC4735809): "slopes of −0.7 to −1.0 eV/V" is one range; a change between two
+    negative values ("decreased from −0.7 to −1.0 V") stays two values."""
+    assert [(q.low, q.high) for q in parse_quantities("all peaks shift with slopes of −0.7 to −1.0 eV/V")] == [
+        (-1.0, -0.7)]
+    assert [(q.value, q.low) for q in parse_quantities("the potential decreased from −0.7 to −1.0 V")] == [
+        (-0.7, None), (-1.0, None)]

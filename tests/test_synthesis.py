@@ -666,3 +666,18 @@ def test_round_26_pasted_adverbs_and_described_powders(data):
     powders = _line_with(texts / "PMC6632008.txt", "grinding both powdered materials")
     ops = [s.operation for s in extract_steps(powders)]
     assert "powdered" not in ops and {"mixing", "grinding", "heating"} <= set(ops)
+
+
+def test_round_27_participles_opening_a_sentence_and_prewashing(data):
+    """Audit rounds 25 and 27 (SOFC-Exp PMC4770875, MuLMS oastm_03): a participle that opens a sentence before a noun
+    describes it ("Filtered compressed air was obtained", "Sintered … pellet target was ablated"), while one that
+    heads its phrase is a step ("Dried at 80 °C, the powder …"); pre-washing separates."""
+    air = _line_with(data / "mulms" / "texts" / "oastm_03.txt", "Filtered compressed air was obtained")
+    ops = [s.operation for s in extract_steps(air)]
+    assert "Filtered" not in ops and "compressed" not in ops
+    target = _line_with(data / "sofc_exp_texts" / "texts" / "PMC4770875.txt", "Sintered BaZr0.8Y0.2O3−δ pellet target")
+    assert "Sintered" not in [s.operation for s in extract_steps(target)]
+    assert [(s.operation, s.type) for s in extract_steps("Dried at 80 °C, the powder was calcined at 900 °C.")] == [
+        ("Dried", "DryingOperation"), ("calcined", "HeatingOperation")]
+    washed = _line_with(data / "mulms" / "texts" / "oastm_03.txt", "pre-washed with soaped water")
+    assert {s.operation: s.type for s in extract_steps(washed)}.get("pre-washed") == "SeparationOperation"

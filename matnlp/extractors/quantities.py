@@ -677,7 +677,7 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     if low == _float(m.group()) and _TIMES10_RE.match(text, m2.end()):  # "4–6×10^10": the power scales both ends
         low *= high / _float(m2.group())
     if high < low:
-        if sep.group().strip() in ("to", "and") and not rescaled:  # "decreased from 1.01 to 0.7 V" is a change,
+        if sep.group().strip() in ("to", "and") and not rescaled and high >= 0:  # "decreased from 1.01 to 0.7 V" is a change,
             # not a range; a change keeps its unit, a span swept down changes it ("from 100 kHz to 10 mHz")
             return None
         low, high = high, low  # "10−5~10−6 F cm−2", "10−7–10−8": a range written from its upper end

@@ -195,7 +195,7 @@ OPERATION_CLASSES = (
                 r"(?:screen|transfer|inkjet|stencil)?[- ]?print(?:ed|ing)|(?:sputter(?:ed)?[- ])?deposit(?:ed|ion|ing)?|sputter(?:ed|ing)|"
                 r"co-?evaporat\w*|(?:thermal|vacuum|e-?beam|electron[- ](?:beam|gun))[- ]evaporat\w*|pre-?sputter\w*|"
                 r"spray(?:ed|ing)|pipett?(?:ed|ing)|die[- ]cut|micro-?structured|patterned|detached"), "ShapingOperation"),
-    (re.compile(r"wash(?:ed|ing)?|rins(?:ed|ing)|(?:ultrasonically[- ])?clean(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|"
+    (re.compile(r"(?:pre-?)?wash(?:ed|ing)?|rins(?:ed|ing)|(?:ultrasonically[- ])?clean(?:ed|ing)|filt(?:er|rat)\w*|centrifug\w*|"
                 r"decant\w*|separated|"
                 r"collected|remov(?:ed|al|ing)|etch(?:ed|ing)"), "SeparationOperation"),
     (re.compile(r"made"), "StartingSynthesis"),
@@ -595,12 +595,26 @@ def _is_step(text: str, end: int, word: str, stop: re.Pattern = NON_OPERATIONS) 
     if (_PURPOSE.search(text, max(0, start - 4), start) and not _BASE_FORM.search(word)
             and not _LET_TO.search(text, max(0, start - 14), start) and not _HELD_AT.match(text, end)):
         return False
-    if word.endswith("ed") and _DETERMINER_BEFORE.search(text, max(0, start - 7), start):
+    if word.endswith("ed") and (_DETERMINER_BEFORE.search(text, max(0, start - 7), start) or _opens_noun_phrase(text, start, end)):
         return False
     if not _HOW_ONLY.fullmatch(word):
         return True
     source = _FROM_PLACE.match(text, end)
     return bool(_OBTAINED_STEP.match(text, end)) and not (source and source.group(1) not in ELEMENT_SET)
+
+
+def _opens_noun_phrase(text: str, start: int, end: int) -> bool:
+    """Whether the participle at ``text[start:end]`` opens its sentence as an adjective before a noun ("Filtered
+    compressed air was obtained", "Sintered BaZr0.8Y0.2O3−δ pellet target was ablated"), not as a step it heads
+    ("Dried at 80 °C, the powder …")."""
+    return (_SENTENCE_START_BEFORE.search(text, max(0, start - 40), start) is not None
+            and _NOUN_AFTER.match(text, end) is not None)
+
+
+_SENTENCE_START_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n\s*)(?:[A-Z][\w-]*ed\s+)?$")
+_NOUN_AFTER = re.compile(r"\s+(?!(?:at|in|for|with|under|by|to|from|on|onto|into|and|or|then|again|together|until|"
+                         r"twice|overnight|over|through|via|as|using|was|were|is|are|it|them|under)\b)"
+                         r"(?![\w-]*ly\b)[A-Za-z(]")
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
