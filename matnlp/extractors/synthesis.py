@@ -604,15 +604,17 @@ def _is_step(text: str, end: int, word: str, stop: re.Pattern = NON_OPERATIONS) 
 
 
 def _opens_noun_phrase(text: str, start: int, end: int) -> bool:
-    """Whether the participle at ``text[start:end]`` opens its sentence as an adjective before a noun ("Filtered
-    compressed air was obtained", "Sintered BaZr0.8Y0.2O3−δ pellet target was ablated"), not as a step it heads
-    ("Dried at 80 °C, the powder …")."""
+    """Whether the participle at ``text[start:end]`` opens its sentence, or the object of "using"/"with"/"of", as an
+    adjective before a noun ("Filtered compressed air was obtained", "Sintered BaZr0.8Y0.2O3−δ pellet target was
+    ablated", "utilising filtered, compressed air carrier gas"), not as a step it heads ("Dried at 80 °C, the
+    powder …")."""
     return (_SENTENCE_START_BEFORE.search(text, max(0, start - 40), start) is not None
             and _NOUN_AFTER.match(text, end) is not None)
 
 
-_SENTENCE_START_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n\s*)(?:[A-Z][\w-]*ed\s+)?$")
-_NOUN_AFTER = re.compile(r"\s+(?!(?:at|in|for|with|under|by|to|from|on|onto|into|and|or|then|again|together|until|"
+_SENTENCE_START_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n\s*|\b(?:using|utili[sz]ing|employing|with|of|from|by)\s+)"
+                                    r"(?:[\w-]+ed,?\s+)?$", re.I)
+_NOUN_AFTER = re.compile(r"(?:,?\s+[\w-]+ed)?\s+(?!(?:at|in|for|with|under|by|to|from|on|onto|into|and|or|then|again|together|until|"
                          r"twice|overnight|over|through|via|as|using|was|were|is|are|it|them|under)\b)"
                          r"(?![\w-]*ly\b)[A-Za-z(]")
 
