@@ -76,7 +76,7 @@ models/ner-%/metrics.json: models/ner-%-teacher/metrics.json matnlp/ner/recipes/
 
 # The record filter of the NER model: the confidence of a valued property, reading the model's entity confidence
 # (scripts/train_record_filter.py; `--quick`: fit only, the README gives its cross-validated figures).
-models/ner-matscholar/record_filter.json: models/ner-matscholar/metrics.json corpora/audit/properties.jsonl \
+models/ner-matscholar/record_filter.json: models/ner-matscholar/metrics.json corpora/audit/properties.jsonl.gz \
 		scripts/train_record_filter.py matnlp/confidence.py
 	$(PY) scripts/train_record_filter.py --ner models/ner-matscholar --quick
 

@@ -12,6 +12,7 @@ of entities right) for each NER model, entity counts by label.
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
@@ -53,7 +54,8 @@ def read_json(path: Path) -> dict:
 
 
 def iter_jsonl(path: Path) -> Iterable[dict]:
-    with path.open(encoding="utf-8") as handle:
+    """The JSON objects of a JSON-lines file, gzipped when its name ends in ``.gz``."""
+    with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")) as handle:
         for line in handle:
             if line.strip():
                 yield json.loads(line)

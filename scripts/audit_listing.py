@@ -6,7 +6,7 @@
 For each paper, ``NAME.md`` numbers every property record with a value (name, value or range with its unit,
 material, conditions, the ``setting`` flag, the sentence) and every synthesis step (type, verb, conditions,
 materials, the sentence), and ``rows.jsonl`` holds the property records in the format of
-``corpora/audit/properties.jsonl`` with ``verdict`` and ``kind`` left empty for the auditor (README "Hand audit on
+``corpora/audit/properties.jsonl.gz`` with ``verdict`` and ``kind`` left empty for the auditor (README "Hand audit on
 whole papers", rules in ``corpora/audit/README.md``).
 """
 

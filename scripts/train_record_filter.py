@@ -1,5 +1,5 @@
 """Train a record filter: the probability that a valued property record is right, learnt from the hand-audited
-records of whole papers (``corpora/audit/properties.jsonl``, rounds 3–27).
+records of whole papers (``corpora/audit/properties.jsonl.gz``, rounds 3–27).
 
     OMP_NUM_THREADS=1 .venv/bin/python scripts/train_record_filter.py   # matnlp/extractors/data/record_filter.json
     OMP_NUM_THREADS=1 .venv/bin/python scripts/train_record_filter.py --ner models/ner-matscholar [--quick]
@@ -43,17 +43,17 @@ from matnlp.extractors.properties import PROPERTY_LABELS
 from matnlp.extractors.quantities import parse_quantities
 from matnlp.extractors.relations import PairScorer
 from matnlp.ner.calibrate import summary
+from matnlp.report import iter_jsonl
 
 log = logging.getLogger("train_record_filter")
-AUDIT = Path(__file__).parents[1] / "corpora" / "audit" / "properties.jsonl"
+AUDIT = Path(__file__).parents[1] / "corpora" / "audit" / "properties.jsonl.gz"
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
 THRESHOLDS = (0.5, 0.7)
 
 
 def audit_records(path: Path = AUDIT) -> list[dict]:
     """The audited records judged right or wrong (``setting`` verdicts left out)."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    return [r for r in rows if r["verdict"] != "setting"]
+    return [r for r in iter_jsonl(path) if r["verdict"] != "setting"]
 
 
 def _is_value(q, value: float) -> bool:
@@ -200,7 +200,7 @@ def main() -> None:
                      r["auc"], r["ece"], r["kept"])
     out = args.out or (Path(args.ner) / RECORD_FILTER_NAME if args.ner else RECORD_FILTER_FILE)
     out.write_text(json.dumps({"format": RECORD_FILTER_FORMAT, "about": __doc__.splitlines()[0],
-                               "data": "corpora/audit/properties.jsonl", "model": fit(rows, y, c).to_dict(),
+                               "data": "corpora/audit/properties.jsonl.gz", "model": fit(rows, y, c).to_dict(),
                                "report": report}, indent=1, ensure_ascii=False) + "\n")
     log.info("wrote %s", out)
 

@@ -1,5 +1,5 @@
 """Train the setting model (:mod:`matnlp.extractors.settings`): the probability that a property value was set, not
-found, learnt from the values of the audit corpus (``corpora/audit/properties.jsonl``) whose ``kind`` is
+found, learnt from the values of the audit corpus (``corpora/audit/properties.jsonl.gz``) whose ``kind`` is
 ``setting`` or ``measured``.
 
     OMP_NUM_THREADS=1 .venv/bin/python scripts/train_settings.py   # matnlp/extractors/data/settings.json
@@ -28,6 +28,7 @@ from sklearn.model_selection import GroupKFold
 
 from matnlp.extractors.quantities import parse_quantities
 from matnlp.extractors.settings import FORMAT, MODEL_FILE, SettingModel, features
+from matnlp.report import iter_jsonl
 from train_record_filter import AUDIT, locate
 
 log = logging.getLogger("train_settings")
@@ -42,7 +43,7 @@ TOLERANCE = 0.015
 def rows(path: Path = AUDIT) -> tuple[list[dict], list[list[str]]]:
     """The audit records whose value was located in its sentence, with their features."""
     out, feats = [], []
-    for r in (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()):
+    for r in iter_jsonl(path):
         name_at, value_at = locate(r)
         q = next((q for q in parse_quantities(r["sentence"]) if q.start == value_at), None)
         if q is None:

@@ -5,11 +5,14 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from matnlp.report import iter_jsonl
+
 ROOT = Path(__file__).parents[1]
+AUDIT = ROOT / "corpora/audit/properties.jsonl.gz"
 
 
 def test_audit_records_give_the_readme_figures():
-    records = [json.loads(line) for line in (ROOT / "corpora/audit/properties.jsonl").read_text().splitlines()]
+    records = list(iter_jsonl(AUDIT))
     assert {r["verdict"] for r in records} == {"right", "wrong", "setting"}
     assert all(r["sentence"] and r["source"].endswith(".txt") for r in records)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -25,7 +28,7 @@ def test_every_audited_value_says_whether_it_was_set_or_found():
     """``kind``: what the number is (the setting model's labels): a flagged setting read right is a setting, a right
     unflagged record a measured value (but a designed size); the wrong ones were read again for it, and most unflagged wrong ones are
     settings the rules missed."""
-    records = [json.loads(line) for line in (ROOT / "corpora/audit/properties.jsonl").read_text().splitlines()]
+    records = list(iter_jsonl(AUDIT))
     assert {r["kind"] for r in records} == {"setting", "measured", "none"}
     assert all(r["kind"] == "setting" for r in records if r["verdict"] == "setting")
     # the consistency passes of 2026-12-06 read designed sizes (a pellet's, a cavity's, an electrode's area), the
@@ -54,7 +57,7 @@ def test_an_audit_listing_holds_every_valued_record_of_a_paper_in_the_corpus_for
                     "-o", str(tmp_path / "listing")], check=True)
     record = json.loads((tmp_path / "out" / "records.jsonl").read_text().splitlines()[0])
     rows = [json.loads(line) for line in (tmp_path / "listing" / "rows.jsonl").read_text().splitlines()]
-    corpus_keys = set(json.loads((ROOT / "corpora/audit/properties.jsonl").open().readline()))
+    corpus_keys = set(next(iter(iter_jsonl(AUDIT))))
     assert len(rows) == sum(p["value"] is not None for p in record["properties"]) > 10
     assert all(set(r) == corpus_keys and r["source"] == "sofc_exp_texts/texts/PMC5848893.txt" for r in rows)
     assert all(r["verdict"] is None and r["kind"] is None for r in rows)

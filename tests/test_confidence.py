@@ -34,17 +34,17 @@ from matnlp.ner.calibrate import POOLED, Calibration, calibrate, expected_calibr
 from matnlp.ner.modeldir import CALIBRATION_FILE, check_model_dir, read_calibration
 from matnlp.pipeline import Pipeline
 from matnlp.records import validate
+from matnlp.report import iter_jsonl
 from matnlp.types import Entity
 
 PARTS = ("materials", "properties", "synthesis")
 ROOT = Path(__file__).parents[1]
-AUDIT = ROOT / "corpora" / "audit" / "properties.jsonl"
+AUDIT = ROOT / "corpora" / "audit" / "properties.jsonl.gz"
 
 
 def audit_record(source: str, index: int) -> dict:
     """One hand-audited record of ``corpora/audit`` (``source`` under ``sofc_exp_texts/texts/`` or ``mulms/texts/``)."""
-    rows = (json.loads(line) for line in AUDIT.read_text(encoding="utf-8").splitlines())
-    return next(r for r in rows if r["source"].endswith(source) and r["index"] == index)
+    return next(r for r in iter_jsonl(AUDIT) if r["source"].endswith(source) and r["index"] == index)
 
 
 def extracted(row: dict) -> tuple[dict, str]:

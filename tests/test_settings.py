@@ -9,6 +9,7 @@ import pytest
 from matnlp.extractors.properties import extract_properties
 from matnlp.extractors.quantities import parse_quantities
 from matnlp.extractors.settings import MODEL_FILE, SettingModel, default_model, features
+from matnlp.report import iter_jsonl
 from matnlp.text.tokenize import sentences
 
 DATA = Path(os.environ.get("MATNLP_DATA", Path(__file__).parents[2] / "shared" / "data"))
@@ -66,7 +67,7 @@ def test_properties_take_the_model_flag_where_the_rules_say_nothing(monkeypatch)
 
 def test_shipped_model_was_trained_on_the_audit_corpus_and_chose_its_threshold_out_of_sample():
     d = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    audit = [json.loads(line) for line in (ROOT / "corpora/audit/properties.jsonl").read_text().splitlines()]
+    audit = list(iter_jsonl(ROOT / "corpora/audit/properties.jsonl.gz"))
     report = d["report"]
     assert report["papers"] == len({r["source"] for r in audit})
     assert report["settings"] <= sum(r["kind"] == "setting" for r in audit)

@@ -532,6 +532,7 @@ def _colon_decimals(text: str) -> str:
 
 _COLON_DECIMAL_RE = re.compile(r"(?<![\d:.,])\d(:)\d{1,3}(?![\d:])")
 _FLAT_POWER_HIGH = re.compile(r"10[1-9]\d?")
+_FLAT_TWO_DIGIT_POWER = re.compile(r"10\d{2}")  # "1017" of "1017-19cm-3"
 
 
 def _products(text: str, qs: list[Quantity]) -> list[Quantity]:
@@ -644,9 +645,6 @@ def _c_rate_at(text: str, start: int, pos: int, value: float) -> tuple[Unit | No
     return Unit(((C_RATE, 1),)), c.end()
 
 
-_FLAT_POWERS = re.compile(r"10(\d{2})-(\d{2})")
-
-
 def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -> Quantity | None:
     sep = _RANGE_RE.match(text, pos)
     if not sep or (sep.group().strip() == "and" and not _between_before(text, m.start())):
@@ -661,7 +659,8 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     high, end = _number_at(text, m2)
     if low != _float(m.group()) and _FLAT_POWER_HIGH.fullmatch(m2.group()) and end == m2.end():
         high = _pow10(m2.group()[2:])  # "10−2–104 Hz": the top of a range of powers, its superscript flattened
-    elif _FLAT_POWERS.fullmatch(f"{m.group()}-{m2.group()}") and int(m2.group()) > int(m.group()[2:]):
+    elif _FLAT_TWO_DIGIT_POWER.fullmatch(m.group()) and m2.group().isdigit() and len(m2.group()) == 2 \
+            and int(m2.group()) > int(m.group()[2:]):
         low, high = _pow10(m.group()[2:]), _pow10(m2.group())  # "1017-19cm-3": 10^17 to 10^19, flattened
     unit2, uend = _unit_at(text, end)
     if unit2 is not None and unit2.text == "Hz" and _FLAT_POWER_HIGH.fullmatch(m2.group()) and end == m2.end():
@@ -677,8 +676,9 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     if low == _float(m.group()) and _TIMES10_RE.match(text, m2.end()):  # "4–6×10^10": the power scales both ends
         low *= high / _float(m2.group())
     if high < low:
-        if sep.group().strip() in ("to", "and") and not rescaled and high >= 0:  # "decreased from 1.01 to 0.7 V" is a change,
-            # not a range; a change keeps its unit, a span swept down changes it ("from 100 kHz to 10 mHz")
+        if sep.group().strip() in ("to", "and") and not rescaled and high >= 0:
+            # "decreased from 1.01 to 0.7 V" is a change, not a range; a change keeps its unit, a span swept down
+            # changes it ("from 100 kHz to 10 mHz"); two negatives may be written from the smaller ("−0.7 to −1.0")
             return None
         low, high = high, low  # "10−5~10−6 F cm−2", "10−7–10−8": a range written from its upper end
     return _make(_round((low + high) / 2), unit2, m.start(), uend if unit2 else end, low=low, high=high)

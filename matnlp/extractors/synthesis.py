@@ -595,7 +595,8 @@ def _is_step(text: str, end: int, word: str, stop: re.Pattern = NON_OPERATIONS) 
     if (_PURPOSE.search(text, max(0, start - 4), start) and not _BASE_FORM.search(word)
             and not _LET_TO.search(text, max(0, start - 14), start) and not _HELD_AT.match(text, end)):
         return False
-    if word.endswith("ed") and (_DETERMINER_BEFORE.search(text, max(0, start - 7), start) or _opens_noun_phrase(text, start, end)):
+    if word.endswith("ed") and (_DETERMINER_BEFORE.search(text, max(0, start - 7), start)
+                                or _opens_noun_phrase(text, start, end)):
         return False
     if not _HOW_ONLY.fullmatch(word):
         return True
@@ -608,14 +609,14 @@ def _opens_noun_phrase(text: str, start: int, end: int) -> bool:
     adjective before a noun ("Filtered compressed air was obtained", "Sintered BaZr0.8Y0.2O3−δ pellet target was
     ablated", "utilising filtered, compressed air carrier gas"), not as a step it heads ("Dried at 80 °C, the
     powder …")."""
-    return (_SENTENCE_START_BEFORE.search(text, max(0, start - 40), start) is not None
+    return (_NOUN_PHRASE_OPENS.search(text, max(0, start - 40), start) is not None
             and _NOUN_AFTER.match(text, end) is not None)
 
 
-_SENTENCE_START_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n\s*|\b(?:using|utili[sz]ing|employing|with|of|from|by)\s+)"
-                                    r"(?:[\w-]+ed,?\s+)?$", re.I)
-_NOUN_AFTER = re.compile(r"(?:,?\s+[\w-]+ed)?\s+(?!(?:at|in|for|with|under|by|to|from|on|onto|into|and|or|then|again|together|until|"
-                         r"twice|overnight|over|through|via|as|using|was|were|is|are|it|them|under)\b)"
+_NOUN_PHRASE_OPENS = re.compile(r"(?:^|[.!?]\s+|\n\s*|\b(?:using|utili[sz]ing|employing|with|of|from|by)\s+)"
+                                r"(?:[\w-]+ed,?\s+)?$", re.I)
+_NOUN_AFTER = re.compile(r"(?:,?\s+[\w-]+ed)?\s+(?!(?:at|in|for|with|under|by|to|from|on|onto|into|and|or|then|again|"
+                         r"together|until|twice|overnight|over|through|via|as|using|was|were|is|are|it|them)\b)"
                          r"(?![\w-]*ly\b)[A-Za-z(]")
 
 
