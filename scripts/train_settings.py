@@ -1,11 +1,13 @@
 """Train the setting model (:mod:`matnlp.extractors.settings`): the probability that a property value was set, not
 found, learnt from the values of the audit corpus (``corpora/audit/properties.jsonl.gz``) whose ``kind`` is
-``setting`` or ``measured``.
+``setting`` or ``measured`` and from MuLMS's measurement frames (all splits: a value of a property a measurement
+takes as its condition is a setting, one of a property it measures is not; :attr:`GoldTriple.setting`).
 
     OMP_NUM_THREADS=1 .venv/bin/python scripts/train_settings.py   # matnlp/extractors/data/settings.json
 
-Evaluation is leave-one-paper-out (grouped by ``source``), C chosen inside each fold by an inner grouped 5-fold CV,
-so the figures are out of sample: AUC, and at each threshold the share of settings found and the share of flagged
+Evaluation is leave-one-paper-out (grouped by ``source``; a MuLMS paper's frames and its audit records are one
+group), C chosen inside each fold by an inner grouped 5-fold CV, so the figures are out of sample: AUC on the audit
+records and on the MuLMS frames, and at each threshold the share of settings found and the share of flagged
 values that are settings. The effect on the audit precision is measured the same way, round by round: a measured
 property that the model flags becomes wrong, an unflagged setting it flags leaves the precision as a flagged
 setting. The threshold shipped is the highest whose out-of-sample audit precision is within :data:`TOLERANCE` of the
@@ -26,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
+from matnlp.datasets.mulms import documents
 from matnlp.extractors.quantities import parse_quantities
 from matnlp.extractors.settings import FORMAT, MODEL_FILE, SettingModel, features
 from matnlp.report import iter_jsonl
@@ -50,6 +53,24 @@ def rows(path: Path = AUDIT) -> tuple[list[dict], list[list[str]]]:
             continue
         out.append(r)
         feats.append(features(r["sentence"], r["property"], name_at, q, 0))
+    return out, feats
+
+
+def mulms_rows() -> tuple[list[dict], list[list[str]]]:
+    """The MuLMS property values whose frame says whether they were set (``kind`` ``setting``) or measured, with
+    their features (the gold property span as the name, the quantity the parser reads at the gold value)."""
+    out, feats = [], []
+    for doc in documents(split=""):
+        for t in doc.triples:
+            sent = next(((a, b) for a, b in doc.sentences if a <= t.value.start < b), None)
+            if t.setting is None or sent is None:
+                continue
+            sentence = doc.text[sent[0]:sent[1]]
+            start, end = t.value.start - sent[0], t.value.end - sent[0]
+            q = next((q for q in parse_quantities(sentence) if q.start < end and start < q.end), None)
+            if q is not None:
+                out.append({"source": f"mulms/texts/{doc.name}.txt", "kind": "setting" if t.setting else "measured"})
+                feats.append(features(sentence, t.prop.text, t.prop.start - sent[0], q, 0))
     return out, feats
 
 
@@ -128,22 +149,28 @@ def main() -> None:
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     records, feats = rows()
+    frames, frame_feats = mulms_rows()
+    n = len(records)
     kinds = {"setting": 1, "measured": 0}
-    y = np.array([kinds.get(r["kind"], -1) for r in records])
-    groups = np.array([r["source"] for r in records])
-    log.info("%d located records: %d settings, %d measured", len(records), (y == 1).sum(), (y == 0).sum())
+    y = np.array([kinds.get(r["kind"], -1) for r in records + frames])
+    groups = np.array([r["source"] for r in records + frames])
+    log.info("%d located records: %d settings, %d measured; %d MuLMS frame values, %d settings", n,
+             (y[:n] == 1).sum(), (y[:n] == 0).sum(), len(frames), (y[n:] == 1).sum())
+    feats += frame_feats
     p = held_out(feats, y, groups)
     labelled = y >= 0
-    scores = flag_scores(p[labelled], y[labelled])
-    effects = {t: audit_effect(records, p, t) for t in THRESHOLDS}
+    scores = flag_scores(p[:n][labelled[:n]], y[:n][labelled[:n]])
+    effects = {t: audit_effect(records, p[:n], t) for t in THRESHOLDS}
     best = max(_after(e) for e in effects.values())
     threshold = max(t for t in THRESHOLDS if _after(effects[t]) >= best - TOLERANCE)
     idx = np.flatnonzero(labelled)
     c = best_c([feats[i] for i in idx], y[idx], groups[idx])
     model = fit([feats[i] for i in idx], y[idx], c)
     model = SettingModel(model.weights, model.bias, threshold)
-    report = {"records": int(labelled.sum()), "settings": int((y == 1).sum()), "papers": len(set(groups)), "C": c,
-              "leave_one_paper_out": scores, "threshold": threshold,
+    report = {"records": int(labelled[:n].sum()), "settings": int((y[:n] == 1).sum()), "mulms_values": len(frames),
+              "mulms_settings": int((y[n:] == 1).sum()), "papers": len(set(groups)), "C": c,
+              "leave_one_paper_out": scores, "leave_one_paper_out_mulms": flag_scores(p[n:], y[n:]),
+              "threshold": threshold,
               "audit_precision": {str(t): e["all"] for t, e in effects.items()} | {"by_round": effects[threshold]}}
     args.out.write_text(json.dumps({"format": FORMAT, "model": model.to_dict(), "report": report}, indent=1,
                                    ensure_ascii=False) + "\n", encoding="utf-8")

@@ -129,6 +129,16 @@ def test_mulms_reader(data):
     assert (t.prop.text, t.value.text, t.units) == ("thickness", "365 µm", ["µm"])
 
 
+def test_mulms_frames_say_which_values_were_set(data):
+    """"the coloration efficiency at a wavelength of 528 nm … was 40 cm2 C− 1": the measurement measures the
+    efficiency and takes the wavelength as its condition."""
+    doc = read_xmi(data / "mulms" / "xmi" / "electrolysis_01.xmi")
+    at = doc.text.index("coloration efficiency at a wavelength of 528")
+    near = {t.prop.text: t.setting for t in doc.triples if abs(t.prop.start - at) < 120}
+    assert near["wavelength"] is True and near["coloration efficiency"] is False
+    assert {True, False, None} >= {t.setting for t in doc.triples} >= {True, False}
+
+
 def test_triple_scoring_counts():
     text = "The band gap of TiO2 is 3.2 eV."
     prop, value = Entity(4, 12, "PROPERTY", "band gap"), Entity(24, 30, "VALUE", "3.2 eV")

@@ -2,7 +2,9 @@
 
 Gold triple: a ``propertyValue`` relation from a ``PROPERTY`` entity to a ``VALUE`` entity; its units are the texts
 of the ``UNIT`` entities inside the VALUE span (none for a bare number). The material is the ``MAT``
-linked to the property's ``MEASUREMENT`` by ``conditionSampleFeatures`` (``measuresProperty`` chain), if any.
+linked to the property's ``MEASUREMENT`` by ``conditionSampleFeatures`` (``measuresProperty`` chain), if any. A
+property a measurement takes as its condition (``conditionProperty``: "measured at 800 °C") and does not measure is
+a setting (:attr:`GoldTriple.setting`; the labels :mod:`matnlp.extractors.settings` also learns from).
 The default root is ``DATA/mulms`` (``MuLMS_Corpus_Metadata.csv``, ``xmi/NAME.xmi``, ``texts/NAME.txt``).
 
 NER data: :func:`ner_examples` tags the documents of a split for a tagger (``matnlp ner train --train mulms:train``,
@@ -40,6 +42,9 @@ class GoldTriple:
     value: Entity
     units: list[str]
     materials: list[Entity] = field(default_factory=list)
+    #: ``True`` when a measurement takes the property as its condition and none measures it, ``False`` when one
+    #: measures it and none takes it as a condition, ``None`` otherwise.
+    setting: bool | None = None
 
 
 @dataclass(slots=True)
@@ -73,7 +78,8 @@ def splits(root: str | Path | None = None) -> dict[str, str]:
 
 
 def documents(root: str | Path | None = None, split: str = "test") -> list[MulmsDoc]:
-    """The MuLMS documents of one split (``split`` is a prefix: ``train`` selects train1–train5), by name."""
+    """The MuLMS documents of one split (``split`` is a prefix: ``train`` selects train1–train5,
+    ``""`` all), by name."""
     names = sorted(n for n, s in splits(root).items() if s.startswith(split))
     return [read_xmi(root_dir(root) / "xmi" / f"{n}.xmi") for n in names]
 
@@ -120,12 +126,15 @@ def _property_materials(rels: dict[str, list[tuple[Entity, Entity]]]) -> dict[in
 def _triples(entities: list[Entity], rels: dict[str, list[tuple[Entity, Entity]]],
              materials: dict[int, tuple[Entity, list[Entity]]]) -> list[GoldTriple]:
     units = [e for e in entities if e.label == "UNIT"]
+    measured = {id(p) for _, p in rels["measuresProperty"]}
+    condition = {id(p) for _, p in rels["conditionProperty"]}
     out = []
     for prop, value in rels["propertyValue"]:
         if prop.label != "PROPERTY" or value.label != "VALUE":
             continue
         inside = [u.text for u in units if value.start <= u.start and u.end <= value.end]
-        out.append(GoldTriple(prop, value, inside, list(materials.get(id(prop), (prop, []))[1])))
+        setting = id(prop) in condition if (id(prop) in condition) != (id(prop) in measured) else None
+        out.append(GoldTriple(prop, value, inside, list(materials.get(id(prop), (prop, []))[1]), setting))
     return out
 
 
