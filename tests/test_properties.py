@@ -1500,3 +1500,28 @@ def test_cvd_feed_ratios_are_settings_and_ratio_names_keep_their_numerator(data)
         ("Si/H2 ratio", 0.25, True), ("(Cl or Br)/Si ratio", 4.0, True)]
     assert flagged("The surface Sr/Ti ratio measured by XPS was 1.35 for the annealed film.") == [
         ("Sr/Ti ratio", 1.35, False)]
+
+
+def test_round_28_symbols_names_and_set_temperatures(data):
+    """Audit round 28 (MuLMS oastm_01, SOFC-Exp PMC4578433): a subscript assigned a value names the whole symbol it
+    ends ("(Δl/l0)Stage A", not "A"); an annealing temperature written as its symbol (Ta) is a setting; "exchange
+    current density" is its own property, not a current density."""
+    got = _paper_sentence(data, "mulms/texts/oastm_01.txt", "comprises a fraction (Δl/l0)Stage A")
+    assert [(n, v) for n, v, _ in got][:2] == [("(Δl/l0)Stage A", 1.32e-4), ("(Δl/l0)Stage B", 1.85e-4)]
+    assert all(len(n) > 2 for n, *_ in got)
+    got = _paper_sentence(data, "mulms/texts/oastm_01.txt", "yields a reduced effective value")
+    assert got[0][:2] == ("(Δl/l0)Stage B, eff", 1.48e-4)
+    assert flagged("Substantial crystallite growth up to 764±4nm (Ta=468K, Fig. 3c) takes place in stage B.")[-1] == (
+        "Ta", 468.0, True)
+    assert flagged("The Curie temperature Tc = 450 K was found.") == [("Curie temperature Tc", 450.0, False)]
+    got = _paper_sentence(data, "sofc_exp_texts/texts/PMC4578433.txt", "The exchange current densities obtained")
+    assert got == [("exchange current densities", 0.43, "mA cm-2"), ("exchange current densities", 0.29, "mA cm-2")]
+
+
+def test_round_28_decades_and_over_a_value(data):
+    """Audit round 28 (SOFC-Exp PMC5944822): "in 1970s" is a decade, no time; "a specific surface area of over 210
+    m2 g–1" is at least 210."""
+    text, sent = _sentence_of(data / "sofc_exp_texts/texts/PMC5944822.txt", "a specific surface area of over 210")
+    got = [(p.name, p.value.value, p.value.low, p.unit) for p in extract_properties(text[sent.start : sent.end])
+           if p.value]
+    assert ("specific surface area", 210.0, 210.0, "m2 g-1") in got and all(u != "s" for *_, u in got)

@@ -284,6 +284,11 @@ def test_flattened_citations_ranges_from_the_top_and_hardness_scales():
     (q,) = parse_quantities("in the range of 10−5~10−6 F cm−2 for")
     assert (q.low, q.high, q.unit, q.value) == (1e-06, 1e-05, "F cm-2", 5.5e-06)
     assert parse_quantities("decreased from 1.01 to 0.7 V")[0].low is None  # a change, not a range
+    assert parse_quantities("the voltage from 1.01 to 0.7 V")[0].low is None
+    # pemfc_10: an impedance sweep written from its top frequency is one range; a frequency that drops is not
+    (sweep,) = parse_quantities("10 st/dec for 10 to 0.1 Hz.")[1:]
+    assert (sweep.low, sweep.high, sweep.unit) == (0.1, 10.0, "Hz")
+    assert parse_quantities("the peak drops from 10 to 5 Hz")[0].low is None
     hrc, hv = parse_quantities("hardness of 21.4 HRC, and 300 HV10")
     assert (hrc.unit, hrc.kind, hv.value, hv.unit) == ("HRC", "hardness", 300.0, "HV")
     with pytest.raises(ValueError):
@@ -445,6 +450,16 @@ def test_over_a_temperature_is_a_low_bound():
     text = "high operational temperatures (over 700 °C) required by YSZ, stable over 100 h"
     assert [(q.value, bounded(text, q).low, bounded(text, q).high) for q in parse_quantities(text)] == [
         (700.0, 700.0, None), (100.0, None, None)]
+    text = "a surface area of over 210 m2 g–1 averaged over 10 μm, over 50 cycles"
+    assert [(q.value, bounded(text, q).low) for q in parse_quantities(text)] == [(210.0, 210.0), (10.0, None),
+                                                                                   (50.0, None)]
+
+
+def test_decades_are_no_times():
+    """Audit round 28 (SOFC-Exp PMC5944822): "since the discovery … in 1970s" is a decade; "held for 1800s" is a
+    time."""
+    assert parse_quantities("since the discovery of perovskites in 1970s, in the mid-1980s and the 1990s") == []
+    assert [(q.value, q.unit) for q in parse_quantities("held for 1800s at 80 °C")][0] == (1800.0, "s")
 
 
 def test_a_range_of_negative_numbers_from_its_smaller_magnitude():

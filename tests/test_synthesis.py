@@ -681,3 +681,11 @@ def test_round_27_participles_opening_a_sentence_and_prewashing(data):
         ("Dried", "DryingOperation"), ("calcined", "HeatingOperation")]
     washed = _line_with(data / "mulms" / "texts" / "oastm_03.txt", "pre-washed with soaped water")
     assert {s.operation: s.type for s in extract_steps(washed)}.get("pre-washed") == "SeparationOperation"
+
+
+def test_round_28_results_obtained_are_no_steps(data):
+    """Audit round 28 (MuLMS oastm_01): "results obtained from difference dilatometry", "results previously obtained
+    for pure nickel" say how findings were had; "was obtained by" a route stays a step."""
+    line = _line_with(data / "mulms" / "texts" / "oastm_01.txt", "Novel results obtained from difference dilatometry")
+    assert "obtained" not in [s.operation for s in extract_steps(line)]
+    assert [s.operation for s in extract_steps("LSCF powder was obtained by the Pechini method.")] == ["obtained"]

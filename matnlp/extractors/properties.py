@@ -49,7 +49,9 @@ LEXICON: dict[str, str] = {
     "area specific resistance": "Ω cm2", "ASR": "Ω cm2", "seebeck coefficient": "µV/K|V/K", "thermopower": "µV/K|V/K",
     "power factor": "µW cm-1 K-2|W m-1 K-2", "ZT": "1", "figure of merit": "1",
     "capacity": "mAh/g|mAh", "capacitance": "F/g|F/cm2|F/cm3|F", "energy density": "Wh/kg|Wh/L|Wh/cm2",
-    "power density": "W/kg|W/cm2|W/L", "current density": "mA/cm2|A/g", "density": "g/cm3|cm-3|cm-2|cm-2 eV-1",
+    "power density": "W/kg|W/cm2|W/L", "current density": "mA/cm2|A/g",
+    "exchange current density": "mA/cm2|A/cm2", "limiting current density": "mA/cm2|A/cm2",
+    "density": "g/cm3|cm-3|cm-2|cm-2 eV-1",
     "dislocation density": "cm-2", "defect density": "cm-2|cm-3", "carrier concentration": "cm-3",
     "carrier density": "cm-3", "mobility": "cm2 V-1 s-1", "porosity": "%|1", "relative density": "%|1",
     "lattice parameter": "Å", "lattice parameters": "Å", "lattice constant": "Å", "lattice constants": "Å",
@@ -91,6 +93,10 @@ _SYMBOL_TAIL_ONE = re.compile(r"\s+\(?(?=[^\s()]*[A-Z\dα-ωΑ-Ω])[^\s()]{1,8}\
 _GENERIC_TAIL = re.compile(r"\s+(?:values?|levels?|data|peaks?|maxim(?:um|a)|minim(?:um|a))$", re.I)
 _OF_TAIL = re.compile(r"\s+(?:of|in|for|between)(?:\s.*)?$", re.S)
 _SYMBOL = re.compile(r"[^\W\d_]{1,2}[\w/,]{0,4}")  # "t", "Kt", "T0", "P/P0", "Ntot": assigned with "="
+# "(Δl/l0)Stage A=", "(Δl/l0)Stage B, eff=": a bracketed symbol with its subscripts, written out on one line
+_SUBSCRIPT_HEAD = r"\([^()\s]{1,12}\)[^\W_]{1,8}(?:\s[A-Z\d]{1,3},)?\s"
+_SUBSCRIPTED = re.compile(rf"(?<!\S){_SUBSCRIPT_HEAD}$")
+_SUBSCRIPTED_SYMBOL = re.compile(rf"{_SUBSCRIPT_HEAD}[^\s=]{{1,4}}")
 _WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]{4,}")  # "defect", "Domain": a word of five letters or more, not a symbol
 # Words that extend a lexicon match to the left ("optical band gap", "specific discharge capacity").
 _MODIFIERS = (
@@ -169,7 +175,7 @@ _SETTING_NAME = re.compile(
     r"clamping\s+forces?|(?:laser|rf|microwave|plasma|sputtering|deposition|irradiation)\s+powers?|"
     r"take-?off\s+angles?|"
     r"(?:light|illumination|irradiation|incident\s+light)\s+intensit(?:y|ies)|spectral\s+resolutions?|"
-    r"stress\s+concentrations?(?:\s+factors?)?|(?-i:K[tT])|notch\s+factors?|relative\s+humidit(?:y|ies)|(?-i:RH)|"
+    r"stress\s+concentrations?(?:\s+factors?)?|(?-i:K[tT])|(?-i:T(?:a|ann|sub|dep|sint|cal))|notch\s+factors?|relative\s+humidit(?:y|ies)|(?-i:RH)|"
     r"(?-i:p\s*\(?O2\)?)|(?<!equilibrium\s)oxygen\s+partial\s+pressures?|"
     rf"{_PROCESS}\s+(?:temperatures?|times?|durations?|pressures?|atmospheres?|velocit(?:y|ies)|speeds?))\b"
     r"|^p\s*/\s*p0$"
@@ -568,7 +574,8 @@ def _is_symbol(name: str) -> bool:
     """Whether a name is a symbol (``Kt``, ``T0``, ``P/P0``, ``Ntot``), which may take a bare number, rather than a
     word (``defect`` of "Defect 2", ``domain`` of "a domain of 4900 elements")."""
     name = name.strip()
-    return _SYMBOL.fullmatch(name) is not None and _WORD.fullmatch(name) is None
+    return (_SYMBOL.fullmatch(name) is not None and _WORD.fullmatch(name) is None
+            or _SUBSCRIPTED_SYMBOL.fullmatch(name) is not None)
 
 
 # (not in a clause of its own: "the activation energy … was 1.02 eV, indicating an advantage if this material is used")
@@ -1848,6 +1855,14 @@ def _with_symbol(text: str, e: Entity) -> Entity:
 
 
 _TEMPERATURE_WORD = re.compile(r"(?i)temperatures?\b")
+
+
+def _with_subscripted(text: str, e: Entity) -> Entity:
+    """A subscript assigned a value (``A`` of ``(Δl/l0)Stage A=1.32×10-4``) as the whole symbol it ends."""
+    if len(e.text) > 4 or not _EQUALS_AFTER.match(text, e.end) or not (
+            m := _SUBSCRIPTED.search(text, max(0, e.start - 30), e.start)):
+        return e
+    return replace(e, start=m.start(), text=text[m.start() : e.end])
 _SYMBOL_OF_TRANSITION = r"(?!(?:At|In|On|To|By|Of|An|Is|It|If|Or|No|So|Up|We|Be)\s)[A-Z](?:[a-zA-Z]\d{0,2}|\d{1,2})(?![\w-])"
 _TRANSITION_SYMBOL = re.compile(rf"(?<![\w°-]){_SYMBOL_OF_TRANSITION}\s+$")
 _TRANSITION_NAME = re.compile(rf"{_SYMBOL_OF_TRANSITION}\s+(?i:temperatures?)")
@@ -1897,7 +1912,8 @@ def extract_properties(
         props_all = sorted((e for e in entities if e.label in PROPERTY_LABELS), key=lambda e: e.start)
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents, materials)
-    props_all = [_with_ratio_head(text, _with_symbol(text, _with_measure(text, _without_owner(_after_bracket(e)))))
+    props_all = [_with_ratio_head(text, _with_symbol(text, _with_measure(text, _with_subscripted(text, _without_owner(
+                 _after_bracket(e))))))
                  for e in props_all
                  if not _label_token(text, e) and not _VERB_YIELD.match(text, e.start)
                  and (not _not_a_name(e.text) or _resistance_symbol(text, e))]

@@ -148,8 +148,10 @@ _TIME_CUE = re.compile(r"(?i)\b(?:for|after|over|within|during|aged|stored|kept|
 # Bounds: "< 100 cm−1", "> 90%", "above 600 °C", "up to 1.2 W cm−2", "less than 5 nm" (a low or high bound only).
 _LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|beyond|exceed(?:s|ed|ing)?|more th(?:an|en|at)|greater than|higher than|larger than|"
                         r"at least(?: to)?|in excess of))\s*[~∼≈]?\s*$")
-# "high operational temperatures (over 700 °C)": over a temperature is above it ("over 100 h" is a duration)
-_OVER_BEFORE = re.compile(r"(?i)\bover\s*[~∼≈]?\s*$")
+# "high operational temperatures (over 700 °C)", "a specific surface area of over 210 m2 g–1": over a value is above it
+# ("over 100 h" is a duration, "averaged over 10 μm" a span)
+_OVER_BEFORE = re.compile(r"(?i)(?<!averaged\s)(?<!integrated\s)(?<!summed\s)(?<!spread\s)(?<!distributed\s)"
+                          r"(?<!extends\s)(?<!extending\s)\bover\s*[~∼≈]?\s*$")
 # "0.1 A cm−2 or more", "3% or less": the bound after the number
 _LOW_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:more|higher|above|greater|larger|over)\b", re.I)
 _HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:less|lower|below|smaller|fewer|under)\b", re.I)
@@ -502,6 +504,10 @@ def _days(text: str, num_end: int, unit_start: int, unit_end: int) -> bool:
     return unit_start > num_end or bool(_TIME_CUE.search(text, max(0, num_end - 60), num_end))
 
 
+_DECADE = re.compile(r"(?:1[89]|20)\d0s")
+_DECADE_BEFORE = re.compile(r"(?i)\b(?:in|the|since|early|late|mid|until|by|and)[\s-]+$")
+
+
 def parse_quantities(text: str) -> list[Quantity]:
     """All quantities in ``text`` in order; offsets slice ``text``. Lists (``80, 100 and 120 °C``) share the unit."""
     text = _colon_decimals(text)
@@ -510,7 +516,9 @@ def parse_quantities(text: str) -> list[Quantity]:
     while (m := _NUM_RE.search(text, pos)) is not None:
         q = _quantity_at(text, m)
         q = _bracket_scaled(text, q) or q
-        if all(math.isfinite(v) for v in (q.value, q.low or 0, q.high or 0, q.error or 0)):
+        if _DECADE.fullmatch(text, q.start, q.end) and _DECADE_BEFORE.search(text, max(0, q.start - 12), q.start):
+            pass  # "in the 1970s": a decade, not 1970 seconds
+        elif all(math.isfinite(v) for v in (q.value, q.low or 0, q.high or 0, q.error or 0)):
             out.append(q)  # a number past the float range (1e999, 10^510) is no measurement
         pos = max(q.end, m.end())
     _share_list_units(text, out)
@@ -582,7 +590,8 @@ def bounded(text: str, q: Quantity) -> Quantity:
         return q
     side = _bound_before(text, q.start) or ("low" if _LOW_AFTER.match(text, q.end) else None) or (
         "high" if _HIGH_AFTER.match(text, q.end) else None) or (
-        "low" if q.kind == "temperature" and _OVER_BEFORE.search(text, max(0, q.start - 12), q.start) else None)
+        "low" if q.unit is not None and q.kind != "time" and _OVER_BEFORE.search(text, max(0, q.start - 24), q.start)
+        else None)
     return replace(q, **{side: q.value}) if side else q
 
 
@@ -676,12 +685,17 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
     if low == _float(m.group()) and _TIMES10_RE.match(text, m2.end()):  # "4–6×10^10": the power scales both ends
         low *= high / _float(m2.group())
     if high < low:
-        if sep.group().strip() in ("to", "and") and not rescaled and high >= 0:
+        if sep.group().strip() in ("to", "and") and not rescaled and high >= 0 and not _is_frequency(unit2):
             # "decreased from 1.01 to 0.7 V" is a change, not a range; a change keeps its unit, a span swept down
-            # changes it ("from 100 kHz to 10 mHz"); two negatives may be written from the smaller ("−0.7 to −1.0")
+            # changes it ("from 100 kHz to 10 mHz") or is a frequency ("for 10 to 0.1 Hz": impedance sweeps are
+            # written from the top); two negatives may be written from the smaller ("−0.7 to −1.0")
             return None
         low, high = high, low  # "10−5~10−6 F cm−2", "10−7–10−8": a range written from its upper end
     return _make(_round((low + high) / 2), unit2, m.start(), uend if unit2 else end, low=low, high=high)
+
+
+def _is_frequency(unit: Unit | None) -> bool:
+    return unit is not None and unit.known and unit.dims == parse_unit("Hz").dims
 
 
 def _same_dims(unit: Unit, other: Unit | None) -> bool:

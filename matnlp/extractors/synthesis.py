@@ -238,6 +238,8 @@ NOT_STEPS = re.compile(
 )
 #: Participles that name a step only when they say how ("was obtained by", "formed from", "kept at 80 °C").
 _HOW_ONLY = re.compile(r"obtained|formed|produced|resulted")
+_RESULT_NOUN_BEFORE = re.compile(r"\b(?:results?|data|values?|spectr(?:a|um)|patterns?|images?|curves?|parameters?|"
+                                 r"information|findings?|insights?|estimates?)\s+(?:\w+ly\s+)?$", re.I)
 _NEGATED = re.compile(r"\b(?:not|n't|never|no longer|without|neither|nor)\s+(?:\w+\s+){0,2}$", re.I)
 # "concen- tration", "deter- mined": the tail of a word broken at a line end.
 _BROKEN_BEFORE = re.compile(r"([A-Za-z]+)-\s+$")
@@ -600,6 +602,8 @@ def _is_step(text: str, end: int, word: str, stop: re.Pattern = NON_OPERATIONS) 
         return False
     if not _HOW_ONLY.fullmatch(word):
         return True
+    if _RESULT_NOUN_BEFORE.search(text, max(0, start - 30), start):
+        return False  # "results obtained from difference dilatometry": how a finding was had, not a material
     source = _FROM_PLACE.match(text, end)
     return bool(_OBTAINED_STEP.match(text, end)) and not (source and source.group(1) not in ELEMENT_SET)
 
