@@ -289,6 +289,8 @@ def test_flattened_citations_ranges_from_the_top_and_hardness_scales():
     (sweep,) = parse_quantities("10 st/dec for 10 to 0.1 Hz.")[1:]
     assert (sweep.low, sweep.high, sweep.unit) == (0.1, 10.0, "Hz")
     assert parse_quantities("the peak drops from 10 to 5 Hz")[0].low is None
+    # SOFC-Exp PMC6523084: a sweep written down from a flattened power of ten
+    assert [(q.low, q.high) for q in parse_quantities("frequency decades between 106 and 1 Hz")] == [(1.0, 1e6)]
     hrc, hv = parse_quantities("hardness of 21.4 HRC, and 300 HV10")
     assert (hrc.unit, hrc.kind, hv.value, hv.unit) == ("HRC", "hardness", 300.0, "HV")
     with pytest.raises(ValueError):

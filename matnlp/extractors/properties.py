@@ -49,9 +49,7 @@ LEXICON: dict[str, str] = {
     "area specific resistance": "Ω cm2", "ASR": "Ω cm2", "seebeck coefficient": "µV/K|V/K", "thermopower": "µV/K|V/K",
     "power factor": "µW cm-1 K-2|W m-1 K-2", "ZT": "1", "figure of merit": "1",
     "capacity": "mAh/g|mAh", "capacitance": "F/g|F/cm2|F/cm3|F", "energy density": "Wh/kg|Wh/L|Wh/cm2",
-    "power density": "W/kg|W/cm2|W/L", "current density": "mA/cm2|A/g",
-    "exchange current density": "mA/cm2|A/cm2", "limiting current density": "mA/cm2|A/cm2",
-    "density": "g/cm3|cm-3|cm-2|cm-2 eV-1",
+    "power density": "W/kg|W/cm2|W/L", "current density": "mA/cm2|A/g", "density": "g/cm3|cm-3|cm-2|cm-2 eV-1",
     "dislocation density": "cm-2", "defect density": "cm-2|cm-3", "carrier concentration": "cm-3",
     "carrier density": "cm-3", "mobility": "cm2 V-1 s-1", "porosity": "%|1", "relative density": "%|1",
     "lattice parameter": "Å", "lattice parameters": "Å", "lattice constant": "Å", "lattice constants": "Å",
@@ -233,6 +231,7 @@ _MEASURE = (r"(?:distance|spacing|separation|size|length|width|thickness|fractio
 _MEASURE_BEFORE = re.compile(rf"\b(?:(?:average|mean|total|relative|neck)\s+)?{_MEASURE}\s+(?:of|between)\s+"
                              r"(?:(?:the|an?)\s+)?$", re.I)
 _MEASURE_AFTER = re.compile(rf"[ -]{_MEASURE}\b", re.I)
+_CURRENT_KIND = re.compile(r"(?i)\b(?:exchange|limiting)\s+$")
 _DETERMINERS = frozenset("the a an its their this these those our his her".split())
 _OWNER = re.compile(r"(?:the\s+)?(\S+?)['’]s\s+(?=\w)")
 _DEFINED = 6  # words before "(ABBR)" tried as its long form
@@ -1825,8 +1824,10 @@ def _without_owner(e: Entity) -> Entity:
 
 def _with_measure(text: str, e: Entity) -> Entity:
     """The mention with the measure that names the quantity of what it names: ``average distance between`` before
-    ``grain boundaries``, ``fraction`` after ``surface isotope`` (a tagger often leaves them out)."""
-    before = _MEASURE_BEFORE.search(text, max(0, e.start - 50), e.start)
+    ``grain boundaries``, ``fraction`` after ``surface isotope`` (a tagger often leaves them out), and the kind of a
+    current (``exchange current density``, ``limiting current density``: other properties than a current density)."""
+    before = _MEASURE_BEFORE.search(text, max(0, e.start - 50), e.start) or (
+        _CURRENT_KIND.search(text, max(0, e.start - 12), e.start) if e.text[:7].lower() == "current" else None)
     after = _MEASURE_AFTER.match(text, e.end)
     if not before and not after:
         return e

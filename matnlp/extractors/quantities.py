@@ -677,6 +677,9 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
         both = _FLAT_POWER_HIGH.fullmatch(m.group()) is not None and low == _float(m.group())
         if both or (low <= 1 and int(m2.group()[2:]) >= 3):
             low, high = _pow10(m.group()[2:]) if both else low, _pow10(m2.group()[2:])
+    elif (unit2 is not None and unit2.text == "Hz" and _FLAT_POWER_HIGH.fullmatch(m.group()) and low == _float(m.group())
+          and high <= 1 and int(m.group()[2:]) >= 3):
+        low = _pow10(m.group()[2:])  # "frequency decades between 106 and 1 Hz": a sweep down from 10^6 Hz
     rescaled = unit is not None and (unit2 is None or unit2.text != unit.text)
     if rescaled:
         if not _same_dims(unit, unit2):
