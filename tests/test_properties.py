@@ -1525,3 +1525,14 @@ def test_round_28_decades_and_over_a_value(data):
     got = [(p.name, p.value.value, p.value.low, p.unit) for p in extract_properties(text[sent.start : sent.end])
            if p.value]
     assert ("specific surface area", 210.0, 210.0, "m2 g-1") in got and all(u != "s" for *_, u in got)
+
+
+def test_round_28_the_inputs_of_an_estimate_are_settings(data):
+    """Audit round 28 (MuLMS pemfc_10): the values an estimate takes ("Taking into account the estimated values of
+    j0= 1 A cm−2, σe= 200 mS cm−1 …, one can get Ve ≃ 5 mV") are settings, up to the clause that gives its result."""
+    text, sent = _sentence_of(data / "mulms/texts/pemfc_10.txt", "Taking into account the estimated values of j0")
+    got = {p.name: p.setting for p in extract_properties(text[sent.start : sent.end]) if p.value}
+    assert got["j0"] is True and got["σe"] is True
+    assert flagged("Assuming a porosity of 30%, the conductivity is 5 S/cm.") == [("porosity", 30.0, True),
+                                                                                  ("conductivity", 5.0, False)]
+    assert flagged("Assuming equal porosities the conductivity is 5 S/cm.") == [("conductivity", 5.0, False)]

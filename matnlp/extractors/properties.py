@@ -1263,6 +1263,20 @@ _MODIFIERS = re.compile(r"(?:\b[A-Za-z][\w-]*\s+(?:\([^()\s]{1,10}\)\s+)?){1,2}$
 _RANGE_BEFORE = re.compile(r"\b(?:range|region|window)\s*:?\s+(?:of\s+|between\s+|from\s+)?(?:[^.;:]{0,25}(?:and|to|-|–)\s*)?$", re.I)
 
 
+# "Taking into account the estimated values of j0= 1 A cm−2, …, one can get Ve ≃ 5 mV", "Assuming a porosity of 30%,
+# the conductivity is …": the inputs of an estimate, up to the clause that gives its result
+_ASSUMING = re.compile(r"\W*(?:taking\s+(?:into\s+account|for\s+the\s+estimate)|assuming|if\s+we\s+assume)\b", re.I)
+_RESULT_CLAUSE = re.compile(r",\s+(?:and\s+)?(?:one|we|the|it|this|that|for|then|a|an)\b", re.I)
+
+
+def _assumed(text: str, sent: Sentence, q: Quantity) -> bool:
+    """Whether ``q`` is an input the sentence's opening "taking into account …"/"assuming …" clause gives."""
+    if not (m := _ASSUMING.match(text, sent.start, sent.end)):
+        return False
+    clause = _RESULT_CLAUSE.search(text, m.end(), sent.end)
+    return q.end <= (clause.start() if clause else sent.start)
+
+
 def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
     """Whether the value is one set for a measurement or process rather than found: the range a measurement swept
     or an end of it ("in a frequency range between 10 mHz and 1 MHz", "over a 250-3000nm wavelength range", the range
@@ -1282,6 +1296,8 @@ def _set_value(text: str, q: Quantity, sent: Sentence, p: Entity) -> bool:
                                                           min(sent.end, q.end + 20)):
         return True
     if _CONDITIONS_HEAD.match(text, sent.start, sent.end) or _CONVERSION.search(text, sent.start, sent.end):
+        return True
+    if _assumed(text, sent, q):
         return True
     if swept and _RANGE_BEFORE.search(text, max(sent.start, q.start - 60), q.start):
         return True  # an end of "a frequency range between 10 mHz and 1 MHz"
