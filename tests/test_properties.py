@@ -1536,3 +1536,19 @@ def test_round_28_the_inputs_of_an_estimate_are_settings(data):
     assert flagged("Assuming a porosity of 30%, the conductivity is 5 S/cm.") == [("porosity", 30.0, True),
                                                                                   ("conductivity", 5.0, False)]
     assert flagged("Assuming equal porosities the conductivity is 5 S/cm.") == [("conductivity", 5.0, False)]
+
+
+def test_round_29_open_circuit_voltage_keeps_its_name(data):
+    """Audit rounds 27 and 29 (SOFC-Exp PMC3564701, PMC4313086): a tagger's "circuit voltage" is the open circuit
+    voltage the text names."""
+    got = _paper_sentence(data, "sofc_exp_texts/texts/PMC3564701.txt", "open circuit voltage of approximately 1.07")
+    assert got[:2] == [("open circuit voltage", 1.07, "V"), ("open circuit voltage", 0.3, "V")]
+    assert flagged("The open-circuit voltage (OCV) reached 1.02 V.") == [("open-circuit voltage", 1.02, False)]
+
+
+def test_round_29_bond_atoms_and_cut_symbols_are_no_names(data):
+    """Audit round 29 (MuLMS oastm_02): the O of "C═O bonded carbon" names no binding energy; "The integrated intensity
+    ratio (ID/IG) reduces to 1.32" is an intensity ratio, not "ID/"."""
+    assert _paper_sentence(data, "mulms/texts/oastm_02.txt", "is assigned to C═O bonded carbon") == []
+    assert _paper_sentence(data, "mulms/texts/oastm_02.txt", "The integrated intensity ratio (ID/IG) reduces") == [
+        ("intensity ratio", 1.32, None)]

@@ -471,3 +471,15 @@ def test_a_range_of_negative_numbers_from_its_smaller_magnitude():
         (-1.0, -0.7)]
     assert [(q.value, q.low) for q in parse_quantities("the potential decreased from −0.7 to −1.0 V")] == [
         (-0.7, None), (-1.0, None)]
+
+
+def test_round_29_bounds_with_a_rough_number_and_dots_after_a_slash():
+    """Audit round 29 (SOFC-Exp PMC3564701, MuLMS oastm_02): "below approximately 0.01 mW/cm2" and "up to
+    approximately 3μm" are bounds; a wear rate in "mm3/N·m" is per newton metre (so is "J/g·K")."""
+    for text, side in (("a power density below approximately 0.01 mW/cm2", "high"),
+                       ("particles up to approximately 3μm in diameter", "high"), ("not less than about 90%", "low")):
+        (q,) = parse_quantities(text)
+        assert getattr(bounded(text, q), side) == q.value
+    assert [q.unit for q in parse_quantities("a wear rate of 2.1×10−6 mm3/N·m and 0.5 J/g·K")] == [
+        "mm3 N-1 m-1", "J g-1 K-1"]
+    assert [q.unit for q in parse_quantities("10 mW·cm−2 and 3 V·s/cm2")] == ["mW cm-2", "V s cm-2"]

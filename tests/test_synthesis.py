@@ -689,3 +689,10 @@ def test_round_28_results_obtained_are_no_steps(data):
     line = _line_with(data / "mulms" / "texts" / "oastm_01.txt", "Novel results obtained from difference dilatometry")
     assert "obtained" not in [s.operation for s in extract_steps(line)]
     assert [s.operation for s in extract_steps("LSCF powder was obtained by the Pechini method.")] == ["obtained"]
+
+
+def test_round_29_poured_into_a_described_mold_is_casting(data):
+    """Audit round 29 (SOFC-Exp PMC4313086): "poured into a tubular plastic mold" casts the slurry (shaping), two
+    words of description before the mold or not."""
+    line = _line_with(data / "sofc_exp_texts" / "texts" / "PMC4313086.txt", "was poured into a tubular plastic mold")
+    assert {s.operation: s.type for s in extract_steps(line)}.get("poured") == "ShapingOperation"

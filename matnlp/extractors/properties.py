@@ -231,7 +231,7 @@ _MEASURE = (r"(?:distance|spacing|separation|size|length|width|thickness|fractio
 _MEASURE_BEFORE = re.compile(rf"\b(?:(?:average|mean|total|relative|neck)\s+)?{_MEASURE}\s+(?:of|between)\s+"
                              r"(?:(?:the|an?)\s+)?$", re.I)
 _MEASURE_AFTER = re.compile(rf"[ -]{_MEASURE}\b", re.I)
-_CURRENT_KIND = re.compile(r"(?i)\b(?:exchange|limiting)\s+$")
+_KIND_BEFORE = {"current": re.compile(r"(?i)\b(?:exchange|limiting)\s+$"), "circuit": re.compile(r"(?i)\bopen[- ]?$")}
 _DETERMINERS = frozenset("the a an its their this these those our his her".split())
 _OWNER = re.compile(r"(?:the\s+)?(\S+?)['’]s\s+(?=\w)")
 _DEFINED = 6  # words before "(ABBR)" tried as its long form
@@ -1756,8 +1756,11 @@ def _after_bracket(e: Entity) -> Entity:
     """The mention less what lies before a bracket it opens: "(diameter" of "wafers (diameter = 16 mm", "electrodes
     (area" of "The electrodes (area = 0.50 cm2)"; and less the side of a bracket it closes without opening that holds
     no name: "(b) Rwp 6.96%" tagged "b) Rwp", "the apparent (uncorrected) slope" tagged ") slope", "the anode (H2)"
-    tagged "h2)"."""
+    tagged "h2)"; and the name before a bracket whose symbol it cuts short ("intensity ratio (ID/")."""
     cut = e.text.rfind("(")
+    if cut >= 0 and ")" not in e.text[cut:] and e.text[cut + 1 :].rstrip().endswith("/") and e.text[:cut].strip():
+        head = e.text[:cut].rstrip()  # "intensity ratio (ID/" of "(ID/IG)": the name before a symbol cut short
+        return replace(e, end=e.start + len(head), text=head)
     if cut >= 0 and ")" not in e.text[cut:] and e.text[cut + 1 :].strip():
         rest = e.text[cut + 1 :]
         skip = cut + 1 + len(rest) - len(rest.lstrip())
@@ -1840,10 +1843,11 @@ def _without_owner(e: Entity) -> Entity:
 
 def _with_measure(text: str, e: Entity) -> Entity:
     """The mention with the measure that names the quantity of what it names: ``average distance between`` before
-    ``grain boundaries``, ``fraction`` after ``surface isotope`` (a tagger often leaves them out), and the kind of a
-    current (``exchange current density``, ``limiting current density``: other properties than a current density)."""
+    ``grain boundaries``, ``fraction`` after ``surface isotope`` (a tagger often leaves them out), and the word that
+    makes it another property (``exchange current density``, ``limiting current density``, ``open circuit voltage``)."""
+    kind = _KIND_BEFORE.get(e.text.split(maxsplit=1)[0].lower()) if e.text.strip() else None
     before = _MEASURE_BEFORE.search(text, max(0, e.start - 50), e.start) or (
-        _CURRENT_KIND.search(text, max(0, e.start - 12), e.start) if e.text[:7].lower() == "current" else None)
+        kind.search(text, max(0, e.start - 12), e.start) if kind else None)
     after = _MEASURE_AFTER.match(text, e.end)
     if not before and not after:
         return e
@@ -1893,11 +1897,15 @@ _MATERIAL_TEMPERATURE = re.compile(r"(?i)\b(?:curie|n[ée]el|debye|verwey|morin|
 _VERB_YIELD = re.compile(r"(?i)yields?\s+(?:a|an|the)\b")
 
 
+_BOND_ATOM = re.compile(r".?[A-Z][a-z]?[═≡=][A-Z][a-z]?")
+
+
 def _label_token(text: str, e: Entity) -> bool:
-    """A figure-panel letter (``(c) Performance … 30 ppm``, ``c)``) or an equation token with combining marks
-    (``v̇``): no property mention (a lone letter elsewhere may be a symbol: ``c = 3.9 Å``, ``modulus (E)``)."""
+    """A figure-panel letter (``(c) Performance … 30 ppm``, ``c)``), an equation token with combining marks
+    (``v̇``) or an atom of a written bond (``O`` of ``C═O bonded carbon``): no property mention (a lone letter
+    elsewhere may be a symbol: ``c = 3.9 Å``, ``modulus (E)``)."""
     name = e.text.strip()
-    if any("\u0300" <= ch <= "\u036f" for ch in name):
+    if any("\u0300" <= ch <= "\u036f" for ch in name) or _BOND_ATOM.fullmatch(text, max(0, e.start - 3), e.end):
         return True
     return len(name) == 1 and "a" <= name <= "h" and text[e.end : e.end + 1] == ")"
 

@@ -146,21 +146,22 @@ _ORBITAL_AFTER = re.compile(r"[\s-]*(?:\d*/\d|[-–]?(?:orbitals?|electrons?|sta
 _TIME_CUE = re.compile(r"(?i)\b(?:for|after|over|within|during|aged|stored|kept|immersed|period|up to|"
                        r"days?|weeks?|storage|duration)\b[^.;]{0,30}$")
 # Bounds: "< 100 cm−1", "> 90%", "above 600 °C", "up to 1.2 W cm−2", "less than 5 nm" (a low or high bound only).
+_ROUGHLY = r"(?:[~∼≈]|about|approximately|around|roughly|nearly|ca\.)?"
 _LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|beyond|exceed(?:s|ed|ing)?|more th(?:an|en|at)|greater than|higher than|larger than|"
-                        r"at least(?: to)?|in excess of))\s*[~∼≈]?\s*$")
+                        rf"at least(?: to)?|in excess of))\s*{_ROUGHLY}\s*$")
 # "high operational temperatures (over 700 °C)", "a specific surface area of over 210 m2 g–1": over a value is above it
 # ("over 100 h" is a duration, "averaged over 10 μm" a span)
 _OVER_BEFORE = re.compile(r"(?i)(?<!averaged\s)(?<!integrated\s)(?<!summed\s)(?<!spread\s)(?<!distributed\s)"
-                          r"(?<!extends\s)(?<!extending\s)\bover\s*[~∼≈]?\s*$")
+                          rf"(?<!extends\s)(?<!extending\s)\bover\s*{_ROUGHLY}\s*$")
 # "0.1 A cm−2 or more", "3% or less": the bound after the number
 _LOW_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:more|higher|above|greater|larger|over)\b", re.I)
 _HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:less|lower|below|smaller|fewer|under)\b", re.I)
 _HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:below|up to|less than|lower than|smaller than|at most|within))"
-                         r"\s*[~∼≈]?\s*$")
+                         rf"\s*{_ROUGHLY}\s*$")
 # A negated bound turns over: "does not exceed 0.005 Ω cm2", "not more than 5%" (high); "not less than 90%" (low)
 _NEGATED = r"(?i)(?:\bnot|\bnever|n't)\s+(?:\w+ly\s+)?"
-_NOT_LOW = re.compile(_NEGATED + r"(?:exceed(?:s|ed|ing)?|(?:more|greater|higher|larger) than|above|over)\s*[~∼≈]?\s*$")
-_NOT_HIGH = re.compile(_NEGATED + r"(?:(?:less|lower|smaller|fewer) than|below|under)\s*[~∼≈]?\s*$")
+_NOT_LOW = re.compile(_NEGATED + rf"(?:exceed(?:s|ed|ing)?|(?:more|greater|higher|larger) than|above|over)\s*{_ROUGHLY}\s*$")
+_NOT_HIGH = re.compile(_NEGATED + rf"(?:(?:less|lower|smaller|fewer) than|below|under)\s*{_ROUGHLY}\s*$")
 # the member before a number in a list: "0.005 and " of "0.005 and 0.002 Ω cm2", "0.02 μW and " of "0.02 μW and 25 μW"
 _LIST_BEFORE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*[^\s\d,;()]{1,6}){0,2}\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 
@@ -170,7 +171,7 @@ _NO_BOUND = re.compile(r"(?i)\d[^\s,;]*(?:\s+[^\s\d,;]+){0,2},\s*(?:much\s+|far\
                        r"(?:lower|higher|smaller|larger|greater|less|more)\s+than\s*$"
                        r"|\b(?:reach(?:es|ed|ing)?|rais(?:es|ed|ing)|ris(?:es|ing)|rose|climb(?:s|ed|ing)?|"
                        r"increas(?:es|ed|ing)|improv(?:es|ed|ing)|enhanc(?:es|ed|ing)|gr[eo]w(?:s|ing)?)\s+(?:\w+\s+)?"
-                       r"up\s+to\s*[~∼≈]?\s*$")
+                       rf"up\s+to\s*{_ROUGHLY}\s*$")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _MINUS = "-−–⁻"
 _SPELLINGS = sorted(_ALIASES, key=len, reverse=True)
@@ -359,6 +360,9 @@ def parse_unit(text: str) -> Unit:
     return Unit(raw=s or None)
 
 
+_DOTS = frozenset("·⋅∙•")
+
+
 def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int], ...], int]:
     """Longest unit at ``pos``: atoms with exponents joined by ``/``, ``·`` or a space (space only before an
     atom that carries an exponent, so ``°C for`` and ``h in air`` stop at the unit)."""
@@ -394,7 +398,9 @@ def _match_unit(text: str, pos: int, lone: bool) -> tuple[tuple[tuple[str, int],
         sep = _SEP_RE.match(text, end)
         if not sep:
             break
-        sign, spaced = (-1 if sep.group(1) in ("/", "per") else 1), sep.group(1) is None
+        # "mm3/N·m", "J/g·K": a dot after a slash joins the denominator
+        sign = -1 if sep.group(1) in ("/", "per") or (sign < 0 and sep.group(1) in _DOTS) else 1
+        spaced = sep.group(1) is None
         pos = sep.end()
     return _merge(atoms), end
 
