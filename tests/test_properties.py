@@ -1552,3 +1552,19 @@ def test_round_29_bond_atoms_and_cut_symbols_are_no_names(data):
     assert _paper_sentence(data, "mulms/texts/oastm_02.txt", "is assigned to C═O bonded carbon") == []
     assert _paper_sentence(data, "mulms/texts/oastm_02.txt", "The integrated intensity ratio (ID/IG) reduces") == [
         ("intensity ratio", 1.32, None)]
+
+
+def test_round_30_glued_words_dash_subscripts_and_coordinated_bands(data):
+    """Audit rounds 29–30 (MuLMS semi_01, oastm_02, electrolysis_01): a function word the PDF glued to a symbol is
+    no part of its name ("fromλin=270 nm"); a symbol with a dash subscript is named whole ("Nd−EPI2=1×1014 cm−3");
+    "tan (4◦)" names nothing; "D- and G-bands … respectively" names each band's values; a molar concentration is
+    the value of no activity ("activity … in aqueous 0.5 M H2SO4")."""
+    got = _paper_sentence(data, "mulms/texts/semi_01.txt", "band-pass filter fromλin=270 nm")
+    assert [(n, v) for n, v, _ in got] == [("λin", 270.0), ("λin", 380.0)]
+    got = _paper_sentence(data, "mulms/texts/semi_01.txt", "The thickness and the doping concentration are WEPI1")
+    assert ("Nd−EPI2", 1e14, "cm-3") in got and all(n != "EPI2" for n, *_ in got)
+    assert flagged("One can see an increase of the expanding distance to Le≈3.4 mm≈240 μm/tan (4◦).") == []
+    got = _paper_sentence(data, "mulms/texts/oastm_02.txt", "The positions of D- and G-bands for CDC layer")
+    assert [n for n, *_ in got] == ["d-bands", "g-bands", "d-bands", "g-bands"]
+    got = _paper_sentence(data, "mulms/texts/electrolysis_01.txt", "The electrocatalytic hydrogen evolution activity")
+    assert all(u != "M" for *_, u in got)

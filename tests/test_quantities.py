@@ -483,3 +483,20 @@ def test_round_29_bounds_with_a_rough_number_and_dots_after_a_slash():
     assert [q.unit for q in parse_quantities("a wear rate of 2.1×10−6 mm3/N·m and 0.5 J/g·K")] == [
         "mm3 N-1 m-1", "J g-1 K-1"]
     assert [q.unit for q in parse_quantities("10 mW·cm−2 and 3 V·s/cm2")] == ["mW cm-2", "V s cm-2"]
+
+
+def test_round_30_minus_set_apart_and_exponent_glued_to_and():
+    """Audit rounds 29–30 (MuLMS electrolysis_01, oastm_02): a PDF minus set apart from its number after a word or
+    bracket ("from 0 to − 0.7 V", "of − 5 mA cm− 2") is the number's sign, the span starting at the minus; a
+    subtraction ("10 − 5") is not; "~1580cm-1and" ends its unit before "and"; "over than 1.0 V" is a low bound."""
+    text = "LSV in the potential region from 0 to − 0.7 V vs. RHE, at DC potentials of 0 and − 0.4 V"
+    got = parse_quantities(text)
+    assert [(q.low, q.high) for q in got[:1]] == [(-0.7, 0.0)] and got[-1].value == -0.4
+    assert text[got[-1].start : got[-1].end] == "− 0.4 V"
+    (q,) = parse_quantities("delivering a current density of − 5 mA cm− 2")
+    assert (q.value, q.unit) == (-5.0, "mA cm-2")
+    assert [q.value for q in parse_quantities("10 − 5 = 5")][-1] == 5.0
+    assert [(q.value, q.unit) for q in parse_quantities("the G-band at ~1580cm-1and the D-band")] == [
+        (1580.0, "cm-1")]
+    text = "All of the OCVs were over than 1.0 V"
+    assert [bounded(text, q).low for q in parse_quantities(text)] == [1.0]

@@ -95,6 +95,8 @@ _SYMBOL = re.compile(r"[^\W\d_]{1,2}[\w/,]{0,4}")  # "t", "Kt", "T0", "P/P0", "N
 _SUBSCRIPT_HEAD = r"\([^()\s]{1,12}\)[^\W_]{1,8}(?:\s[A-Z\d]{1,3},)?\s"
 _SUBSCRIPTED = re.compile(rf"(?<!\S){_SUBSCRIPT_HEAD}$")
 _SUBSCRIPTED_SYMBOL = re.compile(rf"{_SUBSCRIPT_HEAD}[^\s=]{{1,4}}")
+_DASH_SYMBOL = re.compile(r"[A-Za-z]{1,3}[−–-][A-Za-z\d]{1,5}")
+_DASH_SUBSCRIPTED = re.compile(r"(?<![\w−–-])[A-Za-z]{1,3}[−–-]$")  # "Nd−" of "Nd−EPI2="
 _WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]{4,}")  # "defect", "Domain": a word of five letters or more, not a symbol
 # Words that extend a lexicon match to the left ("optical band gap", "specific discharge capacity").
 _MODIFIERS = (
@@ -204,7 +206,7 @@ _NO_NAMES = frozenset("range ranges mean means average averages factor factors f
                       "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double maximum maxima minimum "
                       "minima bar bars scale peak peaks direction directions resource resources nature "
                       "voltammogram voltammograms configuration configurations electrode half quarter "
-                      "portion peaking".split()) | {"room temperature"}
+                      "portion peaking tan sin cos log ln exp".split()) | {"room temperature"}
 # Statistics of a fit (Rietveld R factors, χ2, goodness of fit, a network's MSE; not a test's t, p and degrees of
 # freedom, which MuLMS annotates as properties), the uncertainty of a measurement, physical constants (Avogadro's
 # number, the electron charge) and characterization methods ("XRD = 2" from "XRD of 2"): they describe the
@@ -225,6 +227,8 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]+s?")
 # "C, N, O, and " before "F contents", or "C, N, O, and F " before "contents"
 _COORDINATED_BEFORE = re.compile(r"(?<![\w-])((?!(?:the|a|an|both|and|or)\s)[A-Za-z][\w-]*)\s+and\s+$")
 _COORDINATED_AFTER = re.compile(r"\s+and\s+([a-z][\w-]*)\b")
+_ELIDED_BEFORE = re.compile(r"(?<![\w-])([A-Za-z]\w{0,5})-\s+and\s+$")  # "D- and " of "D- and G-bands"
+_HYPHENED = re.compile(r"[A-Za-z]\w{0,5}-(\w+)")
 _MEMBERS = re.compile(r"((?:[\w+−-]{1,12},\s*)+)(?:and|or)\s+(?:([\w+−-]{1,12})\s+)?$")
 _MEASURE = (r"(?:distance|spacing|separation|size|length|width|thickness|fraction|density|number|concentration|"
             r"ratio|content|percentage|proportion|activation energie|activation energy)s?")
@@ -565,6 +569,8 @@ def compatible(name: str, q: Quantity) -> bool:
             return False  # "impedance … between 1 MHz and 0.01 Hz": the frequencies it was measured at
         if got in _AMOUNT_DIMS and not _AMOUNT_NAME.search(name):
             return False  # "Oxygen Deficiency … 1 g of powder": how much sample was used
+        if got == _MOLARITY and not _MOLARITY_NAME.search(name):
+            return False  # "hydrogen evolution activity … in aqueous 0.5 M H2SO4": the electrolyte's concentration
         return q.unit is not None or _is_symbol(name)
     return got is None or got in want
 
@@ -574,7 +580,7 @@ def _is_symbol(name: str) -> bool:
     word (``defect`` of "Defect 2", ``domain`` of "a domain of 4900 elements")."""
     name = name.strip()
     return (_SYMBOL.fullmatch(name) is not None and _WORD.fullmatch(name) is None
-            or _SUBSCRIPTED_SYMBOL.fullmatch(name) is not None)
+            or _SUBSCRIPTED_SYMBOL.fullmatch(name) is not None or _DASH_SYMBOL.fullmatch(name) is not None)
 
 
 # (not in a clause of its own: "the activation energy … was 1.02 eV, indicating an advantage if this material is used")
@@ -632,6 +638,9 @@ _PRESSURE_NAME = re.compile(r"(?i)stress|strength|modul|pressure|hardness|tensil
                             r"\bpoints?\b|limit|resistance|\bbp\b|\buts\b|\bys\b|ultimate|yield")
 # Dimensions (mass, volume, amount of substance) of sample portions, taken only by a name that says so.
 _AMOUNT_DIMS = frozenset(_dims_of(parse_unit(u).dims) for u in ("g", "L", "mol"))
+_MOLARITY = _dims_of(parse_unit("M").dims)
+_MOLARITY_NAME = re.compile(r"(?i)concentration|molarity|solubility|content|densit|level|^[cn]\w{0,4}$|solution|"
+                            r"electrolyte|^\[")
 _AMOUNT_NAME = re.compile(r"(?i)mass|weight|amount|volume|loading|uptake|dos(?:e|age)|quantit|consumption|mw\b|^m$")
 _TEMPERATURE_NAME = re.compile(r"(?i:\b(?:points?|transitions?|onset|temperatures?|isotherm\w*)\b)"
                                r"|^T(?:[A-Z\d]\w{0,2}|[a-z]{1,5})?$")
@@ -1720,9 +1729,14 @@ def _coordinated_names(text: str, p: Entity, n: int) -> list[str] | None:
     """Names for the two values of a mention coordinated with a word that shares its head or its modifier, the
     values given ``respectively``: ``discharge and charge capacities of 1450 and 1101 mAh g−1`` → discharge
     capacities, charge capacities; ``channel length and width … 10–100 μm and 100–160 μm`` → channel length,
-    channel width. ``None`` otherwise."""
+    channel width; ``D- and G-bands … at ~1337cm-1 and ~1606cm-1, respectively … (~1350cm-1 and ~1580cm-1)`` →
+    D-bands, G-bands for each pair. ``None`` otherwise."""
     words = canonical_name(p.text).split()
-    if n != 2 or len(words) < 2 or not _RESPECTIVELY.search(text, p.end, p.end + 300):
+    if not n or n % 2 or not _RESPECTIVELY.search(text, p.end, p.end + 300):
+        return None
+    if (m := _ELIDED_BEFORE.search(text, max(0, p.start - 14), p.start)) and (h := _HYPHENED.fullmatch(p.text)):
+        return [canonical_name(f"{m.group(1)}-{h.group(1)}"), canonical_name(p.text)] * (n // 2)
+    if n != 2 or len(words) < 2:
         return None
     if (m := _COORDINATED_BEFORE.search(text, max(0, p.start - 40), p.start)) and not _material_word(m.group(1)):
         return [" ".join([m.group(1), *words[1:]]), " ".join(words)]
@@ -1878,10 +1892,22 @@ def _with_symbol(text: str, e: Entity) -> Entity:
 _TEMPERATURE_WORD = re.compile(r"(?i)temperatures?\b")
 
 
+# "fromλin=270 nm toλin=380 nm", "theλout=470 nm": a word the PDF text glued to the symbol after it
+_GLUED_WORD = re.compile(r"(?:from|to|the|of|at|in|and|with|for|by)(?=[^\x00-\x7f])")
+
+
+def _unglued(e: Entity) -> Entity:
+    """The mention less a function word glued to the symbol it opens (``λin`` of ``fromλin``)."""
+    m = _GLUED_WORD.match(e.text)
+    return replace(e, start=e.start + m.end(), text=e.text[m.end():]) if m and e.text[m.end():].strip() else e
+
+
 def _with_subscripted(text: str, e: Entity) -> Entity:
-    """A subscript assigned a value (``A`` of ``(Δl/l0)Stage A=1.32×10-4``) as the whole symbol it ends."""
+    """A subscript assigned a value (``A`` of ``(Δl/l0)Stage A=1.32×10-4``, ``EPI2`` of ``Nd−EPI2=1×1014 cm−3``) as
+    the whole symbol it ends."""
     if len(e.text) > 4 or not _EQUALS_AFTER.match(text, e.end) or not (
-            m := _SUBSCRIPTED.search(text, max(0, e.start - 30), e.start)):
+            m := _SUBSCRIPTED.search(text, max(0, e.start - 30), e.start) or _DASH_SUBSCRIPTED.search(
+                text, max(0, e.start - 5), e.start)):
         return e
     return replace(e, start=m.start(), text=text[m.start() : e.end])
 _SYMBOL_OF_TRANSITION = r"(?!(?:At|In|On|To|By|Of|An|Is|It|If|Or|No|So|Up|We|Be)\s)[A-Z](?:[a-zA-Z]\d{0,2}|\d{1,2})(?![\w-])"
@@ -1938,7 +1964,7 @@ def extract_properties(
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents, materials)
     props_all = [_with_ratio_head(text, _with_symbol(text, _with_measure(text, _with_subscripted(text, _without_owner(
-                 _after_bracket(e))))))
+                 _after_bracket(_unglued(e)))))))
                  for e in props_all
                  if not _label_token(text, e) and not _VERB_YIELD.match(text, e.start)
                  and (not _not_a_name(e.text) or _resistance_symbol(text, e))]

@@ -147,7 +147,7 @@ _TIME_CUE = re.compile(r"(?i)\b(?:for|after|over|within|during|aged|stored|kept|
                        r"days?|weeks?|storage|duration)\b[^.;]{0,30}$")
 # Bounds: "< 100 cm−1", "> 90%", "above 600 °C", "up to 1.2 W cm−2", "less than 5 nm" (a low or high bound only).
 _ROUGHLY = r"(?:[~∼≈]|about|approximately|around|roughly|nearly|ca\.)?"
-_LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|beyond|exceed(?:s|ed|ing)?|more th(?:an|en|at)|greater than|higher than|larger than|"
+_LOW_BOUND = re.compile(r"(?i)(?:[>≥⩾]|\b(?:above|beyond|exceed(?:s|ed|ing)?|(?:more|over) th(?:an|en|at)|greater than|higher than|larger than|"
                         rf"at least(?: to)?|in excess of))\s*{_ROUGHLY}\s*$")
 # "high operational temperatures (over 700 °C)", "a specific surface area of over 210 m2 g–1": over a value is above it
 # ("over 100 h" is a duration, "averaged over 10 μm" a span)
@@ -182,7 +182,8 @@ _ATOM_RE = re.compile(
     r"(?:\^?(?P<exp>[-−–⁻] ?[1-4]|[1-4])|(?P<sup>⁻?[¹²³⁴])|\(cid:0\) ?(?P<cid>[1-4])"
     r"| (?P<spaced>[-−⁻][1-4]|[2-4](?= {1,2}[A-Za-zµμ]{1,3} [-−⁻][1-4]))"  # flattened PDF superscripts: "cm 2 V −1"
     r"| (?P<lost>1)(?! ?[-−–] ?\d))?"  # a superscript −1 whose minus the PDF lost: "m2 g 1" (see _match_unit)
-    r"(?!(?<!%)[\wµμΩ%°]|(?<=%)[\d_%]|[.,]\d(?![\d,–-]*(?:\s|$)))"  # "80%RH": "%" glued to a word
+    # "80%RH": "%" glued to a word; "1580cm-1and": an exponent glued to "and" ends the unit
+    r"(?!(?!(?<=[1-4¹²³⁴])(?:and|or)\b)(?<!%)[\wµμΩ%°]|(?<=%)[\d_%]|[.,]\d(?![\d,–-]*(?:\s|$)))"
 )
 # A degree Celsius with the digits of a flattened citation superscript glued on ("at 400 °C10 and", "°C4,5."):
 # a temperature never has an exponent.
@@ -516,7 +517,7 @@ _DECADE_BEFORE = re.compile(r"(?i)\b(?:in|the|since|early|late|mid|until|by|and)
 
 def parse_quantities(text: str) -> list[Quantity]:
     """All quantities in ``text`` in order; offsets slice ``text``. Lists (``80, 100 and 120 °C``) share the unit."""
-    text = _colon_decimals(text)
+    text, moved = _spaced_minus(_colon_decimals(text))
     out: list[Quantity] = []
     pos = 0
     while (m := _NUM_RE.search(text, pos)) is not None:
@@ -527,6 +528,7 @@ def parse_quantities(text: str) -> list[Quantity]:
         elif all(math.isfinite(v) for v in (q.value, q.low or 0, q.high or 0, q.error or 0)):
             out.append(q)  # a number past the float range (1e999, 10^510) is no measurement
         pos = max(q.end, m.end())
+    out = [replace(q, start=q.start - 1) if q.start in moved else q for q in out]
     _share_list_units(text, out)
     return _products(text, out)
 
@@ -545,6 +547,22 @@ def _colon_decimals(text: str) -> str:
 
 
 _COLON_DECIMAL_RE = re.compile(r"(?<![\d:.,])\d(:)\d{1,3}(?![\d:])")
+# "from 0 to − 0.7 V", "a current density of − 5 mA cm− 2": a minus the PDF text set apart from its number (after a
+# word or bracket that a number follows, never after a number or symbol it would subtract from)
+_SPACED_MINUS_RE = re.compile(r"(?:\b(?:to|of|and|or|at|from|was|were|is|are|by)\s|[(=≈]\s?)(−) (?=\d)")
+
+
+def _spaced_minus(text: str) -> tuple[str, set[int]]:
+    """``text`` with each set-apart minus (:data:`_SPACED_MINUS_RE`) moved onto its number (``− 0.7`` → `` −0.7``,
+    the same length, so offsets stay valid), and the places the minus moved to (a value starting there starts one
+    earlier, at the minus as written)."""
+    if "− " not in text:
+        return text, set()
+    chars, moved = list(text), set()
+    for m in _SPACED_MINUS_RE.finditer(text):
+        chars[m.start(1)], chars[m.start(1) + 1] = " ", "−"
+        moved.add(m.start(1) + 1)
+    return "".join(chars), moved
 _FLAT_POWER_HIGH = re.compile(r"10[1-9]\d?")
 _FLAT_TWO_DIGIT_POWER = re.compile(r"10\d{2}")  # "1017" of "1017-19cm-3"
 
