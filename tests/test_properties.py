@@ -1568,3 +1568,20 @@ def test_round_30_glued_words_dash_subscripts_and_coordinated_bands(data):
     assert [n for n, *_ in got] == ["d-bands", "g-bands", "d-bands", "g-bands"]
     got = _paper_sentence(data, "mulms/texts/electrolysis_01.txt", "The electrocatalytic hydrogen evolution activity")
     assert all(u != "M" for *_, u in got)
+
+
+def test_round_31_names_that_a_noun_completes_and_fatigue_tests(data):
+    """Audit round 31 (SOFC-Exp PMC5216129, PMC4495617, MuLMS steel_03): "energy barrier", "energy cut-off" and
+    "transference number" are named whole, not "energy"/"number"; "fatigue tests under 450 MPa" name no fatigue;
+    "bellow 600 oC" (sic) is below 600 °C."""
+    got = _paper_sentence(data, "sofc_exp_texts/texts/PMC5216129.txt", "The highest energy barrier along the pathway")
+    assert {n for n, *_ in got} == {"energy barrier"} and len(got) == 3
+    got = _paper_sentence(data, "sofc_exp_texts/texts/PMC5216129.txt", "SCNT has a transference number of")
+    assert got[0][:2] == ("transference number", 1.33e-05)
+    got = _paper_sentence(data, "sofc_exp_texts/texts/PMC5216129.txt", "plane waves with an energy cut-off of 520 eV")
+    assert got == [("energy cut-off", 520.0, "eV")]
+    got = _paper_sentence(data, "mulms/texts/steel_03.txt", "used for tensile fatigue tests under 450 MPa")
+    assert all(n != "fatigue" for n, *_ in got)
+    text, sent = _sentence_of(data / "sofc_exp_texts/texts/PMC4495617.txt", "at low temperature, bellow 600 oC")
+    (p,) = [p for p in extract_properties(text[sent.start : sent.end]) if p.value]
+    assert (p.value.value, p.value.high) == (600.0, 600.0)

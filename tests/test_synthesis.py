@@ -696,3 +696,17 @@ def test_round_29_poured_into_a_described_mold_is_casting(data):
     words of description before the mold or not."""
     line = _line_with(data / "sofc_exp_texts" / "texts" / "PMC4313086.txt", "was poured into a tubular plastic mold")
     assert {s.operation: s.type for s in extract_steps(line)}.get("poured") == "ShapingOperation"
+
+
+def test_round_30_co_evaporation_ageing_and_evacuation(data):
+    """Audit round 30 (MuLMS electrolysis_01, SOFC-Exp PMC6164086): "deposited by vacuum co-evaporation" lays down a
+    film (shaping, not drying); "left to be aged for 12 h" with no temperature is no heating; "the system was
+    evacuated" dries nothing. An ageing at a temperature stays a heating."""
+    line = _line_with(data / "mulms" / "texts" / "electrolysis_01.txt", "deposited by vacuum co-evaporation")
+    assert {s.operation: s.type for s in extract_steps(line)}.get("co-evaporation") == "ShapingOperation"
+    line = _line_with(data / "mulms" / "texts" / "electrolysis_01.txt", "the system was evacuated to")
+    assert {s.operation: s.type for s in extract_steps(line)}.get("evacuated") == "OtherOperation"
+    line = _line_with(data / "sofc_exp_texts" / "texts" / "PMC6164086.txt", "it was left to be aged for 12 h")
+    assert {s.operation: s.type for s in extract_steps(line)}.get("aged") == "OtherOperation"
+    assert [(s.operation, s.type) for s in extract_steps("The gel was aged at 80 °C for 12 h.")] == [
+        ("aged", "HeatingOperation")]

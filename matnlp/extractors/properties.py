@@ -206,7 +206,7 @@ _NO_NAMES = frozenset("range ranges mean means average averages factor factors f
                       "cycle cycles electrolyte condition conditions reaction reactions surface surfaces double maximum maxima minimum "
                       "minima bar bars scale peak peaks direction directions resource resources nature "
                       "voltammogram voltammograms configuration configurations electrode half quarter "
-                      "portion peaking tan sin cos log ln exp".split()) | {"room temperature"}
+                      "portion peaking tan sin cos log ln exp fatigue".split()) | {"room temperature"}
 # Statistics of a fit (Rietveld R factors, χ2, goodness of fit, a network's MSE; not a test's t, p and degrees of
 # freedom, which MuLMS annotates as properties), the uncertainty of a measurement, physical constants (Avogadro's
 # number, the electron charge) and characterization methods ("XRD = 2" from "XRD of 2"): they describe the
@@ -235,7 +235,10 @@ _MEASURE = (r"(?:distance|spacing|separation|size|length|width|thickness|fractio
 _MEASURE_BEFORE = re.compile(rf"\b(?:(?:average|mean|total|relative|neck)\s+)?{_MEASURE}\s+(?:of|between)\s+"
                              r"(?:(?:the|an?)\s+)?$", re.I)
 _MEASURE_AFTER = re.compile(rf"[ -]{_MEASURE}\b", re.I)
-_KIND_BEFORE = {"current": re.compile(r"(?i)\b(?:exchange|limiting)\s+$"), "circuit": re.compile(r"(?i)\bopen[- ]?$")}
+_KIND_BEFORE = {"current": re.compile(r"(?i)\b(?:exchange|limiting)\s+$"), "circuit": re.compile(r"(?i)\bopen[- ]?$"),
+                "number": re.compile(r"(?i)\btransference\s+$")}
+# "the highest energy barrier", "an energy cut-off of 520 eV": the noun after "energy" that makes it another property
+_ENERGY_KIND_AFTER = re.compile(r"(?i)[ -](?:barriers?|cut-?offs?)\b")
 _DETERMINERS = frozenset("the a an its their this these those our his her".split())
 _OWNER = re.compile(r"(?:the\s+)?(\S+?)['’]s\s+(?=\w)")
 _DEFINED = 6  # words before "(ABBR)" tried as its long form
@@ -1858,11 +1861,13 @@ def _without_owner(e: Entity) -> Entity:
 def _with_measure(text: str, e: Entity) -> Entity:
     """The mention with the measure that names the quantity of what it names: ``average distance between`` before
     ``grain boundaries``, ``fraction`` after ``surface isotope`` (a tagger often leaves them out), and the word that
-    makes it another property (``exchange current density``, ``limiting current density``, ``open circuit voltage``)."""
+    makes it another property (``exchange current density``, ``open circuit voltage``, ``transference number``,
+    ``energy barrier``, ``energy cut-off``)."""
     kind = _KIND_BEFORE.get(e.text.split(maxsplit=1)[0].lower()) if e.text.strip() else None
     before = _MEASURE_BEFORE.search(text, max(0, e.start - 50), e.start) or (
-        kind.search(text, max(0, e.start - 12), e.start) if kind else None)
-    after = _MEASURE_AFTER.match(text, e.end)
+        kind.search(text, max(0, e.start - 16), e.start) if kind else None)
+    after = _MEASURE_AFTER.match(text, e.end) or (
+        _ENERGY_KIND_AFTER.match(text, e.end) if e.text.lower().endswith("energy") else None)
     if not before and not after:
         return e
     start, end = before.start() if before else e.start, after.end() if after else e.end

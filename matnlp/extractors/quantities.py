@@ -156,7 +156,7 @@ _OVER_BEFORE = re.compile(r"(?i)(?<!averaged\s)(?<!integrated\s)(?<!summed\s)(?<
 # "0.1 A cm−2 or more", "3% or less": the bound after the number
 _LOW_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:more|higher|above|greater|larger|over)\b", re.I)
 _HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:less|lower|below|smaller|fewer|under)\b", re.I)
-_HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:below|up to|less than|lower than|smaller than|at most|within))"
+_HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:bel?low|up to|less than|lower than|smaller than|at most|within))"
                          rf"\s*{_ROUGHLY}\s*$")
 # A negated bound turns over: "does not exceed 0.005 Ω cm2", "not more than 5%" (high); "not less than 90%" (low)
 _NEGATED = r"(?i)(?:\bnot|\bnever|n't)\s+(?:\w+ly\s+)?"

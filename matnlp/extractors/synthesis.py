@@ -1173,10 +1173,17 @@ def read_synthesis(
             step.type = "ShapingOperation"  # "deposited by evaporation", "evaporated through a shadow mask"
         elif _INTO_MOLD.match(text, step.end):
             step.type = "ShapingOperation"  # "poured into a mold": casting, not mixing
-        elif step.type == "HeatingOperation" and _at_room_temperature(step) and not _HEATING_WORD.match(step.operation):
-            step.type = "OtherOperation"  # "left to react overnight at room temperature": no heating
+        elif step.type == "HeatingOperation" and (_at_room_temperature(step) and not _HEATING_WORD.match(step.operation)
+                                                  or _AGED.fullmatch(step.operation) and not step.conditions.temperature):
+            step.type = "OtherOperation"  # "left to react overnight at room temperature", "left to be aged": no heating
+        elif step.type == "DryingOperation" and _EVACUATED.fullmatch(step.operation):
+            step.type = "OtherOperation"  # "the system was evacuated to ~8 × 10–5 Pa": pumped, nothing dried
     steps = [part for step in steps for part in split_sequence(text, step)]
     return Synthesis(text, steps, sorted((m.payload for m in materials_found), key=lambda m: m.start))
+
+
+_AGED = re.compile(r"(?i)ag(?:ed|ing|eing)")
+_EVACUATED = re.compile(r"(?i)evacuat\w*")
 
 
 def _at_room_temperature(step: SynthesisStep) -> bool:
@@ -1200,10 +1207,10 @@ _HEATING_WORD = re.compile(r"(?i)heat|anneal|calcin|sinter|fir|bak|cur|reflux|bo
 
 # Evaporation that lays down a film, not one that dries: "deposited by evaporation", "evaporated through a shadow
 # mask", "by electron gun evaporation".
-_FILM_EVAPORATION = re.compile(r"(?i)\bdeposited\s+(?:by|via|using)\s+(?:[\w-]+\s+)?evaporat|"
+_FILM_EVAPORATION = re.compile(r"(?i)\bdeposited\s+(?:by|via|using)\s+(?:[\w-]+\s+)?(?:co-?)?evaporat|"
                                r"\bevaporated\s+(?:through|onto|on)\s+(?:an?\s+|the\s+)?(?:shadow\s+)?mask|"
                                r"\bevaporated\s+(?:onto|on\s+top)\b|(?<!rotary\s)(?<!rotatory\s)\bevaporator\b|"
-                               r"\b(?:electron[- ](?:gun|beam)|e-?beam|thermal|vacuum)\s+evaporat")
+                               r"\b(?:electron[- ](?:gun|beam)|e-?beam|thermal|vacuum)\s+(?:co-?)?evaporat")
 
 
 # A word condition right before an operation modifies it: "vigorous (magnetic) stirring", "vacuum dried",
