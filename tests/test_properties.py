@@ -1585,3 +1585,17 @@ def test_round_31_names_that_a_noun_completes_and_fatigue_tests(data):
     text, sent = _sentence_of(data / "sofc_exp_texts/texts/PMC4495617.txt", "at low temperature, bellow 600 oC")
     (p,) = [p for p in extract_properties(text[sent.start : sent.end]) if p.value]
     assert (p.value.value, p.value.high) == (600.0, 600.0)
+
+
+def test_round_32_varied_levels_cells_and_process_nouns(data):
+    """Audit round 32 (SOFC-Exp PMC5331335, PMC6445146, MuLMS pemfc_04): "during the anode reduction with varying H2
+    concentration from 0 to 100%" is one range swept (the noun "reduction" is no change), a setting; a variable that
+    "was varied" between two values was set; a cell names no power density; "40 sl/h" is a gas flow."""
+    got = _paper_sentence(data, "sofc_exp_texts/texts/PMC5331335.txt", "with varying H2 concentration from 0 to 100%")
+    assert [(n, v) for n, v, _ in got if "concentration" in n] == [("h2 concentration", 50.0)]
+    assert flagged("The Pt loading was varied between 0.05 and 0.8 mg cm−2.") == [("pt loading", 0.425, True)]
+    assert flagged("The conductivity varied between 1 and 5 S/cm.") == [("conductivity", 3.0, False)]
+    got = _paper_sentence(data, "sofc_exp_texts/texts/PMC6445146.txt", "Maximum power densities for the single channel")
+    assert {n for n, *_ in got if n != "temperature"} <= {"maximum power densities", "power densities"}
+    got = _paper_sentence(data, "sofc_exp_texts/texts/PMC5457246.txt", "hydrogen:steam flow of 40 sl/h")
+    assert ("flow", 40.0, "L h-1") in got

@@ -710,3 +710,12 @@ def test_round_30_co_evaporation_ageing_and_evacuation(data):
     assert {s.operation: s.type for s in extract_steps(line)}.get("aged") == "OtherOperation"
     assert [(s.operation, s.type) for s in extract_steps("The gel was aged at 80 °C for 12 h.")] == [
         ("aged", "HeatingOperation")]
+
+
+def test_round_32_poured_into_coated_moulds(data):
+    """Audit round 32 (MuLMS oastm_04): "poured into release agent-coated (Frekote 700NC, Henkel, UK) steel moulds"
+    casts the resin; pouring into a beaker mixes."""
+    line = _line_with(data / "mulms" / "texts" / "oastm_04.txt", "poured into release agent-coated")
+    assert {s.operation: s.type for s in extract_steps(line)}.get("poured") == "ShapingOperation"
+    assert [(s.operation, s.type) for s in extract_steps("The solution was poured into a beaker of ammonia.")] == [
+        ("poured", "MixingOperation")]

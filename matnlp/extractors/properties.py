@@ -198,7 +198,7 @@ _QUALITIES = frozenset(
     "tests feature features mechanism mechanisms process processes phenomenon phenomena effect effects dependence "
     "influence evolution trend trends response responses conductor conductors electrolytes electrodes cathodes "
     "anodes catalysts materials samples specimens devices composites region regions surface surfaces microstructure "
-    "microstructures composition compositions module modules".split())
+    "microstructures composition compositions module modules cell cells scan scans".split())
 # Words a tagger or the lexicon may read as a property that name none: "in the range of 100 to 2000 mS cm−1", "mean
 # value of 14 samples", "Tafel fitting were 0.43 mA/cm2", "constituent elements of Pt (78.9%)".
 _NO_NAMES = frozenset("range ranges mean means average averages factor factors fitting fittings fit fits unit units "
@@ -588,7 +588,7 @@ def _is_symbol(name: str) -> bool:
 
 # (not in a clause of its own: "the activation energy … was 1.02 eV, indicating an advantage if this material is used")
 _CHOSEN_AFTER = re.compile(r"(?:(?!\b(?:if|when|whether|because|since|although|while|whereas|indicating|suggesting|showing|"
-                           r"meaning|implying)\b)(?:[^.;]|\.(?=\d))){0,140}?\b(?:is|are|was|were)\s+(?:then\s+|also\s+)?(?:used|set|kept|fixed|chosen|"
+                           r"meaning|implying)\b)(?:[^.;]|\.(?=\d))){0,140}?\b(?:is|are|was|were)\s+(?:then\s+|also\s+)?(?:used|set|kept|fixed|chosen|varied|"
                            r"applied|selected|maintained|adopted|employed|assumed|taken\s+(?:to\s+be|as))\b(?!\s+to\s+(?:calculate|estimate|"
                            r"obtain|determine|derive))")
 _CHOSEN_BEFORE = re.compile(r"\b(?:parameters?|conditions?|settings?)\s+(?:are|were|was|is)\s+(?:kept|set|fixed|held|"

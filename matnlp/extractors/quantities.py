@@ -114,6 +114,8 @@ _ALIASES = {
     "℉": "°F", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "mins": "min", "minute": "min",
     "minutes": "min", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "day": "d", "days": "d",
     "weeks": "week", "kPag": "kPa", "torr": "Torr", "mtorr": "mTorr", "ml": "mL", "l": "L", "Ohm": "Ω", "ohm": "Ω",
+    # gas volumes at standard or normal conditions: "40 sl/h", "2 NL/min", "50 Nml/min"
+    "sl": "L", "Sl": "L", "SL": "L", "NL": "L", "Nl": "L", "Nml": "mL", "NmL": "mL", "sml": "mL",
     "wt.%": "wt%", "wt %": "wt%", "wt. %": "wt%", "at.%": "at%", "at %": "at%", "at. %": "at%",
     "vol.%": "vol%", "vol %": "vol%", "vol. %": "vol%", "mol.%": "mol%", "mol %": "mol%", "deg": "°",
     "arc sec": "arcsec", "arc-sec": "arcsec", "arc min": "arcmin", "mA h": "mAh", "A h": "Ah", "W h": "Wh", "kW h": "kWh",
@@ -207,7 +209,7 @@ CHANGE_VERB = (r"(?:increas|decreas|chang|rise|rose|drop|fell|fall|grew|grow|red
 APPROX = r"(?:about\s+|approximately\s+|ca\.\s*|[~∼≈]\s*)?"
 # "increased by almost 5 times from", "decrease during the first 500 h of utilization from", "an increase of the
 # high frequency peak (corresponding to …) from": words of the clause may come between, no "ranging"
-_CHANGE_FROM = re.compile(rf"(?i)\b{CHANGE_VERB}(?:\s+by\s+[^.;]{{0,25}}?|(?:\s+(?!rang|between)[^\s.;:]+){{1,14}}?)?"
+_CHANGE_FROM = re.compile(rf"(?i)\b{CHANGE_VERB}(?:\s+by\s+[^.;]{{0,25}}?|(?:\s+(?!rang|between|vary|varie)[^\s.;:]+){{1,14}}?)?"
                           rf"\s+from\s+{APPROX}$")
 #: A table flattened into text: the id the PMC texts open a table with, and a bare number as its cells print it
 #: (a list item ends with a comma: "1.076, 1.051 and 0.979 V").

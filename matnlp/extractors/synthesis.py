@@ -355,7 +355,8 @@ _NOT_DONE_AFTER = re.compile(r"(?:\s+of\s+[\w\s-]{1,40}?)?\s+(?:was|were|is|are)
                              r"required|performed|done|applied|used)\b")
 _LEFT_TO = re.compile(r"\s+to\s+[a-z]")
 _ION_MILLED = re.compile(r"\b(?:fib|ion|focused\s+ion\s+beam)[- ]?mill")  # not "ion-exchanged"
-_INTO_MOLD = re.compile(r"\s+(?:\w+\s+)?into\s+(?:a|an|the)?\s*(?:[\w-]+\s+){0,2}(?:molds?|moulds?|dies?)\b", re.I)
+_INTO_MOLD = re.compile(r"\s+(?:\w+\s+)?into\s+(?:a|an|the)?\s*(?:[\w-]+\s+|\([^()]{0,60}\)\s+){0,4}"
+                        r"(?:molds?|moulds?|dies?)\b", re.I)
 _WORDLIKE = re.compile(r"[A-Za-z][A-Za-z -]*[a-z][A-Za-z -]*")
 _ANNOUNCED = re.compile(r"\s+(?:(?:by|via|through|in|using|with|according\s+to)\s+(?:the\s+)?following|as\s+follows)\b",
                         re.I)
