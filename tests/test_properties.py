@@ -739,9 +739,10 @@ def test_a_material_word_tagged_as_property_takes_no_value():
 
 
 @pytest.mark.parametrize(("sentence", "check"), [
-    # steel_03: the load of a test the property names, an applied magnetic field
+    # steel_03: the load of a test the property names, an applied magnetic field ("fatigue" alone names no property
+    # since round 31, so the test loads give no record rather than a flagged "fatigue")
     ("Two groups of cylindrical specimens are cut from the steel bar used for tensile fatigue tests under 450 MPa "
-     "and 500 MPa.", lambda got: [g[1] for g in got] == [450.0, 500.0] and all(g[3] for g in got)),
+     "and 500 MPa.", lambda got: all(g[3] for g in got) and all(g[0] != "fatigue" for g in got)),
     ("The microstructures of 35CrMo steel that experienced fatigue tests of 450 MPa for 10,000 cycles under magnetic "
      "field of 1.2–1.3 T are shown in Figure 3.", lambda got: got and all(setting for *_, setting in got)),
     # steel_03: a hardness is no share
@@ -877,7 +878,7 @@ def test_round_14_tagged_names(text, name, expected):
     ("All potentials were converted with respect to RHE by using the following equation: ERHE = E0 + 0.0592 pH, "
      "where E0 = 0.241 V.", lambda got: got and all(setting for *_, setting in got)),
     ("The symmetrical cell was held for 90 min at each temperature, and measurements were made every 50 °C.",
-     lambda got: got and all(setting for *_, setting in got)),
+     lambda got: all(setting for *_, setting in got) and all(g[1] != 50.0 for g in got)),  # a step (round 33)
     # steel_11: the keywords line holds no values; a tolerance is none ("errors of a model" stay: MuLMS annotates
     # a logarithmic prediction error as a property)
     ("Keywords: pre-corrosion pits; residual fatigue life; 42CrMo steel; stress intensity factor 1.", lambda got: not got),
@@ -1599,3 +1600,16 @@ def test_round_32_varied_levels_cells_and_process_nouns(data):
     assert {n for n, *_ in got if n != "temperature"} <= {"maximum power densities", "power densities"}
     got = _paper_sentence(data, "sofc_exp_texts/texts/PMC5457246.txt", "hydrogen:steam flow of 40 sl/h")
     assert ("flow", 40.0, "L h-1") in got
+
+
+def test_round_33_steps_of_a_sweep_and_named_numbers(data):
+    """Audit rounds 31 and 33 (SOFC-Exp PMC4495617, PMC3793895, MuLMS graphene_01): the step of a temperature sweep
+    ("at an interval of 50 oC", "every 50 °C") is no temperature; "electron transfer number" is named whole."""
+    text = (data / "sofc_exp_texts/texts/PMC4495617.txt").read_text(encoding="utf-8")
+    at = text.index("measured at various temperature from 600 oC to 400 oC upon cooling at an interval of 50 oC")
+    got = [p.value.value for p in extract_properties(text[at - 200 : at + 120]) if p.value]
+    assert 50.0 not in got and 600.0 in got
+    assert flagged("The temperature was changed every 50 °C between 600 and 800 °C.") == [("temperature", 700.0, True)]
+    assert flagged("Impedance was measured at temperatures between 600 and 800 °C in steps of 50 °C.") == [
+        ("temperatures", 700.0, True)]
+    assert flagged("An electron transfer number of almost 4 was found.") == [("electron transfer number", 4.0, False)]

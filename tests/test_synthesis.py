@@ -719,3 +719,10 @@ def test_round_32_poured_into_coated_moulds(data):
     assert {s.operation: s.type for s in extract_steps(line)}.get("poured") == "ShapingOperation"
     assert [(s.operation, s.type) for s in extract_steps("The solution was poured into a beaker of ammonia.")] == [
         ("poured", "MixingOperation")]
+
+
+def test_round_33_material_provided_by_a_company_is_no_step(data):
+    """Audit round 33 (MuLMS steel_11): "which was provided by Baowu Steel Company" says who supplied the steel."""
+    line = _line_with(data / "mulms" / "texts" / "steel_11.txt", "provided by Baowu")
+    assert "provided" not in [s.operation for s in extract_steps(line)]
+    assert "provided" not in [s.operation for s in extract_steps("The powder was kindly provided by Dr. Smith.")]

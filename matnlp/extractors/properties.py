@@ -236,7 +236,7 @@ _MEASURE_BEFORE = re.compile(rf"\b(?:(?:average|mean|total|relative|neck)\s+)?{_
                              r"(?:(?:the|an?)\s+)?$", re.I)
 _MEASURE_AFTER = re.compile(rf"[ -]{_MEASURE}\b", re.I)
 _KIND_BEFORE = {"current": re.compile(r"(?i)\b(?:exchange|limiting)\s+$"), "circuit": re.compile(r"(?i)\bopen[- ]?$"),
-                "number": re.compile(r"(?i)\btransference\s+$")}
+                "number": re.compile(r"(?i)\b(?:transference|(?:electron\s+)?transfer|coordination|avogadro(?:'s)?)\s+$")}
 # "the highest energy barrier", "an energy cut-off of 520 eV": the noun after "energy" that makes it another property
 _ENERGY_KIND_AFTER = re.compile(r"(?i)[ -](?:barriers?|cut-?offs?)\b")
 _DETERMINERS = frozenset("the a an its their this these those our his her".split())
@@ -1488,7 +1488,14 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
                                              or _GAS_BRACKET_BEFORE.search(text, max(0, q.start - 30), q.start)))
             and not (q.unit in _PERCENTS and _SUPPORTED_AFTER.match(text, q.end) and not _CONTENT_NAME.search(name))
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)
-            and not _OFFSET_AFTER.fullmatch(text, p.end, q.start)]
+            and not _OFFSET_AFTER.fullmatch(text, p.end, q.start)
+            and not (_CONDITION_NAME.fullmatch(canonical_name(p.text)) and _STEP_OF.search(text, max(0, q.start - 30),
+                                                                                           q.start))]
+
+
+# "measured … upon cooling at an interval of 50 oC", "every 50 °C", "in 0.05 V increments": the step of a sweep, not a
+# value of the condition swept
+_STEP_OF = re.compile(r"(?i)\b(?:every|intervals?\s+of|increments?\s+of|steps?\s+of)\s+(?:about\s+|~\s*)?$")
 
 
 _OFFSET_AFTER = re.compile(r"\s*[+]\s*")  # "T > Tg + 100K": an offset added to the named quantity, not its value
@@ -1865,7 +1872,7 @@ def _with_measure(text: str, e: Entity) -> Entity:
     ``energy barrier``, ``energy cut-off``)."""
     kind = _KIND_BEFORE.get(e.text.split(maxsplit=1)[0].lower()) if e.text.strip() else None
     before = _MEASURE_BEFORE.search(text, max(0, e.start - 50), e.start) or (
-        kind.search(text, max(0, e.start - 16), e.start) if kind else None)
+        kind.search(text, max(0, e.start - 20), e.start) if kind else None)
     after = _MEASURE_AFTER.match(text, e.end) or (
         _ENERGY_KIND_AFTER.match(text, e.end) if e.text.lower().endswith("energy") else None)
     if not before and not after:

@@ -238,6 +238,7 @@ NOT_STEPS = re.compile(
 )
 #: Participles that name a step only when they say how ("was obtained by", "formed from", "kept at 80 °C").
 _HOW_ONLY = re.compile(r"obtained|formed|produced|resulted")
+_BY_SUPPLIER = re.compile(r"\s+(?:kindly\s+)?by\s+(?:the\s+)?[A-Z]|\s+in\s+(?:the\s+)?(?:Fig|Table|Supp)")
 _RESULT_NOUN_BEFORE = re.compile(r"\b(?:results?|data|values?|spectr(?:a|um)|patterns?|images?|curves?|parameters?|"
                                  r"information|findings?|insights?|estimates?)\s+(?:\w+ly\s+)?$", re.I)
 _NEGATED = re.compile(r"\b(?:not|n't|never|no longer|without|neither|nor)\s+(?:\w+\s+){0,2}$", re.I)
@@ -598,6 +599,8 @@ def _is_step(text: str, end: int, word: str, stop: re.Pattern = NON_OPERATIONS) 
     if (_PURPOSE.search(text, max(0, start - 4), start) and not _BASE_FORM.search(word)
             and not _LET_TO.search(text, max(0, start - 14), start) and not _HELD_AT.match(text, end)):
         return False
+    if word in ("provided", "donated", "kindly") and _BY_SUPPLIER.match(text, end):
+        return False  # "42CrMo steel, which was provided by Baowu Steel Company", "sizes … are provided in Figure 1"
     if word.endswith("ed") and (_DETERMINER_BEFORE.search(text, max(0, start - 7), start)
                                 or _opens_noun_phrase(text, start, end)):
         return False
