@@ -1613,3 +1613,18 @@ def test_round_33_steps_of_a_sweep_and_named_numbers(data):
     assert flagged("Impedance was measured at temperatures between 600 and 800 °C in steps of 50 °C.") == [
         ("temperatures", 700.0, True)]
     assert flagged("An electron transfer number of almost 4 was found.") == [("electron transfer number", 4.0, False)]
+
+
+def test_round_34_core_levels_fwhm_and_bounds(data):
+    """Audit round 34 (MuLMS oastm_05, semi_08): an XPS core level names the binding energy of its peak ("C 1s was
+    found at 284.4eV", "Ca 2p" whole); "full width at half maximum" is named whole; "upto 1200°C" (sic) is a bound;
+    "8 · 106 cm−2" is 8×10^6 per cm2."""
+    got = _paper_sentence(data, "mulms/texts/oastm_05.txt", "In PLGA-HA fibres, C 1s was found at 284.4eV")
+    assert ("C 1s binding energy", 284.4, "eV") in got and ("Ca 2p binding energy", 345.5, "eV") in got
+    got = _paper_sentence(data, "mulms/texts/semi_08.txt", "rocking curve full width at half maximum was 164")
+    assert got == [("full width at half maximum", 164.0, "arcsec")]
+    got = _paper_sentence(data, "mulms/texts/semi_08.txt", "The threading dislocation density on the Ga-face")
+    assert got[0] == ("dislocation density", 8e6, "cm-2")
+    text, sent = _sentence_of(data / "mulms/texts/oastm_05.txt", "at temperatures upto 1200°C")
+    got = [(p.value.value, p.value.high) for p in extract_properties(text[sent.start : sent.end]) if p.unit == "°C"]
+    assert got == [(1200.0, 1200.0)]

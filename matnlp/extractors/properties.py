@@ -236,7 +236,8 @@ _MEASURE_BEFORE = re.compile(rf"\b(?:(?:average|mean|total|relative|neck)\s+)?{_
                              r"(?:(?:the|an?)\s+)?$", re.I)
 _MEASURE_AFTER = re.compile(rf"[ -]{_MEASURE}\b", re.I)
 _KIND_BEFORE = {"current": re.compile(r"(?i)\b(?:exchange|limiting)\s+$"), "circuit": re.compile(r"(?i)\bopen[- ]?$"),
-                "number": re.compile(r"(?i)\b(?:transference|(?:electron\s+)?transfer|coordination|avogadro(?:'s)?)\s+$")}
+                "number": re.compile(r"(?i)\b(?:transference|(?:electron\s+)?transfer|coordination|avogadro(?:'s)?)\s+$"),
+                "half": re.compile(r"(?i)\bfull\s+width\s+at\s+$")}
 # "the highest energy barrier", "an energy cut-off of 520 eV": the noun after "energy" that makes it another property
 _ENERGY_KIND_AFTER = re.compile(r"(?i)[ -](?:barriers?|cut-?offs?)\b")
 _DETERMINERS = frozenset("the a an its their this these those our his her".split())
@@ -990,7 +991,7 @@ def _sentence_properties(text: str, sent: Sentence, props: list[Entity], mats: l
         material = learned.get(i) if scorers is not None else _material_for(text, p, owners)
         vals = _admissible(text, p, values.get(i, []))
         names = (_member_names(text, p, len(vals)) or _coordinated_names(text, p, len(vals))
-                 or [canonical_name(p.text)] * len(vals))
+                 or [_core_level_name(p.text) or canonical_name(p.text)] * len(vals))
         setting = (is_setting(p.text, sentence) or is_setting(_with_modifiers(text, p, sent), sentence)
                    or _chosen(text, p))
         respective = _respective_materials(text, vals, owners, sent)
@@ -1735,6 +1736,26 @@ def _member_names(text: str, p: Entity, n: int) -> list[str] | None:
     return [f"{w} {canonical_name(head)}" for w in members]
 
 
+# "C 1s was found at 284.4eV", "Ca 2p at 345.5eV", "Fe 2p3/2": an XPS core level names the peak whose binding energy
+# the value is
+_CORE_LEVEL = re.compile(r"([A-Z][a-z]?)\s?(\d[spdf](?:\s?\d/\d)?)")
+_ELEMENT_BEFORE = re.compile(r"(?<![\w-])[A-Z][a-z]?\s$")
+
+
+def _core_level_name(mention: str) -> str | None:
+    """``C 1s binding energy`` for a mention that is a core level (``C 1s``), else ``None``."""
+    m = _CORE_LEVEL.fullmatch(mention.strip())
+    return f"{m.group(1)} {m.group(2)} binding energy" if m and m.group(1) in ELEMENT_SET else None
+
+
+def _with_element(text: str, e: Entity) -> Entity:
+    """The mention of an orbital with the element before it (``2p`` of ``Ca 2p``)."""
+    if not re.fullmatch(r"\d[spdf](?:\s?\d/\d)?", e.text.strip()) or not (
+            m := _ELEMENT_BEFORE.search(text, max(0, e.start - 3), e.start)):
+        return e
+    return replace(e, start=m.start(), text=text[m.start() : e.end])
+
+
 def _coordinated_names(text: str, p: Entity, n: int) -> list[str] | None:
     """Names for the two values of a mention coordinated with a word that shares its head or its modifier, the
     values given ``respectively``: ``discharge and charge capacities of 1450 and 1101 mAh g−1`` → discharge
@@ -1976,7 +1997,7 @@ def extract_properties(
         mats_all = sorted((e for e in entities if e.label in MATERIAL_LABELS), key=lambda e: e.start)
     mats_all = mats_all or material_mentions(text, sents, materials)
     props_all = [_with_ratio_head(text, _with_symbol(text, _with_measure(text, _with_subscripted(text, _without_owner(
-                 _after_bracket(_unglued(e)))))))
+                 _after_bracket(_with_element(text, _unglued(e))))))))
                  for e in props_all
                  if not _label_token(text, e) and not _VERB_YIELD.match(text, e.start)
                  and (not _not_a_name(e.text) or _resistance_symbol(text, e))]

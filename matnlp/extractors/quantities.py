@@ -158,7 +158,7 @@ _OVER_BEFORE = re.compile(r"(?i)(?<!averaged\s)(?<!integrated\s)(?<!summed\s)(?<
 # "0.1 A cm−2 or more", "3% or less": the bound after the number
 _LOW_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:more|higher|above|greater|larger|over)\b", re.I)
 _HIGH_AFTER = re.compile(r"\s*(?:or|and)\s+(?:even\s+)?(?:less|lower|below|smaller|fewer|under)\b", re.I)
-_HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:bel?low|up to|less than|lower than|smaller than|at most|within))"
+_HIGH_BOUND = re.compile(r"(?i)(?:[<≤⩽]|\b(?:bel?low|up ?to|less than|lower than|smaller than|at most|within))"
                          rf"\s*{_ROUGHLY}\s*$")
 # A negated bound turns over: "does not exceed 0.005 Ω cm2", "not more than 5%" (high); "not less than 90%" (low)
 _NEGATED = r"(?i)(?:\bnot|\bnever|n't)\s+(?:\w+ly\s+)?"
@@ -196,7 +196,7 @@ _NUM_RE = re.compile(rf"(?<![\w.,/)\]·∙•])(?<!cid:){_NUM}(?:[eE][-+−]?\d+
 _CARET, _SUPERS = r"\^\s*(?P<e1>[-+−]?\d{1,3})", r"(?P<e2>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 # After "× 10" an en dash is a minus too ("14.1 × 10–6 K–1").
 _BRACKET_TIMES10_RE = re.compile(rf"\s*\)\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻–]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
-_TIMES10_RE = re.compile(rf"\s*[×xX*]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻–]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
+_TIMES10_RE = re.compile(rf"\s*[×xX*·⋅]\s*10(?:{_CARET}|{_SUPERS}|\s?(?P<e3>[-−⁻–]\d{{1,2}}|[1-9]\d?)(?![\d.]))")
 _POW10_RE = re.compile(rf"{_CARET}|{_SUPERS}|(?P<sign>[-−⁻–])(?P<e3>\d{{1,2}})(?![\d.])")
 _SU_RE = re.compile(r" ?\((\d{1,3})\)")  # crystallographic standard uncertainty: "3.87158 (8) Å"
 _ERROR_RE = re.compile(rf"\s*(?:±|\+/-|\+-)\s*({_NUM})|\+({_NUM})(?=\s?[^\W\d]|%)")  # "3.4+0.1cm2/Vs": a ± lost
