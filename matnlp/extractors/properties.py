@@ -1470,6 +1470,7 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
         return []  # "binding energy of C-Si (282.7eV)": the bond names the peak, not the quantity
     symbol = p.text.strip()
     element = _ELEMENT_NAME.fullmatch(symbol) is not None
+    condition = _CONDITION_NAME.fullmatch(canonical_name(p.text)) is not None
     if _INDEXED.match(text, p.end):
         return []  # "E′1 is the instantaneous storage modulus": the digit after the prime indexes the symbol
     if _EQUATION_AFTER.match(text, p.end):
@@ -1490,8 +1491,7 @@ def _admissible(text: str, p: Entity, values: list[Quantity]) -> list[Quantity]:
             and not (q.unit in _PERCENTS and _SUPPORTED_AFTER.match(text, q.end) and not _CONTENT_NAME.search(name))
             and (not assigned or q.start == assigned.end()) and not _cued_after(text, p, q)
             and not _OFFSET_AFTER.fullmatch(text, p.end, q.start)
-            and not (_CONDITION_NAME.fullmatch(canonical_name(p.text)) and _STEP_OF.search(text, max(0, q.start - 30),
-                                                                                           q.start))]
+            and not (condition and _STEP_OF.search(text, max(0, q.start - 30), q.start))]
 
 
 # "measured … upon cooling at an interval of 50 oC", "every 50 °C", "in 0.05 V increments": the step of a sweep, not a
@@ -1738,7 +1738,8 @@ def _member_names(text: str, p: Entity, n: int) -> list[str] | None:
 
 # "C 1s was found at 284.4eV", "Ca 2p at 345.5eV", "Fe 2p3/2": an XPS core level names the peak whose binding energy
 # the value is
-_CORE_LEVEL = re.compile(r"([A-Z][a-z]?)\s?(\d[spdf](?:\s?\d/\d)?)")
+_ORBITAL = r"\d[spdf](?:\s?\d/\d)?"
+_CORE_LEVEL = re.compile(rf"([A-Z][a-z]?)\s?({_ORBITAL})")
 _ELEMENT_BEFORE = re.compile(r"(?<![\w-])[A-Z][a-z]?\s$")
 
 
@@ -1750,7 +1751,7 @@ def _core_level_name(mention: str) -> str | None:
 
 def _with_element(text: str, e: Entity) -> Entity:
     """The mention of an orbital with the element before it (``2p`` of ``Ca 2p``)."""
-    if not re.fullmatch(r"\d[spdf](?:\s?\d/\d)?", e.text.strip()) or not (
+    if not re.fullmatch(_ORBITAL, e.text.strip()) or not (
             m := _ELEMENT_BEFORE.search(text, max(0, e.start - 3), e.start)):
         return e
     return replace(e, start=m.start(), text=text[m.start() : e.end])

@@ -525,10 +525,10 @@ def parse_quantities(text: str) -> list[Quantity]:
     while (m := _NUM_RE.search(text, pos)) is not None:
         q = _quantity_at(text, m)
         q = _bracket_scaled(text, q) or q
-        if _DECADE.fullmatch(text, q.start, q.end) and _DECADE_BEFORE.search(text, max(0, q.start - 12), q.start):
-            pass  # "in the 1970s": a decade, not 1970 seconds
-        elif all(math.isfinite(v) for v in (q.value, q.low or 0, q.high or 0, q.error or 0)):
-            out.append(q)  # a number past the float range (1e999, 10^510) is no measurement
+        # "in the 1970s" is a decade, not 1970 seconds; a number past the float range (1e999, 10^510) no measurement
+        decade = _DECADE.fullmatch(text, q.start, q.end) and _DECADE_BEFORE.search(text, max(0, q.start - 12), q.start)
+        if not decade and all(math.isfinite(v) for v in (q.value, q.low or 0, q.high or 0, q.error or 0)):
+            out.append(q)
         pos = max(q.end, m.end())
     out = [replace(q, start=q.start - 1) if q.start in moved else q for q in out]
     _share_list_units(text, out)
@@ -724,7 +724,10 @@ def _range_at(text: str, m: re.Match, low: float, unit: Unit | None, pos: int) -
 
 
 def _is_frequency(unit: Unit | None) -> bool:
-    return unit is not None and unit.known and unit.dims == parse_unit("Hz").dims
+    return unit is not None and unit.known and unit.dims == _HERTZ_DIMS
+
+
+_HERTZ_DIMS = parse_unit("Hz").dims
 
 
 def _same_dims(unit: Unit, other: Unit | None) -> bool:

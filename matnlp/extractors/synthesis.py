@@ -599,7 +599,7 @@ def _is_step(text: str, end: int, word: str, stop: re.Pattern = NON_OPERATIONS) 
     if (_PURPOSE.search(text, max(0, start - 4), start) and not _BASE_FORM.search(word)
             and not _LET_TO.search(text, max(0, start - 14), start) and not _HELD_AT.match(text, end)):
         return False
-    if word in ("provided", "donated", "kindly") and _BY_SUPPLIER.match(text, end):
+    if word == "provided" and _BY_SUPPLIER.match(text, end):
         return False  # "42CrMo steel, which was provided by Baowu Steel Company", "sizes … are provided in Figure 1"
     if word.endswith("ed") and (_DETERMINER_BEFORE.search(text, max(0, start - 7), start)
                                 or _opens_noun_phrase(text, start, end)):
